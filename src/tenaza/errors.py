@@ -1,0 +1,75 @@
+"""Every exception tenaza raises on purpose.
+
+Each carries what a user needs to act: the file, the line, the column and what was expected.
+The CLI prints ``str(error)``, which is one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class TenazaError(Exception):
+    """Base of all tenaza errors."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    file: str
+    message: str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.field:
+            where += f": {self.field}"
+        return f"{where}: {self.message}"
+
+
+class ProblemsError(TenazaError):
+    """An error made of one or more located problems, reported together."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        first = str(self.problems[0]) if self.problems else "unknown problem"
+        more = len(self.problems) - 1
+        super().__init__(first + (f" (and {more} more problem{'s' * (more > 1)})" if more else ""))
+
+    def details(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class InvalidSchema(ProblemsError):
+    """A table declaration under schema/tables is broken."""
+
+
+class MappingError(ProblemsError):
+    """A mapping file is broken or does not fit the source file."""
+
+
+class IngestError(ProblemsError):
+    """A source file cannot be read at all; nothing of it was stored."""
+
+
+class WorkspaceError(TenazaError):
+    """A workspace is missing, not a tenaza workspace, or of another schema version."""
+
+
+class EngineError(TenazaError):
+    """The engine rejected a statement. Carries the logical step and the failing SQL."""
+
+    def __init__(self, step: str, sql: str, cause: BaseException) -> None:
+        self.step = step
+        self.sql = sql
+        self.cause = cause
+        first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        super().__init__(f"step {step!r} failed: {first_line}")
+
+    def details(self) -> str:
+        return f"{self}\n--- SQL of step {self.step!r} ---\n{self.sql}\n--- engine said ---\n{self.cause}"

@@ -1,0 +1,94 @@
+"""The backend seam: SQL is generated once by pure functions and executed here.
+
+The base class holds the final template methods (``execute``, ``fetch``, ``transaction``);
+an engine fills in four hooks. Every engine error is re-raised as ``EngineError`` together with
+the failing SQL and the logical step, so that a failure names what tenaza was doing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, final
+
+from tenaza.errors import EngineError, TenazaError
+from tenaza.store.dialect import Dialect
+
+log = logging.getLogger("tenaza")
+Params = Mapping[str, Any] | None
+
+
+class Backend(ABC):
+    dialect: Dialect
+
+    # -- engine hooks ---------------------------------------------------------------------
+    @abstractmethod
+    def _run(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
+        """Execute one statement and return all of its rows (drained)."""
+
+    @abstractmethod
+    def _columns(self, sql: str, params: Params) -> list[tuple[str, str]]:
+        """Names and engine types of a query's result columns, without running it fully."""
+
+    @abstractmethod
+    def _begin(self) -> None: ...
+
+    @abstractmethod
+    def _end(self, commit: bool) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- template methods -----------------------------------------------------------------
+    @final
+    def fetch(self, step: str, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        started = time.perf_counter()
+        try:
+            rows = self._run(self.dialect.translate(sql), params)
+        except TenazaError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every engine error is wrapped with its SQL and step
+            raise EngineError(step, sql, exc) from exc
+        log.debug("step %s took %.3fs", step, time.perf_counter() - started)
+        return rows
+
+    @final
+    def execute(self, step: str, sql: str, params: Params = None) -> None:
+        self.fetch(step, sql, params)
+
+    @final
+    def scalar(self, step: str, sql: str, params: Params = None) -> Any:
+        rows = self.fetch(step, sql, params)
+        return rows[0][0] if rows else None
+
+    @final
+    def columns(self, step: str, sql: str, params: Params = None) -> list[tuple[str, str]]:
+        try:
+            return self._columns(self.dialect.translate(sql), params)
+        except Exception as exc:  # noqa: BLE001 - wrapped with its SQL and step
+            raise EngineError(step, sql, exc) from exc
+
+    @final
+    @contextmanager
+    def transaction(self, step: str) -> Iterator[None]:
+        """All or nothing: on any error the engine rolls back and the error propagates."""
+        self.dialect.require("transactions")
+        try:
+            self._begin()
+        except Exception as exc:  # noqa: BLE001
+            raise EngineError(step, "BEGIN TRANSACTION", exc) from exc
+        try:
+            yield
+        except BaseException:
+            try:
+                self._end(commit=False)
+            except Exception:  # noqa: BLE001 - the original error is the one worth reporting
+                log.exception("rollback failed during step %s", step)
+            raise
+        try:
+            self._end(commit=True)
+        except Exception as exc:  # noqa: BLE001
+            raise EngineError(step, "COMMIT", exc) from exc

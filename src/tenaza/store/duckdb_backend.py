@@ -1,0 +1,47 @@
+"""The embedded default engine: one DuckDB file, no server.
+
+Written against DuckDB 2.x, where a relation keeps no result between calls: every statement
+is executed and drained before the next one on the same connection.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from tenaza.store.backend import Backend, Params
+from tenaza.store.dialect import DuckDBDialect
+
+
+class DuckDBBackend(Backend):
+    dialect = DuckDBDialect()
+
+    def __init__(self, path: Path | str, *, read_only: bool = False, memory_limit: str | None = None,
+                 threads: int | None = None) -> None:
+        config: dict[str, Any] = {}
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        if threads:
+            config["threads"] = threads
+        self.path = str(path)
+        self.con = duckdb.connect(self.path, read_only=read_only, config=config)
+        self.con.execute("SET enable_progress_bar = false").fetchall()
+
+    def _run(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, dict(params) if params else None).fetchall()
+
+    def _columns(self, sql: str, params: Params) -> list[tuple[str, str]]:
+        cur = self.con.execute(f"DESCRIBE {sql}", dict(params) if params else None)
+        rows = cur.fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def _begin(self) -> None:
+        self.con.execute("BEGIN TRANSACTION").fetchall()
+
+    def _end(self, commit: bool) -> None:
+        self.con.execute("COMMIT" if commit else "ROLLBACK").fetchall()
+
+    def close(self) -> None:
+        self.con.close()

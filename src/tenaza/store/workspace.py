@@ -1,0 +1,122 @@
+"""A workspace: one DuckDB file holding the canonical tables, quarantine and ingest log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from tenaza import __version__
+from tenaza.errors import WorkspaceError
+from tenaza.schema import CANONICAL, TABLES, TableKind
+from tenaza.store import ddl
+from tenaza.store.backend import Backend
+from tenaza.store.dialect import ident
+from tenaza.store.duckdb_backend import DuckDBBackend
+from tenaza.store.reference import country_aliases, currency_aliases
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class TableStatus:
+    table: str
+    rows: int
+    quarantined: int
+    sources: int
+
+
+class Workspace:
+    """Open with ``Workspace.open(path)`` or create with ``Workspace.create(path)``."""
+
+    def __init__(self, backend: Backend, path: Path) -> None:
+        self.backend = backend
+        self.path = path
+
+    # -- life cycle -----------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path | str) -> Workspace:
+        path = Path(path)
+        if path.exists():
+            raise WorkspaceError(f"{path}: already exists; open it, or choose another path")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ws = cls(DuckDBBackend(path), path)
+        try:
+            with ws.backend.transaction("create workspace"):
+                ws._create_tables()
+        except BaseException:
+            ws.close()
+            path.unlink(missing_ok=True)
+            raise
+        return ws
+
+    @classmethod
+    def open(cls, path: Path | str, *, read_only: bool = False) -> Workspace:
+        path = Path(path)
+        if not path.is_file():
+            raise WorkspaceError(f"{path}: no workspace here; create one with `tenaza init {path}`")
+        try:
+            backend = DuckDBBackend(path, read_only=read_only)
+        except Exception as exc:  # noqa: BLE001 - any engine refusal means "not a workspace"
+            raise WorkspaceError(f"{path}: not a tenaza workspace ({str(exc).splitlines()[0]})") from exc
+        ws = cls(backend, path)
+        version = ws._meta("schema_version")
+        if version is None:
+            ws.close()
+            raise WorkspaceError(f"{path}: not a tenaza workspace (no _meta table)")
+        if version != SCHEMA_VERSION:
+            ws.close()
+            raise WorkspaceError(f"{path}: schema version {version}, this tenaza reads {SCHEMA_VERSION}")
+        return ws
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- internals ------------------------------------------------------------------------
+    def _create_tables(self) -> None:
+        b = self.backend
+        b.execute("create _meta", ddl.META)
+        for spec in TABLES.values():
+            b.execute(f"create table {spec.name}", ddl.create_table(spec, b.dialect))
+        for spec in TABLES.values():
+            if spec.kind is TableKind.CANONICAL:
+                b.execute(f"create view {spec.name}", ddl.create_view(spec))
+        b.execute("create ref_alias", ddl.REF_ALIAS)
+        for kind, aliases in (("country", country_aliases()), ("currency", currency_aliases())):
+            b.execute("load reference codes",
+                      "INSERT INTO ref_alias SELECT $kind, unnest($aliases), unnest($codes)",
+                      {"kind": kind, "aliases": list(aliases), "codes": list(aliases.values())})
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        for key, value in (("schema_version", SCHEMA_VERSION), ("created_at", now), ("created_by", f"tenaza {__version__}")):
+            b.execute("write _meta", "INSERT INTO _meta VALUES ($k, $v)", {"k": key, "v": value})
+
+    def _meta(self, key: str) -> str | None:
+        exists = self.backend.scalar(
+            "read _meta", "SELECT count(*) FROM information_schema.tables WHERE table_name = '_meta'")
+        if not exists:
+            return None
+        value = self.backend.scalar("read _meta", "SELECT value FROM _meta WHERE key = $k", {"k": key})
+        return None if value is None else str(value)
+
+    # -- queries --------------------------------------------------------------------------
+    def count(self, table: str) -> int:
+        return int(self.backend.scalar(f"count {table}", f"SELECT count(*) FROM {ident(table)}"))
+
+    def status(self) -> list[TableStatus]:
+        quarantined = dict(self.backend.fetch(
+            "status: quarantine", "SELECT target_table, count(*) FROM quarantine GROUP BY ALL"))
+        sources = dict(self.backend.fetch(
+            "status: sources", "SELECT target_table, count(DISTINCT content_sha256) FROM ingest_log GROUP BY ALL"))
+        return [TableStatus(t, self.count(t), int(quarantined.get(t, 0)), int(sources.get(t, 0))) for t in CANONICAL]
+
+    def ingests(self) -> list[dict[str, object]]:
+        cols = [c.name for c in TABLES["ingest_log"].columns]
+        rows = self.backend.fetch("list ingests", f"SELECT {', '.join(map(ident, cols))} FROM ingest_log ORDER BY ingest_id")
+        return [dict(zip(cols, r, strict=True)) for r in rows]
