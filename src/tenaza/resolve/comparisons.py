@@ -1,0 +1,274 @@
+"""The comparisons of the linkage model, each registered with a NAME, a typed CONFIG and a
+docstring that says what evidence it weighs and why.
+
+A comparison is a ladder of levels, tried in order; the first whose SQL condition holds for
+a pair of records (``_l`` and ``_r`` columns of ``features.features_sql``) sets the pair's
+level, and Splink learns, without labels, how much more often each level occurs among
+matches than among non-matches: the level's match weight. The weights of every comparison
+of a joined pair are kept in ``entity_members.weights`` to explain the join.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = dict[str, Any]
+
+
+def _null(cond: str, label: str) -> Level:
+    return {"sql_condition": cond, "label_for_charts": label, "is_null_level": True}
+
+
+def _level(cond: str, label: str, tf: str | None = None) -> Level:
+    out: Level = {"sql_condition": cond, "label_for_charts": label}
+    if tf:
+        out |= {"tf_adjustment_column": tf, "tf_adjustment_weight": 1.0}
+    return out
+
+
+def _else() -> Level:
+    return {"sql_condition": "ELSE", "label_for_charts": "all other"}
+
+
+class ComparisonConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Comparison:
+    NAME: ClassVar[str]
+    CONFIG: ClassVar[type[ComparisonConfig]] = ComparisonConfig
+
+    def __init__(self, config: ComparisonConfig | None = None) -> None:
+        self.config = config or self.CONFIG()
+
+    def levels(self) -> list[Level]:
+        raise NotImplementedError
+
+    def spec(self) -> dict[str, Any]:
+        """The comparison as a Splink settings dictionary."""
+        return {"output_column_name": self.NAME, "comparison_description": (self.__doc__ or "").strip().split("\n")[0],
+                "comparison_levels": self.levels()}
+
+
+REGISTRY: dict[str, type[Comparison]] = {}
+
+
+def register(cls: type[Comparison]) -> type[Comparison]:
+    REGISTRY[cls.NAME] = cls
+    return cls
+
+
+class GivenNameConfig(ComparisonConfig):
+    jaro_winkler: float = Field(0.88, description="Similarity above which two spellings of a given name agree.")
+
+
+@register
+class GivenName(Comparison):
+    """First given name, with nicknames and English forms resolved (PEPE, JOSEPH -> JOSE).
+
+    Levels: same canonical name; same Spanish phonetic key (GERARDO/JERARDO); similar spelling;
+    the first given name of one is among the given names of the other (a record that uses a
+    second given name, 'Angel' for 'Jose Angel'); anything else.
+    """
+
+    NAME = "given_name"
+    CONFIG = GivenNameConfig
+
+    def levels(self) -> list[Level]:
+        jw = self.config.jaro_winkler if isinstance(self.config, GivenNameConfig) else 0.88
+        return [
+            _null("given1_l IS NULL OR given1_r IS NULL", "given name missing"),
+            _level("given1_l = given1_r", "same given name (nicknames resolved)", tf="given1"),
+            _level("given1_ph_l = given1_ph_r", "same phonetic key"),
+            _level(f"jaro_winkler_similarity(given1_l, given1_r) >= {jw}", f"jaro-winkler >= {jw}"),
+            _level("list_contains(given_all_r, given1_l) OR list_contains(given_all_l, given1_r)",
+                   "first given name among the other's given names"),
+            _else(),
+        ]
+
+
+class SurnamesConfig(ComparisonConfig):
+    jaro_winkler: float = Field(0.92, description="Similarity above which two spellings of the paternal surname agree.")
+
+
+@register
+class Surnames(Comparison):
+    """Paternal and maternal surnames, compared so that Spanish naming habits still match.
+
+    US records often drop the maternal surname (GUZMAN for GUZMAN LOPEZ) or swap the two;
+    people are sometimes known by their maternal surname. Levels: both surnames agree; the
+    paternal agrees and one side has no maternal surname; the two are swapped; the paternal
+    agrees but the maternal differs; any surname of one is a surname of the other; the
+    paternal surnames are similar; anything else. Agreement is on the Spanish phonetic key,
+    and the paternal surname level is adjusted for how common the surname is (a shared
+    HERNANDEZ says less than a shared ZAMBADA).
+    """
+
+    NAME = "surnames"
+    CONFIG = SurnamesConfig
+
+    def levels(self) -> list[Level]:
+        jw = self.config.jaro_winkler if isinstance(self.config, SurnamesConfig) else 0.92
+        return [
+            _null("pat_ph_l IS NULL OR pat_ph_r IS NULL", "surname missing"),
+            _level("pat_ph_l = pat_ph_r AND mat_ph_l = mat_ph_r", "both surnames agree", tf="pat_ph"),
+            _level("pat_ph_l = pat_ph_r AND (mat_ph_l IS NULL OR mat_ph_r IS NULL)",
+                   "paternal agrees, maternal dropped on one side", tf="pat_ph"),
+            _level("pat_ph_l = mat_ph_r AND mat_ph_l = pat_ph_r", "surnames swapped"),
+            _level("pat_ph_l = pat_ph_r", "paternal agrees, maternal differs"),
+            _level("list_has_any(surnames_ph_l, surnames_ph_r)", "a surname of one is a surname of the other"),
+            _level(f"jaro_winkler_similarity(pat_l, pat_r) >= {jw}", f"paternal jaro-winkler >= {jw}"),
+            _else(),
+        ]
+
+
+@register
+class CompanyName(Comparison):
+    """Company names with the legal form removed (S.A. de C.V., S. de R.L. de C.V., SAPI, LLC,
+    Inc., Corp.): the form is often dropped or abbreviated differently and says nothing about
+    which company it is. Levels: same name; very similar; most words shared; anything else."""
+
+    NAME = "company_name"
+
+    def levels(self) -> list[Level]:
+        words = "string_split({}, ' ')"
+        inter = f"len(list_intersect({words.format('company_l')}, {words.format('company_r')}))"
+        union = f"len(list_distinct(list_concat({words.format('company_l')}, {words.format('company_r')})))"
+        return [
+            _null("company_l IS NULL OR company_r IS NULL", "not a company"),
+            _level("company_l = company_r", "same name without legal form", tf="company"),
+            _level("jaro_winkler_similarity(company_l, company_r) >= 0.95", "jaro-winkler >= 0.95"),
+            _level(f"{inter} / {union} >= 0.6", "most words shared"),
+            _else(),
+        ]
+
+
+@register
+class Aliases(Comparison):
+    """Also-known-as names: one record's name, or one of its aliases, is an alias of the other
+    (compared as sorted phonetic keys, so word order does not matter)."""
+
+    NAME = "alias"
+
+    def levels(self) -> list[Level]:
+        return [
+            _null("len(alias_keys_l) = 0 AND len(alias_keys_r) = 0", "no aliases"),
+            _level("list_contains(alias_keys_r, name_key_l) OR list_contains(alias_keys_l, name_key_r) "
+                   "OR list_has_any(alias_keys_l, alias_keys_r)", "name or alias shared"),
+            _else(),
+        ]
+
+
+@register
+class DateOfBirth(Comparison):
+    """Date of birth (or incorporation); where a record has none, the date encoded in its CURP
+    or RFC stands in. Beyond exact agreement, a level catches day and month swapped, which US
+    (month first) and Mexican (day first) records do to each other's dates."""
+
+    NAME = "dob"
+
+    def levels(self) -> list[Level]:
+        return [
+            _null("dob_l IS NULL OR dob_r IS NULL", "date missing"),
+            _level("dob_l = dob_r", "same date"),
+            _level("year(dob_l) = year(dob_r) AND month(dob_l) = day(dob_r) AND day(dob_l) = month(dob_r)",
+                   "day and month swapped"),
+            _level("year(dob_l) = year(dob_r) AND month(dob_l) = month(dob_r)", "same year and month"),
+            _level("abs(year(dob_l) - year(dob_r)) <= 1", "within a year"),
+            _else(),
+        ]
+
+
+@register
+class MexicanIds(Comparison):
+    """CURP and RFC, the strongest evidence a Mexican record carries. An identifier whose
+    encoded birth date disagrees with the record's own date is not used (see features).
+    A person's CURP and RFC begin with the same ten characters (four name letters and the
+    birth date), so a record with a CURP meets a record with an RFC. Levels: same CURP; same
+    RFC with homoclave; same stem (one record lacks the homoclave, or one has a CURP and the
+    other an RFC); both carry one and they differ."""
+
+    NAME = "mx_id"
+
+    def levels(self) -> list[Level]:
+        return [
+            _null("(curp_l IS NULL AND id_stem_l IS NULL) OR (curp_r IS NULL AND id_stem_r IS NULL)",
+                  "no CURP or RFC on one side"),
+            _level("curp_l = curp_r", "same CURP"),
+            _level("rfc_l = rfc_r AND length(rfc_l) >= 12", "same RFC"),
+            _level("id_stem_l = id_stem_r", "same name letters and date in CURP or RFC"),
+            _else(),
+        ]
+
+
+@register
+class UsIds(Comparison):
+    """SSN for people and EIN for companies. Levels: same SSN; same EIN; they differ."""
+
+    NAME = "us_id"
+
+    def levels(self) -> list[Level]:
+        return [
+            _null("(ssn_l IS NULL OR ssn_r IS NULL) AND (ein_l IS NULL OR ein_r IS NULL)", "no SSN or EIN on both"),
+            _level("ssn_l = ssn_r", "same SSN"),
+            _level("ein_l = ein_r", "same EIN"),
+            _else(),
+        ]
+
+
+@register
+class Phone(Comparison):
+    """Phone numbers in E.164 form (phonenumbers reads national and international styles, and
+    Mexico's dropped mobile prefixes). Levels: same number; same last seven digits (an area
+    code written differently); different."""
+
+    NAME = "phone"
+
+    def levels(self) -> list[Level]:
+        return [
+            _null("phone_l IS NULL OR phone_r IS NULL", "phone missing"),
+            _level("phone_l = phone_r", "same phone", tf="phone"),
+            _level("right(phone_l, 7) = right(phone_r, 7)", "same last seven digits"),
+            _else(),
+        ]
+
+
+@register
+class Email(Comparison):
+    """E-mail address, lower-cased. Levels: same; different."""
+
+    NAME = "email"
+
+    def levels(self) -> list[Level]:
+        return [
+            _null("email_l IS NULL OR email_r IS NULL", "email missing"),
+            _level("email_l = email_r", "same email"),
+            _else(),
+        ]
+
+
+@register
+class Location(Comparison):
+    """Where the party lives or is registered: address, city and state, folded. Levels:
+    similar street address; same city and state; same state; anything else."""
+
+    NAME = "location"
+
+    def levels(self) -> list[Level]:
+        return [
+            _null("(address_l IS NULL OR address_r IS NULL) AND (city_l IS NULL OR city_r IS NULL) "
+                  "AND (state_l IS NULL OR state_r IS NULL)", "location missing"),
+            _level("jaro_winkler_similarity(address_l, address_r) >= 0.92", "similar address"),
+            _level("city_l = city_r AND state_l = state_r", "same city and state"),
+            _level("state_l = state_r", "same state"),
+            _else(),
+        ]
+
+
+DEFAULT_COMPARISONS: tuple[str, ...] = tuple(REGISTRY)
+
+
+def build(names: tuple[str, ...] = DEFAULT_COMPARISONS) -> list[dict[str, Any]]:
+    return [REGISTRY[n]().spec() for n in names]

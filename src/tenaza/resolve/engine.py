@@ -1,0 +1,56 @@
+"""Splink on the workspace's own engine.
+
+Splink runs its SQL on a DuckDB connection. tenaza gives it the workspace's connection with
+an in-memory catalog attached as the default, so Splink's intermediate tables stay in memory
+(and never in the workspace file), while the party records are read from, and the results
+written to, the workspace catalog by name: no record passes through Python on the way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import duckdb
+
+from tenaza.store.backend import Backend
+from tenaza.store.dialect import UnsupportedCapability, ident
+from tenaza.store.duckdb_backend import DuckDBBackend
+
+log = logging.getLogger("tenaza")
+SCRATCH = "tenaza_scratch"
+
+
+def connection(backend: Backend) -> duckdb.DuckDBPyConnection:
+    """The DuckDB connection behind a backend; other engines need Splink's SparkAPI."""
+    if not isinstance(backend, DuckDBBackend):
+        raise UnsupportedCapability(backend.dialect.name, "run Splink through the DuckDB API")
+    return backend.con
+
+
+@dataclass(frozen=True)
+class Scratch:
+    con: duckdb.DuckDBPyConnection
+    workspace: str  # quoted catalog name of the workspace
+
+    def ws(self, table: str) -> str:
+        """A workspace table or view, qualified so it resolves while the scratch is in use."""
+        return f"{self.workspace}.main.{ident(table)}"
+
+    def run(self, sql: str) -> None:
+        self.con.execute(sql).fetchall()
+
+
+@contextmanager
+def scratch(backend: Backend) -> Iterator[Scratch]:
+    con = connection(backend)
+    catalog = str(con.execute("SELECT current_database()").fetchall()[0][0])
+    con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH}").fetchall()
+    con.execute(f"USE {SCRATCH}").fetchall()
+    try:
+        yield Scratch(con, ident(catalog))
+    finally:
+        con.execute(f"USE {ident(catalog)}").fetchall()
+        con.execute(f"DETACH {SCRATCH}").fetchall()

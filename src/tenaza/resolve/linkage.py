@@ -1,0 +1,119 @@
+"""The Splink model: settings, blocking, unsupervised training, scored pairs.
+
+Training needs no labels (Fellegi–Sunter): the u probabilities (how often each level occurs
+among non-matches) come from random pairs; the m probabilities (among matches) from
+expectation maximisation on pairs that share a date of birth, then on pairs that share a
+name, so that each comparison is trained on pairs that were not chosen by it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tenaza.resolve.comparisons import DEFAULT_COMPARISONS, REGISTRY, build
+from tenaza.resolve.engine import Scratch
+
+log = logging.getLogger("tenaza")
+
+# Blocking: the pairs scored are those that agree on at least one of these. Each is an
+# equi-join, so the cost grows with the size of its blocks, never with N². Together they
+# cover dropped maternal surnames (given + paternal + year, or + city), swapped surnames
+# (paternal of one = maternal of the other), missing names (date + one surname) and every
+# strong identifier.
+BLOCKING_RULES: tuple[str, ...] = (
+    "l.pat_ph = r.pat_ph AND l.mat_ph = r.mat_ph AND l.given1_ph = r.given1_ph",
+    "l.pat_ph = r.pat_ph AND l.given1_ph = r.given1_ph AND l.birth_year = r.birth_year",
+    "l.pat_ph = r.pat_ph AND l.given1_ph = r.given1_ph AND l.city = r.city",
+    "l.pat_ph = r.mat_ph AND l.given1_ph = r.given1_ph",
+    "l.mat_ph = r.pat_ph AND l.given1_ph = r.given1_ph",
+    "l.given1_ph = r.given1_ph AND l.dob = r.dob",
+    "l.pat_ph = r.pat_ph AND l.dob = r.dob",
+    "l.curp = r.curp",
+    "l.id_stem = r.id_stem",
+    "l.ssn = r.ssn",
+    "l.ein = r.ein",
+    "l.phone = r.phone",
+    "l.email = r.email",
+    "l.company = r.company",
+    "l.company_first = r.company_first AND l.state = r.state",
+)
+
+
+class LinkageConfig(BaseModel):
+    """How the model is trained and which pairs become links."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    comparisons: tuple[str, ...] = Field(DEFAULT_COMPARISONS, description="Registered comparison NAMEs to use.")
+    threshold: float = Field(0.95, description="Match probability at or above which a pair is linked.")
+    u_pairs: float = Field(3e6, description="Random pairs sampled to estimate u probabilities.")
+    em_sample: float = Field(0.05, description="Share of records sampled on each side of an EM training block.")
+    seed: int = Field(7, description="Seed of the random sampling, for reproducible models.")
+    prior_recall: float = Field(0.6, description="Assumed recall of the exact rules that estimate the prior.")
+
+    def model_post_init(self, __context: Any) -> None:
+        unknown = set(self.comparisons) - set(REGISTRY)
+        if unknown:
+            raise ValueError(f"unknown comparisons {sorted(unknown)}; known: {sorted(REGISTRY)}")
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Per comparison: the label of each comparison vector value, to explain a pair."""
+
+    labels: dict[str, dict[int, str]]
+
+
+def settings(config: LinkageConfig) -> dict[str, Any]:
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "comparisons": build(config.comparisons),
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": r} for r in BLOCKING_RULES],
+        "retain_intermediate_calculation_columns": True,
+        "retain_matching_columns": True,  # gamma_ columns: the level of each comparison
+        "additional_columns_to_retain": [],
+    }
+
+
+def _quiet_splink() -> None:
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def predict(sx: Scratch, features: str, config: LinkageConfig) -> tuple[str, Levels]:
+    """Train the model on ``features`` (a scratch table) and write the scored pairs at or
+    above ``config.threshold`` to a scratch table; return its name and the level labels."""
+    from splink import DuckDBAPI, Linker
+    from splink.internals.blocking_rule_library import CustomRule
+
+    _quiet_splink()
+    db = DuckDBAPI(sx.con)
+    df = db.register(features)
+    linker = Linker(df, settings(config), log_level=None)
+    train = linker.training
+    train.estimate_probability_two_random_records_match(
+        [CustomRule("l.curp = r.curp"),
+         CustomRule("l.pat_ph = r.pat_ph AND l.mat_ph = r.mat_ph AND l.given1_ph = r.given1_ph AND l.dob = r.dob")],
+        recall=config.prior_recall)
+    train.estimate_u_using_random_sampling(max_pairs=config.u_pairs, seed=config.seed)
+    for rule in ("l.dob = r.dob", "l.pat_ph = r.pat_ph AND l.given1_ph = r.given1_ph",
+                 "l.company = r.company"):
+        try:
+            train.estimate_parameters_using_expectation_maximisation(
+                CustomRule(rule), record_sample_proportion=config.em_sample)
+        except Exception as exc:  # noqa: BLE001 - a block with no pairs (no companies) trains nothing
+            log.info("EM on %s skipped: %s", rule, str(exc).splitlines()[0])
+    scored = linker.inference.predict(threshold_match_probability=config.threshold, warning_mode="never")
+    sx.run(f"CREATE OR REPLACE TABLE resolve_pairs AS SELECT * FROM {scored.physical_name}")
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in linker._settings_obj.comparisons:  # noqa: SLF001 - level labels are not public API
+        labels[comparison.output_column_name] = {
+            int(level.comparison_vector_value): str(level.label_for_charts)
+            for level in comparison.comparison_levels}
+    db.delete_tables_created_by_splink_from_db()
+    return "resolve_pairs", Levels(labels)

@@ -1,0 +1,144 @@
+"""``tenaza resolve``: party records -> features -> Splink links -> clusters -> entities.
+
+Every run rebuilds the entities from all the party records, the model's links and the
+analysts' judgements in force, so a re-run never loses a judgement.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from tenaza.resolve import features as F
+from tenaza.resolve.cluster import cluster
+from tenaza.resolve.engine import Scratch, scratch
+from tenaza.resolve.identifiers import phone_e164
+from tenaza.resolve.judgements import CURRENT_SQL
+from tenaza.resolve.linkage import Levels, LinkageConfig, predict
+from tenaza.resolve.nicknames import canonical_given
+from tenaza.resolve.phonetic import spanish_key
+from tenaza.resolve.writer import write_entities
+from tenaza.store import Workspace
+
+log = logging.getLogger("tenaza")
+
+
+@dataclass
+class ResolveReport:
+    run_id: str
+    records: int = 0
+    pairs_scored: int = 0
+    links: int = 0
+    entities: int = 0
+    multi_record_entities: int = 0
+    merges_applied: int = 0
+    splits_applied: int = 0
+    links_refused_by_splits: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _load_lookups(sx: Scratch) -> None:
+    toks = [str(r[0]) for r in sx.con.execute(F.distinct_tokens_sql("r_parsed")).fetchall()]
+    table = pa.table({"tok": toks, "canon": [canonical_given(t) for t in toks], "ph": [spanish_key(t) for t in toks]})
+    sx.con.register("r_tokens_in", table)
+    sx.run("CREATE OR REPLACE TABLE r_tokens AS SELECT * FROM r_tokens_in")
+    sx.con.unregister("r_tokens_in")
+    phones = sx.con.execute(F.distinct_phones_sql("r_parsed")).fetchall()
+    ptable = pa.table({"phone": [p for p, _ in phones], "country": [c for _, c in phones],
+                       "e164": [phone_e164(p, c) for p, c in phones]},
+                      schema=pa.schema([("phone", pa.string()), ("country", pa.string()), ("e164", pa.string())]))
+    sx.con.register("r_phones_in", ptable)
+    sx.run("CREATE OR REPLACE TABLE r_phones AS SELECT * FROM r_phones_in")
+    sx.con.unregister("r_phones_in")
+
+
+def prepare(sx: Scratch) -> int:
+    """Build the scratch table ``r_features`` from the workspace's parties; return its rows."""
+    sx.run(f"CREATE OR REPLACE TABLE r_parsed AS {F.parse_sql(sx.ws('parties'))}")
+    _load_lookups(sx)
+    sx.run(f"CREATE OR REPLACE TABLE r_features AS {F.features_sql('r_parsed', 'r_tokens', 'r_phones')}")
+    return int(sx.con.execute("SELECT count(*) FROM r_features").fetchall()[0][0])
+
+
+def _tree_edges(n: int, roots: list[int], used: list[tuple[int, int, str]]) -> dict[int, tuple[int, str]]:
+    """Orient the spanning forest of the unions: each record -> (the record it joined, how).
+    Each cluster's root is the record every path starts from and has no parent."""
+    adj: dict[int, list[tuple[int, str]]] = {}
+    for a, b, how in used:
+        adj.setdefault(a, []).append((b, how))
+        adj.setdefault(b, []).append((a, how))
+    parent: dict[int, tuple[int, str]] = {}
+    seen: set[int] = set()
+    for r in sorted(set(roots)):
+        if r in seen or r not in adj:
+            continue
+        seen.add(r)
+        queue = deque([r])
+        while queue:
+            x = queue.popleft()
+            for y, how in adj.get(x, ()):
+                if y not in seen:
+                    seen.add(y)
+                    parent[y] = (x, how)
+                    queue.append(y)
+    return parent
+
+
+def resolve(ws: Workspace, config: LinkageConfig | None = None) -> ResolveReport:
+    """Resolve the workspace's party records into entities (see the module docstring)."""
+    config = config or LinkageConfig()
+    report = ResolveReport(run_id=uuid.uuid4().hex[:12])
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        report.seconds[name] = round(now - clock, 2)
+        clock = now
+
+    with scratch(ws.backend) as sx:
+        report.records = prepare(sx)
+        lap("features")
+        if report.records == 0:
+            write_entities(ws, sx, report.run_id, None, Levels({}), {})
+            return report
+        pairs, levels = predict(sx, "r_features", config) if report.records > 1 else ("", Levels({}))
+        lap("model")
+        links: list[tuple[int, int]] = []
+        if pairs:
+            report.pairs_scored = int(sx.con.execute(f"SELECT count(*) FROM {pairs}").fetchall()[0][0])
+            arrays = sx.con.execute(
+                f"SELECT unique_id_l - 1 AS a, unique_id_r - 1 AS b FROM {pairs} "
+                "ORDER BY match_weight DESC, unique_id_l, unique_id_r").fetchnumpy()
+            links = list(zip(arrays["a"].tolist(), arrays["b"].tolist(), strict=True))
+        judged = sx.con.execute(
+            f"SELECT j.decision, fa.unique_id - 1, fb.unique_id - 1 FROM ({CURRENT_SQL.replace('FROM resolve_judgements', 'FROM ' + sx.ws('resolve_judgements'))}) j "
+            "JOIN r_features fa ON fa.record_id = j.record_a JOIN r_features fb ON fb.record_id = j.record_b").fetchall()
+        merges = [(int(a), int(b)) for d, a, b in judged if d == "merge"]
+        splits = [(int(a), int(b)) for d, a, b in judged if d == "split"]
+        report.merges_applied, report.splits_applied = len(merges), len(splits)
+        result = cluster(report.records, links, merges, splits)
+        labels = result.labels
+        report.links_refused_by_splits = result.refused_links
+        parent = _tree_edges(report.records, labels, result.unions)
+        lap("cluster")
+        write_entities(ws, sx, report.run_id, pairs or None, levels, parent, labels)
+        report.links = sum(1 for _, how in parent.values() if how == "model")
+        report.entities = len(set(labels))
+        counts: dict[int, int] = {}
+        for r in labels:
+            counts[r] = counts.get(r, 0) + 1
+        report.multi_record_entities = sum(1 for c in counts.values() if c > 1)
+        lap("write")
+    log.info("resolve %s: %d records -> %d entities in %.1fs", report.run_id, report.records, report.entities,
+             sum(report.seconds.values()))
+    return report
+
+
+__all__ = ["ResolveReport", "prepare", "resolve"]
