@@ -130,12 +130,11 @@ def load_tables(directory: Path = TABLES_DIR) -> dict[str, TableSpec]:
             for cname in sorted(clash):
                 problems.append(Problem(file, "clashes with a marking column of the same name", field=f"columns.{cname}"))
             cols = _with_identifier_checks(cols) + marking_cols
-        if kind is TableKind.DERIVED:
-            if not any(c.name == "releasable_to" for c in cols):
-                cols = [*cols, ColumnSpec("releasable_to", ColumnType.COUNTRY_LIST,
-                                          "Countries the row may be shared with: the intersection of its inputs.",
-                                          required=True, derived=True)]
-        if kind is not TableKind.MARKINGS and any(not c.stored for c in cols if c not in marking_cols):
+        if kind is TableKind.DERIVED and not any(c.name == "releasable_to" for c in cols):
+            cols = [*cols, ColumnSpec("releasable_to", ColumnType.COUNTRY_LIST,
+                                      "Countries the row may be shared with: the intersection of its inputs.",
+                                      required=True, derived=True)]
+        if any(not c.stored for c in cols if c not in marking_cols):
             problems.append(Problem(file, "only marking columns may be `stored: false`", field="columns"))
         key = doc.get("key")
         if key is not None and key not in {c.name for c in cols}:

@@ -34,6 +34,13 @@ class Backend(ABC):
         """Names and engine types of a query's result columns, without running it fully."""
 
     @abstractmethod
+    def _register(self, name: str, reader: Any) -> None:
+        """Expose an Arrow RecordBatchReader as a relation named ``name``."""
+
+    @abstractmethod
+    def _unregister(self, name: str) -> None: ...
+
+    @abstractmethod
     def _begin(self) -> None: ...
 
     @abstractmethod
@@ -50,7 +57,7 @@ class Backend(ABC):
             rows = self._run(self.dialect.translate(sql), params)
         except TenazaError:
             raise
-        except Exception as exc:  # noqa: BLE001 - every engine error is wrapped with its SQL and step
+        except Exception as exc:
             raise EngineError(step, sql, exc) from exc
         log.debug("step %s took %.3fs", step, time.perf_counter() - started)
         return rows
@@ -68,8 +75,21 @@ class Backend(ABC):
     def columns(self, step: str, sql: str, params: Params = None) -> list[tuple[str, str]]:
         try:
             return self._columns(self.dialect.translate(sql), params)
-        except Exception as exc:  # noqa: BLE001 - wrapped with its SQL and step
+        except Exception as exc:
             raise EngineError(step, sql, exc) from exc
+
+    @final
+    @contextmanager
+    def arrow_relation(self, name: str, reader: Any) -> Iterator[str]:
+        """A streamed Arrow source, readable as ``name`` in SQL while the context lasts."""
+        self._register(name, reader)
+        try:
+            yield name
+        finally:
+            try:
+                self._unregister(name)
+            except Exception:  # noqa: BLE001 - in an aborted transaction; the rollback drops it
+                log.debug("could not unregister %s; the transaction is being rolled back", name)
 
     @final
     @contextmanager
@@ -78,17 +98,17 @@ class Backend(ABC):
         self.dialect.require("transactions")
         try:
             self._begin()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise EngineError(step, "BEGIN TRANSACTION", exc) from exc
         try:
             yield
         except BaseException:
             try:
                 self._end(commit=False)
-            except Exception:  # noqa: BLE001 - the original error is the one worth reporting
+            except Exception:
                 log.exception("rollback failed during step %s", step)
             raise
         try:
             self._end(commit=True)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise EngineError(step, "COMMIT", exc) from exc

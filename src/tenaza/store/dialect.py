@@ -6,6 +6,8 @@ loudly with ``UnsupportedCapability`` instead of producing SQL that silently doe
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import sqlglot
 from sqlglot import exp
 
@@ -23,9 +25,9 @@ class Dialect:
 
     name = "duckdb"
     sqlglot_dialect = "duckdb"
-    capabilities: frozenset[str] = frozenset()
+    capabilities: ClassVar[frozenset[str]] = frozenset()
 
-    TYPES: dict[ColumnType, str] = {
+    TYPES: ClassVar[dict[ColumnType, str]] = {
         ColumnType.STRING: "VARCHAR",
         ColumnType.NAME: "VARCHAR",
         ColumnType.STRING_LIST: "VARCHAR[]",
@@ -61,7 +63,7 @@ class Dialect:
 
 
 class DuckDBDialect(Dialect):
-    capabilities = frozenset({
+    capabilities: ClassVar[frozenset[str]] = frozenset({
         "read csv with rejects",  # read_csv(store_rejects=true): malformed lines kept with their line number
         "read parquet",
         "transactions",  # BEGIN / COMMIT / ROLLBACK, DDL included

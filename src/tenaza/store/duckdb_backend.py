@@ -6,6 +6,7 @@ is executed and drained before the next one on the same connection.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,17 @@ import duckdb
 
 from tenaza.store.backend import Backend, Params
 from tenaza.store.dialect import DuckDBDialect
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _used(sql: str, params: Params) -> dict[str, Any] | None:
+    """The parameters the statement names: DuckDB refuses unused ones, and SQL pieces built
+    together share one set of bound values."""
+    if not params:
+        return None
+    names = set(_PARAM.findall(sql))
+    return {k: v for k, v in params.items() if k in names}
 
 
 class DuckDBBackend(Backend):
@@ -30,12 +42,18 @@ class DuckDBBackend(Backend):
         self.con.execute("SET enable_progress_bar = false").fetchall()
 
     def _run(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, dict(params) if params else None).fetchall()
+        return self.con.execute(sql, _used(sql, params)).fetchall()
 
     def _columns(self, sql: str, params: Params) -> list[tuple[str, str]]:
-        cur = self.con.execute(f"DESCRIBE {sql}", dict(params) if params else None)
+        cur = self.con.execute(f"DESCRIBE {sql}", _used(sql, params))
         rows = cur.fetchall()
         return [(str(r[0]), str(r[1])) for r in rows]
+
+    def _register(self, name: str, reader: Any) -> None:
+        self.con.register(name, reader)
+
+    def _unregister(self, name: str) -> None:
+        self.con.unregister(name)
 
     def _begin(self) -> None:
         self.con.execute("BEGIN TRANSACTION").fetchall()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from tenaza import __version__
 from tenaza.errors import WorkspaceError
@@ -58,7 +59,7 @@ class Workspace:
             raise WorkspaceError(f"{path}: no workspace here; create one with `tenaza init {path}`")
         try:
             backend = DuckDBBackend(path, read_only=read_only)
-        except Exception as exc:  # noqa: BLE001 - any engine refusal means "not a workspace"
+        except Exception as exc:
             raise WorkspaceError(f"{path}: not a tenaza workspace ({str(exc).splitlines()[0]})") from exc
         ws = cls(backend, path)
         version = ws._meta("schema_version")
@@ -73,7 +74,7 @@ class Workspace:
     def close(self) -> None:
         self.backend.close()
 
-    def __enter__(self) -> Workspace:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:

@@ -1,0 +1,184 @@
+"""The ``tenaza`` command. It prints (with rich); the library only logs."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tenaza import __version__
+from tenaza.errors import EngineError, ProblemsError, TenazaError
+
+app = typer.Typer(name="tenaza", no_args_is_help=True, add_completion=False,
+                  help="Binational analytics against the business model of drug-trafficking organizations.")
+out = Console()
+err = Console(stderr=True)
+
+# Areas add their commands through a register(app) function in these modules.
+AREAS = ("tenaza.demo", "tenaza.scenario.cli", "tenaza.resolve.cli")
+
+WorkspaceArg = Annotated[Path, typer.Argument(help="Workspace file (created by `tenaza init`).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+
+def fail(exc: TenazaError) -> None:
+    """One clear line on stderr (all problems when there are several), exit status 2."""
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    if isinstance(exc, ProblemsError) and len(exc.problems) > 1:
+        for p in exc.problems[1:]:
+            err.print(f"  {p}", highlight=False, soft_wrap=True)
+    if isinstance(exc, EngineError):
+        logging.getLogger("tenaza").debug(exc.details())
+    raise typer.Exit(2)
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what tenaza does.")] = False) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+@app.command()
+def version() -> None:
+    """Print tenaza's version."""
+    out.print(__version__)
+
+
+@app.command()
+def init(path: Annotated[Path, typer.Argument(help="Path of the new workspace file.")], quiet: QuietOpt = False) -> None:
+    """Create an empty workspace: one DuckDB file with every canonical table."""
+    from tenaza.store import Workspace
+
+    try:
+        Workspace.create(path).close()
+    except TenazaError as exc:
+        fail(exc)
+    if not quiet:
+        out.print(f"created workspace {path}")
+
+
+@app.command()
+def ingest(
+    workspace: WorkspaceArg,
+    file: Annotated[Path, typer.Argument(help="CSV (any delimiter; .gz, .bz2, .zst), Parquet or JSON-lines file.")],
+    table: Annotated[str, typer.Option("--table", "-t", help="Canonical table to load.")],
+    originator: Annotated[str, typer.Option(help="Code of the agency that supplied the file (e.g. FINCEN, UIF).")],
+    releasable_to: Annotated[str, typer.Option(help="Countries the rows may be shared with, ISO alpha-3: USA,MEX.")],
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Mapping file (YAML) for this layout.")] = None,
+    delimiter: Annotated[str | None, typer.Option(help="CSV delimiter; sniffed when absent.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="File encoding (default utf-8; e.g. cp1252, latin-1).")] = None,
+    dates: Annotated[str | None, typer.Option(help="Order of slash dates: dmy (Mexico) or mdy (US).")] = None,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Load a file into a canonical table. Every row is stored or quarantined with its reason."""
+    from tenaza.ingest import ingest_file
+    from tenaza.store import Workspace
+
+    try:
+        with Workspace.open(workspace) as ws, _progress(quiet or as_json) as bar:
+            task = bar.add_task(f"{file.name}", total=None)
+
+            def progress(step: str, done: int, total: int) -> None:
+                bar.update(task, description=f"{file.name}: {step}", completed=done, total=total or None)
+
+            report = ingest_file(ws, file, table, mapping=mapping, originator=originator,
+                                 releasable_to=releasable_to.split(","), delimiter=delimiter, encoding=encoding,
+                                 dates=dates, progress=progress)
+    except TenazaError as exc:
+        fail(exc)
+    if as_json:
+        out.print_json(json.dumps(asdict(report), default=str))
+    elif not quiet:
+        _print_report(report)
+
+
+def _progress(disable: bool) -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                    TimeElapsedColumn(), console=err, transient=True, disable=disable)
+
+
+def _print_report(report: Any) -> None:
+    if report.already_ingested_as is not None:
+        out.print(f"{Path(report.path).name}: already loaded into {report.table} by ingest "
+                  f"{report.already_ingested_as} (same content); nothing to do")
+        return
+    colour = "green" if report.rows_quarantined == 0 else "yellow"
+    out.print(f"{Path(report.path).name} → {report.table} (ingest {report.ingest_id}): "
+              f"[bold]{report.rows_read:,}[/] read = [{colour}]{report.rows_accepted:,} accepted[/] + "
+              f"[{colour}]{report.rows_quarantined:,} quarantined[/] in {report.seconds:.1f}s")
+    if report.blank_lines:
+        out.print(f"  {report.blank_lines:,} blank lines skipped")
+    if report.values_repaired:
+        out.print(f"  {report.values_repaired:,} garbled values repaired (mojibake)")
+    if report.ids_flagged:
+        out.print(f"  {report.ids_flagged:,} identifiers flagged (wrong check digit or malformed)")
+    if report.extra_columns:
+        out.print(f"  kept in extras (no canonical column): {', '.join(report.extra_columns)}")
+    for reason, n in report.reasons:
+        out.print(f"  quarantined {n:,}× {reason}", highlight=False)
+    for w in report.warnings:
+        out.print(f"  [yellow]{w}[/]")
+
+
+@app.command()
+def status(workspace: WorkspaceArg, as_json: JsonOpt = False) -> None:
+    """Tables, row counts, quarantine counts and sources of a workspace."""
+    from tenaza.store import Workspace
+
+    try:
+        with Workspace.open(workspace, read_only=True) as ws:
+            rows = ws.status()
+            ingests = ws.ingests()
+    except TenazaError as exc:
+        fail(exc)
+    if as_json:
+        out.print_json(json.dumps({"workspace": str(workspace), "tables": [asdict(r) for r in rows],
+                                   "ingests": ingests}, default=str))
+        return
+    t = Table(title=f"workspace {workspace}")
+    for col in ("table", "rows", "quarantined", "sources"):
+        t.add_column(col, justify="left" if col == "table" else "right")
+    for r in rows:
+        t.add_row(r.table, f"{r.rows:,}", f"{r.quarantined:,}", f"{r.sources:,}")
+    out.print(t)
+    if ingests:
+        s = Table(title="sources")
+        for col in ("#", "file", "table", "originator", "releasable to", "read", "accepted", "quarantined"):
+            s.add_column(col)
+        for i in ingests:
+            s.add_row(str(i["ingest_id"]), str(i["source"]), str(i["target_table"]), str(i["originator"]),
+                      ",".join(i["releasable_to"] or []),  # type: ignore[arg-type]
+                      f"{i['rows_read']:,}", f"{i['rows_accepted']:,}", f"{i['rows_quarantined']:,}")
+        out.print(s)
+
+
+def _register_areas() -> None:
+    for module in AREAS:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                continue  # area not built yet
+            raise
+        mod.register(app)
+
+
+_register_areas()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted; the workspace is unchanged by the interrupted step")
+        sys.exit(130)

@@ -1,0 +1,259 @@
+"""Pure functions that return the SQL which types, normalizes and validates a source, set-wise.
+
+One SELECT over the whole file computes every canonical column and, beside them, ``_problems``:
+each failed check as ``column: reason``. Rows with problems are moved to quarantine later; the
+rest stay. Values are bound as parameters (``Binds``), never pasted into the SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tenaza.schema.specs import ColumnSpec, ColumnType, TableSpec
+from tenaza.store.dialect import ident
+from tenaza.store.reference import country_aliases, currency_aliases
+
+# Identifier shapes (a cheap set-wise check; check digits are verified afterwards by python-stdnum).
+ID_SHAPES = {
+    ColumnType.RFC: r"^[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}$",
+    ColumnType.CURP: r"^[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-ZÑ]{3}[A-Z0-9][0-9]$",
+    ColumnType.EIN: r"^[0-9]{9}$",
+    ColumnType.SSN: r"^[0-9]{9}$",
+}
+DATE_FORMATS = {
+    "dmy": ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"],
+    "mdy": ["%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y"],
+}
+TIME_SUFFIXES = [" %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", "T%H:%M:%S", ""]
+OTHER_DATE_FORMATS = ["%Y%m%d", "%Y/%m/%d", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%y"]
+TRUE = ["true", "t", "yes", "y", "1", "si", "sí", "s", "x", "verdadero"]
+FALSE = ["false", "f", "no", "n", "0", "falso"]
+
+# A number in either convention. Unambiguous shapes decide per value; the rest follow the
+# column's convention (from the mapping, or the majority of unambiguous values).
+NUM_DOT = r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"
+NUM_COMMA = r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"
+ONLY_DOT = r"^[-+]?(\d{1,3}(,\d{3})+\.\d+|\d*\.\d{1,2}|\d*\.\d{4,}|\d{1,3}(,\d{3}){2,})$"
+ONLY_COMMA = r"^[-+]?(\d{1,3}(\.\d{3})+,\d+|\d*,\d{1,2}|\d*,\d{4,}|\d{1,3}(\.\d{3}){2,})$"
+MONEY_NOISE = r"\s|\$|USD|MXN|M\.N\.|MN|US"
+
+
+class Binds:
+    """Collects bound parameters; each call returns the placeholder for one value."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def __call__(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+
+@dataclass
+class ColumnPlan:
+    """How one canonical column is computed from the source."""
+
+    spec: ColumnSpec
+    raw: str | None  # SQL giving the raw text, or None when the source does not have it
+    formats: list[str] = field(default_factory=list)
+    dates: str | None = None  # dmy | mdy
+    decimal: str = "."
+    split: str | None = None  # separator of a list column; default ; or |
+    value_map: dict[str, str] = field(default_factory=dict)  # upper-cased source value -> canonical value
+
+
+def _clean(raw: str) -> str:
+    return f"nullif(trim({raw}), '')"
+
+
+def _text(x: str) -> str:
+    return f"CASE WHEN regexp_matches({x}, '\\s\\s|[\\t\\r\\n]') THEN nfc_normalize(regexp_replace({x}, '\\s+', ' ', 'g')) ELSE nfc_normalize({x}) END"
+
+
+PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
+def number_text(x: str) -> str:
+    """Text of a number without currency signs, codes, spaces; (1.00) as -1.00."""
+    return f"regexp_replace(regexp_replace({x}, '^\\((.*)\\)$', '-\\1'), '{MONEY_NOISE}', '', 'g')"
+
+
+def number_expr(x: str, n: str, decimal: str) -> str:
+    """Typed DECIMAL from trimmed text ``x``, whose cleaned text is the column ``n``.
+
+    Unambiguous shapes decide per value; the rest follow the column's decimal mark. A plain
+    number (the common case) costs one regular expression."""
+    as_dot = f"try_cast(replace({n}, ',', '') AS DECIMAL(18,4))"
+    as_comma = f"try_cast(replace(replace({n}, '.', ''), ',', '.') AS DECIMAL(18,4))"
+    default_pat, default_parse = (NUM_COMMA, as_comma) if decimal == "," else (NUM_DOT, as_dot)
+    fast = f"WHEN regexp_full_match({x}, '{PLAIN_NUMBER}') THEN try_cast({x} AS DECIMAL(18,4)) " if decimal != "," else ""
+    return (f"CASE {fast}WHEN regexp_full_match({n}, '{ONLY_DOT}') THEN {as_dot} "
+            f"WHEN regexp_full_match({n}, '{ONLY_COMMA}') THEN {as_comma} "
+            f"WHEN regexp_full_match({n}, '{default_pat}') THEN {default_parse} END")
+
+
+def _date_formats(plan: ColumnPlan, with_time: bool) -> list[str]:
+    if plan.formats:
+        return plan.formats
+    base = DATE_FORMATS[plan.dates] if plan.dates else []
+    base = base + OTHER_DATE_FORMATS
+    if not with_time:
+        return base
+    return [b + t for b in base for t in TIME_SUFFIXES]
+
+
+def typed_expr(plan: ColumnPlan, x: str, bind: Binds) -> tuple[str, str | None]:
+    """(typed SQL, SQL of the reason it failed or NULL) for trimmed, non-empty text ``x``."""
+    t = plan.spec.type
+    quoted = f"'''' || {x} || ''''"
+    if t in (ColumnType.STRING, ColumnType.NAME):
+        return _text(x), None
+    if t is ColumnType.ENUM:
+        allowed = bind(list(plan.spec.values))
+        v = f"lower(regexp_replace({x}, '[\\s-]+', '_', 'g'))"
+        return (f"CASE WHEN list_contains({allowed}, {v}) THEN {v} END",
+                f"'unknown value ' || {quoted} || ' (expected one of ' || array_to_string({allowed}, ', ') || ')'")
+    if t is ColumnType.INTEGER:
+        return f"try_cast(replace({x}, ',', '') AS BIGINT)", f"'not a whole number: ' || {quoted}"
+    if t is ColumnType.DECIMAL:
+        return number_expr(x, f"n_{x}", plan.decimal), f"'not a number: ' || {quoted}"
+    if t is ColumnType.DATE:
+        fmts = bind(_date_formats(plan, with_time=True))
+        iso = "" if plan.formats else f"try_cast({x} AS DATE), try_cast(try_cast({x} AS TIMESTAMP) AS DATE), "
+        v = f"coalesce({iso}try_strptime({x}, {fmts})::DATE)"
+        expected = plan.formats[0] if plan.formats else (f"{plan.dates} order or ISO" if plan.dates else "ISO yyyy-mm-dd")
+        return (f"CASE WHEN year({v}) BETWEEN 1800 AND 2200 THEN {v} END",
+                f"'not a date: ' || {quoted} || ' (expected ' || {bind(expected)} || ')'")
+    if t is ColumnType.TIMESTAMP:
+        fmts = bind(_date_formats(plan, with_time=True))
+        iso = "" if plan.formats else f"try_cast({x} AS TIMESTAMP), "
+        v = f"coalesce({iso}try_strptime({x}, {fmts}))"
+        expected = plan.formats[0] if plan.formats else (f"{plan.dates} order or ISO" if plan.dates else "ISO yyyy-mm-dd hh:mm:ss")
+        return (f"CASE WHEN year({v}) BETWEEN 1800 AND 2200 THEN {v} END",
+                f"'not a date and time: ' || {quoted} || ' (expected ' || {bind(expected)} || ')'")
+    if t is ColumnType.BOOLEAN:
+        return ((f"CASE WHEN list_contains({bind(TRUE)}, lower({x})) THEN true "
+                f"WHEN list_contains({bind(FALSE)}, lower({x})) THEN false END"),
+                f"'not yes or no: ' || {quoted}")
+    if t in (ColumnType.COUNTRY, ColumnType.CURRENCY):
+        # A bound map, not a join or a subquery: the engine cannot estimate a streamed source's
+        # size, and would build its hash table on the file's side, holding the whole file.
+        aliases = country_aliases() if t is ColumnType.COUNTRY else currency_aliases()
+        v = f"map_extract_value(map({bind(list(aliases))}, {bind(list(aliases.values()))}), upper(strip_accents({x})))"
+        what = "an ISO 3166 country" if t is ColumnType.COUNTRY else "an ISO 4217 currency"
+        return v, f"'not {what}: ' || {quoted}"
+    if t is ColumnType.HS_CODE:
+        v = f"regexp_replace({x}, '[.\\s-]', '', 'g')"
+        return f"CASE WHEN regexp_full_match({v}, '[0-9]{{2,10}}') THEN {v} END", f"'not an HS code (2 to 10 digits): ' || {quoted}"
+    if t is ColumnType.STRING_LIST:
+        split = f"string_split({x}, {bind(plan.split)})" if plan.split else f"string_split_regex({x}, '[;|]')"
+        parts = (f"CASE WHEN starts_with({x}, '[') AND json_valid({x}) THEN CAST(json_extract_string({x}, '$[*]') AS VARCHAR[]) "
+                 f"ELSE {split} END")
+        return (f"list_filter(list_transform({parts}, lambda e: nullif(nfc_normalize(trim(e)), '')), lambda e: e IS NOT NULL)",
+                None)
+    if t.is_identifier:
+        return identifier_norm(x), None
+    if t is ColumnType.COUNTRY_LIST:
+        return f"string_split(upper({x}), ',')", None
+    raise ValueError(f"no rule to read a {t.value} column from a source")
+
+
+def identifier_norm(x: str) -> str:
+    return f"upper(regexp_replace({x}, '[\\s./-]', '', 'g'))"
+
+
+@dataclass
+class SelectPlan:
+    table: TableSpec
+    columns: list[ColumnPlan]
+    source_columns: list[str]  # source column SQL names, in order, for the raw JSON
+    source_exprs: list[str]  # SQL reading each source column from the source relation
+    extras: list[int]  # indexes into source_columns of the unmapped ones
+    relation: str  # the source relation
+    ingest_id: int
+    row_check: str | None = None  # SQL giving a problem of the whole row (JSON lines: not JSON)
+    raw_text: str | None = None  # SQL giving the row's raw text, when the source has one
+    blank: str | None = None  # SQL true for a blank row; default: every source value empty
+    passthrough: list[str] = field(default_factory=list)  # relation columns the checks above read
+
+
+def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
+    """INSERT ... SELECT that stores every row of the source, typed, with its problems."""
+    ctes_s = [f"{e} AS s{i}" for i, e in enumerate(plan.source_exprs)]
+    raw_cols: list[str] = []
+    typed: list[str] = []
+    reasons: list[str] = []
+    for j, cp in enumerate(plan.columns):
+        c = cp.spec
+        raw = cp.raw if cp.raw is not None else "NULL::VARCHAR"
+        if cp.value_map:
+            keys, values = bind(list(cp.value_map)), bind(list(cp.value_map.values()))
+            raw = f"coalesce(map_extract_value(map({keys}, {values}), upper(trim({raw}))), {raw})"
+        raw_cols.append(f"{_clean(raw)} AS r{j}")
+        x = f"r{j}"
+        expr, reason = typed_expr(cp, x, bind)
+        typed.append(f"CASE WHEN {x} IS NULL THEN NULL ELSE {expr} END AS v{j}")
+        if reason is not None:
+            reasons.append(f"CASE WHEN {x} IS NOT NULL AND v{j} IS NULL THEN {bind(c.name + ': ')} || {reason} END")
+        if c.required:
+            reasons.append(f"CASE WHEN {x} IS NULL THEN {bind(c.name + ': required value missing')} END")
+    # Identifier companions: the shape check happens here, check digits afterwards.
+    outputs: list[tuple[str, str]] = []
+    for j, cp in enumerate(plan.columns):
+        c = cp.spec
+        if c.type.is_identifier:
+            shape = bind(ID_SHAPES[c.type])
+            ok = f"regexp_full_match(v{j}, {shape})"
+            outputs += [(c.name, f"CASE WHEN {ok} THEN v{j} END"),
+                        (f"{c.name}_check", f"CASE WHEN r{j} IS NULL THEN NULL WHEN {ok} THEN 'valid' ELSE 'malformed' END"),
+                        (f"{c.name}_raw", f"CASE WHEN r{j} IS NOT NULL AND NOT {ok} THEN r{j} END")]
+        elif c.name.endswith("_usd") and _sibling(plan, c.name[:-4]) is not None and _sibling(plan, "currency") is not None:
+            # A US-dollar amount left empty equals the amount itself when the currency is USD.
+            k, cur = _sibling(plan, c.name[:-4]), _sibling(plan, "currency")
+            outputs.append((c.name, f"coalesce(v{j}, CASE WHEN v{cur} = 'USD' THEN v{k} END)"))
+        else:
+            outputs.append((c.name, f"v{j}"))
+    if plan.row_check:
+        reasons.insert(0, plan.row_check)
+    if plan.raw_text:
+        raw_json = plan.raw_text
+    else:
+        raw_json = "json_object(" + ", ".join(f"{bind(n)}, s{i}" for i, n in enumerate(plan.source_columns)) + ")"
+    extras = ("json_object(" + ", ".join(f"{bind(plan.source_columns[i])}, nullif(s{i}, '')" for i in plan.extras) + ")"
+              if plan.extras else "NULL")
+    blank = plan.blank or " AND ".join(f"coalesce(s{i}, '') = ''" for i in range(len(plan.source_exprs)))
+    where = f"WHERE NOT ({blank})" if blank else ""
+    problems = "nullif(concat_ws('; ', " + ", ".join(reasons) + "), '')" if reasons else "NULL"
+    target = ", ".join(ident(n) for n, _ in outputs)
+    # Nested subqueries, not CTEs: DuckDB may materialize a CTE, which would hold the whole file.
+    s = f"SELECT {LINE_COL}, {', '.join(ctes_s + plan.passthrough) or 'NULL AS s_none'} FROM {plan.relation}"
+    r = f"SELECT *, {', '.join(raw_cols)} FROM ({s}) AS s {where}"
+    numbers = [f"{number_text(f'r{j}')} AS n_r{j}" for j, cp in enumerate(plan.columns)
+               if cp.spec.type is ColumnType.DECIMAL]
+    if numbers:
+        r = f"SELECT *, {', '.join(numbers)} FROM ({r}) AS r"
+    v = f"SELECT r.*, {', '.join(typed)} FROM ({r}) AS r"
+    p = f"SELECT *, {problems} AS _problems FROM ({v}) AS v"
+    sql = f"""INSERT INTO {ident(plan.table.physical_name)} ({target}, ingest_id, source_row, extras, _problems, _raw)
+SELECT {', '.join(e for _, e in outputs)}, {bind(plan.ingest_id)}, {LINE_COL}, {extras},
+       _problems, CASE WHEN _problems IS NOT NULL THEN {raw_json} END
+FROM ({p}) AS p"""
+    return sql, bind.values
+
+
+LINE_COL = "_line"
+
+
+def _sibling(plan: SelectPlan, name: str) -> int | None:
+    for j, cp in enumerate(plan.columns):
+        if cp.spec.name == name:
+            return j
+    return None
+
+
+def blank_count_sql(relation: str, source_exprs: Sequence[str]) -> str:
+    blank = " AND ".join(f"coalesce({e}, '') = ''" for e in source_exprs)
+    return f"SELECT count(*) FILTER (WHERE {blank}) FROM {relation}"

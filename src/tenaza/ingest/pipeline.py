@@ -1,0 +1,328 @@
+"""``ingest_file``: one file into one canonical table, all or nothing.
+
+read (Arrow, streamed) → map columns and values → type and validate set-wise in the engine →
+store every row, its problems beside it → repair the picked-out values → move rows with
+problems to quarantine → reconcile the counts → log. One transaction per file: a file that
+cannot be read leaves the workspace exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from tenaza.errors import IngestError, MappingError, Problem
+from tenaza.ingest import readers
+from tenaza.ingest.mapping import Mapping, load_mapping
+from tenaza.ingest.normalize import LINE_COL, MONEY_NOISE, ONLY_COMMA, ONLY_DOT, Binds, SelectPlan, select_sql
+from tenaza.ingest.plan import ResolvedPlan, needs_date_order, needs_decimal_mark, resolve
+from tenaza.ingest.triage import finish
+from tenaza.schema import CANONICAL, TableSpec, table
+from tenaza.store.reference import alpha3_codes
+from tenaza.store.workspace import Workspace
+
+log = logging.getLogger("tenaza")
+SRC = "_t_src"
+Progress = Callable[[str, int, int], None]  # (step, done, total); bytes while reading
+_AGENCY = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
+
+
+@dataclass
+class IngestReport:
+    path: str
+    table: str
+    file_format: str
+    ingest_id: int | None = None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    blank_lines: int = 0
+    values_repaired: int = 0
+    ids_flagged: int = 0
+    extra_columns: list[str] = field(default_factory=list)
+    already_ingested_as: int | None = None
+    seconds: float = 0.0
+    reasons: list[tuple[str, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def reconciles(self) -> bool:
+        return self.rows_read == self.rows_accepted + self.rows_quarantined
+
+
+class _AlreadyIngested(Exception):
+    def __init__(self, ingest_id: int) -> None:
+        self.ingest_id = ingest_id
+
+
+def _check_markings(originator: str, releasable_to: Sequence[str]) -> tuple[str, list[str]]:
+    problems = []
+    if not _AGENCY.match(originator or ""):
+        problems.append(Problem("--originator", f"{originator!r} is not an agency code (2-32 letters, digits, . _ -)"))
+    codes = sorted({c.strip().upper() for c in releasable_to if c.strip()})
+    unknown = [c for c in codes if c not in alpha3_codes()]
+    if unknown:
+        problems.append(Problem("--releasable-to", f"not ISO 3166 alpha-3 country codes: {', '.join(unknown)} "
+                                "(for example USA, MEX)"))
+    if problems:
+        raise IngestError(problems)
+    return originator.upper(), codes
+
+
+def _open(path: Path, fmt: str, compression: str | None, mapping: Mapping | None, *,
+          delimiter: str | None, encoding: str | None, hash_while_reading: bool) -> readers.Source:
+    enc = encoding or (mapping.encoding if mapping else None)
+    if fmt == "parquet":
+        return readers.open_parquet(path)
+    if fmt == "jsonl":
+        return readers.open_jsonl(path, compression, encoding=enc, hash_while_reading=hash_while_reading)
+    delim = delimiter or (mapping.delimiter if mapping else None)
+    return readers.open_csv(path, compression, delimiter=delim, encoding=enc, hash_while_reading=hash_while_reading)
+
+
+def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Mapping | Path | str | None = None,
+                originator: str, releasable_to: Sequence[str], delimiter: str | None = None,
+                encoding: str | None = None, dates: str | None = None, decimal: str | None = None,
+                progress: Progress | None = None) -> IngestReport:
+    """Load one file into ``table_name``. Raises ``IngestError``/``MappingError`` and stores
+    nothing when the file cannot be read; otherwise every row is stored or quarantined."""
+    started = time.perf_counter()
+    path = Path(path)
+    if table_name not in CANONICAL:
+        raise IngestError([Problem(str(path), f"unknown table {table_name!r}; expected one of {', '.join(CANONICAL)}")])
+    spec = table(table_name)
+    if mapping is not None and not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping)
+    if mapping is not None:
+        if mapping.table and mapping.table != table_name:
+            raise MappingError([Problem(mapping.path, f"this mapping is for {mapping.table}, not {table_name}",
+                                        field="table")])
+        mapping.check_against(spec)
+    agency, rel = _check_markings(originator, releasable_to)
+    if dates not in (None, "dmy", "mdy"):
+        raise IngestError([Problem("--dates", f"{dates!r}: expected dmy or mdy")])
+    if not path.is_file():
+        raise IngestError([Problem(str(path), "no such file")])
+    fmt, compression = readers.detect(path)
+    report = IngestReport(str(path), table_name, fmt, seconds=started)  # seconds: the start, until the end
+    def step(name: str, done: int = 0, total: int = 0) -> None:
+        if progress is not None:
+            progress(name, done, total)
+
+
+    size = path.stat().st_size
+    same_size = ws.backend.fetch("find earlier ingests", "SELECT content_sha256, ingest_id FROM ingest_log "
+                                 "WHERE target_table = $t AND content_bytes = $n", {"t": table_name, "n": size})
+    # Hash first when the content may be known already (or the reader cannot stream a hash).
+    sha: str | None = None
+    if same_size or fmt != "csv":
+        step("hashing")
+        sha = readers.sha256_of(path)
+        for known_sha, known_id in same_size:
+            if known_sha == sha:
+                return _already(ws, report, int(known_id), started)
+
+    src = _open(path, fmt, compression, mapping, delimiter=delimiter, encoding=encoding,
+                hash_while_reading=sha is None)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    try:
+        for attempt in (1, 2):
+            try:
+                sha = _transaction(ws, src, spec, mapping, report, sha, same_size, size=size, now=now,
+                                   originator=agency, releasable_to=rel, dates=dates, decimal=decimal, step=step)
+                break
+            except Exception as exc:
+                if attempt == 2 or not readers.caused_by_restart(exc):
+                    raise
+                # A row that does not split into the header's columns: the parallel reader cannot say
+                # where it was, so everything was rolled back; read again in exact (sequential) mode.
+                log.info("%s: malformed rows; reading again sequentially to locate them", path.name)
+                src = _open(path, fmt, compression, mapping, delimiter=delimiter, encoding=encoding,
+                            hash_while_reading=sha is None)
+                assert isinstance(src, readers.CsvSource)
+                src.exact = True
+    except _AlreadyIngested as done:
+        return _already(ws, report, done.ingest_id, started)
+    report.seconds = time.perf_counter() - started
+    log.info("ingest %s into %s: %d read, %d accepted, %d quarantined", path.name, table_name,
+             report.rows_read, report.rows_accepted, report.rows_quarantined)
+    return report
+
+
+def _transaction(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: Mapping | None, report: IngestReport,
+                 sha: str | None, same_size: list[tuple[Any, ...]], *, size: int, now: datetime, originator: str,
+                 releasable_to: list[str], dates: str | None, decimal: str | None, step: Callable[..., None]) -> str:
+    """The whole load of one file, in one transaction. Returns the content hash."""
+    path = src.path
+    try:
+        with ws.backend.transaction(f"ingest {path.name}"):
+            ingest_id = int(ws.backend.scalar("next ingest id", "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingest_log"))
+            report.ingest_id = ingest_id
+            bad_rows = _load(ws, src, spec, mapping, report, ingest_id, dates=dates, decimal=decimal, step=step,
+                             size=size)
+            if sha is None:
+                assert src.hasher is not None
+                sha = src.hasher.sha.hexdigest()
+                for known_sha, known_id in same_size:
+                    if known_sha == sha:
+                        raise _AlreadyIngested(int(known_id))
+            finish(ws, spec, report, bad_rows, ingest_id=ingest_id, source=path.name, originator=originator,
+                   releasable_to=releasable_to, now=now, step=step)
+            ws.backend.execute("log ingest", _LOG_SQL, {
+                "id": ingest_id, "t": spec.name, "src": path.name, "path": str(path), "sha": sha, "n": size,
+                "map": mapping.path if mapping else None, "fmt": src.fmt, "read": report.rows_read,
+                "ok": report.rows_accepted, "q": report.rows_quarantined, "fix": report.values_repaired,
+                "ids": report.ids_flagged, "extra": report.extra_columns, "orig": originator, "rel": releasable_to,
+                "at": now, "secs": round(time.perf_counter() - report.seconds, 3)})
+    finally:
+        if src.hasher is not None:
+            src.hasher.close()
+    return sha
+
+
+_LOG_SQL = """INSERT INTO ingest_log (ingest_id, target_table, source, path, content_sha256, content_bytes, mapping,
+  file_format, rows_read, rows_accepted, rows_quarantined, values_repaired, ids_flagged, extra_columns, originator,
+  releasable_to, started_at, seconds)
+VALUES ($id, $t, $src, $path, $sha, $n, $map, $fmt, $read, $ok, $q, $fix, $ids, $extra, $orig, $rel, $at, $secs)"""
+
+
+def _already(ws: Workspace, report: IngestReport, ingest_id: int, started: float) -> IngestReport:
+    row = ws.backend.fetch("read earlier ingest", "SELECT rows_read, rows_accepted, rows_quarantined FROM ingest_log "
+                           "WHERE ingest_id = $i", {"i": ingest_id})[0]
+    report.already_ingested_as = ingest_id
+    report.ingest_id = ingest_id
+    report.rows_read, report.rows_accepted, report.rows_quarantined = (int(v) for v in row)
+    report.seconds = time.perf_counter() - started
+    report.warnings.append(f"the same content was loaded into {report.table} by ingest {ingest_id}; nothing to do")
+    return report
+
+
+def _load(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: Mapping | None, report: IngestReport,
+          ingest_id: int, *, dates: str | None, decimal: str | None, step: Callable[..., None],
+          size: int) -> list[readers.BadRow]:
+    """Stream the file into the stored table, every row with its problems."""
+    from tenaza.store.dialect import ident
+
+    b = ws.backend
+    bind = Binds()
+    relation = SRC
+    row_check: str | None = None
+    raw_text: str | None = None
+    blank: str | None = None
+    passthrough: list[str] = []
+    if src.fmt == "jsonl":
+        columns = _jsonl_keys(ws, src)
+        source_exprs = [f"json_extract_string(_j, {bind('/' + k.replace('~', '~0').replace('/', '~1'))})" for k in columns]
+        relation = f"(SELECT {LINE_COL}, line, CASE WHEN json_valid(line) THEN CAST(line AS JSON) END AS _j FROM {SRC})"
+        row_check = ("CASE WHEN _j IS NULL THEN 'line: not valid JSON' "
+                     "WHEN json_type(_j) <> 'OBJECT' THEN 'line: not a JSON object' END")
+        raw_text = "line"
+        blank = "trim(line) = ''"
+        passthrough = ["line", "_j"]
+    else:
+        columns = src.columns
+        source_exprs = [ident(c) for c in columns]
+    aliases = [f"s{i}" for i in range(len(columns))]
+    plan = resolve(spec, mapping, columns, aliases, bind, str(src.path), dates=dates, decimal=decimal)
+    report.extra_columns = [columns[i] for i in plan.extras]
+    _infer(ws, src, plan, relation, source_exprs, aliases, bind, step)
+    select = SelectPlan(spec, plan.columns, columns, source_exprs, plan.extras, relation, ingest_id,
+                        row_check=row_check, raw_text=raw_text, blank=blank, passthrough=passthrough)
+    sql, params = select_sql(select, bind)
+
+    def consume(reader: pa.RecordBatchReader) -> None:
+        step("reading", 0, size)
+        with b.arrow_relation(SRC, _counting(reader, src, step, size)):
+            b.execute(f"load {spec.name}", sql, params)
+
+    consume(src.reader())
+    stored = int(b.scalar("count stored rows", f"SELECT count(*) FROM {ident(spec.physical_name)} WHERE ingest_id = $i",
+                          {"i": ingest_id}))
+    report.blank_lines = src.rows_yielded - stored
+    report.rows_read = stored + len(src.bad_rows)
+    return list(src.bad_rows)
+
+
+def _counting(reader: pa.RecordBatchReader, src: readers.Source, step: Callable[..., None],
+              size: int) -> pa.RecordBatchReader:
+    def batches() -> Any:
+        for batch in reader:
+            done = src.hasher.bytes_read if src.hasher is not None else 0
+            step("reading", done, size)
+            yield batch
+
+    return pa.RecordBatchReader.from_batches(reader.schema, batches())
+
+
+def _jsonl_keys(ws: Workspace, src: readers.Source) -> list[str]:
+    """Every key of every JSON object in the file, in order of first appearance."""
+    probe = readers.open_jsonl(src.path, getattr(src, "compression", None), encoding=getattr(src, "encoding", None),
+                               hash_while_reading=False)
+    probe.exact = True
+    with ws.backend.arrow_relation("_t_keys", probe.reader()):
+        rows = ws.backend.fetch("discover JSON keys", """
+            SELECT k FROM (
+              SELECT unnest(json_keys(line)) AS k, _line FROM _t_keys
+              WHERE json_valid(line) AND json_type(CAST(line AS JSON)) = 'OBJECT')
+            GROUP BY k ORDER BY min(_line), k""")
+    return [str(r[0]) for r in rows]
+
+
+def _infer(ws: Workspace, src: readers.Source, plan: ResolvedPlan, relation: str, source_exprs: list[str],
+           aliases: list[str], bind: Binds, step: Callable[..., None]) -> None:
+    """Decide date order and decimal mark of columns the mapping leaves open, from the data."""
+    dated = [p for p in plan.columns if needs_date_order(p)]
+    numbers = [p for p in plan.columns if needs_decimal_mark(p)]
+    if not dated and not numbers:
+        return
+    step("profiling")
+    exprs: list[str] = []
+    for p in dated:
+        x = f"trim({p.raw})"
+        exprs += [f"count(*) FILTER (WHERE regexp_matches({x}, '^\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{2,4}}'))",
+                  f"count(*) FILTER (WHERE try_cast(regexp_extract({x}, '^(\\d{{1,2}})[/.-]\\d{{1,2}}[/.-]', 1) AS INT) > 12)",
+                  f"count(*) FILTER (WHERE try_cast(regexp_extract({x}, '^\\d{{1,2}}[/.-](\\d{{1,2}})[/.-]', 1) AS INT) > 12)"]
+    for p in numbers:
+        x = f"regexp_replace(trim({p.raw}), '{MONEY_NOISE}', '', 'g')"
+        exprs += [f"count(*) FILTER (WHERE regexp_full_match({x}, '{ONLY_DOT}'))", f"count(*) FILTER (WHERE regexp_full_match({x}, '{ONLY_COMMA}'))"]
+    inner = ", ".join(f"{e} AS {a}" for e, a in zip(source_exprs, aliases, strict=True)) or "NULL AS s_none"
+    sql = f"SELECT {', '.join(exprs)} FROM (SELECT {inner} FROM {relation})"
+
+    def evidence(whole: bool) -> tuple[Any, ...]:
+        probe = _reopen(src)
+        reader = probe.reader()
+        if not whole:
+            first = next(iter(reader), None)
+            reader = pa.RecordBatchReader.from_batches(probe.schema(), [first] if first is not None else [])
+        with ws.backend.arrow_relation(SRC, reader):
+            return ws.backend.fetch("profile dates and numbers", sql, bind.values)[0]
+
+    counts = evidence(whole=False)
+    if any(counts[3 * i] and not counts[3 * i + 1] and not counts[3 * i + 2] for i in range(len(dated))):
+        counts = evidence(whole=True)
+    for i, p in enumerate(dated):
+        slash, dmy, mdy = counts[3 * i: 3 * i + 3]
+        if slash and dmy == mdy:
+            raise IngestError([Problem(str(src.path), "dates like dd/mm/yyyy and mm/dd/yyyy cannot be told apart "
+                                       "(no day above 12); pass --dates dmy (Mexican order) or --dates mdy (US order), "
+                                       "or set `dates:` in the mapping", field=p.spec.name)])
+        p.dates = "dmy" if dmy > mdy else "mdy" if slash else None
+    base = 3 * len(dated)
+    for i, p in enumerate(numbers):
+        dot, comma = counts[base + 2 * i: base + 2 * i + 2]
+        p.decimal = "," if comma > dot else "."
+
+
+def _reopen(src: readers.Source) -> readers.Source:
+    if isinstance(src, readers.CsvSource):
+        return readers.CsvSource(src.path, src.fmt, src.columns, delimiter=src.delimiter, encoding=src.encoding,
+                                 compression=src.compression, exact=True, header=src.header, quoting=src.quoting)
+    return readers.open_parquet(src.path)

@@ -1,0 +1,84 @@
+"""Python-level repairs, applied only to the values a set-wise check has picked out.
+
+- Mojibake: UTF-8 text that was decoded as Latin-1, Windows-1252 (fixed by ftfy) or GBK
+  (which ftfy does not handle; re-encoded here when the round trip gives clean Latin text).
+- Identifiers: RFC, CURP, EIN and SSN of the right shape are verified with python-stdnum. A
+  wrong check digit keeps the value and flags it (real RFCs carry wrong check digits); a value
+  that stdnum rejects for another reason (an impossible date, a reserved number) is malformed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import ftfy
+from stdnum import exceptions as stdnum_errors
+from stdnum.mx import curp as mx_curp
+from stdnum.mx import rfc as mx_rfc
+from stdnum.us import ein as us_ein
+from stdnum.us import ssn as us_ssn
+
+from tenaza.schema.specs import ColumnType
+
+# Cheap set-wise pick: a Latin-1/cp1252 reading of UTF-8 leaves Ã or Â before a continuation
+# character, or â€ for punctuation; a GBK reading leaves CJK ideographs.
+MOJIBAKE_PATTERN = r"[ÃÂ][\x{80}-\x{BF}€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€|[\x{4E00}-\x{9FFF}]"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+
+
+def fix_text(value: str) -> str:
+    """The repaired text, or the value itself when nothing can be repaired safely."""
+    fixed = ftfy.fix_text(value, normalization="NFC")
+    if _CJK.search(fixed):
+        try:
+            candidate = fixed.encode("gbk").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return fixed
+        if not _CJK.search(candidate) and _LATIN_LETTER.search(candidate):
+            return candidate
+    return fixed
+
+
+def fixes(values: Iterable[str]) -> dict[str, str]:
+    """Map of bad value -> repaired value, for the values that change."""
+    out: dict[str, str] = {}
+    for v in values:
+        fixed = fix_text(v)
+        if fixed != v:
+            out[v] = fixed
+    return out
+
+
+def _rfc(value: str) -> object:
+    return mx_rfc.validate(value, validate_check_digits=True)
+
+
+_VALIDATORS: dict[ColumnType, Callable[[str], object]] = {
+    ColumnType.RFC: _rfc,
+    ColumnType.CURP: mx_curp.validate,
+    ColumnType.EIN: us_ein.validate,
+    ColumnType.SSN: us_ssn.validate,
+}
+
+
+def check_identifier(kind: ColumnType, value: str) -> str:
+    """valid, bad_check_digit or malformed."""
+    try:
+        _VALIDATORS[kind](value)
+    except stdnum_errors.InvalidChecksum:
+        return "bad_check_digit"
+    except stdnum_errors.ValidationError:
+        return "malformed"
+    return "valid"
+
+
+def failed_identifiers(kind: ColumnType, values: Iterable[str]) -> dict[str, str]:
+    """value -> status, for the values that are not valid."""
+    out: dict[str, str] = {}
+    for v in values:
+        status = check_identifier(kind, v)
+        if status != "valid":
+            out[v] = status
+    return out

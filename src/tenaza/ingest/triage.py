@@ -1,0 +1,122 @@
+"""After the streaming pass: repair picked-out values, move rows with problems to quarantine,
+and reconcile the counts. Runs inside the ingest's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from tenaza.errors import IngestError, Problem
+from tenaza.ingest.readers import BadRow
+from tenaza.ingest.repair import MOJIBAKE_PATTERN, failed_identifiers, fixes
+from tenaza.schema.specs import ColumnType, TableSpec
+from tenaza.store.dialect import ident
+
+if TYPE_CHECKING:
+    from tenaza.ingest.pipeline import IngestReport
+    from tenaza.store.workspace import Workspace
+
+TEXT_TYPES = (ColumnType.NAME, ColumnType.STRING)
+
+
+def finish(ws: Workspace, spec: TableSpec, report: IngestReport, bad_rows: list[BadRow], *, ingest_id: int,
+           source: str, originator: str, releasable_to: list[str], now: datetime,
+           step: Callable[..., None]) -> None:
+    b = ws.backend
+    t = ident(spec.physical_name)
+    i = {"i": ingest_id}
+    if spec.key:
+        step("checking duplicates")
+        key = ident(spec.key)
+        b.execute("flag duplicate keys", f"""
+            UPDATE {t} AS r SET _problems = $msg || d.first_line
+            FROM (SELECT {key} AS k, min(source_row) AS first_line FROM {t}
+                  WHERE ingest_id = $i AND {key} IS NOT NULL GROUP BY ALL HAVING count(*) > 1) AS d
+            WHERE r.ingest_id = $i AND r.{key} = d.k AND r.source_row > d.first_line AND r._problems IS NULL""",
+                  {**i, "msg": f"{spec.key}: duplicate of line "})
+    step("repairing text")
+    report.values_repaired = _repair_mojibake(ws, spec, ingest_id)
+    step("checking identifiers")
+    report.ids_flagged = _check_identifiers(ws, spec, ingest_id)
+
+    step("quarantining")
+    stored = [c.name for c in spec.stored_columns if c.name not in ("ingest_id", "source_row", "extras")]
+    row_json = "json_object(" + ", ".join(f"'{c}', {ident(c)}" for c in stored) + ")"
+    marks = {"i": ingest_id, "t": spec.name, "src": source, "orig": originator, "rel": releasable_to, "at": now}
+    b.execute("quarantine rows with problems", f"""
+        INSERT INTO quarantine (ingest_id, target_table, source, line, column_name, reason, raw, originator,
+                                releasable_to, ingested_at)
+        SELECT $i, $t, $src, source_row, split_part(_problems, ':', 1), _problems,
+               coalesce(_raw, CAST({row_json} AS VARCHAR)), $orig, $rel, $at
+        FROM {t} WHERE ingest_id = $i AND _problems IS NOT NULL""", marks)
+    b.execute("remove quarantined rows", f"DELETE FROM {t} WHERE ingest_id = $i AND _problems IS NOT NULL", i)
+    if bad_rows:
+        b.execute("quarantine unparseable rows", """
+            INSERT INTO quarantine (ingest_id, target_table, source, line, column_name, reason, raw, originator,
+                                    releasable_to, ingested_at)
+            SELECT $i, $t, $src, unnest($lines), NULL, unnest($reasons), unnest($texts), $orig, $rel, $at""",
+                  {**marks, "lines": [r.line for r in bad_rows], "reasons": [r.reason for r in bad_rows],
+                   "texts": [r.text for r in bad_rows]})
+
+    report.rows_accepted = int(b.scalar("count accepted", f"SELECT count(*) FROM {t} WHERE ingest_id = $i", i))
+    report.rows_quarantined = int(b.scalar("count quarantined", "SELECT count(*) FROM quarantine WHERE ingest_id = $i", i))
+    if not report.reconciles:
+        raise IngestError([Problem(source, f"counts do not reconcile: {report.rows_read} read, {report.rows_accepted} "
+                                   f"accepted, {report.rows_quarantined} quarantined; nothing was stored")])
+    report.reasons = [(str(r[0]), int(r[1])) for r in b.fetch("summarize quarantine", """
+        SELECT regexp_replace(split_part(reason, '; ', 1), '''.*''', '…'),
+               count(*) FROM quarantine WHERE ingest_id = $i GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT 10""", i)]
+
+
+def _repair_mojibake(ws: Workspace, spec: TableSpec, ingest_id: int) -> int:
+    b = ws.backend
+    t = ident(spec.physical_name)
+    total = 0
+    for c in spec.source_columns:
+        col = ident(c.name)
+        if c.type in TEXT_TYPES:
+            found = b.fetch(f"find mojibake in {c.name}", f"SELECT DISTINCT {col} FROM {t} WHERE ingest_id = $i "
+                            f"AND regexp_matches({col}, $pat)", {"i": ingest_id, "pat": MOJIBAKE_PATTERN})
+            repaired = fixes(str(r[0]) for r in found)
+            if repaired:
+                b.execute(f"repair {c.name}", f"""UPDATE {t} SET {col} = map_extract_value(map($src, $dst), {col})
+                    WHERE ingest_id = $i AND list_contains($src, {col})""",
+                          {"i": ingest_id, "src": list(repaired), "dst": list(repaired.values())})
+        elif c.type is ColumnType.STRING_LIST:
+            found = b.fetch(f"find mojibake in {c.name}", f"SELECT DISTINCT e FROM (SELECT unnest({col}) AS e FROM {t} "
+                            "WHERE ingest_id = $i) WHERE regexp_matches(e, $pat)", {"i": ingest_id, "pat": MOJIBAKE_PATTERN})
+            repaired = fixes(str(r[0]) for r in found)
+            if repaired:
+                b.execute(f"repair {c.name}", f"""UPDATE {t}
+                    SET {col} = list_transform({col}, lambda e: coalesce(map_extract_value(map($src, $dst), e), e))
+                    WHERE ingest_id = $i AND list_has_any({col}, $src)""",
+                          {"i": ingest_id, "src": list(repaired), "dst": list(repaired.values())})
+        else:
+            continue
+        total += len(repaired)
+    return total
+
+
+def _check_identifiers(ws: Workspace, spec: TableSpec, ingest_id: int) -> int:
+    b = ws.backend
+    t = ident(spec.physical_name)
+    flagged = 0
+    for c in spec.source_columns:
+        if not c.type.is_identifier:
+            continue
+        col, check, raw = ident(c.name), ident(f"{c.name}_check"), ident(f"{c.name}_raw")
+        values = b.fetch(f"list {c.name}", f"SELECT DISTINCT {col} FROM {t} WHERE ingest_id = $i AND {check} = 'valid'",
+                         {"i": ingest_id})
+        failed = failed_identifiers(c.type, (str(r[0]) for r in values))
+        bad = [v for v, s in failed.items() if s == "bad_check_digit"]
+        malformed = [v for v, s in failed.items() if s == "malformed"]
+        if bad:
+            b.execute(f"flag {c.name} check digits", f"UPDATE {t} SET {check} = 'bad_check_digit' "
+                      f"WHERE ingest_id = $i AND list_contains($v, {col})", {"i": ingest_id, "v": bad})
+        if malformed:
+            b.execute(f"clear malformed {c.name}", f"UPDATE {t} SET {check} = 'malformed', {raw} = {col}, {col} = NULL "
+                      f"WHERE ingest_id = $i AND list_contains($v, {col})", {"i": ingest_id, "v": malformed})
+        flagged += int(b.scalar(f"count flagged {c.name}", f"SELECT count(*) FROM {t} WHERE ingest_id = $i "
+                                f"AND {check} IN ('bad_check_digit', 'malformed')", {"i": ingest_id}))
+    return flagged

@@ -1,0 +1,62 @@
+"""Manifests: a list of files with their table, mapping and markings, ingested in one go.
+
+``{"files": [{"path": "bank.csv", "table": "transactions", "mapping": "bank.yaml",
+"originator": "FINCEN", "releasable_to": ["USA", "MEX"]}]}``; paths are relative to the manifest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tenaza.errors import MappingError, Problem
+from tenaza.ingest import IngestReport, ingest_file
+from tenaza.store import Workspace
+
+
+class ManifestFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    table: str
+    mapping: str | None = None
+    originator: str
+    releasable_to: list[str]
+    description: str | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    dates: str | None = None
+
+
+class Manifest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    description: str | None = None
+    files: list[ManifestFile] = Field(default_factory=list)
+
+
+def load_manifest(path: Path) -> Manifest:
+    try:
+        return Manifest.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except json.JSONDecodeError as exc:
+        raise MappingError([Problem(str(path), f"not valid JSON: {exc.msg}", line=exc.lineno)]) from exc
+    except ValidationError as exc:
+        raise MappingError([Problem(str(path), e["msg"], field=".".join(map(str, e["loc"]))) for e in exc.errors()]) from exc
+
+
+def ingest_manifest(ws: Workspace, path: Path,
+                    on_file: Callable[[ManifestFile], None] | None = None) -> list[IngestReport]:
+    """Ingest every file of the manifest, each in its own transaction, in order."""
+    manifest = load_manifest(path)
+    reports = []
+    for f in manifest.files:
+        if on_file:
+            on_file(f)
+        reports.append(ingest_file(
+            ws, path.parent / f.path, f.table, mapping=path.parent / f.mapping if f.mapping else None,
+            originator=f.originator, releasable_to=f.releasable_to, delimiter=f.delimiter, encoding=f.encoding,
+            dates=f.dates))
+    return reports

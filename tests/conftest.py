@@ -1,0 +1,27 @@
+"""Shared fixtures: a real DuckDB workspace file per test, and a snapshot of its contents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tenaza.store import Workspace
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    workspace = Workspace.create(tmp_path / "ws.duckdb")
+    yield workspace
+    workspace.close()
+
+
+def snapshot(ws: Workspace) -> dict[str, object]:
+    """Everything an ingest could change: every stored table's rows, quarantine and the log."""
+    from tenaza.schema import TABLES
+
+    out: dict[str, object] = {}
+    for spec in TABLES.values():
+        out[spec.name] = sorted(map(repr, ws.backend.fetch("snapshot", f'SELECT * FROM "{spec.physical_name}"')))
+    return out

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tenaza.cli import app
+
+runner = CliRunner()
+
+
+def test_init_ingest_status(tmp_path: Path) -> None:
+    ws = tmp_path / "ws.duckdb"
+    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
+    f = tmp_path / "a.csv"
+    f.write_text("account_id,institution\nA1,Banco\nA1,Bank\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(ws), str(f), "--table", "accounts", "--originator", "UIF",
+                                 "--releasable-to", "MEX,USA"])
+    assert result.exit_code == 0, result.output
+    assert "2 read = 1 accepted + 1 quarantined" in result.output
+    assert "account_id: duplicate of line 2" in result.output
+    status = runner.invoke(app, ["status", str(ws), "--json"])
+    data = json.loads(status.output)
+    accounts = next(t for t in data["tables"] if t["table"] == "accounts")
+    assert accounts == {"table": "accounts", "rows": 1, "quarantined": 1, "sources": 1}
+    assert data["ingests"][0]["releasable_to"] == ["MEX", "USA"]
+
+
+def test_ingest_json_and_quiet(tmp_path: Path) -> None:
+    ws = tmp_path / "ws.duckdb"
+    runner.invoke(app, ["init", str(ws), "--quiet"])
+    f = tmp_path / "a.csv"
+    f.write_text("account_id\nA1\n", encoding="utf-8")
+    args = ["ingest", str(ws), str(f), "-t", "accounts", "--originator", "UIF", "--releasable-to", "MEX"]
+    quiet = runner.invoke(app, [*args, "--quiet"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+    again = runner.invoke(app, [*args, "--json"])
+    assert json.loads(again.output)["already_ingested_as"] == 1
+
+
+def test_errors_are_one_line_with_exit_status_2(tmp_path: Path) -> None:
+    ws = tmp_path / "ws.duckdb"
+    runner.invoke(app, ["init", str(ws)])
+    result = runner.invoke(app, ["ingest", str(ws), str(tmp_path / "missing.csv"), "-t", "accounts",
+                                 "--originator", "UIF", "--releasable-to", "MEX"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"error: {tmp_path / 'missing.csv'}: no such file"]
+    assert runner.invoke(app, ["status", str(tmp_path / "nope.duckdb")]).exit_code == 2
+
+
+def test_demo_builds_from_the_bundled_sample(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "build", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "demo" / "workspace.duckdb").is_file()
+    status = json.loads(runner.invoke(app, ["status", str(tmp_path / "demo" / "workspace.duckdb"), "--json"]).output)
+    assert all(t["rows"] > 0 for t in status["tables"]), status["tables"]
