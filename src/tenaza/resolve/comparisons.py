@@ -28,8 +28,17 @@ def _level(cond: str, label: str, tf: str | None = None) -> Level:
     return out
 
 
-def _else() -> Level:
-    return {"sql_condition": "ELSE", "label_for_charts": "all other"}
+def _else(m: float | None = None) -> Level:
+    out: Level = {"sql_condition": "ELSE", "label_for_charts": "all other"}
+    if m is not None:
+        out |= {"m_probability": m, "fix_m_probability": True}
+    return out
+
+
+# Share of true matches whose valid identifiers differ (a clerk's typo that still passes the
+# check digit). EM cannot learn it: among the pairs it trains on, a conflict of identifiers is
+# what tells it that a pair is not a match. Fixing it keeps a conflict strong evidence against.
+ID_CONFLICT_M = 0.002
 
 
 class ComparisonConfig(BaseModel):
@@ -199,7 +208,7 @@ class MexicanIds(Comparison):
             _level("curp_l = curp_r", "same CURP"),
             _level("rfc_l = rfc_r AND length(rfc_l) >= 12", "same RFC"),
             _level("id_stem_l = id_stem_r", "same name letters and date in CURP or RFC"),
-            _else(),
+            _else(ID_CONFLICT_M),
         ]
 
 
@@ -214,7 +223,7 @@ class UsIds(Comparison):
             _null("(ssn_l IS NULL OR ssn_r IS NULL) AND (ein_l IS NULL OR ein_r IS NULL)", "no SSN or EIN on both"),
             _level("ssn_l = ssn_r", "same SSN"),
             _level("ein_l = ein_r", "same EIN"),
-            _else(),
+            _else(ID_CONFLICT_M),
         ]
 
 

@@ -58,11 +58,18 @@ def phone_e164(raw: str, country: str | None) -> str | None:
         digits, region = digits[3:], "MX"
     if digits.startswith("521") and len(digits) == 13:
         digits = "52" + digits[3:]
-    text = "+" + digits if raw.strip().startswith("+") or (digits.startswith("52") and len(digits) == 12) else digits
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    international = raw.strip().startswith("+") or (digits.startswith("52") and len(digits) == 12)
+    text = "+" + digits if international else digits
+    # A Mexican number written by a US source without its country code (and the reverse) is
+    # common across the border: when the number is not valid where the record is, try the
+    # other side of the border.
+    for reg in (region, *(("US", "MX") if region == "MX" else ("MX", "US"))):
+        try:
+            number = phonenumbers.parse(text, reg)
+        except phonenumbers.NumberParseException:
+            return None
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if international:
+            break
+    return None

@@ -9,6 +9,7 @@ name, so that each comparison is trained on pairs that were not chosen by it.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,9 +50,9 @@ class LinkageConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     comparisons: tuple[str, ...] = Field(DEFAULT_COMPARISONS, description="Registered comparison NAMEs to use.")
-    threshold: float = Field(0.95, description="Match probability at or above which a pair is linked.")
+    threshold: float = Field(0.9, description="Match probability at or above which a pair is linked.")
     u_pairs: float = Field(3e6, description="Random pairs sampled to estimate u probabilities.")
-    em_sample: float = Field(0.05, description="Share of records sampled on each side of an EM training block.")
+    em_pairs: float = Field(1e6, description="Pairs sampled from each EM training block.")
     seed: int = Field(7, description="Seed of the random sampling, for reproducible models.")
     prior_recall: float = Field(0.6, description="Assumed recall of the exact rules that estimate the prior.")
 
@@ -96,20 +97,30 @@ def predict(sx: Scratch, features: str, config: LinkageConfig) -> tuple[str, Lev
     df = db.register(features)
     linker = Linker(df, settings(config), log_level=None)
     train = linker.training
+    t0 = time.perf_counter()
     train.estimate_probability_two_random_records_match(
         [CustomRule("l.curp = r.curp"),
          CustomRule("l.pat_ph = r.pat_ph AND l.mat_ph = r.mat_ph AND l.given1_ph = r.given1_ph AND l.dob = r.dob")],
         recall=config.prior_recall)
+    log.info("prior estimated in %.1fs", time.perf_counter() - t0)
+    t0 = time.perf_counter()
     train.estimate_u_using_random_sampling(max_pairs=config.u_pairs, seed=config.seed)
-    for rule in ("l.dob = r.dob", "l.pat_ph = r.pat_ph AND l.given1_ph = r.given1_ph",
+    log.info("u estimated in %.1fs", time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for rule in ("l.dob = r.dob", "l.pat_ph = r.pat_ph AND l.mat_ph = r.mat_ph AND l.given1_ph = r.given1_ph",
                  "l.company = r.company"):
+        t1 = time.perf_counter()
         try:
             train.estimate_parameters_using_expectation_maximisation(
-                CustomRule(rule), record_sample_proportion=config.em_sample)
+                CustomRule(rule), max_pairs=config.em_pairs)
+            log.info("EM on %s: %.1fs", rule, time.perf_counter() - t1)
         except Exception as exc:  # noqa: BLE001 - a block with no pairs (no companies) trains nothing
             log.info("EM on %s skipped: %s", rule, str(exc).splitlines()[0])
+    log.info("m estimated in %.1fs", time.perf_counter() - t0)
+    t0 = time.perf_counter()
     scored = linker.inference.predict(threshold_match_probability=config.threshold, warning_mode="never")
     sx.run(f"CREATE OR REPLACE TABLE resolve_pairs AS SELECT * FROM {scored.physical_name}")
+    log.info("pairs scored in %.1fs", time.perf_counter() - t0)
     labels: dict[str, dict[int, str]] = {}
     for comparison in linker._settings_obj.comparisons:  # noqa: SLF001 - level labels are not public API
         labels[comparison.output_column_name] = {
