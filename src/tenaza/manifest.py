@@ -18,9 +18,9 @@ from tenaza.store import Workspace
 
 
 class ManifestFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    path: str
+    path: str = Field(alias="file")
     table: str
     mapping: str | None = None
     originator: str
@@ -29,6 +29,9 @@ class ManifestFile(BaseModel):
     delimiter: str | None = None
     encoding: str | None = None
     dates: str | None = None
+    rows: int | None = Field(None, description="Data rows the producer wrote; checked against rows read.")
+    malformed: int | None = Field(None, description="Rows the producer made malformed on purpose; checked "
+                                  "against rows quarantined.")
 
 
 class Manifest(BaseModel):
@@ -55,8 +58,15 @@ def ingest_manifest(ws: Workspace, path: Path,
     for f in manifest.files:
         if on_file:
             on_file(f)
-        reports.append(ingest_file(
+        report = ingest_file(
             ws, path.parent / f.path, f.table, mapping=path.parent / f.mapping if f.mapping else None,
             originator=f.originator, releasable_to=f.releasable_to, delimiter=f.delimiter, encoding=f.encoding,
-            dates=f.dates))
+            dates=f.dates)
+        if report.already_ingested_as is None:
+            if f.rows is not None and f.rows != report.rows_read:
+                report.warnings.append(f"the manifest says {f.rows:,} rows; {report.rows_read:,} were read")
+            if f.malformed is not None and f.malformed != report.rows_quarantined:
+                report.warnings.append(f"the manifest says {f.malformed:,} malformed rows; "
+                                       f"{report.rows_quarantined:,} were quarantined")
+        reports.append(report)
     return reports

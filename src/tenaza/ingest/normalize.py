@@ -13,7 +13,6 @@ from typing import Any
 
 from tenaza.schema.specs import ColumnSpec, ColumnType, TableSpec
 from tenaza.store.dialect import ident
-from tenaza.store.reference import country_aliases, currency_aliases
 
 # Identifier shapes (a cheap set-wise check; check digits are verified afterwards by python-stdnum).
 ID_SHAPES = {
@@ -109,13 +108,16 @@ def typed_expr(plan: ColumnPlan, x: str, bind: Binds) -> tuple[str, str | None]:
     """(typed SQL, SQL of the reason it failed or NULL) for trimmed, non-empty text ``x``."""
     t = plan.spec.type
     quoted = f"'''' || {x} || ''''"
-    if t in (ColumnType.STRING, ColumnType.NAME):
+    if t is ColumnType.STRING:
+        return x, None  # trimmed already; codes and free text keep their inner spacing
+    if t is ColumnType.NAME:
         return _text(x), None
     if t is ColumnType.ENUM:
         allowed = bind(list(plan.spec.values))
-        v = f"lower(regexp_replace({x}, '[\\s-]+', '_', 'g'))"
-        return (f"CASE WHEN list_contains({allowed}, {v}) THEN {v} END",
-                f"'unknown value ' || {quoted} || ' (expected one of ' || array_to_string({allowed}, ', ') || ')'")
+        folded = f"lower(regexp_replace({x}, '[\\s-]+', '_', 'g'))"
+        # The canonical spelling (the common case) is checked without a regular expression.
+        v = f"CASE WHEN list_contains({allowed}, {x}) THEN {x} WHEN list_contains({allowed}, {folded}) THEN {folded} END"
+        return (v, f"'unknown value ' || {quoted} || ' (expected one of ' || array_to_string({allowed}, ', ') || ')'")
     if t is ColumnType.INTEGER:
         return f"try_cast(replace({x}, ',', '') AS BIGINT)", f"'not a whole number: ' || {quoted}"
     if t is ColumnType.DECIMAL:
@@ -139,12 +141,9 @@ def typed_expr(plan: ColumnPlan, x: str, bind: Binds) -> tuple[str, str | None]:
                 f"WHEN list_contains({bind(FALSE)}, lower({x})) THEN false END"),
                 f"'not yes or no: ' || {quoted}")
     if t in (ColumnType.COUNTRY, ColumnType.CURRENCY):
-        # A bound map, not a join or a subquery: the engine cannot estimate a streamed source's
-        # size, and would build its hash table on the file's side, holding the whole file.
-        aliases = country_aliases() if t is ColumnType.COUNTRY else currency_aliases()
-        v = f"map_extract_value(map({bind(list(aliases))}, {bind(list(aliases.values()))}), upper(strip_accents({x})))"
-        what = "an ISO 3166 country" if t is ColumnType.COUNTRY else "an ISO 4217 currency"
-        return v, f"'not {what}: ' || {quoted}"
+        # Kept as text here and resolved after the pass, once per distinct value (triage.py):
+        # a lookup per row in a thousand-entry map cost more than the rest of the row.
+        return x, None
     if t is ColumnType.HS_CODE:
         v = f"regexp_replace({x}, '[.\\s-]', '', 'g')"
         return f"CASE WHEN regexp_full_match({v}, '[0-9]{{2,10}}') THEN {v} END", f"'not an HS code (2 to 10 digits): ' || {quoted}"

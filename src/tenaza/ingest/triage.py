@@ -12,6 +12,7 @@ from tenaza.ingest.readers import BadRow
 from tenaza.ingest.repair import MOJIBAKE_PATTERN, failed_identifiers, fixes
 from tenaza.schema.specs import ColumnType, TableSpec
 from tenaza.store.dialect import ident
+from tenaza.store.reference import country_aliases, currency_aliases, fold
 
 if TYPE_CHECKING:
     from tenaza.ingest.pipeline import IngestReport
@@ -35,6 +36,8 @@ def finish(ws: Workspace, spec: TableSpec, report: IngestReport, bad_rows: list[
                   WHERE ingest_id = $i AND {key} IS NOT NULL GROUP BY ALL HAVING count(*) > 1) AS d
             WHERE r.ingest_id = $i AND r.{key} = d.k AND r.source_row > d.first_line AND r._problems IS NULL""",
                   {**i, "msg": f"{spec.key}: duplicate of line "})
+    step("resolving codes")
+    _resolve_codes(ws, spec, ingest_id)
     step("repairing text")
     report.values_repaired = _repair_mojibake(ws, spec, ingest_id)
     step("checking identifiers")
@@ -67,6 +70,33 @@ def finish(ws: Workspace, spec: TableSpec, report: IngestReport, bad_rows: list[
     report.reasons = [(str(r[0]), int(r[1])) for r in b.fetch("summarize quarantine", """
         SELECT regexp_replace(split_part(reason, '; ', 1), '''.*''', '…'),
                count(*) FROM quarantine WHERE ingest_id = $i GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT 10""", i)]
+
+
+def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
+    """Country and currency spellings to ISO codes, once per distinct value; unknown ones
+    become problems of their rows."""
+    b = ws.backend
+    t = ident(spec.physical_name)
+    for c in spec.source_columns:
+        if c.type not in (ColumnType.COUNTRY, ColumnType.CURRENCY):
+            continue
+        col = ident(c.name)
+        aliases = country_aliases() if c.type is ColumnType.COUNTRY else currency_aliases()
+        values = [str(r[0]) for r in b.fetch(f"list {c.name} values", f"SELECT DISTINCT {col} FROM {t} "
+                                             f"WHERE ingest_id = $i AND {col} IS NOT NULL", {"i": ingest_id})]
+        codes = {v: aliases.get(fold(v)) for v in values}
+        change = {v: code for v, code in codes.items() if code is not None and code != v}
+        unknown = [v for v, code in codes.items() if code is None]
+        if change:
+            b.execute(f"resolve {c.name}", f"UPDATE {t} SET {col} = map_extract_value(map($src, $dst), {col}) "
+                      f"WHERE ingest_id = $i AND list_contains($src, {col})",
+                      {"i": ingest_id, "src": list(change), "dst": list(change.values())})
+        if unknown:
+            what = "an ISO 3166 country" if c.type is ColumnType.COUNTRY else "an ISO 4217 currency"
+            b.execute(f"flag unknown {c.name}", f"UPDATE {t} SET _problems = concat_ws('; ', _problems, "
+                      f"$msg || '''' || {col} || ''''), _raw = coalesce(_raw, $raw) "
+                      f"WHERE ingest_id = $i AND list_contains($v, {col})",
+                      {"i": ingest_id, "v": unknown, "msg": f"{c.name}: not {what}: ", "raw": None})
 
 
 def _repair_mojibake(ws: Workspace, spec: TableSpec, ingest_id: int) -> int:
