@@ -153,8 +153,8 @@ def person_records(rng: random.Random, k: int) -> list[dict[str, Any]]:
         pat, mat = zipf(rng, US_SURNAMES), ""
     else:
         pool = GIVEN_F if female else GIVEN_M
-        given = [zipf(rng, pool, 0.8)] + ([zipf(rng, pool, 0.8)] if rng.random() < 0.35 else [])
-        pat, mat = zipf(rng, SURNAMES, 0.9), zipf(rng, SURNAMES, 0.9)
+        given = [zipf(rng, pool, 0.5)] + ([zipf(rng, pool, 0.5)] if rng.random() < 0.35 else [])
+        pat, mat = zipf(rng, SURNAMES, 0.5), zipf(rng, SURNAMES, 0.5)
     dob = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
     state, city = rng.choice(US_STATES if us_person else MX_STATES)
     addr = f"{rng.choice(STREETS)} {rng.randrange(1, 9999)}"

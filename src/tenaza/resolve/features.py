@@ -170,6 +170,11 @@ f AS (
   LEFT JOIN tok AS tm ON tm.tok = p.mat
   LEFT JOIN {ph} AS e ON e.phone = p.phone AND e.country IS NOT DISTINCT FROM p.country
 ),
+cu AS (SELECT record_id, unnest(string_split(company, ' ')) AS x FROM {p} WHERE company IS NOT NULL),
+ck AS (
+  SELECT cu.record_id, array_to_string(list_sort(list(coalesce(tok.ph, cu.x))), ' ') AS company_key
+  FROM cu LEFT JOIN tok ON tok.tok = cu.x GROUP BY cu.record_id
+),
 d AS (
   SELECT *,
     CASE WHEN curp IS NOT NULL AND curp_check {id_ok} AND curp_yy IS NOT NULL THEN
@@ -188,7 +193,7 @@ SELECT
   pat, mat, pat_ph, mat_ph,
   list_filter([pat_ph, mat_ph], lambda x: x IS NOT NULL) AS surnames_ph,
   company,
-  CASE WHEN company IS NOT NULL THEN split_part(company, ' ', 1) END AS company_first,
+  ck.company_key,
   coalesce(alias_keys, []) AS alias_keys,
   array_to_string(list_sort(list_filter(list_concat(coalesce(given_ph, []), [pat_ph, mat_ph]),
                                         lambda x: x IS NOT NULL)), ' ') AS name_key,
@@ -210,7 +215,7 @@ SELECT
   CASE WHEN ein_check {id_ok} THEN regexp_replace(ein, '[^0-9]', '', 'g') END AS ein,
   phone_e164 AS phone, email, address_f AS address, city_f AS city, state_f AS state,
   year(coalesce(dob, curp_date, rfc_date)) AS birth_year
-FROM d
+FROM d LEFT JOIN ck USING (record_id)
 """
 
 

@@ -1,0 +1,1 @@
+"""Designation screening: lists (OFAC SDN), versions, matching with explanations, thresholds."""

@@ -1,0 +1,181 @@
+"""Screening matcher: party names against a designation list, set-wise, every score explained.
+
+Names are compared as bags of tokens, so order (OFAC's "GUZMAN LOPEZ, Ovidio" against
+"Ovidio Guzman Lopez"), a dropped maternal surname and particles do not matter. Tokens are
+compared by the Spanish phonetic key of their canonical form (nicknames and English forms
+resolved: JOSEPH and PEPE are JOSE), so the match crosses languages and spellings; tokens
+that still differ are compared by Jaro-Winkler for typos. Each token weighs by how rare it is
+on the list (sharing OVIDIO says more than sharing GARCIA).
+
+The name score is the mean of the two coverages: the weighted share of the party's tokens
+found in the entry's name, and of the entry's tokens found in the party's name. Qualifiers
+then move it, each by a fixed, documented amount, and each part is kept in ``features``:
+
+* date of birth: the same date (+dob_match), the same year (+dob_year), or every listed year
+  more than a year away (dob_conflict);
+* country: a country of the party among the entry's (+country_match), or none (country_conflict);
+* identifier: the same identifier value under any scheme sets the score to at least
+  id_match; the same scheme with a different value subtracts id_conflict;
+* kind: a company screened against a person, or the reverse (kind_conflict);
+* weak alias: OFAC's weak aliases (nicknames such as 'El Raton') count weak_alias of their score.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tenaza.resolve.features import _lit, tokens_sql
+
+
+class ScreeningConfig(BaseModel):
+    """Weights and thresholds of screening. The threshold is tuned on the labelled pairs in
+    ``tenaza/data/designations/screening_pairs.csv`` (see ``tuning.py`` and docs/resolve.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    threshold: float = Field(0.72, description="Score at or above which a candidate is a hit (tuned: docs/resolve.md).")
+    prefilter: float = Field(0.45, description="Name score below which a candidate is not scored further.")
+    max_token_df: int = Field(400, description="Tokens in more list names than this do not generate candidates.")
+    typo_jaro_winkler: float = Field(0.9, description="Similarity at which two differing tokens count as a typo.")
+    typo_credit: float = Field(0.8, description="Credit a typo-matched token gets, against 1 for an exact one.")
+    dob_match: float = Field(0.15, description="Added when a listed date of birth equals the party's.")
+    dob_year: float = Field(0.05, description="Added when only the year agrees.")
+    dob_conflict: float = Field(-0.25, description="Added when every listed year is more than a year away.")
+    country_match: float = Field(0.05, description="Added when a country of the party is among the entry's.")
+    country_conflict: float = Field(-0.1, description="Added when both have countries and none is shared.")
+    id_match: float = Field(0.99, description="Score floor when an identifier value is shared.")
+    id_conflict: float = Field(-0.3, description="Added when both carry the same scheme with different values.")
+    kind_conflict: float = Field(-0.4, description="Added when a person meets a company or the reverse.")
+    weak_alias: float = Field(0.85, description="Factor on the name score of a weak alias.")
+
+
+def list_names_sql(relation: str, name_param: str = "$list_name") -> str:
+    """One row per name and alias of a list version: tokens and the qualifiers."""
+    return f"""
+SELECT d.entry_id, d.kind, d.name AS entry_primary, d.programs, d.ids, d.releasable_to,
+       CAST(json_extract(d.extras, '$.countries') AS VARCHAR[]) AS countries, d.dob,
+       n.v AS entry_name, n.i > 1 AS is_alias,
+       list_contains(coalesce(CAST(json_extract(d.extras, '$.weak_aliases') AS VARCHAR[]), []), n.v) AS weak,
+       {tokens_sql("CASE WHEN d.kind = 'company' THEN regexp_replace(n.v, ',', ' ', 'g') ELSE n.v END")} AS toks
+FROM {relation} AS d,
+     unnest(list_transform(list_concat([d.name], coalesce(d.aliases, [])), lambda v, i: struct_pack(v := v, i := i))) AS u(e),
+     LATERAL (SELECT u.e.v AS v, u.e.i AS i) AS n
+WHERE d.list_name = {name_param}
+"""
+
+
+def subjects_sql(relation: str) -> str:
+    """One row per name and alias of each party record."""
+    return f"""
+SELECT p.record_id, p.kind, p.name AS party_primary, p.dob, p.releasable_to,
+       list_filter([p.country, p.nationality], lambda c: c IS NOT NULL) AS countries,
+       list_filter(['curp:' || regexp_replace(upper(p.curp), '[^A-Z0-9]', '', 'g'),
+                    'rfc:' || regexp_replace(upper(p.rfc), '[^A-Z0-9]', '', 'g'),
+                    'ssn:' || regexp_replace(p.ssn, '[^0-9]', '', 'g'),
+                    'ein:' || regexp_replace(p.ein, '[^0-9]', '', 'g')], lambda x: x IS NOT NULL) AS ids,
+       n.v AS party_name,
+       {tokens_sql("n.v")} AS toks
+FROM {relation} AS p,
+     unnest(list_concat([p.name], coalesce(p.aliases, []))) AS n(v)
+"""
+
+
+def candidates_sql(subjects: str, names: str, keys: str, config: ScreeningConfig) -> str:
+    """Name scores of the (subject name, list name) pairs that share a rare enough token key.
+
+    ``keys`` maps token -> key (phonetic key of the canonical form); ``names`` and
+    ``subjects`` are the outputs of ``list_names_sql`` and ``subjects_sql`` with a row id ``sid``/``nid``.
+    """
+    jw, credit = config.typo_jaro_winkler, config.typo_credit
+    return f"""
+WITH nt AS (
+  SELECT n.nid, u.t AS tok, k.key FROM {names} n, unnest(n.toks) AS u(t) JOIN {keys} k ON k.tok = u.t
+),
+df AS (SELECT key, count(DISTINCT nid) AS df FROM nt GROUP BY key),
+nn AS (SELECT count(*) AS n FROM {names}),
+w AS (SELECT key, ln(1 + (SELECT n FROM nn) / df) AS w, df FROM df),
+st AS (
+  SELECT s.sid, u.t AS tok, k.key FROM {subjects} s, unnest(s.toks) AS u(t) JOIN {keys} k ON k.tok = u.t
+),
+cand AS (
+  SELECT st.sid, nt.nid, count(DISTINCT nt.key) AS shared
+  FROM st JOIN nt ON nt.key = st.key JOIN w ON w.key = st.key AND w.df <= {int(config.max_token_df)}
+  GROUP BY st.sid, nt.nid
+),
+good AS (
+  SELECT c.sid, c.nid FROM cand c JOIN {subjects} s ON s.sid = c.sid JOIN {names} n ON n.nid = c.nid
+  WHERE c.shared >= least(2, len(s.toks), len(n.toks))
+),
+-- best match of each subject token among the entry's tokens: 1 for the same key, a typo credit
+pairs AS (
+  SELECT g.sid, g.nid, st.key AS skey,
+         max(CASE WHEN nt.key = st.key THEN 1.0
+                  WHEN jaro_winkler_similarity(nt.tok, st.tok) >= {jw} THEN {credit} ELSE 0 END) AS best
+  FROM good g JOIN st ON st.sid = g.sid JOIN nt ON nt.nid = g.nid
+  GROUP BY g.sid, g.nid, st.key
+),
+ent AS (
+  SELECT g.sid, g.nid, sum(coalesce(w.w, ln(1 + (SELECT n FROM nn)))) AS entry_w
+  FROM good g JOIN (SELECT DISTINCT nid, key FROM nt) nk ON nk.nid = g.nid LEFT JOIN w ON w.key = nk.key
+  GROUP BY g.sid, g.nid
+)
+SELECT p.sid, p.nid,
+       sum(p.best * coalesce(w.w, ln(1 + (SELECT n FROM nn)))) AS shared_w,
+       sum(coalesce(w.w, ln(1 + (SELECT n FROM nn)))) AS subject_w,
+       any_value(e.entry_w) AS entry_w,
+       list(p.skey ORDER BY p.skey) FILTER (WHERE p.best = 1.0) AS matched,
+       list(p.skey ORDER BY p.skey) FILTER (WHERE p.best > 0 AND p.best < 1.0) AS typos
+FROM pairs p LEFT JOIN w ON w.key = p.skey JOIN ent e ON e.sid = p.sid AND e.nid = p.nid
+GROUP BY p.sid, p.nid
+"""
+
+
+def score_sql(cands: str, subjects: str, names: str, config: ScreeningConfig) -> str:
+    """Scores with qualifiers, and the ``features`` JSON that explains each part."""
+    c = config
+    return f"""
+WITH base AS (
+  SELECT c.*, s.record_id, s.kind AS party_kind, s.party_name, s.dob AS party_dob, s.countries AS party_countries,
+         s.ids AS party_ids, s.releasable_to AS party_rel,
+         n.entry_id, n.kind AS entry_kind, n.entry_name, n.programs, n.countries AS entry_countries,
+         n.ids AS entry_ids, n.dob AS entry_dob, n.weak, n.releasable_to AS entry_rel,
+         least(1.0, 0.5 * c.shared_w / nullif(c.subject_w, 0) + 0.5 * c.shared_w / nullif(c.entry_w, 0))
+           * CASE WHEN n.weak THEN {c.weak_alias} ELSE 1 END AS name_score
+  FROM {cands} c JOIN {subjects} s ON s.sid = c.sid JOIN {names} n ON n.nid = c.nid
+), q AS (
+  SELECT *,
+    CASE WHEN party_dob IS NULL OR entry_dob IS NULL THEN 0
+         WHEN contains(entry_dob, strftime(party_dob, '%-d %b %Y')) OR contains(entry_dob, strftime(party_dob, '%d %b %Y'))
+           THEN {c.dob_match}
+         WHEN contains(entry_dob, CAST(year(party_dob) AS VARCHAR)) THEN {c.dob_year}
+         WHEN list_bool_or(list_transform(regexp_extract_all(entry_dob, '[0-9]{{4}}'),
+                                          lambda y: abs(CAST(y AS INTEGER) - year(party_dob)) <= 1)) THEN 0
+         ELSE {c.dob_conflict} END AS dob_effect,
+    CASE WHEN len(party_countries) = 0 OR len(coalesce(entry_countries, [])) = 0 THEN 0
+         WHEN list_has_any(party_countries, entry_countries) THEN {c.country_match}
+         ELSE {c.country_conflict} END AS country_effect,
+    list_intersect(party_ids, list_transform(entry_ids, lambda x: x)) AS ids_shared,
+    list_has_any(list_transform(party_ids, lambda x: split_part(x, ':', 1)),
+                 list_transform(entry_ids, lambda x: split_part(x, ':', 1))) AS same_scheme,
+    CASE WHEN party_kind = 'person' AND entry_kind IN ('company', 'vessel', 'aircraft') THEN {c.kind_conflict}
+         WHEN party_kind <> 'person' AND entry_kind = 'person' THEN {c.kind_conflict} ELSE 0 END AS kind_effect
+  FROM base WHERE name_score >= {c.prefilter}
+), s AS (
+  SELECT *,
+    CASE WHEN len(ids_shared) = 0 AND same_scheme THEN {c.id_conflict} ELSE 0 END AS id_effect
+  FROM q
+)
+SELECT record_id, entry_id, entry_name, programs, party_name, party_rel, entry_rel, name_score,
+  CASE WHEN len(ids_shared) > 0 THEN greatest({c.id_match},
+            least(1.0, name_score + dob_effect + country_effect + kind_effect))
+       ELSE greatest(0.0, least(1.0, name_score + dob_effect + country_effect + id_effect + kind_effect)) END AS score,
+  json_object(
+    'name', json_object('score', round(name_score, 3), 'party', party_name, 'entry', entry_name,
+                        'matched_tokens', matched, 'typo_tokens', typos, 'weak_alias', weak),
+    'dob', json_object('party', CAST(party_dob AS VARCHAR), 'entry', entry_dob, 'effect', dob_effect),
+    'country', json_object('party', party_countries, 'entry', entry_countries, 'effect', country_effect),
+    'identifier', json_object('shared', ids_shared, 'effect',
+                              CASE WHEN len(ids_shared) > 0 THEN {_lit('floor ' + str(c.id_match))} ELSE CAST(id_effect AS VARCHAR) END),
+    'kind', json_object('party', party_kind, 'entry', entry_kind, 'effect', kind_effect)) AS features
+FROM s
+"""

@@ -1,0 +1,168 @@
+"""``tenaza screen``: screen every party record against a list version and store the hits.
+
+Hits carry the hit id ``<list_id>:<entry_id>:<record_id>``, the same across versions, so a
+newer version's hits can be compared with the previous version's: new ones and dropped ones.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+
+from tenaza.resolve.engine import Scratch, scratch
+from tenaza.resolve.nicknames import canonical_given
+from tenaza.resolve.phonetic import spanish_key
+from tenaza.resolve.screening.matcher import (
+    ScreeningConfig,
+    candidates_sql,
+    list_names_sql,
+    score_sql,
+    subjects_sql,
+)
+from tenaza.resolve.screening.versions import ListVersion, latest, versions
+from tenaza.store import Workspace
+
+log = logging.getLogger("tenaza")
+
+
+@dataclass(frozen=True)
+class Hit:
+    hit_id: str
+    record_id: str
+    entry_id: str
+    party_name: str
+    entry_name: str
+    programs: list[str]
+    score: float
+    name_score: float
+    features: dict[str, Any]
+    explanation: str
+    status: str
+
+
+@dataclass
+class ScreenReport:
+    list_name: str
+    previous: str | None
+    names_screened: int = 0
+    candidates: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def token_key(tok: str) -> str:
+    """The key tokens are matched on: Spanish phonetic key of the canonical form."""
+    return spanish_key(canonical_given(tok))
+
+
+def explain(party: str, entry: str, programs: list[str], score: float, f: dict[str, Any], threshold: float) -> str:
+    parts = [f"{party!r} matches {entry!r}" + (f" ({', '.join(programs)})" if programs else "")
+             + f" with name score {f['name']['score']:.2f}"]
+    if f["name"].get("weak_alias"):
+        parts.append("a weak alias (counted at a discount)")
+    dob = f["dob"]
+    if dob["effect"]:
+        verb = "agrees" if dob["effect"] > 0 else "disagrees"
+        parts.append(f"date of birth {dob['party']} {verb} with {dob['entry']!r} ({dob['effect']:+.2f})")
+    country = f["country"]
+    if country["effect"]:
+        verb = "shared" if country["effect"] > 0 else "not shared"
+        parts.append(f"country {verb} ({country['effect']:+.2f})")
+    ident = f["identifier"]
+    if ident["shared"]:
+        parts.append(f"identifier {', '.join(ident['shared'])} shared (score at least {ident['effect'].split()[-1]})")
+    elif ident["effect"] not in ("0", "0.0"):
+        parts.append(f"identifiers of the same kind differ ({float(ident['effect']):+.2f})")
+    if f["kind"]["effect"]:
+        parts.append(f"a {f['kind']['party']} against a {f['kind']['entry']} entry ({f['kind']['effect']:+.2f})")
+    return "; ".join(parts) + f"; score {score:.2f} >= {threshold:.2f}."
+
+
+def _keys(sx: Scratch) -> None:
+    toks = [str(r[0]) for r in sx.con.execute(
+        "SELECT DISTINCT t FROM (SELECT unnest(toks) AS t FROM s_names UNION ALL SELECT unnest(toks) FROM s_subjects)"
+    ).fetchall()]
+    sx.con.register("s_keys_in", pa.table({"tok": toks, "key": [token_key(t) for t in toks]}))
+    sx.run("CREATE OR REPLACE TABLE s_keys AS SELECT * FROM s_keys_in")
+    sx.con.unregister("s_keys_in")
+
+
+def score_all(sx: Scratch, list_name: str, config: ScreeningConfig) -> tuple[int, int]:
+    """Fill the scratch table ``s_scored`` for every party name against ``list_name``."""
+    sx.con.execute("CREATE OR REPLACE TABLE s_names AS SELECT row_number() OVER () AS nid, * FROM ("
+                   + list_names_sql(sx.ws("designations")) + ")", {"list_name": list_name}).fetchall()
+    sx.run("CREATE OR REPLACE TABLE s_subjects AS SELECT row_number() OVER () AS sid, * FROM ("
+           + subjects_sql(sx.ws("parties")) + ")")
+    _keys(sx)
+    sx.run(f"CREATE OR REPLACE TABLE s_cands AS {candidates_sql('s_subjects', 's_names', 's_keys', config)}")
+    # Identifier matches are candidates whatever the names say.
+    sx.run("""INSERT INTO s_cands
+      SELECT s.sid, n.nid, 0.0, 1.0, 1.0, [], [] FROM
+        (SELECT sid, unnest(ids) AS id FROM s_subjects) s
+        JOIN (SELECT nid, unnest(ids) AS id FROM s_names) n USING (id)
+      WHERE NOT EXISTS (SELECT 1 FROM s_cands c WHERE c.sid = s.sid AND c.nid = n.nid)""")
+    sx.run(f"CREATE OR REPLACE TABLE s_scored AS {score_sql('s_cands', 's_subjects', 's_names', config)}")
+    subjects = int(sx.con.execute("SELECT count(*) FROM s_subjects").fetchall()[0][0])
+    cands = int(sx.con.execute("SELECT count(*) FROM s_cands").fetchall()[0][0])
+    return subjects, cands
+
+
+def screen(ws: Workspace, version: ListVersion | None = None, config: ScreeningConfig | None = None) -> ScreenReport:
+    """Screen the workspace's parties against ``version`` (default: the latest OFAC SDN)."""
+    config = config or ScreeningConfig()
+    version = version or latest(ws)
+    older = [v for v in versions(ws, version.list_id) if v.version < version.version]
+    previous = older[-1].list_name if older else None
+    started = time.perf_counter()
+    report = ScreenReport(version.list_name, previous)
+    with scratch(ws.backend) as sx:
+        report.names_screened, report.candidates = score_all(sx, version.list_name, config)
+        rows = sx.con.execute(f"""
+          SELECT s.record_id, s.entry_id, s.entry_name, s.programs, s.party_name, s.name_score, s.score, s.features,
+                 list_sort(list_intersect(s.party_rel, s.entry_rel)) AS rel, m.entity_id
+          FROM s_scored s LEFT JOIN {sx.ws('entity_members')} m USING (record_id)
+          WHERE s.score >= $t
+          QUALIFY row_number() OVER (PARTITION BY s.record_id, s.entry_id ORDER BY s.score DESC, s.entry_name) = 1
+          ORDER BY s.score DESC, s.record_id, s.entry_id""", {"t": config.threshold}).fetchall()
+    before = {str(r[0]) for r in ws.backend.fetch(
+        "previous hits", "SELECT hit_id FROM screening_hits WHERE list_name = $p", {"p": previous})} if previous else set()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    out: dict[str, list[Any]] = {k: [] for k in (
+        "hit_id", "list_name", "entry_id", "entry_name", "programs", "record_id", "entity_id", "party_name", "score",
+        "name_score", "features", "explanation", "status", "screened_at", "releasable_to")}
+    for record_id, entry_id, entry_name, programs, party_name, name_score, score, features, rel, entity_id in rows:
+        hit_id = f"{version.list_id}:{entry_id}:{record_id}"
+        feats = json.loads(features)
+        status = "kept" if hit_id in before else "new"
+        hit = Hit(hit_id, record_id, entry_id, party_name, entry_name, list(programs or []), float(score),
+                  float(name_score), feats, explain(party_name, entry_name, list(programs or []), float(score), feats,
+                                                    config.threshold), status)
+        report.hits.append(hit)
+        for k, v in (("hit_id", hit_id), ("list_name", version.list_name), ("entry_id", entry_id),
+                     ("entry_name", entry_name), ("programs", hit.programs), ("record_id", record_id),
+                     ("entity_id", entity_id), ("party_name", party_name), ("score", round(hit.score, 4)),
+                     ("name_score", round(hit.name_score, 4)), ("features", features),
+                     ("explanation", hit.explanation), ("status", status), ("screened_at", now), ("releasable_to", rel)):
+            out[k].append(v)
+    current = set(out["hit_id"])
+    report.new = sorted(h for h in current if h not in before) if previous else sorted(current)
+    report.dropped = sorted(before - current)
+    with ws.backend.transaction("screen: write hits"):
+        ws.backend.execute("screen: clear version", "DELETE FROM screening_hits WHERE list_name = $n",
+                           {"n": version.list_name})
+        if rows:
+            cols = list(out)
+            ws.backend.execute("screen: insert hits", f"INSERT INTO screening_hits ({', '.join(cols)}) SELECT "
+                               + ", ".join(f"unnest(${c})" for c in cols), out)
+    report.seconds = round(time.perf_counter() - started, 2)
+    log.info("screened %d names against %s: %d hits (%d new, %d dropped) in %.1fs", report.names_screened,
+             version.list_name, len(report.hits), len(report.new), len(report.dropped), report.seconds)
+    return report

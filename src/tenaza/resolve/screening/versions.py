@@ -1,0 +1,118 @@
+"""Designation lists in the workspace, by version.
+
+A list version is stored as one ingest of the ``designations`` table (so it carries markings
+like any source) plus a row of ``designation_lists``. Loading a version screens the parties
+against it and compares its hits with the previous version's: new hits and dropped hits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tenaza.errors import TenazaError
+from tenaza.resolve.screening.lists import Entry, ListFile, read_list
+from tenaza.store import Workspace
+
+log = logging.getLogger("tenaza")
+
+
+class ListError(TenazaError):
+    """A list version cannot be loaded or found."""
+
+
+@dataclass(frozen=True)
+class ListVersion:
+    list_name: str
+    list_id: str
+    version: str
+    entries: int
+    names: int
+    ingest_id: int
+
+
+@dataclass
+class LoadReport:
+    version: ListVersion
+    previous: str | None
+    already_loaded: bool = False
+    new_hits: list[str] = field(default_factory=list)
+    dropped_hits: list[str] = field(default_factory=list)
+    kept_hits: int = 0
+
+
+def list_name(list_id: str, version: str) -> str:
+    return f"{list_id} {version}"
+
+
+def versions(ws: Workspace, list_id: str | None = None) -> list[ListVersion]:
+    rows = ws.backend.fetch(
+        "list versions", "SELECT list_name, list_id, version, entries, names, ingest_id FROM designation_lists "
+        "WHERE $id IS NULL OR list_id = $id ORDER BY list_id, version", {"id": list_id})
+    return [ListVersion(str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]
+
+
+def latest(ws: Workspace, list_id: str = "OFAC-SDN") -> ListVersion:
+    found = versions(ws, list_id)
+    if not found:
+        raise ListError(f"no {list_id} list in {ws.path}; load one with `tenaza screen {ws.path} --list FILE`")
+    return found[-1]
+
+
+def _entry_row(e: Entry, name: str, ingest_id: int, line: int) -> dict[str, object]:
+    return {"list_name": name, "entry_id": e.entry_id, "name": e.name,
+            "kind": e.kind if e.kind in ("person", "company", "organization", "vessel", "aircraft") else "other",
+            "programs": e.programs, "aliases": [a.name for a in e.aliases], "dob": "; ".join(e.dobs) or None,
+            "ids": e.ids, "addresses": e.addresses, "ingest_id": ingest_id, "source_row": line,
+            "extras": json.dumps({"countries": e.countries, "weak_aliases": [a.name for a in e.aliases if a.weak]})}
+
+
+def store(ws: Workspace, path: Path, parsed: ListFile, releasable_to: Sequence[str],
+          originator: str = "OFAC") -> tuple[ListVersion, bool]:
+    """Store a parsed list version; returns it and whether it was already there."""
+    name = list_name(parsed.list_id, parsed.version)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    b = ws.backend
+    known = b.fetch("list known", "SELECT content_sha256 FROM designation_lists WHERE list_name = $n", {"n": name})
+    if known:
+        if known[0][0] != digest:
+            raise ListError(f"{name} is already loaded from a different file; a list version is loaded once")
+        return next(v for v in versions(ws, parsed.list_id) if v.list_name == name), True
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with b.transaction("load designation list"):
+        ingest_id = int(b.scalar("next ingest", "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingest_log"))
+        log_row = {"ingest_id": ingest_id, "target_table": "designations", "source": path.name, "path": str(path),
+                   "content_sha256": digest, "file_format": parsed.file_format, "rows_read": len(parsed.entries),
+                   "rows_accepted": len(parsed.entries), "rows_quarantined": 0, "values_repaired": 0,
+                   "ids_flagged": 0, "originator": originator, "releasable_to": sorted(releasable_to),
+                   "started_at": now, "seconds": 0}
+        cols = {str(r[0]) for r in b.fetch("ingest_log columns", "DESCRIBE ingest_log")}
+        if "content_bytes" in cols:
+            log_row["content_bytes"] = path.stat().st_size
+        b.execute("log list ingest", f"INSERT INTO ingest_log ({', '.join(log_row)}) "
+                  f"VALUES ({', '.join('$' + k for k in log_row)})", log_row)
+        rows = [_entry_row(e, name, ingest_id, i) for i, e in enumerate(parsed.entries, start=1)]
+        columns = list(rows[0]) if rows else []
+        if rows:
+            b.execute("store designations",
+                      f"INSERT INTO designations_rows ({', '.join(columns)}) SELECT "
+                      + ", ".join(f"unnest(${c})" for c in columns),
+                      {c: [r[c] for r in rows] for c in columns})
+        n_names = len(parsed.entries) + sum(len(e.aliases) for e in parsed.entries)
+        b.execute("register list version",
+                  "INSERT INTO designation_lists VALUES ($n, $id, $v, $f, $p, $h, $e, $names, $ingest, $t)",
+                  {"n": name, "id": parsed.list_id, "v": parsed.version, "f": parsed.file_format, "p": str(path),
+                   "h": digest, "e": len(parsed.entries), "names": n_names, "ingest": ingest_id, "t": now})
+    log.info("loaded %s: %d entries", name, len(parsed.entries))
+    return ListVersion(name, parsed.list_id, parsed.version, len(parsed.entries), n_names, ingest_id), False
+
+
+def load(ws: Workspace, path: Path | str, *, version: str | None = None,
+         releasable_to: Sequence[str] = ("MEX", "USA")) -> tuple[ListVersion, bool]:
+    path = Path(path)
+    return store(ws, path, read_list(path, version), releasable_to)
