@@ -162,6 +162,20 @@ def status(workspace: WorkspaceArg, as_json: JsonOpt = False) -> None:
         out.print(s)
 
 
+@app.command("schema-docs")
+def schema_docs(output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")] = None
+                ) -> None:
+    """Print (or write) the Markdown reference of every table, generated from the YAML."""
+    from tenaza.schema import TABLES
+    from tenaza.schema.docs import render
+
+    text = render(TABLES)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        out.print(text, markup=False, highlight=False)
+
+
 def _register_areas() -> None:
     for module in AREAS:
         try:

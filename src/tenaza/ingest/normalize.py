@@ -65,7 +65,7 @@ class ColumnPlan:
 
 
 def _clean(raw: str) -> str:
-    return f"nullif(trim({raw}), '')"
+    return f"nullif({raw}, '')"  # the readers trim every value
 
 
 def _text(x: str) -> str:
@@ -230,8 +230,9 @@ def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
     # Nested subqueries, not CTEs: DuckDB may materialize a CTE, which would hold the whole file.
     s = f"SELECT {LINE_COL}, {', '.join(ctes_s + plan.passthrough) or 'NULL AS s_none'} FROM {plan.relation}"
     r = f"SELECT *, {', '.join(raw_cols)} FROM ({s}) AS s {where}"
-    numbers = [f"{number_text(f'r{j}')} AS n_r{j}" for j, cp in enumerate(plan.columns)
-               if cp.spec.type is ColumnType.DECIMAL]
+    numbers = [f"CASE WHEN NOT regexp_full_match(r{j}, '{PLAIN_NUMBER}') THEN {number_text(f'r{j}')} END AS n_r{j}"
+               if cp.decimal != "," else f"{number_text(f'r{j}')} AS n_r{j}"
+               for j, cp in enumerate(plan.columns) if cp.spec.type is ColumnType.DECIMAL]
     if numbers:
         r = f"SELECT *, {', '.join(numbers)} FROM ({r}) AS r"
     v = f"SELECT r.*, {', '.join(typed)} FROM ({r}) AS r"

@@ -220,7 +220,8 @@ def _load(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: Mapping 
     passthrough: list[str] = []
     if src.fmt == "jsonl":
         columns = _jsonl_keys(ws, src)
-        source_exprs = [f"json_extract_string(_j, {bind('/' + k.replace('~', '~0').replace('/', '~1'))})" for k in columns]
+        source_exprs = [f"trim(json_extract_string(_j, {bind('/' + k.replace('~', '~0').replace('/', '~1'))}))"
+                        for k in columns]
         relation = f"(SELECT {LINE_COL}, line, CASE WHEN json_valid(line) THEN CAST(line AS JSON) END AS _j FROM {SRC})"
         row_check = ("CASE WHEN _j IS NULL THEN 'line: not valid JSON' "
                      "WHEN json_type(_j) <> 'OBJECT' THEN 'line: not a JSON object' END")
@@ -324,5 +325,6 @@ def _infer(ws: Workspace, src: readers.Source, plan: ResolvedPlan, relation: str
 def _reopen(src: readers.Source) -> readers.Source:
     if isinstance(src, readers.CsvSource):
         return readers.CsvSource(src.path, src.fmt, src.columns, delimiter=src.delimiter, encoding=src.encoding,
-                                 compression=src.compression, exact=True, header=src.header, quoting=src.quoting)
+                                 compression=src.compression, exact=True, header=src.header, quoting=src.quoting,
+                                 trim=src.trim)
     return readers.open_parquet(src.path)

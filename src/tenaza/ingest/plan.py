@@ -44,7 +44,7 @@ def resolve(spec: TableSpec, mapping: Mapping | None, source_columns: list[str],
         cmap = mapping.columns.get(col.name)
         raw: str | None = None
         if cmap is not None and cmap.value is not None:
-            raw = bind(cmap.value)
+            raw = bind(cmap.value.strip())
         elif cmap is not None:
             idx: list[int] = []
             for src in cmap.from_:

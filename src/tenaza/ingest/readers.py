@@ -43,6 +43,19 @@ BLOCK_SIZE = 16 << 20
 JSONL_COLUMN = "line"
 
 
+def _has_newline(col: pa.Array) -> bool:
+    """Whether any value holds a newline: one scan of the column's character buffer."""
+    data = col.buffers()[2]
+    return data is not None and bool((np.frombuffer(data, dtype=np.uint8) == 10).any())
+
+
+def trimmed(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Leading and trailing whitespace removed from every text value (Arrow's kernel is several
+    times faster than trimming in SQL, and every reader needs it)."""
+    return pa.RecordBatch.from_arrays([pc.utf8_trim_whitespace(c) if pa.types.is_string(c.type) else c
+                                       for c in batch.columns], schema=batch.schema)
+
+
 @dataclass(frozen=True)
 class BadRow:
     """A row the parser could not split into the header's columns."""
@@ -203,6 +216,7 @@ class CsvSource(Source):
     hash_while_reading: bool = False
     header: bool = True  # JSON lines have none
     quoting: bool = True  # JSON lines are read verbatim, quotes and all
+    trim: bool = True  # JSON lines keep their raw text; their values are trimmed in SQL
 
     def _open(self) -> Any:
         if self.hash_while_reading:
@@ -248,7 +262,7 @@ class CsvSource(Source):
                 for batch in rdr:
                     lines, pos = self._lines(batch, pos)
                     self.rows_yielded += batch.num_rows
-                    yield batch.append_column(LINE, pa.array(lines, pa.int64()))
+                    yield (trimmed(batch) if self.trim else batch).append_column(LINE, pa.array(lines, pa.int64()))
             self._flush_pending(pos)
         finally:
             stream.close()
@@ -265,9 +279,8 @@ class CsvSource(Source):
         n = batch.num_rows
         extra = np.zeros(n, dtype=np.int64)
         for col in batch.columns:
-            counts = pc.count_substring(col, "\n")
-            if pc.max(counts).as_py():
-                extra += counts.to_numpy(zero_copy_only=False)
+            if _has_newline(col):
+                extra += pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
         pending = self._pending_bad
         if not pending and not extra.any():
             return np.arange(line, line + n, dtype=np.int64), (record + n, line + n)
@@ -333,7 +346,7 @@ class ParquetSource(Source):
                 cols.append(pa.array(np.arange(start, start + n, dtype=np.int64)))
                 start += n
                 self.rows_yielded += n
-                yield pa.RecordBatch.from_arrays(cols, schema=self.schema())
+                yield trimmed(pa.RecordBatch.from_arrays(cols, schema=self.schema()))
         except (pa.ArrowInvalid, OSError) as exc:
             raise IngestError([Problem(str(self.path), f"cannot read as Parquet: {str(exc).splitlines()[0]}")]) from exc
 
@@ -364,4 +377,4 @@ def open_jsonl(path: Path, compression: str | None, *, encoding: str | None, has
     enc = encoding or "utf-8"
     _check_text(path, _head(path, compression), enc)
     return CsvSource(path, "jsonl", [JSONL_COLUMN], delimiter="\x1f", encoding=enc, compression=compression,
-                     hash_while_reading=hash_while_reading, header=False, quoting=False)
+                     hash_while_reading=hash_while_reading, header=False, quoting=False, trim=False)
