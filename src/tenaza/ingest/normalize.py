@@ -72,7 +72,7 @@ def _text(x: str) -> str:
     return f"CASE WHEN regexp_matches({x}, '\\s\\s|[\\t\\r\\n]') THEN nfc_normalize(regexp_replace({x}, '\\s+', ' ', 'g')) ELSE nfc_normalize({x}) END"
 
 
-PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
+MIN_YEAR, MAX_YEAR = 1800, 2200  # dates outside are typing errors (0024 for 2024), not history
 
 
 def number_text(x: str) -> str:
@@ -80,18 +80,24 @@ def number_text(x: str) -> str:
     return f"regexp_replace(regexp_replace({x}, '^\\((.*)\\)$', '-\\1'), '{MONEY_NOISE}', '', 'g')"
 
 
-def number_expr(x: str, n: str, decimal: str) -> str:
-    """Typed DECIMAL from trimmed text ``x``, whose cleaned text is the column ``n``.
+def number_expr(x: str, decimal: str) -> str:
+    """Typed DECIMAL from trimmed text ``x``.
 
-    Unambiguous shapes decide per value; the rest follow the column's decimal mark. A plain
-    number (the common case) costs one regular expression."""
+    A plain number (the common case) is one cast. Otherwise unambiguous shapes decide per
+    value and the rest follow the column's decimal mark; the cleaning and the regular
+    expressions run only for the values that reach them."""
+    n = number_text(x)
     as_dot = f"try_cast(replace({n}, ',', '') AS DECIMAL(18,4))"
     as_comma = f"try_cast(replace(replace({n}, '.', ''), ',', '.') AS DECIMAL(18,4))"
     default_pat, default_parse = (NUM_COMMA, as_comma) if decimal == "," else (NUM_DOT, as_dot)
-    fast = f"WHEN regexp_full_match({x}, '{PLAIN_NUMBER}') THEN try_cast({x} AS DECIMAL(18,4)) " if decimal != "," else ""
-    return (f"CASE {fast}WHEN regexp_full_match({n}, '{ONLY_DOT}') THEN {as_dot} "
+    slow = (f"CASE WHEN regexp_full_match({n}, '{ONLY_DOT}') THEN {as_dot} "
             f"WHEN regexp_full_match({n}, '{ONLY_COMMA}') THEN {as_comma} "
             f"WHEN regexp_full_match({n}, '{default_pat}') THEN {default_parse} END")
+    if decimal == ",":
+        fast = f"CASE WHEN NOT contains({x}, '.') THEN try_cast(replace({x}, ',', '.') AS DECIMAL(18,4)) END"
+    else:
+        fast = f"try_cast({x} AS DECIMAL(18,4))"
+    return f"coalesce({fast}, {slow})"
 
 
 def _date_formats(plan: ColumnPlan, with_time: bool) -> list[str]:
@@ -121,21 +127,19 @@ def typed_expr(plan: ColumnPlan, x: str, bind: Binds) -> tuple[str, str | None]:
     if t is ColumnType.INTEGER:
         return f"try_cast(replace({x}, ',', '') AS BIGINT)", f"'not a whole number: ' || {quoted}"
     if t is ColumnType.DECIMAL:
-        return number_expr(x, f"n_{x}", plan.decimal), f"'not a number: ' || {quoted}"
+        return number_expr(x, plan.decimal), f"'not a number: ' || {quoted}"
     if t is ColumnType.DATE:
         fmts = bind(_date_formats(plan, with_time=True))
         iso = "" if plan.formats else f"try_cast({x} AS DATE), try_cast(try_cast({x} AS TIMESTAMP) AS DATE), "
         v = f"coalesce({iso}try_strptime({x}, {fmts})::DATE)"
         expected = plan.formats[0] if plan.formats else (f"{plan.dates} order or ISO" if plan.dates else "ISO yyyy-mm-dd")
-        return (f"CASE WHEN year({v}) BETWEEN 1800 AND 2200 THEN {v} END",
-                f"'not a date: ' || {quoted} || ' (expected ' || {bind(expected)} || ')'")
+        return (v, f"'not a date: ' || {quoted} || ' (expected ' || {bind(expected)} || ')'")
     if t is ColumnType.TIMESTAMP:
         fmts = bind(_date_formats(plan, with_time=True))
         iso = "" if plan.formats else f"try_cast({x} AS TIMESTAMP), "
         v = f"coalesce({iso}try_strptime({x}, {fmts}))"
         expected = plan.formats[0] if plan.formats else (f"{plan.dates} order or ISO" if plan.dates else "ISO yyyy-mm-dd hh:mm:ss")
-        return (f"CASE WHEN year({v}) BETWEEN 1800 AND 2200 THEN {v} END",
-                f"'not a date and time: ' || {quoted} || ' (expected ' || {bind(expected)} || ')'")
+        return (v, f"'not a date and time: ' || {quoted} || ' (expected ' || {bind(expected)} || ')'")
     if t is ColumnType.BOOLEAN:
         return ((f"CASE WHEN list_contains({bind(TRUE)}, lower({x})) THEN true "
                 f"WHEN list_contains({bind(FALSE)}, lower({x})) THEN false END"),
@@ -196,7 +200,10 @@ def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
         expr, reason = typed_expr(cp, x, bind)
         typed.append(f"CASE WHEN {x} IS NULL THEN NULL ELSE {expr} END AS v{j}")
         if reason is not None:
-            reasons.append(f"CASE WHEN {x} IS NOT NULL AND v{j} IS NULL THEN {bind(c.name + ': ')} || {reason} END")
+            bad = f"v{j} IS NULL"
+            if c.type in (ColumnType.DATE, ColumnType.TIMESTAMP):
+                bad += f" OR NOT year(v{j}) BETWEEN {MIN_YEAR} AND {MAX_YEAR}"
+            reasons.append(f"CASE WHEN {x} IS NOT NULL AND ({bad}) THEN {bind(c.name + ': ')} || {reason} END")
         if c.required:
             reasons.append(f"CASE WHEN {x} IS NULL THEN {bind(c.name + ': required value missing')} END")
     # Identifier companions: the shape check happens here, check digits afterwards.
@@ -230,11 +237,6 @@ def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
     # Nested subqueries, not CTEs: DuckDB may materialize a CTE, which would hold the whole file.
     s = f"SELECT {LINE_COL}, {', '.join(ctes_s + plan.passthrough) or 'NULL AS s_none'} FROM {plan.relation}"
     r = f"SELECT *, {', '.join(raw_cols)} FROM ({s}) AS s {where}"
-    numbers = [f"CASE WHEN NOT regexp_full_match(r{j}, '{PLAIN_NUMBER}') THEN {number_text(f'r{j}')} END AS n_r{j}"
-               if cp.decimal != "," else f"{number_text(f'r{j}')} AS n_r{j}"
-               for j, cp in enumerate(plan.columns) if cp.spec.type is ColumnType.DECIMAL]
-    if numbers:
-        r = f"SELECT *, {', '.join(numbers)} FROM ({r}) AS r"
     v = f"SELECT r.*, {', '.join(typed)} FROM ({r}) AS r"
     p = f"SELECT *, {problems} AS _problems FROM ({v}) AS v"
     sql = f"""INSERT INTO {ident(plan.table.physical_name)} ({target}, ingest_id, source_row, extras, _problems, _raw)
