@@ -1,0 +1,26 @@
+"""docs/detectors.md, generated from the registered detectors' docstrings and configs."""
+
+from __future__ import annotations
+
+from tenaza.detect.base import PILLARS, Detector
+
+
+def render(detectors: list[type[Detector]]) -> str:
+    parts = ["# Detectors", "",
+             "Generated from the registered detectors by `tenaza detectors --markdown`; do not edit by hand.",
+             "Each detector's thresholds can be changed with `tenaza detect --config FILE.yaml`, a mapping of",
+             "detector name to settings.", ""]
+    for pillar in PILLARS:
+        chosen = [d for d in detectors if d.PILLAR == pillar]
+        if not chosen:
+            continue
+        parts += [f"## {pillar}", ""]
+        for d in sorted(chosen, key=lambda d: d.NAME):
+            parts += [f"### {d.NAME}", "", f"Typologies: {', '.join(d.TYPOLOGIES)}.", "", d.describe(), ""]
+            fields = d.CONFIG.model_fields
+            if fields:
+                parts += ["| setting | default | meaning |", "|---|---|---|"]
+                for name, f in fields.items():
+                    parts.append(f"| {name} | {f.default!r} | {f.description} |")
+                parts.append("")
+    return "\n".join(parts)
