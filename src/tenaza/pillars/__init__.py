@@ -1,0 +1,1 @@
+"""The four pillars of the strategy: production, distribution, cash, weapons."""
