@@ -1,0 +1,130 @@
+"""How one person or company is written differently by each source, as real records show it.
+
+US records drop or merge the second Spanish surname, lose accents, anglicise given names
+(Pepe, Lupe, Mike), keep only the first of two given names or swap them; Mexican records
+write everything in capitals; any record may carry a typo, and a few carry mojibake (UTF-8
+bytes read as Windows-1252, "GarcÃ­a"). The rates are in docs/scenario.md.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import ftfy.bad_codecs  # noqa: F401 - registers the sloppy-windows-1252 codec
+import numpy as np
+
+from tenaza.scenario import pools
+from tenaza.scenario.population import US_BORN, Companies, Persons
+
+RATES = {
+    "typo": 0.02, "mojibake": 0.02, "us_accent_lost": 0.7, "mx_accent_lost": 0.5, "nickname": 0.12,
+    "given_swapped": 0.05, "first_given_only": 0.45, "mx_maternal_missing": 0.03,
+}
+# How a US record writes a Mexican-born person's surnames: (paternal only, both, hyphenated,
+# maternal only, both swapped)
+US_SURNAME_STYLE = (0.45, 0.30, 0.10, 0.08, 0.07)
+_KEYBOARD = {"a": "s", "e": "r", "i": "o", "o": "i", "u": "y", "n": "m", "m": "n", "r": "t", "s": "a", "l": "k",
+             "t": "r", "c": "v", "d": "s", "g": "h", "z": "s", "v": "b", "b": "v", "h": "j", "p": "o"}
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def mojibake(text: str) -> str:
+    """UTF-8 bytes decoded as Windows-1252: what a Latin-1 pipeline makes of 'García'."""
+    return text.encode("utf-8").decode("sloppy-windows-1252")
+
+
+def typo(text: str, rng: np.random.Generator) -> str:
+    """One keying error inside a word: a dropped, doubled, swapped or neighbouring letter."""
+    letters = [i for i, c in enumerate(text) if c.isalpha()]
+    if len(letters) < 4:
+        return text
+    i = int(rng.choice(letters[1:-1]))
+    kind = int(rng.integers(0, 4))
+    if kind == 0:
+        return text[:i] + text[i + 1:]
+    if kind == 1:
+        return text[:i] + text[i] + text[i:]
+    if kind == 2 and text[i + 1].isalpha():
+        return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+    c = text[i]
+    sub = _KEYBOARD.get(c.lower(), "e")
+    return text[:i] + (sub.upper() if c.isupper() else sub) + text[i + 1:]
+
+
+def _finish(text: str, rng: np.random.Generator, accent_lost: float, allow_mojibake: bool, upper: bool) -> str:
+    if rng.random() < accent_lost:
+        text = strip_accents(text)
+    if rng.random() < RATES["typo"]:
+        text = typo(text, rng)
+    if upper:
+        text = text.upper()
+    if allow_mojibake and not text.isascii() and rng.random() < RATES["mojibake"] * 5:
+        text = mojibake(text)
+    return text
+
+
+def person_us(p: Persons, i: int, rng: np.random.Generator, allow_mojibake: bool = True) -> dict[str, str]:
+    """A person as a US record writes them: given, last and full name."""
+    given = p.given[i].split()
+    if p.origin[i] != US_BORN:
+        if len(given) > 1 and rng.random() < RATES["given_swapped"]:
+            given = [given[1], given[0]]
+        elif len(given) > 1 and rng.random() < RATES["first_given_only"]:
+            given = given[:1]
+        if rng.random() < RATES["nickname"] and given[0] in pools.NICKNAMES:
+            given[0] = pools.NICKNAMES[given[0]]
+        pat, mat = p.paternal[i], p.maternal[i] or ""
+        style = int(rng.choice(5, p=US_SURNAME_STYLE))
+        last = (pat, f"{pat} {mat}", f"{pat}-{mat}", mat, f"{mat} {pat}")[style].strip()
+    else:
+        last = p.paternal[i]
+    upper = rng.random() < 0.5
+    mojibake_ok = allow_mojibake and rng.random() < RATES["mojibake"] * 2
+    first = _finish(" ".join(given), rng, RATES["us_accent_lost"], mojibake_ok, upper)
+    last = _finish(last, rng, RATES["us_accent_lost"], mojibake_ok, upper)
+    return {"given": first, "last": last, "full": f"{first} {last}"}
+
+
+def person_mx(p: Persons, i: int, rng: np.random.Generator) -> dict[str, str | None]:
+    """A person as a Mexican registry writes them: capitals, both surnames in their own columns."""
+    def f(x: str | None) -> str | None:
+        return None if x is None else _finish(x, rng, RATES["mx_accent_lost"], False, True)
+    given, pat = f(p.given[i]), f(p.paternal[i])
+    mat = None if rng.random() < RATES["mx_maternal_missing"] else f(p.maternal[i])
+    return {"given": given, "paternal": pat, "maternal": mat,
+            "full": " ".join(x for x in (given, pat, mat) if x)}
+
+
+def person_free(p: Persons, i: int, rng: np.random.Generator, spanish_source: bool) -> str:
+    """A name typed into a free-text field (driver, purchaser, possessor): surname first half the time."""
+    if spanish_source:
+        r = person_mx(p, i, rng)
+        return str(r["full"])
+    r2 = person_us(p, i, rng)
+    return f"{r2['last']}, {r2['given']}".upper() if rng.random() < 0.5 else r2["full"].upper()
+
+
+_SUFFIX_FORMS = {
+    "S.A. de C.V.": ("S.A. DE C.V.", "SA DE CV", "S.A. de C.V.", "SA de CV", ""),
+    "S. de R.L. de C.V.": ("S. DE R.L. DE C.V.", "S DE RL DE CV", "S. de R.L. de C.V.", ""),
+    "S.A.P.I. de C.V.": ("S.A.P.I. DE C.V.", "SAPI DE CV", "SAPI de CV", ""),
+    "LLC": ("LLC", "L.L.C.", ""), "Inc.": ("INC", "Inc.", "Incorporated", ""), "Corp.": ("CORP", "Corporation", ""),
+    "LP": ("LP", "L.P."),
+}
+
+
+def company(c: Companies, j: int, rng: np.random.Generator, spanish_source: bool) -> str:
+    """A company name with the suffix written one of the ways registries write it."""
+    name = c.name[j]
+    for suffix, forms in _SUFFIX_FORMS.items():
+        if name.endswith(" " + suffix):
+            base = name[: -len(suffix) - 1]
+            form = forms[int(rng.integers(0, len(forms)))] if rng.random() < 0.6 else suffix
+            name = f"{base} {form}".strip()
+            break
+    if spanish_source or rng.random() < 0.6:
+        name = name.upper()
+    return _finish(name, rng, 0.5 if spanish_source else 0.8, False, False)
