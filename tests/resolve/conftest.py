@@ -50,3 +50,44 @@ def parties(workspace: Workspace) -> AddParties:
     def add(rows: Sequence[dict[str, Any]], **kw: Any) -> list[str]:
         return add_parties(workspace, rows, **kw)
     return add
+
+
+GIVEN = ["Juan", "Luis", "Carlos", "Pedro", "Miguel", "Rosa", "Ana", "Mario", "Jorge", "Raúl", "Sergio", "Elena"]
+SURNAMES = ["Hernández", "García", "Martínez", "López", "Pérez", "Ramírez", "Torres", "Flores", "Rivera", "Gómez",
+            "Díaz", "Cruz", "Morales", "Ortiz", "Castillo", "Vargas", "Ibarra", "Salinas", "Zamora", "Quintero"]
+
+
+def population(n_people: int = 160, seed: int = 3) -> list[dict[str, Any]]:
+    """Background people, each written by two or three sources in different styles, so the
+    unsupervised model has matches and non-matches to learn from."""
+    import random
+    from datetime import date, timedelta
+
+    rng = random.Random(seed)
+    rows: list[dict[str, Any]] = []
+    for i in range(n_people):
+        g, p, m = rng.choice(GIVEN), rng.choice(SURNAMES), rng.choice(SURNAMES)
+        dob = date(1950, 1, 1) + timedelta(days=rng.randrange(20000))
+        phone = f"+52 664 {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}"
+        styles = [f"{p.upper()} {m.upper()}, {g}", f"{g} {p} {m}", f"{g} {p}"]
+        for k in range(rng.choice((2, 2, 3))):
+            row: dict[str, Any] = {"name": styles[k], "dob": dob if k < 2 else None, "country": "MEX",
+                                   "city": "Tijuana", "state": "BC"}
+            if k > 0:
+                row["phone"] = phone
+            rows.append(row)
+    return rows
+
+
+GUZMAN = [
+    {"name": "José Ángel GUZMÁN LÓPEZ", "dob": "1990-03-29", "curp": "GULA900329HSLZPN01", "curp_check": "valid",
+     "country": "MEX", "city": "Culiacán", "state": "SIN", "phone": "667 712 3456"},
+    {"name": "GUZMAN LOPEZ, Jose Angel", "rfc": "GULA900329AB1", "rfc_check": "valid", "dob": "1990-03-29",
+     "country": "MEX", "city": "CULIACAN", "state": "SIN"},
+    {"name": "Jose Guzman", "phone": "+52 (667) 712-3456", "country": "USA", "state": "AZ", "city": "Phoenix",
+     "dob": "1990-03-29"},
+    {"name": "Comercializadora del Norte, S.A. de C.V.", "kind": "company", "rfc": "CNO010101AB1",
+     "rfc_check": "valid", "city": "Tijuana", "state": "BC", "phone": "664 100 2000", "dob": "2001-01-01"},
+    {"name": "COMERCIALIZADORA DEL NORTE SA DE CV", "kind": "company", "city": "TIJUANA", "state": "BC",
+     "phone": "(664) 100-2000", "dob": "2001-01-01"},
+]

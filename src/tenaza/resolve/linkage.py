@@ -23,14 +23,15 @@ log = logging.getLogger("tenaza")
 # Blocking: the pairs scored are those that agree on at least one of these. Each is an
 # equi-join, so the cost grows with the size of its blocks, never with N². Together they
 # cover dropped maternal surnames (given + paternal + birth year), swapped surnames
-# (paternal of one = maternal of the other), missing names (date + one surname) and every
+# (both swapped; or the paternal of one is the maternal of the other, with the birth year), missing names (date + one surname) and every
 # strong identifier. Rules on a place (same name in the same city) were measured and dropped:
 # a common name in a big city makes blocks of millions of pairs.
 BLOCKING_RULES: tuple[str, ...] = (
     "l.pat_ph = r.pat_ph AND l.mat_ph = r.mat_ph AND l.given1_ph = r.given1_ph",
     "l.pat_ph = r.pat_ph AND l.given1_ph = r.given1_ph AND l.birth_year = r.birth_year",
-    "l.pat_ph = r.mat_ph AND l.given1_ph = r.given1_ph",
-    "l.mat_ph = r.pat_ph AND l.given1_ph = r.given1_ph",
+    "l.pat_ph = r.mat_ph AND l.mat_ph = r.pat_ph AND l.given1_ph = r.given1_ph",
+    "l.pat_ph = r.mat_ph AND l.given1_ph = r.given1_ph AND l.birth_year = r.birth_year",
+    "l.mat_ph = r.pat_ph AND l.given1_ph = r.given1_ph AND l.birth_year = r.birth_year",
     "l.given1_ph = r.given1_ph AND l.dob = r.dob",
     "l.pat_ph = r.pat_ph AND l.dob = r.dob",
     "l.curp = r.curp",

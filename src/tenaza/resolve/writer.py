@@ -84,7 +84,9 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
             member_count, record_ids, run_id, created_at, releasable_to)
         SELECT entity_id, mode(kind),
                arg_max(name, struct_pack(parts := len(coalesce(given_all, [])) + (pat IS NOT NULL)::INT
-                                                 + (mat IS NOT NULL)::INT, n := length(name))),
+                                                 + (mat IS NOT NULL)::INT,
+                                                 accents := length(regexp_replace(name, '[ -~]', '', 'g')),
+                                                 n := length(name))),
                list_sort(list_distinct(flatten(list(list_concat([name], coalesce(aliases, [])))))),
                list_sort(list_distinct(flatten(list(list_filter(
                    ['curp:' || curp, 'rfc:' || rfc, 'ssn:' || ssn, 'ein:' || ein], lambda x: x IS NOT NULL))))),

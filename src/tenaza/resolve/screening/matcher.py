@@ -24,7 +24,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tenaza.resolve.features import _lit, tokens_sql
+from tenaza.resolve.features import _lit, company_core_sql, tokens_sql
+
+
+def _name_tokens_sql(kind: str, name: str) -> str:
+    """Tokens of a name; a company's without its legal form (S.A. de C.V., LLC, ...)."""
+    core = f"list_filter(string_split({company_core_sql(name)}, ' '), lambda t: t <> '')"
+    return f"CASE WHEN {kind} = 'person' THEN {tokens_sql(name)} ELSE {core} END"
 
 
 class ScreeningConfig(BaseModel):
@@ -33,7 +39,7 @@ class ScreeningConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    threshold: float = Field(0.72, description="Score at or above which a candidate is a hit (tuned: docs/resolve.md).")
+    threshold: float = Field(0.82, description="Score at or above which a candidate is a hit (tuned: docs/resolve.md).")
     prefilter: float = Field(0.45, description="Name score below which a candidate is not scored further.")
     max_token_df: int = Field(400, description="Tokens in more list names than this do not generate candidates.")
     typo_jaro_winkler: float = Field(0.9, description="Similarity at which two differing tokens count as a typo.")
@@ -56,7 +62,7 @@ SELECT d.entry_id, d.kind, d.name AS entry_primary, d.programs, d.ids, d.releasa
        CAST(json_extract(d.extras, '$.countries') AS VARCHAR[]) AS countries, d.dob,
        n.v AS entry_name, n.i > 1 AS is_alias,
        list_contains(coalesce(CAST(json_extract(d.extras, '$.weak_aliases') AS VARCHAR[]), []), n.v) AS weak,
-       {tokens_sql("CASE WHEN d.kind = 'company' THEN regexp_replace(n.v, ',', ' ', 'g') ELSE n.v END")} AS toks
+       {_name_tokens_sql("d.kind", "n.v")} AS toks
 FROM {relation} AS d,
      unnest(list_transform(list_concat([d.name], coalesce(d.aliases, [])), lambda v, i: struct_pack(v := v, i := i))) AS u(e),
      LATERAL (SELECT u.e.v AS v, u.e.i AS i) AS n
@@ -74,7 +80,7 @@ SELECT p.record_id, p.kind, p.name AS party_primary, p.dob, p.releasable_to,
                     'ssn:' || regexp_replace(p.ssn, '[^0-9]', '', 'g'),
                     'ein:' || regexp_replace(p.ein, '[^0-9]', '', 'g')], lambda x: x IS NOT NULL) AS ids,
        n.v AS party_name,
-       {tokens_sql("n.v")} AS toks
+       {_name_tokens_sql("p.kind", "n.v")} AS toks
 FROM {relation} AS p,
      unnest(list_concat([p.name], coalesce(p.aliases, []))) AS n(v)
 """
@@ -137,7 +143,7 @@ def score_sql(cands: str, subjects: str, names: str, config: ScreeningConfig) ->
 WITH base AS (
   SELECT c.*, s.record_id, s.kind AS party_kind, s.party_name, s.dob AS party_dob, s.countries AS party_countries,
          s.ids AS party_ids, s.releasable_to AS party_rel,
-         n.entry_id, n.kind AS entry_kind, n.entry_name, n.programs, n.countries AS entry_countries,
+         n.entry_id, n.kind AS entry_kind, n.entry_name, n.is_alias, n.programs, n.countries AS entry_countries,
          n.ids AS entry_ids, n.dob AS entry_dob, n.weak, n.releasable_to AS entry_rel,
          least(1.0, 0.5 * c.shared_w / nullif(c.subject_w, 0) + 0.5 * c.shared_w / nullif(c.entry_w, 0))
            * CASE WHEN n.weak THEN {c.weak_alias} ELSE 1 END AS name_score
@@ -159,13 +165,13 @@ WITH base AS (
                  list_transform(entry_ids, lambda x: split_part(x, ':', 1))) AS same_scheme,
     CASE WHEN party_kind = 'person' AND entry_kind IN ('company', 'vessel', 'aircraft') THEN {c.kind_conflict}
          WHEN party_kind <> 'person' AND entry_kind = 'person' THEN {c.kind_conflict} ELSE 0 END AS kind_effect
-  FROM base WHERE name_score >= {c.prefilter}
+  FROM base WHERE name_score >= {c.prefilter} OR list_has_any(party_ids, entry_ids)
 ), s AS (
   SELECT *,
     CASE WHEN len(ids_shared) = 0 AND same_scheme THEN {c.id_conflict} ELSE 0 END AS id_effect
   FROM q
 )
-SELECT record_id, entry_id, entry_name, programs, party_name, party_rel, entry_rel, name_score,
+SELECT record_id, entry_id, entry_name, is_alias, programs, party_name, party_rel, entry_rel, name_score,
   CASE WHEN len(ids_shared) > 0 THEN greatest({c.id_match},
             least(1.0, name_score + dob_effect + country_effect + kind_effect))
        ELSE greatest(0.0, least(1.0, name_score + dob_effect + country_effect + id_effect + kind_effect)) END AS score,

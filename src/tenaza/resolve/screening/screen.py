@@ -130,7 +130,7 @@ def screen(ws: Workspace, version: ListVersion | None = None, config: ScreeningC
                  list_sort(list_intersect(s.party_rel, s.entry_rel)) AS rel, m.entity_id
           FROM s_scored s LEFT JOIN {sx.ws('entity_members')} m USING (record_id)
           WHERE s.score >= $t
-          QUALIFY row_number() OVER (PARTITION BY s.record_id, s.entry_id ORDER BY s.score DESC, s.entry_name) = 1
+          QUALIFY row_number() OVER (PARTITION BY s.record_id, s.entry_id ORDER BY s.score DESC, s.is_alias, s.entry_name) = 1
           ORDER BY s.score DESC, s.record_id, s.entry_id""", {"t": config.threshold}).fetchall()
     before = {str(r[0]) for r in ws.backend.fetch(
         "previous hits", "SELECT hit_id FROM screening_hits WHERE list_name = $p", {"p": previous})} if previous else set()
