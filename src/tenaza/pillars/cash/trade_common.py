@@ -1,0 +1,144 @@
+"""SQL shared by the trade detectors: declarations with comparable keys, and mirror pairs.
+
+Customs records of the two sides of the border never share an identifier. What they share is
+the transport document (bill of lading, carta porte) where both sides captured it, the
+parties' names written differently (``Aceros del Norte, S.A. de C.V.`` and ``ACEROS DEL NORTE
+SA DE CV``), the first six digits of the HS code (Schedule B has ten digits and the Mexican
+*fracción* eight; only the first six are harmonized internationally) and the quantity.
+
+Every function returns SQL text built from constants of this package and bound parameters
+(``$name``); nothing a user typed is pasted into the SQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenaza.resolve.features import company_core_sql
+
+# Modes whose goods cross a land port of entry, where a crossing record should exist.
+LAND_MODES = ("truck", "rail")
+
+
+def name_key(expr: str) -> str:
+    """Comparable form of a company or person name: folded, legal form dropped (NULL if empty)."""
+    return f"nullif({company_core_sql(f'coalesce({expr}, {_EMPTY})')}, '')"
+
+
+_EMPTY = "''"
+
+
+def doc_key(expr: str) -> str:
+    """Transport document number with case and punctuation removed (NULL if empty)."""
+    return f"nullif(regexp_replace(upper(coalesce({expr}, '')), '[^A-Z0-9]', '', 'g'), '')"
+
+
+def hs_digits(expr: str, n: int) -> str:
+    """The first ``n`` digits of an HS code, NULL where fewer are given."""
+    digits = f"regexp_replace(coalesce({expr}, ''), '[^0-9]', '', 'g')"
+    return f"CASE WHEN length({digits}) >= {int(n)} THEN left({digits}, {int(n)}) END"
+
+
+def declarations_sql() -> str:
+    """Every declaration with the keys the trade detectors compare on.
+
+    partner: the other country of the trade (destination for an export, origin or else
+    departure for an import). unit_price: value in US dollars per declared unit.
+    """
+    return f"""
+    SELECT d.*, CAST(d.value_usd AS DOUBLE) AS usd, CAST(d.quantity AS DOUBLE) AS qty,
+           lower(trim(d.unit)) AS unit_key,
+           {name_key('d.exporter')} AS exporter_key, {name_key('d.importer')} AS importer_key,
+           {name_key('d.payer')} AS payer_key, {doc_key('d.transport_doc')} AS doc,
+           {hs_digits('d.hs_code', 6)} AS hs6, {hs_digits('d.hs_code', 4)} AS hs4,
+           {hs_digits('d.hs_code', 2)} AS hs2,
+           CASE d.direction WHEN 'export' THEN d.destination_country
+                ELSE coalesce(d.origin_country, d.departure_country) END AS partner,
+           CASE WHEN d.quantity > 0 AND d.value_usd > 0
+                THEN CAST(d.value_usd AS DOUBLE) / CAST(d.quantity AS DOUBLE) END AS unit_price,
+           lower(trim(d.transport_mode)) AS mode
+    FROM trade_declarations AS d"""
+
+
+def mirror_pairs_sql(params: dict[str, Any], *, days_before: int, days_after: int, qty_tolerance: float) -> str:
+    """One row per export paired with the import declaration of the same shipment.
+
+    An export reported by one country pairs with an import reported by another. The first
+    key is the transport document (and, where one document covers several lines, the HS code
+    and the nearest date); failing that, the same exporter and importer names, the same six
+    HS digits, an import date within the window and a quantity within ``qty_tolerance``.
+    Each declaration joins at most one pair: the best candidate for both sides (mutual best).
+    Expects a CTE named ``decl`` built from ``declarations_sql``.
+    """
+    params.update({"mp_before": days_before, "mp_after": days_after, "mp_qty_tol": qty_tolerance})
+    return """
+    SELECT * EXCLUDE (rank_e, rank_i) FROM (
+      SELECT *, row_number() OVER (PARTITION BY e_id ORDER BY how, hs_same DESC, gap, qty_gap, i_id) AS rank_e,
+                row_number() OVER (PARTITION BY i_id ORDER BY how, hs_same DESC, gap, qty_gap, e_id) AS rank_i
+      FROM (
+        SELECT e.decl_id AS e_id, i.decl_id AS i_id, 1 AS how,
+               coalesce(e.hs6 = i.hs6, false) AS hs_same, abs(date_diff('day', e.date, i.date)) AS gap,
+               coalesce(abs(ln(greatest(i.qty, 1e-9) / greatest(e.qty, 1e-9))), 99) AS qty_gap
+        FROM decl AS e JOIN decl AS i
+          ON e.doc = i.doc AND e.reporting_country <> i.reporting_country
+        WHERE e.direction = 'export' AND i.direction = 'import'
+          AND date_diff('day', e.date, i.date) BETWEEN -$mp_before AND $mp_after
+        UNION ALL
+        SELECT e.decl_id, i.decl_id, 2, true, abs(date_diff('day', e.date, i.date)),
+               abs(ln(greatest(i.qty, 1e-9) / greatest(e.qty, 1e-9)))
+        FROM decl AS e JOIN decl AS i
+          ON e.exporter_key = i.exporter_key AND e.importer_key = i.importer_key AND e.hs6 = i.hs6
+             AND e.reporting_country <> i.reporting_country
+        WHERE e.direction = 'export' AND i.direction = 'import'
+          AND (e.doc IS NULL OR i.doc IS NULL)
+          AND date_diff('day', e.date, i.date) BETWEEN -$mp_before AND $mp_after
+          AND e.qty > 0 AND i.qty > 0 AND coalesce(e.unit_key = i.unit_key, true)
+          AND abs(i.qty / e.qty - 1) <= $mp_qty_tol
+      )
+    ) WHERE rank_e = 1 AND rank_i = 1"""
+
+
+def price_norms_sql(min_group: int, params: dict[str, Any]) -> str:
+    """Robust unit-price statistics per comparable group, for each declaration.
+
+    A group is the direction, the partner country, the unit and the six-digit HS code; where
+    that group has fewer than ``min_group`` priced declarations, the four-digit heading is
+    used instead, and where that is still too small the declaration gets no norm. Prices are
+    compared on the log scale, where a trade price's spread is roughly symmetric. Expects a
+    CTE named ``decl``.
+    """
+    params["pn_min_group"] = min_group
+    return """
+    SELECT decl_id, CASE WHEN use6 THEN hs6 ELSE hs4 END AS price_group,
+           CASE WHEN use6 THEN n6 ELSE n4 END AS group_size, CASE WHEN use6 THEN q6 ELSE q4 END AS q
+    FROM (SELECT *, hs6 IS NOT NULL AND n6 >= $pn_min_group AS use6 FROM (
+      SELECT decl_id, hs6, hs4,
+             count(*) OVER g6 AS n6, quantile_cont(ln(unit_price), [0.25, 0.5, 0.75]) OVER g6 AS q6,
+             count(*) OVER g4 AS n4, quantile_cont(ln(unit_price), [0.25, 0.5, 0.75]) OVER g4 AS q4
+      FROM decl
+      WHERE unit_price > 0 AND hs4 IS NOT NULL
+      WINDOW g6 AS (PARTITION BY direction, partner, unit_key, hs6),
+             g4 AS (PARTITION BY direction, partner, unit_key, hs4)
+    ))
+    WHERE use6 OR n4 >= $pn_min_group"""
+
+
+def party_keys_sql() -> str:
+    """Name key -> party_id of every party record with that name (the CTE ``pk``).
+
+    Declarations carry names, not identifiers; the subjects of a trade alert name the party
+    records whose name has the same key, so that the alert joins the party's profile. A name
+    that no party record carries stays a subject as ``party:<name as declared>``.
+    """
+    return f"SELECT {name_key('name')} AS key, list(DISTINCT party_id ORDER BY party_id) AS ids FROM parties GROUP BY 1"
+
+
+def party_subjects(ids: str, name: str) -> str:
+    """SQL list of ``party:`` subjects: the matched party ids, else the declared name."""
+    return (f"coalesce(list_transform({ids}, lambda x: 'party:' || x), "
+            f"CASE WHEN nullif(trim({name}), '') IS NOT NULL THEN ['party:' || trim({name})] ELSE [] END)")
+
+
+def money(expr: str) -> str:
+    """A dollar amount for an explanation: rounded, with thousands separators."""
+    return f"format('{{:,.0f}}', CAST({expr} AS DOUBLE))"

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tenaza.detect import run
+from tenaza.pillars.cash.trade_prices import TradePrices
+from tenaza.store import Workspace
+
+from .trade_helpers import alerts, export, load
+
+
+def _market(n: int = 30) -> list[dict[str, object]]:
+    """Steel exports at 0.80-1.00 USD/kg, from many exporters."""
+    return [export(f"E{i}", f"2024-03-{1 + i % 28:02d}", f"Exporter {i} LLC", f"Importador {i} SA de CV",
+                   "7208.39.0030", 10_000 + 100 * i, round((10_000 + 100 * i) * (0.80 + 0.2 * (i % 7) / 6), 2))
+            for i in range(n)]
+
+
+def test_over_and_under_priced_exports_are_flagged_with_the_value_moved(ws: Workspace, tmp_path: Path) -> None:
+    planted = [export("OVER", "2024-03-10", "Aceros Fantasma LLC", "Importadora Norte SA de CV", "720839", 20_000,
+                      60_000.0),
+               export("UNDER", "2024-03-11", "Cheap Steel Inc", "Importadora Sur SA de CV", "720839", 40_000, 8_000.0)]
+    load(ws, tmp_path, "trade_declarations", _market() + planted)
+    run(ws, [TradePrices])
+    found = {json.loads(f[4])["value_usd"]: f for f in alerts(ws, "cash_trade_prices")}
+    assert sorted(f[0] for f in found.values()) == ["over_invoicing", "under_invoicing"]
+    over = found[60_000.0]
+    assert "decl:OVER" in over[2] and "party:Aceros Fantasma LLC" in over[2]
+    figures = json.loads(over[4])
+    # Zdanowicz's conservative estimate: (price - upper quartile) x quantity.
+    assert figures["value_moved_usd"] == pytest.approx(60_000 - 20_000 * figures["group_q3_usd"], abs=1)
+    assert figures["value_moved_usd"] > 35_000
+    assert "times the median" in over[5] and 0.5 <= over[1] <= 1.0
+
+
+def test_prices_within_the_fences_and_small_groups_stay_quiet(ws: Workspace, tmp_path: Path) -> None:
+    near_miss = [export("HIGHISH", "2024-03-10", "Fair Steel LLC", "Importadora SA", "720839", 20_000, 23_000.0),
+                 # far off, but its group (another HS heading) has too few declarations to be a norm
+                 export("ALONE", "2024-03-10", "Other LLC", "Otro SA", "850440", 10, 90_000.0),
+                 export("ALONE2", "2024-03-11", "Other LLC", "Otro SA", "850440", 10, 900.0)]
+    load(ws, tmp_path, "trade_declarations", _market() + near_miss)
+    run(ws, [TradePrices])
+    assert alerts(ws, "cash_trade_prices") == []
+
+
+def test_materiality_threshold_suppresses_small_shipments(ws: Workspace, tmp_path: Path) -> None:
+    small = [export("SMALL", "2024-03-10", "Tiny LLC", "Chico SA", "720839", 100, 400.0)]  # 4 USD/kg, 300 USD moved
+    load(ws, tmp_path, "trade_declarations", _market() + small)
+    run(ws, [TradePrices])
+    assert alerts(ws, "cash_trade_prices") == []
+    run(ws, [TradePrices], {"cash_trade_prices": {"min_value_moved_usd": 100}})
+    assert [a[0] for a in alerts(ws, "cash_trade_prices")] == ["over_invoicing"]
