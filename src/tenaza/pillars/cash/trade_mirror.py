@@ -1,0 +1,146 @@
+"""Mirror matching: the same shipment declared differently on each side of the border."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.pillars.cash.trade_common import (
+    declarations_sql,
+    mirror_pairs_sql,
+    money,
+    party_keys_sql,
+    party_subjects,
+    price_norms_sql,
+)
+
+
+class TradeMirrorConfig(DetectorConfig):
+    days_before: int = Field(5, ge=0, description=(
+        "Days an import declaration may precede its export declaration and still pair with it (filings are "
+        "often made before the truck leaves)."))
+    days_after: int = Field(20, ge=0, description="Days after the export within which its import declaration may fall.")
+    pair_qty_tolerance: float = Field(0.05, ge=0, description=(
+        "Pairing by parties (no shared transport document): relative quantity difference still taken as the "
+        "same shipment."))
+    cif_fob_margin: float = Field(0.06, ge=0, description=(
+        "Expected excess of the import value (CIF: cost, insurance and freight) over the export value (FOB). "
+        "0.06 is the IMF Direction of Trade Statistics convention; land freight between the US and Mexico is "
+        "usually below it."))
+    value_tolerance: float = Field(0.10, ge=0, description=(
+        "Further relative difference allowed for exchange-rate dates, rounding and valuation rules before a "
+        "value discrepancy is flagged."))
+    quantity_tolerance: float = Field(0.10, ge=0, description=(
+        "Relative quantity difference (same unit) beyond which a paired shipment is flagged."))
+    min_gap_usd: float = Field(5_000, ge=0, description="Smallest value gap (US dollars) worth an alert.")
+    min_group: int = Field(12, ge=4, description=(
+        "Fewest declarations in a price group for its median to tell which side of a pair misstates the value."))
+
+
+@register
+class TradeMirror(Detector):
+    """Shipments whose export and import declarations disagree beyond the freight margin.
+
+    A US export declaration (AES/EEI) and the Mexican import declaration (pedimento) of the
+    same goods should agree: the import value exceeds the export value only by freight and
+    insurance (CIF against FOB: 6 % by the IMF's convention, usually less by truck), and the
+    quantity and goods are the same. A larger gap means one side was misstated, which is how
+    trade-based laundering moves value: the importer pays an over-invoiced price, or an
+    under-invoiced export is paid in part off the books.
+
+    Pairs are found by transport document (bill of lading, carta porte), else by exporter and
+    importer names (folded, legal forms dropped), the same six-digit HS code, dates within the
+    window and quantities within 5 %; each declaration joins at most one pair. A value gap
+    beyond the margin and the tolerance is attributed to the side whose unit price is further
+    from the median of comparable declarations: `over_invoicing` where that side is priced
+    high, `under_invoicing` where it is priced low. A gap that cannot be attributed (too few
+    comparable declarations), a quantity gap or a different HS chapter (the goods described
+    differently) is `mirror_discrepancy`.
+    """
+
+    NAME = "cash_trade_mirror"
+    PILLAR = "cash"
+    TYPOLOGIES = ("over_invoicing", "under_invoicing", "mirror_discrepancy")
+    CONFIG = TradeMirrorConfig
+    NEEDS = ("trade_declarations",)
+
+    def findings(self, params: dict[str, Any]) -> str:
+        cfg = self.config
+        assert isinstance(cfg, TradeMirrorConfig)
+        params.update({"tm_hi": (1 + cfg.cif_fob_margin) * (1 + cfg.value_tolerance),
+                       "tm_lo": 1 / (1 + cfg.value_tolerance), "tm_margin": 1 + cfg.cif_fob_margin,
+                       "tm_qty": cfg.quantity_tolerance, "tm_min_gap": cfg.min_gap_usd})
+        pairs = mirror_pairs_sql(params, days_before=cfg.days_before, days_after=cfg.days_after,
+                                 qty_tolerance=cfg.pair_qty_tolerance)
+        return f"""
+        WITH decl AS ({declarations_sql()}),
+        pairs AS ({pairs}),
+        norms AS ({price_norms_sql(cfg.min_group, params)}),
+        pk AS ({party_keys_sql()}),
+        p AS (
+          SELECT pr.how, e.decl_id AS e_id, i.decl_id AS i_id, e.record_id AS e_rec, i.record_id AS i_rec,
+                 e.usd AS e_usd, i.usd AS i_usd, e.qty AS e_qty, i.qty AS i_qty, e.unit_key AS e_unit,
+                 i.unit_key AS i_unit, e.hs_code AS e_hs, i.hs_code AS i_hs, e.hs2 AS e_hs2, i.hs2 AS i_hs2,
+                 e.exporter, e.importer, e.exporter_key, e.importer_key, e.date AS e_date, i.date AS i_date,
+                 i.usd / nullif(e.usd, 0) AS ratio,
+                 ln(e.unit_price) - ne.q[2] AS e_dev, ln(i.unit_price) - ni.q[2] AS i_dev
+          FROM pairs AS pr
+          JOIN decl AS e ON e.decl_id = pr.e_id JOIN decl AS i ON i.decl_id = pr.i_id
+          LEFT JOIN norms AS ne ON ne.decl_id = e.decl_id LEFT JOIN norms AS ni ON ni.decl_id = i.decl_id
+        ),
+        judged AS (
+          SELECT *,
+                 CASE WHEN ratio > $tm_hi THEN i_usd - e_usd * $tm_margin
+                      WHEN ratio < $tm_lo THEN e_usd - i_usd ELSE 0 END AS gap,
+                 e_unit = i_unit AND e_qty > 0 AND abs(i_qty / e_qty - 1) > $tm_qty AS qty_off,
+                 coalesce(e_hs2 <> i_hs2, false) AS goods_off,
+                 CASE WHEN e_dev IS NULL OR i_dev IS NULL THEN NULL
+                      WHEN abs(e_dev) >= abs(i_dev) THEN 'export' ELSE 'import' END AS suspect
+          FROM p
+        ),
+        flagged AS (
+          SELECT *,
+                 CASE WHEN gap >= $tm_min_gap AND suspect = 'export' THEN
+                           CASE WHEN e_dev > 0 THEN 'over_invoicing' ELSE 'under_invoicing' END
+                      WHEN gap >= $tm_min_gap AND suspect = 'import' THEN
+                           CASE WHEN i_dev > 0 THEN 'over_invoicing' ELSE 'under_invoicing' END
+                      WHEN gap >= $tm_min_gap OR qty_off OR goods_off THEN 'mirror_discrepancy' END AS typology
+          FROM judged
+        )
+        SELECT f.typology,
+               least(1.0, 0.55 + 0.25 * abs(ln(greatest(f.ratio, 1e-6)))
+                          + 0.05 * log10(greatest(f.gap, 1) / greatest($tm_min_gap, 1))
+                          + CASE WHEN f.qty_off THEN 0.1 ELSE 0 END + CASE WHEN f.goods_off THEN 0.1 ELSE 0 END)
+                 AS score,
+               ['decl:' || f.e_id, 'decl:' || f.i_id] || {party_subjects('pe.ids', 'f.exporter')}
+                 || {party_subjects('pi.ids', 'f.importer')} AS subjects,
+               [f.e_rec, f.i_rec] AS evidence,
+               json_object('export_decl', f.e_id, 'import_decl', f.i_id,
+                           'paired_by', CASE f.how WHEN 1 THEN 'transport_doc' ELSE 'parties_hs_date_quantity' END,
+                           'export_value_usd', round(f.e_usd, 2), 'import_value_usd', round(f.i_usd, 2),
+                           'import_to_export_ratio', round(f.ratio, 3), 'value_gap_usd', round(f.gap, 2),
+                           'expected_ratio_max', round($tm_hi, 3), 'expected_ratio_min', round($tm_lo, 3),
+                           'export_quantity', f.e_qty, 'import_quantity', f.i_qty,
+                           'export_hs', f.e_hs, 'import_hs', f.i_hs, 'misstated_side', f.suspect,
+                           'quantity_differs', f.qty_off, 'goods_differ', f.goods_off) AS figures,
+               'Export ' || f.e_id || ' declares ' || {money('f.e_usd')} || ' USD'
+                 || CASE WHEN f.qty_off THEN ' for ' || CAST(f.e_qty AS VARCHAR) || ' ' || coalesce(f.e_unit, '')
+                         ELSE '' END
+                 || CASE WHEN f.goods_off THEN ' of HS ' || coalesce(f.e_hs, '?') ELSE '' END
+                 || ' but its mirror import ' || f.i_id || ' declares ' || {money('f.i_usd')} || ' USD'
+                 || CASE WHEN f.qty_off THEN ' for ' || CAST(f.i_qty AS VARCHAR) || ' ' || coalesce(f.i_unit, '')
+                         ELSE '' END
+                 || CASE WHEN f.goods_off THEN ' of HS ' || coalesce(f.i_hs, '?') ELSE '' END
+                 || CASE WHEN f.gap > 0 THEN ', a gap of ' || {money('f.gap')} || ' USD beyond the freight margin'
+                         ELSE '' END
+                 || CASE WHEN f.suspect IS NOT NULL AND f.typology <> 'mirror_discrepancy'
+                         THEN ' (the ' || f.suspect || ' side is priced off the market)' ELSE '' END
+                 || '.' AS explanation,
+               CAST(least(f.e_date, f.i_date) AS TIMESTAMP) AS period_start,
+               CAST(greatest(f.e_date, f.i_date) AS TIMESTAMP) AS period_end
+        FROM flagged AS f
+        LEFT JOIN pk AS pe ON pe.key = f.exporter_key
+        LEFT JOIN pk AS pi ON pi.key = f.importer_key
+        WHERE f.typology IS NOT NULL"""
