@@ -69,15 +69,15 @@ print("RESULT", secs, len(df))
 """
 
 
-def run(code: str, *args: str) -> tuple[float, int, float]:
-    """(seconds inside the process, rows, peak RSS in GB) of a fresh Python process."""
+def run(code: str, *args: str) -> tuple[float, int, float, float]:
+    """(seconds inside the process, rows, peak RSS in GB, CPU seconds) of a fresh Python process."""
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read() if proc.stdout else ""
     if status != 0:
         raise SystemExit(f"contender failed (status {status}): {out}")
     _, secs, rows = next(line for line in out.splitlines() if line.startswith("RESULT")).split()
-    return float(secs), int(rows), usage.ru_maxrss / 1024 / 1024
+    return float(secs), int(rows), usage.ru_maxrss / 1024 / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -101,12 +101,14 @@ def main() -> None:
             continue
         db = tmp / f"{name.split()[0]}.duckdb"
         db.unlink(missing_ok=True)
-        secs, rows, peak = run(code, str(csv), str(db))
-        results.append((name, rows, secs, rows / secs, peak))
+        secs, rows, peak, cpu = run(code, str(csv), str(db))
+        results.append((name, rows, secs, rows / secs, peak, cpu))
         db.unlink(missing_ok=True)
-    print(f"\n{'contender':40s} {'rows':>12s} {'seconds':>8s} {'rows/s':>12s} {'peak GB':>8s}")
-    for name, rows, secs, rate, peak in results:
-        print(f"{name:40s} {rows:12,d} {secs:8.1f} {rate:12,.0f} {peak:8.2f}")
+    load = os.getloadavg()[0]
+    print(f"\n{'contender':40s} {'rows':>12s} {'seconds':>8s} {'rows/s':>12s} {'peak GB':>8s} {'CPU s':>7s}")
+    for name, rows, secs, rate, peak, cpu in results:
+        print(f"{name:40s} {rows:12,d} {secs:8.1f} {rate:12,.0f} {peak:8.2f} {cpu:7.1f}")
+    print(f"load average at the end: {load:.1f} (other work on the machine slows both contenders)")
     print("\ntarget: tenaza >= 1,000,000 rows/s with peak < 2 GB")
 
 

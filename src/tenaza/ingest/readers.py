@@ -16,6 +16,8 @@ import csv
 import hashlib
 import io
 import logging
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,7 +202,47 @@ class Source:
         return pa.schema([(c, pa.string()) for c in self.columns] + [(LINE, pa.int64())])
 
     def reader(self) -> pa.RecordBatchReader:
-        return pa.RecordBatchReader.from_batches(self.schema(), self.batches())
+        return pa.RecordBatchReader.from_batches(self.schema(), prefetch(self.batches()))
+
+
+def prefetch(batches: Iterator[pa.RecordBatch], depth: int = 3) -> Iterator[pa.RecordBatch]:
+    """Produce batches in a thread of their own, a few ahead of the consumer.
+
+    Parsing, trimming and line numbering then overlap with the engine's work on earlier
+    batches (Arrow's kernels release the GIL); without it the engine waits for each batch.
+    An exception in the producer is re-raised in the consumer, in order."""
+    done = object()
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        q.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, name="tenaza-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 class Restart(Exception):

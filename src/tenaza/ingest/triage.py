@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from tenaza.ingest.pipeline import IngestReport
     from tenaza.store.workspace import Workspace
 
-TEXT_TYPES = (ColumnType.NAME, ColumnType.STRING)
+# Names are where mojibake hurts (matching, screening) and where it shows; codes and free text
+# are left as read, which keeps the scan to a few columns.
+TEXT_TYPES = (ColumnType.NAME,)
 
 
 def finish(ws: Workspace, spec: TableSpec, report: IngestReport, bad_rows: list[BadRow], *, ingest_id: int,
