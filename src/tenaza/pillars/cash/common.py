@@ -1,0 +1,75 @@
+"""What the transaction detectors share: dollar amounts, the configuration every one of them
+takes, and the SQL pieces that read the canonical ``transactions`` and ``accounts`` views.
+
+Amounts are compared in US dollars. ``amount_usd`` is used where the source gives it (ingest
+fills it for USD amounts); a peso amount without it is converted at the configured fixed rate
+(``mxn_per_usd``), so a Mexican source that reports only pesos is still screened; an amount in
+any other currency without ``amount_usd`` is left out, because a guessed rate would make a
+threshold meaningless.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from tenaza.detect.base import DetectorConfig
+
+# The US currency transaction report threshold (31 CFR 1010.311): cash over $10,000 a day.
+CTR_THRESHOLD_USD = 10_000.0
+# Funds transfers of $3,000 or more carry the recordkeeping and travel rules (31 CFR 1010.410).
+FUNDS_TRANSFER_RECORD_USD = 3_000.0
+
+CASH_IN = ("cash_deposit", "armored_car")
+TRANSFERS = ("wire", "ach", "check", "internal_transfer", "msb_transfer")
+
+
+class CashConfig(DetectorConfig):
+    """Settings every transaction detector has."""
+
+    mxn_per_usd: float = Field(
+        18.3, gt=0,
+        description="Pesos per US dollar for MXN amounts that come without amount_usd (the Banxico FIX rate "
+                    "averaged about 18.3 in 2024). Amounts in other currencies without amount_usd are left out.")
+
+
+def usd_expr() -> str:
+    """SQL of a row's amount in dollars; binds $mxn_per_usd."""
+    return ("CAST(coalesce(amount_usd, CASE WHEN currency = 'MXN' THEN amount / $mxn_per_usd END) AS DOUBLE)")
+
+
+def txn_cte(config: CashConfig, params: dict[str, Any], *, where: str = "TRUE") -> str:
+    """``t``: transactions with a dollar amount, restricted by ``where`` (trusted SQL, no user text)."""
+    params["mxn_per_usd"] = config.mxn_per_usd
+    return f"""t AS (
+  SELECT record_id, txn_id, ts, from_account, to_account, channel, country, state, city, branch,
+         {usd_expr()} AS usd
+  FROM transactions
+  WHERE ({where}) AND {usd_expr()} IS NOT NULL AND amount > 0
+)"""
+
+
+def bind_list(params: dict[str, Any], name: str, values: tuple[str, ...] | list[str]) -> str:
+    params[name] = list(values)
+    return f"${name}"
+
+
+def days(param: str) -> str:
+    """An interval of ``$param`` days (a float parameter), for window frames and comparisons."""
+    return f"to_seconds(CAST(${param} * 86400 AS BIGINT))"
+
+
+def saturate(x: str, half: str) -> str:
+    """x / (x + half): 0 at 0, 0.5 at ``half``, towards 1 beyond; a score that never jumps."""
+    return f"(CAST({x} AS DOUBLE) / (CAST({x} AS DOUBLE) + CAST({half} AS DOUBLE)))"
+
+
+def money(x: str) -> str:
+    """SQL formatting a dollar amount for an explanation: $12,345."""
+    return f"('$' || format('{{:,.0f}}', CAST({x} AS DOUBLE)))"
+
+
+def account_subjects(expr: str) -> str:
+    """A VARCHAR[] of account ids as alert subjects (account:ID), without NULLs or repeats."""
+    return f"list_distinct(list_transform(list_filter({expr}, lambda a: a IS NOT NULL), lambda a: 'account:' || a))"

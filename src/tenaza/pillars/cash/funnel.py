@@ -1,0 +1,116 @@
+"""Funnel accounts (FinCEN advisory FIN-2014-A005)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from tenaza.detect.base import Detector, register
+from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, bind_list, days, money, saturate, txn_cte
+
+SOUTHWEST_BORDER_STATES = ("CA", "AZ", "NM", "TX")
+
+
+class FunnelConfig(CashConfig):
+    min_states: int = Field(2, ge=1, description="Distinct states the cash was deposited in.")
+    min_places: int = Field(3, ge=1, description="Distinct places (state and city) the cash was deposited in.")
+    min_cash_usd: float = Field(CTR_THRESHOLD_USD, ge=0,
+                                description="Cash deposited in all, at least; the default is the currency "
+                                            "transaction report threshold, so that small personal accounts "
+                                            "are left alone.")
+    window_days: float = Field(7, gt=0, description="An outflow is quick when cash deposited within this many days "
+                                                    "before it covers it.")
+    min_quick_share: float = Field(0.5, ge=0, le=1,
+                                   description="Share of the deposited cash that leaves quickly (withdrawn in cash, "
+                                               "wired or sent through a money transmitter).")
+    border_states: list[str] = Field(list(SOUTHWEST_BORDER_STATES),
+                                     description="States of the US southwest border; withdrawals there count as "
+                                                 "'elsewhere' towards Mexico, as the advisory describes.")
+
+
+@register
+class FunnelAccount(Detector):
+    """Funnel accounts: cash paid in across several states, then withdrawn or wired out quickly.
+
+    FinCEN advisory FIN-2014-A005 describes accounts in one region that receive many cash
+    deposits, often under the reporting threshold, in several other states and by different
+    people, with the money withdrawn soon after in another place, often near the US southwest
+    border, or wired onward, often to Mexico. The detector takes accounts whose cash deposits
+    were made in at least two states and three places, measures how much of that cash left
+    within a week (the outflow covered by cash deposited in the days before it), and how much
+    left 'elsewhere': withdrawn in a state where nothing was deposited or on the border, or sent
+    to an account at a Mexican institution (accounts.institution_country). The score weighs the
+    quick share, the spread of deposit states and the share that went elsewhere.
+    """
+
+    NAME = "funnel_account"
+    PILLAR = "cash"
+    TYPOLOGIES = ("funnel_account",)
+    CONFIG = FunnelConfig
+    NEEDS = ("transactions",)
+
+    def findings(self, params: dict[str, Any]) -> str:
+        c = self.config
+        assert isinstance(c, FunnelConfig)
+        params.update(min_states=c.min_states, min_places=c.min_places, min_cash=c.min_cash_usd,
+                      window=c.window_days, min_quick=c.min_quick_share)
+        border = bind_list(params, "border_states", c.border_states)
+        t = txn_cte(c, params, where="channel IN ('cash_deposit', 'cash_withdrawal', 'wire', 'msb_transfer')")
+        return f"""
+WITH {t},
+dep AS (SELECT to_account AS account, ts, usd, state, city, record_id FROM t
+        WHERE channel = 'cash_deposit' AND to_account IS NOT NULL),
+cand AS (
+  SELECT account, count(DISTINCT state) AS n_states, count(DISTINCT coalesce(state, '') || '|' || coalesce(city, ''))
+         AS n_places, sum(usd) AS cash_in, count(*) AS n_dep, list(DISTINCT state) AS dep_states
+  FROM dep GROUP BY account
+  HAVING count(DISTINCT state) >= $min_states
+     AND count(DISTINCT coalesce(state, '') || '|' || coalesce(city, '')) >= $min_places AND sum(usd) >= $min_cash
+),
+outs AS (
+  SELECT t.from_account AS account, t.ts, t.usd, t.channel, t.state, t.record_id,
+         coalesce(a.institution_country = 'MEX', FALSE) OR coalesce(t.country = 'MEX', FALSE) AS to_mexico
+  FROM t JOIN cand ON t.from_account = cand.account
+  LEFT JOIN accounts AS a ON a.account_id = t.to_account
+  WHERE t.channel IN ('cash_withdrawal', 'wire', 'msb_transfer')
+),
+ev AS (
+  SELECT account, ts, usd AS dep, 0.0 AS out, record_id, NULL::VARCHAR AS channel, NULL::VARCHAR AS state,
+         FALSE AS to_mexico
+  FROM dep SEMI JOIN cand USING (account)
+  UNION ALL
+  SELECT account, ts, 0.0, usd, record_id, channel, state, to_mexico FROM outs
+),
+w AS (
+  SELECT *, sum(dep) OVER (PARTITION BY account ORDER BY ts
+                           RANGE BETWEEN {days('window')} PRECEDING AND CURRENT ROW) AS recent_in
+  FROM ev
+),
+agg AS (
+  SELECT w.account,
+         sum(least(out, recent_in)) FILTER (WHERE out > 0) AS quick_out,
+         coalesce(sum(out), 0) AS total_out,
+         coalesce(sum(out) FILTER (WHERE to_mexico OR (channel = 'cash_withdrawal'
+             AND (NOT list_contains(cand.dep_states, state) OR list_contains({border}, state)))), 0) AS elsewhere_out,
+         coalesce(sum(out) FILTER (WHERE to_mexico), 0) AS to_mexico_out,
+         list(record_id) AS evidence, min(ts) AS period_start, max(ts) AS period_end
+  FROM w JOIN cand USING (account) GROUP BY w.account
+)
+SELECT 'funnel_account' AS typology,
+       0.5 * least(1.0, quick_out / cash_in) + 0.25 * {saturate('n_states - 1', '2')}
+         + 0.25 * least(1.0, elsewhere_out / cash_in) AS score,
+       ['account:' || account] AS subjects, evidence,
+       json_object('cash_in_usd', round(cash_in, 2), 'deposits', n_dep, 'deposit_states', n_states,
+                   'deposit_places', n_places, 'quick_out_usd', round(quick_out, 2),
+                   'quick_share', round(least(1.0, quick_out / cash_in), 3), 'total_out_usd', round(total_out, 2),
+                   'elsewhere_out_usd', round(elsewhere_out, 2), 'to_mexico_usd', round(to_mexico_out, 2),
+                   'window_days', $window) AS figures,
+       format('Account {{}} took {{}} in {{}} cash deposits made in {{}} states ({{}} places), and {{}} of it left '
+              || 'within {{}} days ({{}} withdrawn elsewhere or sent to Mexico), the pattern of a funnel account.',
+              account, {money('cash_in')}, n_dep, n_states, n_places, {money('least(quick_out, cash_in)')},
+              $window, {money('elsewhere_out')}) AS explanation,
+       period_start, period_end
+FROM agg JOIN cand USING (account)
+WHERE coalesce(quick_out, 0) / cash_in >= $min_quick
+"""
