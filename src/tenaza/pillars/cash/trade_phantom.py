@@ -1,0 +1,123 @@
+"""Phantom shipments: declarations of goods that no crossing shows to have moved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.pillars.cash.trade_common import (
+    LAND_MODES,
+    declarations_sql,
+    doc_key,
+    hs_digits,
+    mirror_pairs_sql,
+    money,
+    name_key,
+    party_keys_sql,
+    party_subjects,
+)
+
+
+class TradePhantomConfig(DetectorConfig):
+    window_days: int = Field(7, ge=0, description=(
+        "Days between a declaration and a crossing of the same shipper or consignee for the crossing to "
+        "support it when the crossing does not cite the declaration."))
+    land_modes: tuple[str, ...] = Field(LAND_MODES, description=(
+        "Transport modes whose goods cross a land port, where a crossing record must exist."))
+    min_coverage: float = Field(0.6, ge=0, le=1, description=(
+        "Share of a month's land declarations (per reporting country) that crossings must support before an "
+        "unsupported one is suspicious; below it the crossings loaded do not cover that month well enough."))
+    min_cell: int = Field(10, ge=1, description="Fewest land declarations a reporting country's month needs to be judged.")
+    min_value_usd: float = Field(5_000, ge=0, description="Smallest declared value (US dollars) worth an alert.")
+    mirror_days: int = Field(20, ge=0, description="Window (days) for pairing the export and import declarations.")
+
+
+@register
+class TradePhantom(Detector):
+    """Land-border declarations that no crossing record supports (phantom shipments).
+
+    A phantom shipment is paperwork without goods: an export or import declared, invoiced and
+    paid, so that money moves as payment for trade, while nothing crosses. Every truck or
+    train that carries declared goods across a land port leaves a crossing record that cites
+    the declaration (the pedimento or entry number), or at least names the same shipper or
+    consignee within days of it.
+
+    A declaration by truck or rail is supported where a crossing cites it or its mirror
+    declaration on the other side, or where a crossing within the window names the same
+    shipper or consignee (names folded, legal forms dropped) with a compatible HS code. The
+    crossings loaded may cover only some ports or months, so a declaration is judged only in a
+    reporting country's month where most land declarations (60 % by default) are supported;
+    elsewhere the absence of a crossing says nothing. Vessel and air shipments are out of
+    scope: no land crossing is expected for them.
+    """
+
+    NAME = "cash_trade_phantom"
+    PILLAR = "cash"
+    TYPOLOGIES = ("phantom_shipment",)
+    CONFIG = TradePhantomConfig
+    NEEDS = ("trade_declarations", "crossings")
+
+    def findings(self, params: dict[str, Any]) -> str:
+        cfg = self.config
+        assert isinstance(cfg, TradePhantomConfig)
+        params.update({"ph_window": cfg.window_days, "ph_modes": [m.lower() for m in cfg.land_modes],
+                       "ph_cov": cfg.min_coverage, "ph_cell": cfg.min_cell, "ph_min_value": cfg.min_value_usd})
+        pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05)
+        return f"""
+        WITH decl AS ({declarations_sql()}),
+        pairs AS ({pairs}),
+        mirror AS (SELECT e_id AS decl_id, i_id AS other FROM pairs UNION ALL SELECT i_id, e_id FROM pairs),
+        cx AS (
+          SELECT crossing_id, CAST(ts AS DATE) AS day, {doc_key('decl_ref')} AS ref,
+                 {name_key('shipper')} AS shipper_key, {name_key('consignee')} AS consignee_key,
+                 {hs_digits('hs_code', 4)} AS hs4
+          FROM crossings
+        ),
+        land AS (
+          SELECT d.*, m.other, {doc_key('d.decl_id')} AS own_ref, {doc_key('m.other')} AS other_ref
+          FROM decl AS d LEFT JOIN mirror AS m USING (decl_id)
+          WHERE list_contains($ph_modes, d.mode)
+        ),
+        cited AS (
+          SELECT DISTINCT l.decl_id FROM land AS l JOIN cx ON cx.ref = l.own_ref
+          UNION SELECT DISTINCT l.decl_id FROM land AS l JOIN cx ON cx.ref = l.other_ref
+        ),
+        named AS (
+          SELECT DISTINCT l.decl_id FROM land AS l JOIN cx
+            ON (cx.shipper_key = l.exporter_key OR cx.consignee_key = l.importer_key)
+           AND abs(date_diff('day', cx.day, l.date)) <= $ph_window
+           AND coalesce(cx.hs4 = l.hs4, true)
+        ),
+        judged AS (
+          SELECT l.*, c.decl_id IS NOT NULL OR n.decl_id IS NOT NULL AS supported,
+                 date_trunc('month', l.date) AS month
+          FROM land AS l LEFT JOIN cited AS c USING (decl_id) LEFT JOIN named AS n USING (decl_id)
+        ),
+        span AS (SELECT min(day) AS first_day, max(day) AS last_day FROM cx),
+        cells AS (
+          SELECT reporting_country, month, count(*) AS n, avg(CAST(supported AS INTEGER)) AS coverage
+          FROM judged GROUP BY ALL
+        ),
+        pk AS ({party_keys_sql()})
+        SELECT 'phantom_shipment' AS typology,
+               least(1.0, 0.6 + 0.3 * (c.coverage - $ph_cov) / greatest(1 - $ph_cov, 1e-9)
+                          + 0.05 * log10(greatest(j.usd, 1) / greatest($ph_min_value, 1))) AS score,
+               ['decl:' || j.decl_id] || {party_subjects('pe.ids', 'j.exporter')}
+                 || {party_subjects('pi.ids', 'j.importer')} AS subjects,
+               [j.record_id] AS evidence,
+               json_object('value_usd', round(j.usd, 2), 'transport_mode', j.mode, 'port', j.port,
+                           'transport_doc', j.transport_doc, 'mirror_decl', j.other,
+                           'month_coverage', round(c.coverage, 3), 'month_land_declarations', c.n,
+                           'window_days', $ph_window) AS figures,
+               'Declaration ' || j.decl_id || ' (' || j.direction || ' by ' || j.mode || ', ' || {money('j.usd')}
+                 || ' USD) has no crossing that cites it or names its shipper or consignee within '
+                 || $ph_window || ' days, although crossings support ' || CAST(round(100 * c.coverage) AS INTEGER)
+                 || ' % of that month''s land declarations.' AS explanation,
+               CAST(j.date AS TIMESTAMP) AS period_start, CAST(j.date AS TIMESTAMP) AS period_end
+        FROM judged AS j JOIN cells AS c USING (reporting_country, month) CROSS JOIN span AS s
+        LEFT JOIN pk AS pe ON pe.key = j.exporter_key
+        LEFT JOIN pk AS pi ON pi.key = j.importer_key
+        WHERE NOT j.supported AND c.coverage >= $ph_cov AND c.n >= $ph_cell AND coalesce(j.usd, 0) >= $ph_min_value
+          AND j.date BETWEEN s.first_day + $ph_window AND s.last_day - $ph_window"""

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tenaza.detect import run
+from tenaza.pillars.cash.trade_phantom import TradePhantom
+from tenaza.store import Workspace
+
+from .trade_helpers import alerts, export, load, pedimento
+
+
+def _crossing(cid: str, day: str, ref: str | None, shipper: str = "", consignee: str = "") -> dict[str, object]:
+    return {"crossing_id": cid, "ts": f"{day} 10:30", "port_code": "240", "direction": "southbound",
+            "conveyance": "truck", "shipper": shipper, "consignee": consignee, "hs_code": "8544", "decl_ref": ref}
+
+
+def _world(extra_decls: list[dict[str, object]], extra_crossings: list[dict[str, object]]) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    decls: list[dict[str, object]] = []
+    crossings = [_crossing("C0", "2024-06-01", None), _crossing("C99", "2024-06-30", None)]
+    for i in range(12):
+        day = f"2024-06-{5 + i:02d}"
+        decls.append(export(f"X{i}", day, f"Wire {i} LLC", f"Cables {i} SA", "854411", 1_000, 9_000.0,
+                            transport_doc=f"BL{i}"))
+        decls.append(pedimento(f"24 240 3{i:03d} 4000{i:03d}", day, f"Wire {i} LLC", f"Cables {i} SA", "85441101",
+                               1_000, 9_100.0, transport_doc=f"BL{i}"))
+        # the southbound crossing cites the pedimento, in its own spacing; it supports both declarations
+        crossings.append(_crossing(f"C{i + 1}", day, f"24-240-3{i:03d}-4000{i:03d}"))
+    return decls + extra_decls, crossings + extra_crossings
+
+
+def test_a_declaration_no_crossing_supports_is_a_phantom_shipment(ws: Workspace, tmp_path: Path) -> None:
+    ghost = [export("GHOST", "2024-06-12", "Fantasma Trading LLC", "Comercial Humo SA", "854411", 5_000, 60_000.0),
+             # by vessel: no land crossing expected
+             export("SHIP", "2024-06-12", "Sea LLC", "Mar SA", "854411", 5_000, 60_000.0, transport_mode="vessel"),
+             # no crossing cites it, but a truck of the same shipper crossed two days later
+             export("NAMED", "2024-06-12", "Real Freight LLC", "Destino SA", "854411", 5_000, 60_000.0)]
+    decls, crossings = _world(ghost, [_crossing("CN", "2024-06-14", None, shipper="REAL FREIGHT, L.L.C.")])
+    load(ws, tmp_path, "trade_declarations", decls)
+    load(ws, tmp_path, "crossings", crossings, originator="ANAM")
+    run(ws, [TradePhantom])
+    found = alerts(ws, "cash_trade_phantom")
+    assert [a[2][0] for a in found] == ["decl:GHOST"]
+    assert "party:Fantasma Trading LLC" in found[0][2]
+    assert json.loads(found[0][4])["month_coverage"] >= 0.9
+    assert "no crossing that cites it" in found[0][5]
+
+
+def test_months_the_crossings_do_not_cover_are_not_judged(ws: Workspace, tmp_path: Path) -> None:
+    decls, crossings = _world([], [])
+    # crossings were loaded for one port only: most declarations of the month have none
+    load(ws, tmp_path, "trade_declarations", decls)
+    load(ws, tmp_path, "crossings", crossings[:4], originator="ANAM")
+    run(ws, [TradePhantom])
+    assert alerts(ws, "cash_trade_phantom") == []
