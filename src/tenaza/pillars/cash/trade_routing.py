@@ -1,0 +1,143 @@
+"""Routing through a third country: goods or invoices of a two-country trade sent by a detour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.pillars.cash.trade_common import (
+    declarations_sql,
+    mirror_pairs_sql,
+    money,
+    name_key,
+    party_keys_sql,
+    party_subjects,
+)
+
+
+class TradeRoutingConfig(DetectorConfig):
+    partners: tuple[str, ...] = Field(("USA", "MEX"), description=(
+        "ISO alpha-3 codes of the countries whose trade with each other is watched; any other country on the "
+        "route is a third country."))
+    leg_days: int = Field(90, ge=0, description=(
+        "Days within which an export to the third country and the import from it count as two legs of one "
+        "route."))
+    leg_qty_tolerance: float = Field(0.10, ge=0, description=(
+        "Relative quantity difference within which the two legs carry the same goods."))
+    mirror_days: int = Field(20, ge=0, description="Window (days) for pairing the export and import declarations.")
+    min_value_usd: float = Field(5_000, ge=0, description="Smallest declared value (US dollars) worth an alert.")
+
+
+@register
+class TradeRouting(Detector):
+    """Trade between the partner countries routed through a third country.
+
+    Laundering networks route goods or their paperwork through a third country (a free zone,
+    a transshipment port, a shell company abroad) to break the trail between the money and the
+    goods and to re-invoice the trade at another price. Three signs are scored, each from the
+    declarations alone, and combined (1 - product of the misses):
+
+    - **detour** (0.7): an import of goods that originate in the other partner country but
+      depart from a third country (US goods entering Mexico from Panama). Where the first
+      leg is found (an export of the same six-digit HS code and quantity to that third country
+      within 90 days) it joins the evidence and the score.
+    - **declared elsewhere** (0.8): an export declared to a third country whose mirror import
+      (same transport document, or same parties, goods and quantity) was filed by a partner.
+    - **third-country party** (0.6): goods that go straight from one partner to the other,
+      but whose exporter or declared payer is registered only in a third country (party
+      records with the same name), the sign of re-invoicing through a foreign intermediary.
+    """
+
+    NAME = "cash_trade_routing"
+    PILLAR = "cash"
+    TYPOLOGIES = ("third_country_routing",)
+    CONFIG = TradeRoutingConfig
+    NEEDS = ("trade_declarations",)
+
+    def findings(self, params: dict[str, Any]) -> str:
+        cfg = self.config
+        assert isinstance(cfg, TradeRoutingConfig)
+        params.update({"tr_partners": list(cfg.partners), "tr_leg_days": cfg.leg_days,
+                       "tr_leg_qty": cfg.leg_qty_tolerance, "tr_min_value": cfg.min_value_usd})
+        pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05)
+        return f"""
+        WITH decl AS ({declarations_sql()}),
+        pairs AS ({pairs}),
+        detour AS (
+          SELECT i.decl_id, i.departure_country AS via FROM decl AS i
+          WHERE i.direction = 'import' AND list_contains($tr_partners, i.reporting_country)
+            AND list_contains($tr_partners, i.origin_country) AND i.origin_country <> i.reporting_country
+            AND i.departure_country IS NOT NULL AND NOT list_contains($tr_partners, i.departure_country)
+        ),
+        first_leg AS (
+          SELECT decl_id, e_id, e_rec FROM (
+            SELECT t.decl_id, e.decl_id AS e_id, e.record_id AS e_rec,
+                   row_number() OVER (PARTITION BY t.decl_id ORDER BY date_diff('day', e.date, i.date), e.decl_id) AS r
+            FROM detour AS t JOIN decl AS i USING (decl_id)
+            JOIN decl AS e ON e.direction = 'export' AND e.reporting_country = i.origin_country
+             AND e.destination_country = t.via AND e.hs6 = i.hs6
+             AND date_diff('day', e.date, i.date) BETWEEN 0 AND $tr_leg_days
+             AND e.qty > 0 AND abs(i.qty / e.qty - 1) <= $tr_leg_qty
+          ) WHERE r = 1
+        ),
+        elsewhere AS (
+          SELECT e.decl_id, i.decl_id AS other, i.record_id AS other_rec, i.reporting_country AS landed
+          FROM pairs AS p JOIN decl AS e ON e.decl_id = p.e_id JOIN decl AS i ON i.decl_id = p.i_id
+          WHERE list_contains($tr_partners, i.reporting_country) AND e.destination_country IS NOT NULL
+            AND NOT list_contains($tr_partners, e.destination_country)
+        ),
+        pk AS ({party_keys_sql()}),
+        pc AS (
+          SELECT {name_key('name')} AS key, list(DISTINCT country) FILTER (WHERE country IS NOT NULL) AS countries
+          FROM parties GROUP BY 1
+        ),
+        foreign_party AS (
+          SELECT d.decl_id, CASE WHEN len(list_filter(ce.countries, lambda c: list_contains($tr_partners, c))) = 0
+                                      AND len(ce.countries) > 0 THEN 'exporter ' || d.exporter || ' ('
+                                      || array_to_string(ce.countries, '/') || ')' END AS who_e,
+                 CASE WHEN len(list_filter(cp.countries, lambda c: list_contains($tr_partners, c))) = 0
+                           AND len(cp.countries) > 0 THEN 'payer ' || d.payer || ' ('
+                           || array_to_string(cp.countries, '/') || ')' END AS who_p
+          FROM decl AS d LEFT JOIN pc AS ce ON ce.key = d.exporter_key LEFT JOIN pc AS cp ON cp.key = d.payer_key
+          WHERE list_contains($tr_partners, d.reporting_country)
+            AND list_contains($tr_partners, coalesce(d.origin_country, d.reporting_country))
+            AND list_contains($tr_partners, coalesce(d.departure_country, d.origin_country, d.reporting_country))
+            AND list_contains($tr_partners, coalesce(d.destination_country, d.reporting_country))
+        ),
+        signs AS (
+          SELECT d.*, t.via, fl.e_id AS leg_id, fl.e_rec AS leg_rec, el.other, el.other_rec, el.landed,
+                 coalesce(fp.who_e, fp.who_p) AS foreign_who,
+                 1 - (1 - CASE WHEN t.decl_id IS NULL THEN 0 WHEN fl.e_id IS NULL THEN 0.7 ELSE 0.85 END)
+                   * (1 - CASE WHEN el.decl_id IS NULL THEN 0 ELSE 0.8 END)
+                   * (1 - CASE WHEN coalesce(fp.who_e, fp.who_p) IS NULL THEN 0 ELSE 0.6 END) AS s
+          FROM decl AS d
+          LEFT JOIN detour AS t USING (decl_id) LEFT JOIN first_leg AS fl USING (decl_id)
+          LEFT JOIN elsewhere AS el USING (decl_id) LEFT JOIN foreign_party AS fp USING (decl_id)
+          WHERE (t.decl_id IS NOT NULL OR el.decl_id IS NOT NULL OR fp.who_e IS NOT NULL OR fp.who_p IS NOT NULL)
+            AND coalesce(d.usd, 0) >= $tr_min_value
+        )
+        SELECT 'third_country_routing' AS typology, s.s AS score,
+               ['decl:' || s.decl_id] || CASE WHEN s.leg_id IS NULL THEN [] ELSE ['decl:' || s.leg_id] END
+                 || CASE WHEN s.other IS NULL THEN [] ELSE ['decl:' || s.other] END
+                 || {party_subjects('pe.ids', 's.exporter')} || {party_subjects('pi.ids', 's.importer')} AS subjects,
+               list_filter([s.record_id, s.leg_rec, s.other_rec], lambda x: x IS NOT NULL) AS evidence,
+               json_object('value_usd', round(s.usd, 2), 'origin', s.origin_country,
+                           'departure', s.departure_country, 'destination', s.destination_country, 'via', s.via,
+                           'first_leg_decl', s.leg_id, 'mirror_decl', s.other, 'landed_in', s.landed,
+                           'third_country_party', s.foreign_who) AS figures,
+               'Declaration ' || s.decl_id || ' (' || {money('s.usd')} || ' USD, HS ' || coalesce(s.hs_code, '?') || ') '
+                 || array_to_string(list_filter([
+                      CASE WHEN s.via IS NOT NULL THEN 'brings goods of ' || s.origin_country || ' origin in from '
+                           || s.via || CASE WHEN s.leg_id IS NOT NULL THEN ' after export ' || s.leg_id || ' sent them there'
+                           ELSE '' END END,
+                      CASE WHEN s.other IS NOT NULL THEN 'declares the goods for ' || s.destination_country
+                           || ' but they were imported into ' || s.landed || ' under ' || s.other END,
+                      CASE WHEN s.foreign_who IS NOT NULL THEN 'names a third-country ' || s.foreign_who
+                           || ' for goods that move directly between the partners' END], lambda x: x IS NOT NULL),
+                    '; and ') || '.' AS explanation,
+               CAST(s.date AS TIMESTAMP) AS period_start, CAST(s.date AS TIMESTAMP) AS period_end
+        FROM signs AS s
+        LEFT JOIN pk AS pe ON pe.key = s.exporter_key
+        LEFT JOIN pk AS pi ON pi.key = s.importer_key"""
