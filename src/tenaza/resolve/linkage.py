@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tenaza.resolve.comparisons import DEFAULT_COMPARISONS, REGISTRY, build
 from tenaza.resolve.engine import Scratch
@@ -57,10 +57,13 @@ class LinkageConfig(BaseModel):
     seed: int = Field(7, description="Seed of the random sampling, for reproducible models.")
     prior_recall: float = Field(0.6, description="Assumed recall of the exact rules that estimate the prior.")
 
-    def model_post_init(self, __context: Any) -> None:
-        unknown = set(self.comparisons) - set(REGISTRY)
+    @field_validator("comparisons")
+    @classmethod
+    def _known(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = set(names) - set(REGISTRY)
         if unknown:
             raise ValueError(f"unknown comparisons {sorted(unknown)}; known: {sorted(REGISTRY)}")
+        return names
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,9 @@ def predict(sx: Scratch, features: str, config: LinkageConfig) -> tuple[str, Lev
     sx.run(f"CREATE OR REPLACE TABLE resolve_pairs AS SELECT * FROM {scored.physical_name}")
     log.info("pairs scored in %.1fs", time.perf_counter() - t0)
     labels: dict[str, dict[int, str]] = {}
-    for comparison in linker._settings_obj.comparisons:  # noqa: SLF001 - level labels are not public API
+    for comparison in linker._settings_obj.comparisons:
         labels[comparison.output_column_name] = {
             int(level.comparison_vector_value): str(level.label_for_charts)
             for level in comparison.comparison_levels}
-    db.delete_tables_created_by_splink_from_db()
+    db.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]  # splink leaves it untyped
     return "resolve_pairs", Levels(labels)

@@ -11,7 +11,6 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import pyarrow as pa
 

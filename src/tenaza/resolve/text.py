@@ -94,8 +94,9 @@ def parse_person(name: str, given_names: str | None = None, paternal: str | None
     maternal SMITH; the surname comparisons match across both surnames, so this costs little.
     """
     if paternal or maternal:
-        return PersonName(tuple(tokens(given_names or "")), (tokens(paternal or "") or [None])[0],
-                          (tokens(maternal or "") or [None])[0])
+        pat_toks, mat_toks = tokens(paternal or ""), tokens(maternal or "")
+        return PersonName(tuple(tokens(given_names or "")), pat_toks[0] if pat_toks else None,
+                          mat_toks[0] if mat_toks else None)
     surnames: list[str]
     given: list[str]
     text = repair(name)
