@@ -1,0 +1,163 @@
+"""Exports paid by third parties: the Black Market Peso Exchange pattern."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.pillars.cash.trade_common import declarations_sql, money, name_key, party_keys_sql, party_subjects
+
+
+class TradeThirdPartyConfig(DetectorConfig):
+    days_before: int = Field(30, ge=0, description="Days before an export in which a payment may be a prepayment for it.")
+    days_after: int = Field(90, ge=0, description=(
+        "Days after an export in which a payment may settle it (open-account terms run 30 to 90 days)."))
+    min_third_share: float = Field(0.5, ge=0, description=(
+        "Share of the export's value that payments from unrelated parties must reach in its window."))
+    max_importer_share: float = Field(0.5, ge=0, description=(
+        "Above this share of the export's value paid by its own importer in the window, the export counts as "
+        "paid by its buyer and is not flagged."))
+    min_payers: int = Field(2, ge=1, description=(
+        "Fewest distinct unrelated payers (each cash deposit counts as one) for payments alone to raise an alert; "
+        "a declared third-party payer raises one by itself."))
+    cash_is_third_party: bool = Field(True, description=(
+        "Count cash deposits into the exporter's accounts (depositor unknown) as third-party payments."))
+    min_value_usd: float = Field(5_000, ge=0, description="Smallest third-party total (US dollars) worth an alert.")
+
+
+@register
+class TradeThirdParty(Detector):
+    """US exporters paid for their exports by parties unrelated to the importer (BMPE).
+
+    In the Black Market Peso Exchange a Mexican importer buys dollars from a peso broker, who
+    has drug dollars in the US pay the US exporter: the exporter is paid by strangers (many
+    people, cash deposits, money transmitters, accounts of unrelated companies) and not by
+    the buyer named on the export. FinCEN's advisories on trade-based laundering
+    (FIN-2010-A001, FIN-2014-A005) list payment by unrelated third parties as a main flag.
+
+    Payments are linked to declarations through the parties: the exporter's name on the
+    declaration (folded, legal form dropped) finds its party records, whose accounts
+    (accounts.holder_party_id) are the exporter's accounts. Every credit to them within the
+    window around an export (30 days before to 90 after by default) is classed by its payer,
+    the holder of the debited account: the importer named on that export; a related party
+    (the exporter itself, or another of its importers); an unrelated party; a cash deposit
+    (depositor unknown); or unidentified (an account with no known holder, left out). An
+    export is flagged where unrelated payments reach half its value while its importer paid
+    less than half, from at least two payers, or where the declaration itself names a
+    payer who is neither importer nor exporter. Alerts group flagged exports per exporter
+    and importer.
+    """
+
+    NAME = "cash_trade_third_party"
+    PILLAR = "cash"
+    TYPOLOGIES = ("bmpe",)
+    CONFIG = TradeThirdPartyConfig
+    NEEDS = ("trade_declarations",)
+
+    def findings(self, params: dict[str, Any]) -> str:
+        cfg = self.config
+        assert isinstance(cfg, TradeThirdPartyConfig)
+        params.update({"bp_before": cfg.days_before, "bp_after": cfg.days_after, "bp_third": cfg.min_third_share,
+                       "bp_imp": cfg.max_importer_share, "bp_payers": cfg.min_payers, "bp_cash": cfg.cash_is_third_party,
+                       "bp_min": cfg.min_value_usd})
+        return f"""
+        WITH decl AS ({declarations_sql()}),
+        holders AS (
+          SELECT a.account_id, arg_min({name_key('p.name')}, p.party_id) AS key
+          FROM accounts AS a JOIN parties AS p ON p.party_id = a.holder_party_id GROUP BY a.account_id
+        ),
+        exp AS (SELECT * REPLACE (coalesce(importer_key, '') AS importer_key) FROM decl
+                 WHERE direction = 'export' AND exporter_key IS NOT NULL AND usd > 0),
+        exporters AS (SELECT DISTINCT exporter_key FROM exp),
+        related AS (
+          SELECT DISTINCT exporter_key, importer_key AS key FROM exp WHERE importer_key <> ''
+          UNION SELECT exporter_key, exporter_key FROM exporters
+        ),
+        xacc AS (SELECT DISTINCT h.account_id, e.exporter_key FROM holders AS h JOIN exporters AS e ON h.key = e.exporter_key),
+        pay AS (
+          SELECT t.txn_id, t.record_id, t.ts, CAST(t.amount_usd AS DOUBLE) AS usd, t.channel, t.from_account,
+                 t.to_account, x.exporter_key, hp.key AS payer_key
+          FROM transactions AS t JOIN xacc AS x ON x.account_id = t.to_account
+          LEFT JOIN holders AS hp ON hp.account_id = t.from_account
+          WHERE t.amount_usd > 0 AND t.channel <> 'cash_withdrawal'
+        ),
+        win AS (
+          SELECT d.decl_id, p.txn_id, p.record_id AS t_rec, p.usd, p.from_account, p.to_account,
+                 CASE WHEN p.payer_key = d.importer_key THEN 'importer'
+                      WHEN r.key IS NOT NULL THEN 'related'
+                      WHEN p.payer_key IS NOT NULL THEN 'third'
+                      WHEN p.from_account IS NULL AND p.channel IN ('cash_deposit', 'armored_car') AND $bp_cash
+                        THEN 'cash'
+                      ELSE 'unidentified' END AS cls
+          FROM exp AS d JOIN pay AS p ON p.exporter_key = d.exporter_key
+           AND p.ts BETWEEN d.date - to_days(CAST($bp_before AS INTEGER))
+                        AND d.date + to_days(CAST($bp_after AS INTEGER) + 1)
+          LEFT JOIN related AS r ON r.exporter_key = d.exporter_key AND r.key = p.payer_key
+        ),
+        per_decl AS (
+          SELECT d.*, coalesce(w.importer_paid, 0) AS importer_paid, coalesce(w.third_paid, 0) AS third_paid,
+                 coalesce(w.payers, 0) AS payers,
+                 d.payer_key IS NOT NULL AND d.payer_key <> d.importer_key
+                   AND d.payer_key <> d.exporter_key AS declared_third
+          FROM exp AS d LEFT JOIN (
+            SELECT decl_id, sum(usd) FILTER (WHERE cls = 'importer') AS importer_paid,
+                   sum(usd) FILTER (WHERE cls IN ('third', 'cash')) AS third_paid,
+                   count(DISTINCT from_account) FILTER (WHERE cls = 'third') + count(*) FILTER (WHERE cls = 'cash')
+                     AS payers
+            FROM win GROUP BY decl_id
+          ) AS w USING (decl_id)
+        ),
+        flagged AS (
+          SELECT * FROM per_decl
+          WHERE declared_third
+             OR (third_paid >= $bp_third * usd AND importer_paid < $bp_imp * usd AND payers >= $bp_payers)
+        ),
+        grouped AS (
+          SELECT f.exporter_key, f.importer_key, any_value(f.exporter) AS exporter, any_value(f.importer) AS importer,
+                 list(DISTINCT f.decl_id ORDER BY f.decl_id) AS decls, list(DISTINCT f.record_id) AS decl_recs,
+                 sum(f.usd) AS exported, bool_or(f.declared_third) AS declared,
+                 list(DISTINCT f.payer) FILTER (WHERE f.declared_third) AS declared_payers,
+                 min(f.date) AS first_day, max(f.date) AS last_day
+          FROM flagged AS f GROUP BY f.exporter_key, f.importer_key
+        ),
+        moneys AS (
+          SELECT f.exporter_key, f.importer_key, sum(w.usd) AS third_total, count(*) AS n_payments,
+                 count(DISTINCT w.from_account) FILTER (WHERE w.cls = 'third') AS n_accounts,
+                 count(*) FILTER (WHERE w.cls = 'cash') AS n_cash, list(w.t_rec) AS t_recs,
+                 list(DISTINCT 'account:' || w.from_account) FILTER (WHERE w.from_account IS NOT NULL) AS payer_accts,
+                 list(DISTINCT 'account:' || w.to_account) AS exporter_accts, min(w.ts) AS first_ts, max(w.ts) AS last_ts
+          FROM (SELECT DISTINCT w.txn_id, w.t_rec, w.usd, w.cls, w.from_account, w.to_account, p.ts,
+                       f.exporter_key, f.importer_key
+                FROM flagged AS f JOIN win AS w USING (decl_id) JOIN pay AS p ON p.txn_id = w.txn_id
+                WHERE w.cls IN ('third', 'cash')) AS w
+          JOIN (SELECT DISTINCT exporter_key, importer_key FROM flagged) AS f USING (exporter_key, importer_key)
+          GROUP BY f.exporter_key, f.importer_key
+        ),
+        pk AS ({party_keys_sql()})
+        SELECT 'bmpe' AS typology,
+               least(1.0, 0.5 + 0.2 * least(1.0, coalesce(m.third_total, 0) / g.exported)
+                          + 0.04 * least(coalesce(m.n_accounts, 0) + coalesce(m.n_cash, 0), 6)
+                          + CASE WHEN g.declared THEN 0.15 ELSE 0 END) AS score,
+               list_transform(g.decls, lambda x: 'decl:' || x) || {party_subjects('pe.ids', 'g.exporter')}
+                 || {party_subjects('pi.ids', 'g.importer')}
+                 || coalesce(m.exporter_accts, []) || coalesce(m.payer_accts, []) AS subjects,
+               g.decl_recs || coalesce(m.t_recs, []) AS evidence,
+               json_object('exports', len(g.decls), 'exported_usd', round(g.exported, 2),
+                           'third_party_paid_usd', round(coalesce(m.third_total, 0), 2),
+                           'third_party_payments', coalesce(m.n_payments, 0),
+                           'unrelated_paying_accounts', coalesce(m.n_accounts, 0),
+                           'cash_deposits', coalesce(m.n_cash, 0), 'declared_payers', g.declared_payers) AS figures,
+               'Exporter ' || g.exporter || ' shipped ' || len(g.decls) || ' export(s) worth ' || {money('g.exported')}
+                 || ' USD to ' || coalesce(g.importer, 'an unnamed importer') || ' but was paid '
+                 || {money('coalesce(m.third_total, 0)')} || ' USD by parties unrelated to it ('
+                 || coalesce(m.n_accounts, 0) || ' unrelated accounts, ' || coalesce(m.n_cash, 0) || ' cash deposits'
+                 || CASE WHEN g.declared THEN ', and a declared payer ' || array_to_string(g.declared_payers, ', ')
+                         ELSE '' END || '), the Black Market Peso Exchange pattern.' AS explanation,
+               CAST(least(g.first_day, CAST(m.first_ts AS DATE)) AS TIMESTAMP) AS period_start,
+               CAST(greatest(g.last_day, CAST(m.last_ts AS DATE)) AS TIMESTAMP) AS period_end
+        FROM grouped AS g LEFT JOIN moneys AS m USING (exporter_key, importer_key)
+        LEFT JOIN pk AS pe ON pe.key = g.exporter_key
+        LEFT JOIN pk AS pi ON pi.key = g.importer_key
+        WHERE coalesce(m.third_total, 0) >= $bp_min OR (g.declared AND g.exported >= $bp_min)"""

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tenaza.detect import run
+from tenaza.pillars.cash.trade_third_party import TradeThirdParty
+from tenaza.store import Workspace
+
+from .trade_helpers import alerts, export, load
+
+PARTIES = [
+    {"party_id": "P-EXP", "kind": "company", "name": "Frontera Electronics LLC", "country": "USA"},
+    {"party_id": "P-IMP", "kind": "company", "name": "Importadora Sol S.A. de C.V.", "country": "MEX"},
+    {"party_id": "P-S1", "kind": "person", "name": "Juan Perez", "country": "USA"},
+    {"party_id": "P-S2", "kind": "person", "name": "Maria Lopez", "country": "USA"},
+    {"party_id": "P-HON", "kind": "company", "name": "Honest Tools Inc", "country": "USA"},
+    {"party_id": "P-LUNA", "kind": "company", "name": "Ferreteria Luna SA de CV", "country": "MEX"},
+    {"party_id": "P-C1", "kind": "company", "name": "Austin Hardware LLC", "country": "USA"},
+    {"party_id": "P-C2", "kind": "company", "name": "Dallas Supply Co", "country": "USA"},
+]
+ACCOUNTS = [{"account_id": a, "institution": "Bank", "holder_party_id": p}
+            for a, p in [("A-EXP", "P-EXP"), ("A-IMP", "P-IMP"), ("A-S1", "P-S1"), ("A-S2", "P-S2"),
+                         ("A-HON", "P-HON"), ("A-LUNA", "P-LUNA"), ("A-C1", "P-C1"), ("A-C2", "P-C2")]]
+
+
+def _txn(tid: str, day: str, src: str | None, dst: str, amount: float, channel: str = "wire") -> dict[str, object]:
+    return {"txn_id": tid, "ts": f"{day} 12:00", "from_account": src, "to_account": dst, "amount": amount,
+            "currency": "USD", "channel": channel}
+
+
+def _load(ws: Workspace, tmp_path: Path, decls: list[dict[str, object]], txns: list[dict[str, object]]) -> None:
+    load(ws, tmp_path, "parties", PARTIES)
+    load(ws, tmp_path, "accounts", ACCOUNTS)
+    load(ws, tmp_path, "trade_declarations", decls)
+    load(ws, tmp_path, "transactions", txns, originator="FINCEN")
+
+
+def test_export_paid_by_strangers_and_cash_is_the_peso_exchange(ws: Workspace, tmp_path: Path) -> None:
+    decls = [export("E1", "2024-04-01", "FRONTERA ELECTRONICS, LLC", "Importadora Sol SA de CV", "851712", 100,
+                    50_000.0)]
+    txns = [_txn("T1", "2024-04-03", "A-S1", "A-EXP", 15_000), _txn("T2", "2024-04-05", "A-S2", "A-EXP", 15_000),
+            _txn("T3", "2024-04-06", None, "A-EXP", 9_000, "cash_deposit"),
+            _txn("T4", "2024-04-07", None, "A-EXP", 9_000, "cash_deposit"),
+            _txn("T5", "2024-09-30", "A-C1", "A-EXP", 40_000)]  # far outside the window: not linked
+    _load(ws, tmp_path, decls, txns)
+    run(ws, [TradeThirdParty])
+    found = alerts(ws, "cash_trade_third_party")
+    assert len(found) == 1
+    _, score, subjects, evidence, figures, explanation = found[0]
+    fig = json.loads(figures)
+    assert fig["third_party_paid_usd"] == 48_000 and fig["unrelated_paying_accounts"] == 2 and fig["cash_deposits"] == 2
+    assert {"decl:E1", "party:P-EXP", "party:P-IMP", "account:A-EXP", "account:A-S1", "account:A-S2"} <= set(subjects)
+    assert len(evidence) == 5 and float(score) > 0.8
+    assert "paid 48,000 USD by parties unrelated" in explanation
+
+
+def test_exporter_paid_by_its_importer_with_domestic_customers_stays_quiet(ws: Workspace, tmp_path: Path) -> None:
+    decls = [export("E2", "2024-04-01", "Honest Tools Inc", "Ferreteria Luna SA de CV", "820540", 100, 50_000.0),
+             # strangers pay, but only one of them: below min_payers
+             export("E3", "2024-04-01", "Frontera Electronics LLC", "Importadora Sol SA de CV", "851712", 100,
+                    20_000.0)]
+    txns = [_txn("T1", "2024-04-20", "A-LUNA", "A-HON", 50_000), _txn("T2", "2024-04-10", "A-C1", "A-HON", 30_000),
+            _txn("T3", "2024-04-12", "A-C2", "A-HON", 30_000), _txn("T4", "2024-04-12", "A-S1", "A-EXP", 20_000)]
+    _load(ws, tmp_path, decls, txns)
+    run(ws, [TradeThirdParty])
+    assert alerts(ws, "cash_trade_third_party") == []
+
+
+def test_a_declared_third_party_payer_is_flagged_by_itself(ws: Workspace, tmp_path: Path) -> None:
+    decls = [export("E4", "2024-04-01", "Frontera Electronics LLC", "Importadora Sol SA de CV", "851712", 100,
+                    30_000.0, payer="Casa de Cambio Rapida SA"),
+             export("E5", "2024-04-01", "Honest Tools Inc", "Ferreteria Luna SA de CV", "820540", 100, 30_000.0,
+                    payer="FERRETERIA LUNA, S.A. DE C.V.")]
+    _load(ws, tmp_path, decls, [_txn("T1", "2024-04-20", "A-LUNA", "A-HON", 30_000)])
+    run(ws, [TradeThirdParty])
+    found = alerts(ws, "cash_trade_third_party")
+    assert [json.loads(a[4])["declared_payers"] for a in found] == [["Casa de Cambio Rapida SA"]]
