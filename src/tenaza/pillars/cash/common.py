@@ -40,14 +40,26 @@ def usd_expr() -> str:
 
 
 def txn_cte(config: CashConfig, params: dict[str, Any], *, where: str = "TRUE") -> str:
-    """``t``: transactions with a dollar amount, restricted by ``where`` (trusted SQL, no user text)."""
+    """``t``: transactions with a dollar amount, restricted by ``where`` (trusted SQL, no user text).
+
+    Not materialized: each use scans the columns it needs with its own filters pushed down,
+    which on tens of millions of rows is cheaper than holding one wide copy. Rows carry
+    ingest_id and source_row instead of record_id; ``rid()`` builds the record_id text only
+    for the rows that end up as evidence.
+    """
     params["mxn_per_usd"] = config.mxn_per_usd
-    return f"""t AS (
-  SELECT record_id, txn_id, ts, from_account, to_account, channel, country, state, city, branch,
+    return f"""t AS NOT MATERIALIZED (
+  SELECT ingest_id, source_row, txn_id, ts, from_account, to_account, channel, country, state, city, branch,
          {usd_expr()} AS usd
   FROM transactions
   WHERE ({where}) AND {usd_expr()} IS NOT NULL AND amount > 0
 )"""
+
+
+def rid(alias: str = "") -> str:
+    """SQL of the record_id of a row of ``t`` (as the canonical views spell it)."""
+    p = f"{alias}." if alias else ""
+    return f"(CAST({p}ingest_id AS VARCHAR) || ':' || CAST({p}source_row AS VARCHAR))"
 
 
 def bind_list(params: dict[str, Any], name: str, values: tuple[str, ...] | list[str]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
-from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, bind_list, days, money, saturate, txn_cte
+from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, bind_list, days, money, rid, saturate, txn_cte
 
 SOUTHWEST_BORDER_STATES = ("CA", "AZ", "NM", "TX")
 
@@ -59,7 +59,7 @@ class FunnelAccount(Detector):
         t = txn_cte(c, params, where="channel IN ('cash_deposit', 'cash_withdrawal', 'wire', 'msb_transfer')")
         return f"""
 WITH {t},
-dep AS (SELECT to_account AS account, ts, usd, state, city, record_id FROM t
+dep AS (SELECT to_account AS account, ts, usd, state, city, ingest_id, source_row FROM t
         WHERE channel = 'cash_deposit' AND to_account IS NOT NULL),
 cand AS (
   SELECT account, count(DISTINCT state) AS n_states, count(DISTINCT coalesce(state, '') || '|' || coalesce(city, ''))
@@ -69,18 +69,18 @@ cand AS (
      AND count(DISTINCT coalesce(state, '') || '|' || coalesce(city, '')) >= $min_places AND sum(usd) >= $min_cash
 ),
 outs AS (
-  SELECT t.from_account AS account, t.ts, t.usd, t.channel, t.state, t.record_id,
+  SELECT t.from_account AS account, t.ts, t.usd, t.channel, t.state, t.ingest_id, t.source_row,
          coalesce(a.institution_country = 'MEX', FALSE) OR coalesce(t.country = 'MEX', FALSE) AS to_mexico
   FROM t JOIN cand ON t.from_account = cand.account
   LEFT JOIN accounts AS a ON a.account_id = t.to_account
   WHERE t.channel IN ('cash_withdrawal', 'wire', 'msb_transfer')
 ),
 ev AS (
-  SELECT account, ts, usd AS dep, 0.0 AS out, record_id, NULL::VARCHAR AS channel, NULL::VARCHAR AS state,
+  SELECT account, ts, usd AS dep, 0.0 AS out, ingest_id, source_row, NULL::VARCHAR AS channel, NULL::VARCHAR AS state,
          FALSE AS to_mexico
   FROM dep SEMI JOIN cand USING (account)
   UNION ALL
-  SELECT account, ts, 0.0, usd, record_id, channel, state, to_mexico FROM outs
+  SELECT account, ts, 0.0, usd, ingest_id, source_row, channel, state, to_mexico FROM outs
 ),
 w AS (
   SELECT *, sum(dep) OVER (PARTITION BY account ORDER BY ts
@@ -94,7 +94,7 @@ agg AS (
          coalesce(sum(out) FILTER (WHERE to_mexico OR (channel = 'cash_withdrawal'
              AND (NOT list_contains(cand.dep_states, state) OR list_contains({border}, state)))), 0) AS elsewhere_out,
          coalesce(sum(out) FILTER (WHERE to_mexico), 0) AS to_mexico_out,
-         list(record_id) AS evidence, min(ts) AS period_start, max(ts) AS period_end
+         list({rid()}) AS evidence, min(ts) AS period_start, max(ts) AS period_end
   FROM w JOIN cand USING (account) GROUP BY w.account
 )
 SELECT 'funnel_account' AS typology,

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
-from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, days, money, saturate, txn_cte
+from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, days, money, rid, saturate, txn_cte
 
 
 class StructuringConfig(CashConfig):
@@ -86,7 +86,7 @@ a AS (
          count(DISTINCT coalesce(branch, city)) FILTER (WHERE in_window) AS n_branches,
          count(DISTINCT city) FILTER (WHERE in_window) AS n_cities,
          count(DISTINCT CAST(ts AS DATE)) FILTER (WHERE in_window) AS n_days,
-         list(record_id) FILTER (WHERE in_window OR (usd >= $near AND under)) AS evidence,
+         list({rid()}) FILTER (WHERE in_window OR (usd >= $near AND under)) AS evidence,
          min(ts) FILTER (WHERE in_window OR (usd >= $near AND under)) AS period_start,
          max(ts) FILTER (WHERE in_window OR (usd >= $near AND under)) AS period_end
   FROM member GROUP BY to_account

@@ -1,0 +1,137 @@
+"""Rapid movement of funds: accounts money passes straight through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from tenaza.detect.base import Detector, register
+from tenaza.pillars.cash.common import (
+    FUNDS_TRANSFER_RECORD_USD,
+    TRANSFERS,
+    CashConfig,
+    account_subjects,
+    bind_list,
+    money,
+    rid,
+    saturate,
+    txn_cte,
+)
+
+
+class PassThroughConfig(CashConfig):
+    window_days: int = Field(3, ge=0, description="Money that leaves within this many days of arriving passes "
+                                                  "through ('hours or days'). Days are calendar days: posting times "
+                                                  "within a day are not reliable enough to order credits and debits.")
+    max_residual: float = Field(0.1, ge=0, lt=1,
+                                description="Largest share of the money received in the window that may stay in "
+                                            "the account for the outflow to count as a pass-through.")
+    min_outflow_usd: float = Field(FUNDS_TRANSFER_RECORD_USD, ge=0,
+                                   description="Smallest outflow considered; the default is the $3,000 funds-"
+                                               "transfer recordkeeping threshold (31 CFR 1010.410).")
+    min_episodes: int = Field(3, ge=1, description="Pass-through episodes (outflows) an account needs.")
+    min_through_share: float = Field(0.3, ge=0, le=1,
+                                     description="Share of everything the account received that passed straight "
+                                                 "through: ordinary accounts keep most of their money a while (a "
+                                                 "tenth or less passes through at the defaults), while a "
+                                                 "layering account passes on a large part even when it also "
+                                                 "serves other schemes.")
+    inflow_channels: list[str] = Field(list(TRANSFERS),
+                                       description="Channels of the money coming in. Cash is left to the "
+                                                   "structuring, funnel and bulk cash detectors.")
+
+
+@register
+class RapidPassThrough(Detector):
+    """Rapid movement of funds: money received and sent on within days, leaving little behind.
+
+    Pass-through (or 'flow-through') accounts serve layering: a shell or nominee account
+    receives transfers and sends nearly the same amount on within hours or days, so that the
+    money's origin is one step further from its destination. FinCEN and FATF list 'funds
+    transferred in and out of an account in a short time, with a small residual balance' among
+    the red flags. For each outflow the detector adds up what came in over the preceding days
+    and what went out; an outflow that empties the window to within the residual is a
+    pass-through episode. An account is flagged when it has several episodes and a large part of
+    all it received passed straight through. Subjects are the account and the counterparties of the
+    episodes.
+    """
+
+    NAME = "rapid_pass_through"
+    PILLAR = "cash"
+    TYPOLOGIES = ("rapid_pass_through",)
+    CONFIG = PassThroughConfig
+    NEEDS = ("transactions",)
+
+    def findings(self, params: dict[str, Any]) -> str:
+        c = self.config
+        assert isinstance(c, PassThroughConfig)
+        params.update(window=c.window_days, max_residual=c.max_residual, min_out=c.min_outflow_usd,
+                      min_episodes=c.min_episodes, min_share=c.min_through_share)
+        channels = bind_list(params, "inflow_channels", c.inflow_channels)
+        t = txn_cte(c, params, where="from_account IS DISTINCT FROM to_account")
+        return f"""
+WITH {t},
+-- only accounts with enough days of large outflows can qualify: a cheap pass that spares the
+-- windows below the bulk of ordinary accounts
+cand AS (
+  SELECT from_account AS account FROM t
+  WHERE from_account IS NOT NULL AND usd >= $min_out
+  GROUP BY from_account HAVING count(DISTINCT CAST(ts AS DATE)) >= $min_episodes
+),
+ev AS (
+  SELECT to_account AS account, ts, usd AS inflow, 0.0 AS outflow, from_account AS other, ingest_id, source_row
+  FROM t SEMI JOIN cand ON t.to_account = cand.account WHERE list_contains({channels}, channel)
+  UNION ALL
+  SELECT from_account, ts, 0.0, usd, to_account, ingest_id, source_row
+  FROM t SEMI JOIN cand ON t.from_account = cand.account
+),
+daily AS (
+  SELECT account, CAST(ts AS DATE) AS day, sum(inflow) AS day_in, sum(outflow) AS day_out
+  FROM ev GROUP BY account, CAST(ts AS DATE)
+),
+w AS (
+  SELECT *, sum(day_in) OVER win AS win_in, sum(day_out) OVER win AS win_out
+  FROM daily
+  WINDOW win AS (PARTITION BY account ORDER BY day RANGE BETWEEN to_days(CAST($window AS INTEGER)) PRECEDING
+                 AND CURRENT ROW)
+),
+ep AS (
+  SELECT *, day_out >= $min_out AND win_in > 0 AND win_out <= win_in * 1.001
+            AND win_out >= win_in * (1 - $max_residual) AS episode
+  FROM w
+),
+a AS (
+  SELECT account, count(*) FILTER (WHERE episode) AS n_episodes,
+         sum(day_in) AS total_in, sum(day_out) AS total_out, sum(day_out) FILTER (WHERE episode) AS through
+  FROM ep GROUP BY account
+  HAVING count(*) FILTER (WHERE episode) >= $min_episodes AND sum(day_in) > 0
+     AND sum(day_out) FILTER (WHERE episode) / sum(day_in) >= $min_share
+),
+-- the credits of a day take part in an episode when an episode day follows within the window
+m AS (
+  SELECT account, day, episode,
+         bool_or(episode) OVER (PARTITION BY account ORDER BY day
+                                RANGE BETWEEN CURRENT ROW AND to_days(CAST($window AS INTEGER)) FOLLOWING) AS feeds
+  FROM ep SEMI JOIN a USING (account)
+),
+e AS (
+  SELECT ev.account, list({rid('ev')}) AS evidence, list(DISTINCT other) AS others,
+         CAST(min(m.day) AS TIMESTAMP) AS period_start, max(ev.ts) AS period_end
+  FROM ev JOIN m ON ev.account = m.account AND CAST(ev.ts AS DATE) = m.day
+  WHERE (m.episode AND ev.outflow > 0) OR (m.feeds AND ev.inflow > 0)
+  GROUP BY ev.account
+)
+SELECT 'rapid_pass_through' AS typology,
+       least(1.0, through / total_in) * (0.5 + 0.5 * {saturate('n_episodes', '5')}) AS score,
+       {account_subjects('list_prepend(account, others)')} AS subjects, evidence,
+       json_object('episodes', n_episodes, 'through_usd', round(through, 2), 'received_usd', round(total_in, 2),
+                   'sent_usd', round(total_out, 2), 'through_share', round(least(1.0, through / total_in), 3),
+                   'counterparties', len(others), 'window_days', $window, 'max_residual', $max_residual) AS figures,
+       format('Account {{}} passed {{}} of the {{}} it received straight on: {{}} times, money left within {{}} days '
+              || 'of arriving with at most {{}}% left behind.',
+              account, {money('through')}, {money('total_in')}, n_episodes, $window,
+              CAST(round($max_residual * 100) AS INTEGER)) AS explanation,
+       period_start, period_end
+FROM a JOIN e USING (account)
+"""
