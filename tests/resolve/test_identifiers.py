@@ -29,3 +29,18 @@ def test_rfc_date_of_person_and_company() -> None:
 ])
 def test_phone_numbers_in_any_style(raw: str, country: str | None, e164: str | None) -> None:
     assert phone_e164(raw, country) == e164
+
+
+def test_the_fast_path_agrees_with_phonenumbers() -> None:
+    import random
+
+    from tenaza.resolve.identifiers import phone_e164_fast
+
+    rng = random.Random(1)
+    samples = []
+    for _ in range(400):
+        area = rng.choice(["664", "667", "656", "331", "553", "213", "915", "602", "011", "123"])
+        n = f"{area}{rng.randrange(10**6, 10**7)}"
+        samples += [(n, "MEX"), (n, "USA"), (f"+52 {n}", None), (f"+1 {n}", "MEX"), (f"({n[:3]}) {n[3:6]}-{n[6:]}", "USA"),
+                    (f"044 {n}", "MEX"), (f"52{n}", None), (n[:8], "MEX"), (n, "GTM")]
+    assert [phone_e164_fast(p, c) for p, c in samples] == [phone_e164(p, c) for p, c in samples]

@@ -22,9 +22,11 @@ _LEGAL_RE = r"(\s+(" + "|".join(f.replace(" ", r"\s") for f in LEGAL_FORMS) + r"
 
 
 def repair_sql(expr: str) -> str:
+    """SQL twin of ``text.repair``; the replacements run only where the telltale Ã is."""
+    fixed = expr
     for bad, good in MOJIBAKE:
-        expr = f"replace({expr}, {_lit(bad)}, {_lit(good)})"
-    return expr
+        fixed = f"replace({fixed}, {_lit(bad)}, {_lit(good)})"
+    return f"(CASE WHEN contains({expr}, 'Ã') THEN {fixed} ELSE {expr} END)"
 
 
 def fold_sql(expr: str) -> str:

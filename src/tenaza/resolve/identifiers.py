@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 
@@ -72,4 +73,47 @@ def phone_e164(raw: str, country: str | None) -> str | None:
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         if international:
             break
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _valid_national(cc: int, prefix: str, length: int, sample: str) -> bool:
+    """Whether numbers of country code ``cc`` starting with ``prefix`` (area code and
+    exchange) and of ``length`` digits are valid. In the Mexican and North American plans
+    validity depends on those leading digits only, so one phonenumbers check per prefix
+    stands for every number under it (``sample`` is the first number seen)."""
+    return bool(phonenumbers.is_valid_number(phonenumbers.PhoneNumber(country_code=cc, national_number=int(sample))))
+
+
+def phone_e164_fast(raw: str, country: str | None) -> str | None:
+    """``phone_e164`` for the Mexican and US shapes (10 national digits, with or without +52,
+    +521, 044/045, +1), checked once per area code and exchange; any other shape goes through
+    ``phone_e164``. A test keeps the two in agreement."""
+    text = raw.strip()
+    digits = re.sub(r"\D", "", text)
+    n = len(digits)
+    options: list[tuple[int, str]]
+    if text.startswith("+"):
+        if n == 12 and digits.startswith("52"):
+            options = [(52, digits[2:])]
+        elif n == 13 and digits.startswith("521"):
+            options = [(52, digits[3:])]
+        elif n == 11 and digits.startswith("1"):
+            options = [(1, digits[1:])]
+        else:
+            return phone_e164(raw, country)
+    elif n == 10 and not text.startswith("0"):
+        home = 52 if REGIONS.get(country or "", "US") == "MX" else 1
+        if REGIONS.get(country or "", "US") not in ("MX", "US"):
+            return phone_e164(raw, country)
+        options = [(home, digits), (1 if home == 52 else 52, digits)]
+    elif n == 13 and digits.startswith(("044", "045")):
+        options = [(52, digits[3:]), (1, digits[3:])]
+    elif n == 12 and digits.startswith("52"):
+        options = [(52, digits[2:])]
+    else:
+        return phone_e164(raw, country)
+    for cc, national in options:
+        if _valid_national(cc, national[:6], len(national), national):
+            return f"+{cc}{national}"
     return None

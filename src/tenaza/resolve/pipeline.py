@@ -17,7 +17,7 @@ import pyarrow as pa
 from tenaza.resolve import features as F
 from tenaza.resolve.cluster import cluster
 from tenaza.resolve.engine import Scratch, scratch
-from tenaza.resolve.identifiers import phone_e164
+from tenaza.resolve.identifiers import phone_e164_fast
 from tenaza.resolve.judgements import CURRENT_SQL
 from tenaza.resolve.linkage import Levels, LinkageConfig, predict
 from tenaza.resolve.nicknames import canonical_given
@@ -50,7 +50,7 @@ def _load_lookups(sx: Scratch) -> None:
     sx.con.unregister("r_tokens_in")
     phones = sx.con.execute(F.distinct_phones_sql("r_parsed")).fetchall()
     ptable = pa.table({"phone": [p for p, _ in phones], "country": [c for _, c in phones],
-                       "e164": [phone_e164(p, c) for p, c in phones]},
+                       "e164": [phone_e164_fast(p, c) for p, c in phones]},
                       schema=pa.schema([("phone", pa.string()), ("country", pa.string()), ("e164", pa.string())]))
     sx.con.register("r_phones_in", ptable)
     sx.run("CREATE OR REPLACE TABLE r_phones AS SELECT * FROM r_phones_in")
