@@ -34,7 +34,10 @@ def test_a_declaration_no_crossing_supports_is_a_phantom_shipment(ws: Workspace,
              # by vessel: no land crossing expected
              export("SHIP", "2024-06-12", "Sea LLC", "Mar SA", "854411", 5_000, 60_000.0, transport_mode="vessel"),
              # no crossing cites it, but a truck of the same shipper crossed two days later
-             export("NAMED", "2024-06-12", "Real Freight LLC", "Destino SA", "854411", 5_000, 60_000.0)]
+             export("NAMED", "2024-06-12", "Real Freight LLC", "Destino SA", "854411", 5_000, 60_000.0),
+             # by rail: the crossings loaded record no train, so rail is not judged
+             *[export(f"TRAIN{i}", "2024-06-12", "Rail LLC", "Tren SA", "854411", 5_000, 60_000.0,
+                      transport_mode="rail") for i in range(12)]]
     decls, crossings = _world(ghost, [_crossing("CN", "2024-06-14", None, shipper="REAL FREIGHT, L.L.C.")])
     load(ws, tmp_path, "trade_declarations", decls)
     load(ws, tmp_path, "crossings", crossings, originator="ANAM")

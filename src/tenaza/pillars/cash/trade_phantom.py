@@ -27,9 +27,10 @@ class TradePhantomConfig(DetectorConfig):
     land_modes: tuple[str, ...] = Field(LAND_MODES, description=(
         "Transport modes whose goods cross a land port, where a crossing record must exist."))
     min_coverage: float = Field(0.6, ge=0, le=1, description=(
-        "Share of a month's land declarations (per reporting country) that crossings must support before an "
-        "unsupported one is suspicious; below it the crossings loaded do not cover that month well enough."))
-    min_cell: int = Field(10, ge=1, description="Fewest land declarations a reporting country's month needs to be judged.")
+        "Share of a month's land declarations (per reporting country and mode) that crossings must support before "
+        "an unsupported one is suspicious; below it the crossings loaded do not cover that month or mode."))
+    min_cell: int = Field(10, ge=1, description=(
+        "Fewest land declarations a reporting country's month and mode need to be judged."))
     min_value_usd: float = Field(5_000, ge=0, description="Smallest declared value (US dollars) worth an alert.")
     mirror_days: int = Field(20, ge=0, description="Window (days) for pairing the export and import declarations.")
 
@@ -47,9 +48,10 @@ class TradePhantom(Detector):
     A declaration by truck or rail is supported where a crossing cites it or its mirror
     declaration on the other side, or where a crossing within the window names the same
     shipper or consignee (names folded, legal forms dropped) with a compatible HS code. The
-    crossings loaded may cover only some ports or months, so a declaration is judged only in a
-    reporting country's month where most land declarations (60 % by default) are supported;
-    elsewhere the absence of a crossing says nothing. Vessel and air shipments are out of
+    crossings loaded may cover only some ports, months or modes (a source of truck crossings
+    says nothing about trains), so a declaration is judged only where most land declarations
+    of its reporting country, month and mode (60 % by default) are supported; elsewhere the
+    absence of a crossing says nothing. Vessel and air shipments are out of
     scope: no land crossing is expected for them.
     """
 
@@ -97,7 +99,7 @@ class TradePhantom(Detector):
         ),
         span AS (SELECT min(day) AS first_day, max(day) AS last_day FROM cx),
         cells AS (
-          SELECT reporting_country, month, count(*) AS n, avg(CAST(supported AS INTEGER)) AS coverage
+          SELECT reporting_country, month, mode, count(*) AS n, avg(CAST(supported AS INTEGER)) AS coverage
           FROM judged GROUP BY ALL
         ),
         pk AS ({party_keys_sql()})
@@ -114,9 +116,9 @@ class TradePhantom(Detector):
                'Declaration ' || j.decl_id || ' (' || j.direction || ' by ' || j.mode || ', ' || {money('j.usd')}
                  || ' USD) has no crossing that cites it or names its shipper or consignee within '
                  || $ph_window || ' days, although crossings support ' || CAST(round(100 * c.coverage) AS INTEGER)
-                 || ' % of that month''s land declarations.' AS explanation,
+                 || ' % of that month''s ' || j.mode || ' declarations.' AS explanation,
                CAST(j.date AS TIMESTAMP) AS period_start, CAST(j.date AS TIMESTAMP) AS period_end
-        FROM judged AS j JOIN cells AS c USING (reporting_country, month) CROSS JOIN span AS s
+        FROM judged AS j JOIN cells AS c USING (reporting_country, month, mode) CROSS JOIN span AS s
         LEFT JOIN pk AS pe ON pe.key = j.exporter_key
         LEFT JOIN pk AS pi ON pi.key = j.importer_key
         WHERE NOT j.supported AND c.coverage >= $ph_cov AND c.n >= $ph_cell AND coalesce(j.usd, 0) >= $ph_min_value
