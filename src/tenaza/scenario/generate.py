@@ -1,8 +1,10 @@
 """Generate a world: build it, plant every organization's typologies, write every file.
 
-Order matters only where one part feeds another: organizations need the population, trade
-payments and planted transactions must exist before the transaction stream merges them, and
-the registries are written after planting so that accounts opened by the organizations appear.
+Order matters only where one part feeds another: organizations need the population; fleets
+need the organizations' drivers before any load is hauled; trade payments and planted
+transactions must exist before the transaction stream merges them; the registries are written
+after planting so that accounts opened by the organizations appear; the seizures' party
+references need the registries' party ids.
 """
 
 from __future__ import annotations
@@ -12,10 +14,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tenaza.scenario import plant_cash
+from tenaza.scenario import layouts, plant_cash, plant_distribution, plant_trade
 from tenaza.scenario.config import ScenarioConfig
-from tenaza.scenario.orgs import make_orgs
+from tenaza.scenario.context import Context
+from tenaza.scenario.crossings import legit_crossings
+from tenaza.scenario.designations import designations
+from tenaza.scenario.firearms import Dealers, legit_firearms, straw_purchases
+from tenaza.scenario.malformed import write_malformed
+from tenaza.scenario.orgs import Org, make_orgs
+from tenaza.scenario.records import emit, resolve_refs
 from tenaza.scenario.registries import write_registries
+from tenaza.scenario.trade import legit_trade
 from tenaza.scenario.txn_stream import FILES, TxnStream
 from tenaza.scenario.world import World
 from tenaza.scenario.writer import Output
@@ -33,16 +42,44 @@ class Result:
     seconds: float
 
 
+def build(cfg: ScenarioConfig) -> tuple[World, Context, list[Org]]:
+    """The world with every legitimate and planted record, nothing written yet."""
+    world = World.build(cfg)
+    orgs = make_orgs(world)
+    ctx = Context.build(world)
+    for org in orgs:
+        plant_distribution.prepare_fleet(ctx, org)
+    legit_trade(ctx)
+    plant_trade.legit_chemicals(ctx)
+    legit_crossings(ctx)
+    dealers = Dealers(ctx)
+    legit_firearms(ctx, dealers)
+    plant_cash.legit_exchange_houses(world)
+    for org in orgs:
+        plant_cash.plant(world, org)
+        plant_trade.plant(ctx, org)
+        plant_distribution.plant(ctx, org)
+        straw_purchases(ctx, org, dealers, cfg.rng(f"weapons-{org.org_id}"))
+    designations(ctx, orgs)
+    log.info("world: %d persons, %d companies, %d accounts, %d organizations", len(world.persons),
+             len(world.companies), len(world.accounts), len(orgs))
+    return world, ctx, orgs
+
+
 def generate(cfg: ScenarioConfig, out_dir: Path | str) -> Result:
     t0 = time.perf_counter()
     out = Output(Path(out_dir))
-    world = World.build(cfg)
-    orgs = make_orgs(world)
-    log.info("world: %d persons, %d companies, %d accounts, %d organizations", len(world.persons),
-             len(world.companies), len(world.accounts), len(orgs))
-    for org in orgs:
-        plant_cash.plant(world, org)
+    world, ctx, orgs = build(cfg)
     party_ids, _ = write_registries(world, out)
+    for recs, layout, date_col in (
+        (ctx.us_exports, layouts.US_EXPORTS, "date"), (ctx.mx_imports, layouts.MX_IMPORTS, "date"),
+        (ctx.cbp_crossings, layouts.CBP_CROSSINGS, "ts"), (ctx.anam_crossings, layouts.ANAM_CROSSINGS, "ts"),
+        (ctx.cbp_seizures, layouts.CBP_SEIZURES, "date"), (ctx.mx_seizures, layouts.MX_SEIZURES, "date"),
+        (ctx.sales, layouts.ATF_SALES, "date"), (ctx.traces, layouts.ATF_TRACES, "recovery_date"),
+        (ctx.designations, layouts.OFAC, "listed_on"),
+    ):
+        resolve_refs(recs, party_ids)
+        emit(out, layout, recs, world.truth, date_col)
     stream = TxnStream(world)
     for layout, _prefix in FILES.values():
         out.sink(layout)
@@ -50,6 +87,7 @@ def generate(cfg: ScenarioConfig, out_dir: Path | str) -> Result:
         for s, table in chunk.tables.items():
             out.write(FILES[s][0], table)
         world.truth.add_many("transactions", chunk.truth_keys, chunk.truth_cases)
+    write_malformed(out)
     world.truth.resolve_entities(party_ids)
     truth_path = out.out / "truth.parquet"
     n_truth = world.truth.write(truth_path)

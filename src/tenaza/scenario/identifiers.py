@@ -139,9 +139,9 @@ _VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 _VIN_WMI = ("1FU", "1XK", "1XP", "2HS", "3AK", "3HS", "1M1", "4V4", "3WK", "1FV")  # heavy-truck makers
 
 
-def vin(rng: np.random.Generator) -> str:
+def vin(rng: np.random.Generator, wmi: tuple[str, ...] = _VIN_WMI) -> str:
     """A 17-character VIN whose ninth character is the North American check digit."""
-    body = list(str(rng.choice(_VIN_WMI))) + list(rng.choice(list(_VIN_CHARS), 14))
+    body = list(str(rng.choice(wmi))) + list(rng.choice(list(_VIN_CHARS), 14))
     body[8] = "0"
     body[9] = str(rng.choice(list("LMNPRS")))  # model year 2020-2025
     total = sum(_VIN_VALUES[c] * w for c, w in zip(body, _VIN_WEIGHTS, strict=True))

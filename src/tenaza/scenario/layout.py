@@ -111,12 +111,19 @@ class Layout:
         if c.kind == "bool":
             arr = np.asarray(v)
             return pa.array(np.where(arr.astype(bool), self.bool_words[0], self.bool_words[1]))
-        arr = v if isinstance(v, pa.Array | pa.ChunkedArray) else pa.array(v, type=pa.string(), from_pandas=True)
+        arr = v if isinstance(v, pa.Array | pa.ChunkedArray) else _strings(v)
         if c.values:
             keys = pa.array(list(c.values))
             idx = pc.index_in(arr, value_set=keys)
             arr = pc.if_else(pc.is_null(idx), arr, pa.array(list(c.values.values())).take(idx))
         return arr
+
+
+def _strings(v: Any) -> pa.Array:
+    try:
+        return pa.array(v, type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers in a text column (codes, counts): write them as text
+        return pa.array([None if x is None else str(x) for x in v], type=pa.string())
 
 
 _CLOCK: dict[str, pa.Array] = {}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tenaza.scenario import pools
-from tenaza.scenario.accounts import COMPANY, PERSON
+from tenaza.scenario.accounts import COMPANY, MX, PERSON, US
 from tenaza.scenario.population import MX_BORN_IN_US, MX_RESIDENT, US_BORN, add_companies
 from tenaza.scenario.world import World
 
@@ -86,6 +86,11 @@ def make_orgs(world: World) -> list[Org]:
             org.fronts["carrier"] = [int(rng.choice(existing_carriers))]
         third = [i for i, c in enumerate(world.companies.country) if c in ("PAN", "HKG", "COL", "GTM")]
         org.fronts["third_country"] = [int(rng.choice(third))]
+        for role, companies in org.fronts.items():  # every front banks in its own country
+            for j in companies:
+                country = str(world.companies.country[j])
+                if country in ("USA", "MEX") and role != "carrier":
+                    world.account(COMPANY, j, US if country == "USA" else MX)
         for person in org.people("leader") + org.people("financier") + org.people("money_broker"):
             world.aliases[person] = [str(rng.choice(pools.ALIASES))]
         for person in org.people("driver"):

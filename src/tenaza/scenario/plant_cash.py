@@ -200,3 +200,23 @@ PLANTERS = (structuring, funnel_account, rapid_pass_through, fan_in_out, cycle, 
 def plant(world: World, org: Org) -> None:
     for i, planter in enumerate(PLANTERS):
         planter(world, org, world.cfg.rng(f"cash-{org.org_id}", i))
+
+
+def legit_exchange_houses(world: World) -> None:
+    """Honest casas de cambio also ship dollars north by armored car and wire the proceeds home,
+    so the armored-car channel by itself is not a signal."""
+    rng = world.cfg.rng("legit-exchange")
+    acc = world.accounts
+    houses = np.flatnonzero((world.companies.industry == "exchange") & (world.companies.country == "MEX"))
+    for h in houses:
+        us_acct = world.accounts_of(COMPANY, int(h), US)
+        if len(us_acct) == 0:
+            continue
+        step = int(rng.integers(5, 15))
+        days = np.arange(int(rng.integers(0, step)), world.cfg.days - 4, step)
+        amounts = np.round(rng.lognormal(np.log(45_000), 0.7, len(days)), -2)
+        add_txns(world, days, -1, int(us_acct[0]), amounts, "armored_car", -1, rng)
+        home = world.account(COMPANY, int(h), MX)
+        add_txns(world, days + rng.integers(1, 4, len(days)), int(us_acct[0]), home, amounts * rng.uniform(
+            0.9, 0.99, len(days)), "wire", -1, rng)
+    del acc

@@ -1,0 +1,116 @@
+"""Record sets for the tables other than transactions, built in blocks and written once.
+
+Identifiers are drawn at random from a large space (not numbered in creation order), so a
+planted record's identifier says nothing about it; files are sorted by date before writing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from tenaza.scenario.layout import Layout
+    from tenaza.scenario.truth import Truth
+    from tenaza.scenario.writer import Output
+
+
+def objects(values: list[Any]) -> np.ndarray:
+    """A 1-d object array whose items may themselves be lists (numpy would make them a dimension)."""
+    arr = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        arr[i] = v
+    return arr
+
+
+class IdPool:
+    """Unique random integers below ``space``."""
+
+    def __init__(self, rng: np.random.Generator, space: int) -> None:
+        self.rng = rng
+        self.space = space
+        self.used: set[int] = set()
+
+    def take(self, k: int) -> np.ndarray:
+        out: list[int] = []
+        while len(out) < k:
+            for x in self.rng.integers(0, self.space, (k - len(out)) * 2 + 4):
+                v = int(x)
+                if v not in self.used:
+                    self.used.add(v)
+                    out.append(v)
+                    if len(out) == k:
+                        break
+        return np.array(out, dtype=np.int64)
+
+
+class Records:
+    """Columns accumulated block by block; each block is a dict of equal-length arrays (or scalars).
+
+    The reserved columns ``_case`` (truth case, -1 when legitimate) and ``_role`` travel with
+    the rows and are dropped when the layout renders them."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[int, dict[str, Any]]] = []
+
+    def add(self, n: int, **cols: Any) -> None:
+        if n:
+            self.blocks.append((n, cols))
+
+    def __len__(self) -> int:
+        return sum(n for n, _ in self.blocks)
+
+    def column(self, name: str) -> np.ndarray:
+        parts = []
+        for n, cols in self.blocks:
+            v = cols.get(name, -1 if name == "_case" else None)
+            if isinstance(v, np.ndarray | list | tuple):
+                arr = np.asarray(v)
+                if len(arr) != n:
+                    raise ValueError(f"column {name}: {len(arr)} values in a block of {n}")
+                parts.append(arr.astype(object) if arr.dtype.kind in "USO" else arr)
+            else:
+                parts.append(np.full(n, v, dtype=object if not isinstance(v, int | float) or v is None else None))
+        if not parts:
+            return np.zeros(0, dtype=object)
+        kinds = {p.dtype.kind for p in parts}
+        if kinds <= {"M"}:
+            return np.concatenate(parts)
+        if len(kinds) > 1 or "O" in kinds:
+            return np.concatenate([p.astype(object) for p in parts])
+        return np.concatenate(parts)
+
+    def data(self, order: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        names: dict[str, None] = {}
+        for _, cols in self.blocks:
+            names.update(dict.fromkeys(cols))
+        names["_case"] = None
+        out = {k: self.column(k) for k in names}
+        if order is not None:
+            out = {k: v[order] for k, v in out.items()}
+        return out
+
+
+def emit(out: Output, layout: Layout, recs: Records, truth: Truth, sort_by: str) -> int:
+    """Sort by date, write the file, and add the truth rows of planted records."""
+    key = next(c.canonical for c in layout.columns if c.canonical is not None)
+    data = recs.data()
+    n = len(recs)
+    order = np.argsort(data[sort_by], kind="stable") if n else np.zeros(0, np.int64)
+    data = {k: v[order] for k, v in data.items()}
+    out.write(layout, layout.render(data, n))
+    cases = data["_case"].astype(np.int64)
+    roles = data.get("_role", np.full(n, None, dtype=object))
+    for i in np.flatnonzero(cases >= 0):
+        truth.add(layout.table, str(data[key][i]), int(cases[i]), roles[i])
+    return n
+
+
+def resolve_refs(recs: Records, party_ids: dict[tuple[str, int], list[str]]) -> None:
+    """Turn the entity references of each row (``_refs``) into the party_refs column."""
+    for _, cols in recs.blocks:
+        refs = cols.pop("_refs", None)
+        if refs is not None:
+            cols["party_refs"] = objects([";".join(pid for e in r for pid in party_ids.get(e, [])) or None
+                                          for r in refs])
