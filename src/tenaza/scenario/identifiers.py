@@ -25,7 +25,8 @@ CURP_STATE = {
 EIN_PREFIXES = ("20", "26", "27", "45", "46", "47", "81", "82", "83", "84", "30", "32", "35", "36", "74", "75", "76",
                 "85", "86", "87", "88", "91", "92", "93", "98", "99", "60", "67", "94", "95")
 _VOWELS = "AEIOU"
-_HOMOCLAVE = "123456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
+_HOMO_1 = "123456789ABCDEFGHIJKLMNPQRSTUV"  # SAT's first homoclave character
+_HOMO_2 = "123456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 
 
 def ascii_upper(text: str) -> str:
@@ -57,7 +58,7 @@ def person_key(given: str, paternal: str, maternal: str | None) -> tuple[str, st
 
 def rfc_person(given: str, paternal: str, maternal: str | None, dob: np.datetime64, rng: np.random.Generator) -> str:
     key = _decent(person_key(given, paternal, maternal)[3])
-    base = key + _yymmdd(dob) + "".join(rng.choice(list(_HOMOCLAVE), 2))
+    base = key + _yymmdd(dob) + _homoclave(rng)
     return base + std_rfc.calc_check_digit(base)
 
 
@@ -65,7 +66,7 @@ def rfc_company(name: str, founded: np.datetime64, rng: np.random.Generator) -> 
     words = [w for w in ascii_upper(name).replace(",", " ").replace(".", " ").split()
              if w not in ("DE", "DEL", "LA", "LAS", "EL", "LOS", "Y", "S", "A", "C", "V", "R", "L", "P", "I")]
     letters = "".join(w[0] for w in words[:3]).ljust(3, "X")
-    base = letters + _yymmdd(founded) + "".join(rng.choice(list(_HOMOCLAVE), 2))
+    base = letters + _yymmdd(founded) + _homoclave(rng)
     return base + std_rfc.calc_check_digit(base)
 
 
@@ -78,6 +79,10 @@ def curp(given: str, paternal: str, maternal: str | None, dob: np.datetime64, fe
     base = (key + _yymmdd(dob) + ("M" if female else "H") + CURP_STATE.get(state, "NE")
             + _first_inner(p, False) + _first_inner(m, False) + _first_inner(g, False) + diff)
     return base + std_curp.calc_check_digit(base + "0")
+
+
+def _homoclave(rng: np.random.Generator) -> str:
+    return str(rng.choice(list(_HOMO_1))) + str(rng.choice(list(_HOMO_2)))
 
 
 def _decent(key: str) -> str:

@@ -17,7 +17,7 @@ from tenaza.scenario import pools
 from tenaza.scenario.population import US_BORN, Companies, Persons
 
 RATES = {
-    "typo": 0.02, "mojibake": 0.02, "us_accent_lost": 0.7, "mx_accent_lost": 0.5, "nickname": 0.12,
+    "typo": 0.02, "mojibake": 0.04, "us_accent_lost": 0.7, "mx_accent_lost": 0.5, "nickname": 0.12,
     "given_swapped": 0.05, "first_given_only": 0.45, "mx_maternal_missing": 0.03,
 }
 # How a US record writes a Mexican-born person's surnames: (paternal only, both, hyphenated,
@@ -54,14 +54,16 @@ def typo(text: str, rng: np.random.Generator) -> str:
     return text[:i] + (sub.upper() if c.isupper() else sub) + text[i + 1:]
 
 
-def _finish(text: str, rng: np.random.Generator, accent_lost: float, allow_mojibake: bool, upper: bool) -> str:
+def _finish(text: str, rng: np.random.Generator, accent_lost: float, mangle: bool, upper: bool) -> str:
+    """Accents, a typo, case; and mojibake when the caller decided this record passed through
+    a Latin-1 pipeline (``mangle``)."""
     if rng.random() < accent_lost:
         text = strip_accents(text)
     if rng.random() < RATES["typo"]:
         text = typo(text, rng)
     if upper:
         text = text.upper()
-    if allow_mojibake and not text.isascii() and rng.random() < RATES["mojibake"] * 5:
+    if mangle and not text.isascii():
         text = mojibake(text)
     return text
 
@@ -82,9 +84,10 @@ def person_us(p: Persons, i: int, rng: np.random.Generator, allow_mojibake: bool
     else:
         last = p.paternal[i]
     upper = rng.random() < 0.5
-    mojibake_ok = allow_mojibake and rng.random() < RATES["mojibake"] * 2
-    first = _finish(" ".join(given), rng, RATES["us_accent_lost"], mojibake_ok, upper)
-    last = _finish(last, rng, RATES["us_accent_lost"], mojibake_ok, upper)
+    mangled = allow_mojibake and rng.random() < RATES["mojibake"]
+    accent_lost = 0.0 if mangled else RATES["us_accent_lost"]
+    first = _finish(" ".join(given), rng, accent_lost, mangled, upper)
+    last = _finish(last, rng, accent_lost, mangled, upper)
     return {"given": first, "last": last, "full": f"{first} {last}"}
 
 

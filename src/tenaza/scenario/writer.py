@@ -67,13 +67,16 @@ class Output:
 
     def manifest(self, extra: dict[str, Any]) -> Path:
         files = []
+        malformed = []
         for name, s in self.sinks.items():
             files.append({
                 "file": s.path.name, "table": s.layout.table, "mapping": f"mappings/{name}.yaml",
                 "originator": s.layout.originator, "releasable_to": list(s.layout.releasable_to),
-                "description": s.layout.description, "rows": s.rows, "malformed": s.malformed,
+                "description": s.layout.description, "rows": s.rows, "malformed": len(s.malformed),
             })
+            malformed += [{"file": s.path.name, **m} for m in s.malformed]
         path = self.out / "manifest.json"
-        path.write_text(json.dumps({**extra, "files": files}, indent=2, ensure_ascii=False), encoding="utf-8")
+        doc = {**extra, "files": files, "malformed_rows": malformed}
+        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
         log.info("wrote %s (%d files)", path, len(files))
         return path

@@ -1,0 +1,77 @@
+"""``tenaza scenario generate`` and ``tenaza evaluate``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    scenario = typer.Typer(help="The synthetic binational world with ground truth.", no_args_is_help=True)
+    app.add_typer(scenario, name="scenario")
+
+    @scenario.command("generate")
+    def generate_cmd(
+        out_dir: Annotated[Path, typer.Option("--out", help="Folder for the source files, mappings, manifest.json "
+                                                            "and truth.parquet.")],
+        scale: Annotated[str, typer.Option(help="tiny, demo, or a number of transactions (2e6, 10_000_000).")] = "tiny",
+        seed: Annotated[int, typer.Option(help="Seed; the same seed and scale give the same files.")] = 0,
+        workers: Annotated[int, typer.Option(help="Processes generating transaction chunks.")] = 1,
+    ) -> None:
+        """Write a generated world: source files in the agencies' layouts, their mappings, a manifest for
+        `tenaza ingest-manifest`, and truth.parquet for `tenaza evaluate`."""
+        from tenaza.cli import out
+        from tenaza.scenario.config import ScenarioConfig, parse_scale
+        from tenaza.scenario.generate import generate
+
+        try:
+            n = parse_scale(scale)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--scale") from None
+        result = generate(ScenarioConfig(n, seed=seed, workers=workers), out_dir)
+        from rich.table import Table
+
+        table = Table("file", "rows", title=f"scenario written to {result.out} in {result.seconds:.1f} s")
+        for name, rows in result.files.items():
+            table.add_row(name, f"{rows:,}")
+        out.print(table)
+        out.print(f"truth: {result.truth} ({result.truth_rows:,} rows); manifest: {result.manifest}")
+
+    @app.command("evaluate")
+    def evaluate_cmd(
+        workspace: Annotated[Path, typer.Argument(help="Workspace file with alerts.")],
+        truth: Annotated[Path, typer.Option("--truth", help="truth.parquet of the scenario the workspace holds.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+        k: Annotated[list[int] | None, typer.Option("--k", help="Cut-offs for precision@k (repeatable).")] = None,
+    ) -> None:
+        """Precision, recall, F1 and precision@k of the alerts, per detector, typology and pillar."""
+        from tenaza.cli import fail, out
+        from tenaza.errors import TenazaError
+        from tenaza.scenario.evaluate import DEFAULT_K, evaluate
+
+        if not truth.is_file():
+            raise typer.BadParameter(f"{truth}: no such file", param_hint="--truth")
+        ks = tuple(k) if k else DEFAULT_K
+        try:
+            scores = evaluate(workspace, truth, ks)
+        except TenazaError as exc:
+            fail(exc)
+            return
+        if as_json:
+            out.print_json(json.dumps([s.as_dict() for s in scores]))
+            return
+        from rich.table import Table
+
+        table = Table("level", "name", "alerts", "precision", "recall", "F1", *(f"P@{x}" for x in ks),
+                      "found / truth", title="alerts scored against the scenario truth")
+        for s in scores:
+            table.add_row(s.level, s.name, f"{s.alerts:,}", f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}",
+                          *(f"{s.precision_at[x]:.3f}" if x in s.precision_at else "-" for x in ks),
+                          f"{s.found_subjects:,} / {s.truth_subjects:,}")
+        if not scores:
+            out.print("no alerts in the workspace; run the detectors first")
+            return
+        out.print(table)
