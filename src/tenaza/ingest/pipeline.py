@@ -32,6 +32,7 @@ from tenaza.store.workspace import Workspace
 log = logging.getLogger("tenaza")
 SRC = "_t_src"
 Progress = Callable[[str, int, int], None]  # (step, done, total); bytes while reading
+INGEST_MEMORY_LIMIT = "1GB"
 _AGENCY = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 
 
@@ -133,6 +134,10 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
     src = _open(path, fmt, compression, mapping, delimiter=delimiter, encoding=encoding,
                 hash_while_reading=sha is None)
     now = datetime.now(UTC).replace(tzinfo=None)
+    previous_limit = ws.backend.scalar("read memory limit", "SELECT current_setting('memory_limit')")
+    # A bounded buffer pool makes the engine write finished row groups out instead of holding
+    # them: the file streams through in bounded memory (and measured faster, with less to manage).
+    ws.backend.execute("limit memory for ingest", "SET memory_limit = $m", {"m": INGEST_MEMORY_LIMIT})
     try:
         for attempt in (1, 2):
             try:
@@ -151,6 +156,8 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
                 src.exact = True
     except _AlreadyIngested as done:
         return _already(ws, report, done.ingest_id, started)
+    finally:
+        ws.backend.execute("restore memory limit", "SET memory_limit = $m", {"m": previous_limit})
     report.seconds = time.perf_counter() - started
     log.info("ingest %s into %s: %d read, %d accepted, %d quarantined", path.name, table_name,
              report.rows_read, report.rows_accepted, report.rows_quarantined)

@@ -31,6 +31,8 @@ _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 def fix_text(value: str) -> str:
     """The repaired text, or the value itself when nothing can be repaired safely."""
     fixed = ftfy.fix_text(value, normalization="NFC")
+    if _CJK.search(fixed) and not _CJK.search(value):
+        return value  # ftfy read Latin text as a mis-decoded CJK one: never what US-Mexico records hold
     if _CJK.search(fixed):
         try:
             candidate = fixed.encode("gbk").decode("utf-8")
