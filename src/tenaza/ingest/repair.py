@@ -25,14 +25,15 @@ from tenaza.schema.specs import ColumnType
 # character, or â€ for punctuation; a GBK reading leaves CJK ideographs.
 MOJIBAKE_PATTERN = r"[ÃÂ][\x{80}-\x{BF}€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€|[\x{4E00}-\x{9FFF}]"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_FOREIGN = re.compile(r"[^\u0000-\u024F\u2000-\u206F\u20AC]")  # beyond Latin scripts and punctuation
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 
 
 def fix_text(value: str) -> str:
     """The repaired text, or the value itself when nothing can be repaired safely."""
     fixed = ftfy.fix_text(value, normalization="NFC")
-    if _CJK.search(fixed) and not _CJK.search(value):
-        return value  # ftfy read Latin text as a mis-decoded CJK one: never what US-Mexico records hold
+    if _FOREIGN.search(fixed) and not _FOREIGN.search(value):
+        return value  # ftfy read Latin text as mis-decoded Asian text: never a repair of these records
     if _CJK.search(fixed):
         try:
             candidate = fixed.encode("gbk").decode("utf-8")
