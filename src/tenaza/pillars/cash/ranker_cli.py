@@ -1,0 +1,55 @@
+"""`tenaza rank`: train and measure the supervised cash ranker, write its scores and alerts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def rank(
+        workspace: Annotated[Path, typer.Argument(help="Workspace file.")],
+        truth: Annotated[Path | None, typer.Option(help="Labels from a scenario's truth.parquet (else from a "
+                                                        "label column kept in transactions.extras).")] = None,
+        window_days: Annotated[int, typer.Option(help="Length of the scored windows, in days.")] = 30,
+        train_fraction: Annotated[float, typer.Option(help="Share of the windows, earliest first, to learn from.")
+                                  ] = 0.6,
+        top_k: Annotated[int, typer.Option(help="k of the precision@k reported.")] = 100,
+        as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    ) -> None:
+        """Rank accounts with LightGBM where labels exist; skipped, with a note, where none do."""
+        from tenaza.cli import fail, out
+        from tenaza.detect import run
+        from tenaza.errors import TenazaError
+        from tenaza.pillars.cash.ranker import RankerConfig, load_labels
+        from tenaza.pillars.cash.ranker import rank as run_ranker
+        from tenaza.pillars.cash.ranker_alerts import RankedRisk
+        from tenaza.store import Workspace
+
+        try:
+            cfg = RankerConfig(window_days=window_days, train_fraction=train_fraction, top_k=top_k)
+            with Workspace.open(workspace) as ws:
+                report = run_ranker(ws, load_labels(ws, truth), cfg)
+                alerts = 0 if report.skipped else run(ws, [RankedRisk])[0].alerts
+        except TenazaError as exc:
+            fail(exc)
+        if as_json:
+            out.print_json(json.dumps({**asdict(report), "alerts": alerts}, default=str))
+            return
+        if report.skipped:
+            out.print(f"[yellow]ranker skipped[/]: {report.skipped}")
+            return
+        out.print(f"labels: {report.label_source}; trained on {report.train_rows:,} account-windows before "
+                  f"{report.split_at} ({report.train_positives:,} positive)")
+        auc = f"{report.auc:.3f}" if report.auc is not None else "n/a"
+        out.print(f"later period: {report.test_rows:,} account-windows, {report.test_positives:,} positive "
+                  f"(base rate {report.base_rate or 0:.4f}); AUC {auc}; "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in report.precision_at_k.items()))
+        out.print(f"explained with {report.explainer}; strongest features: "
+                  + ", ".join(f"{n} ({v:.2f})" for n, v in report.top_features))
+        out.print(f"{report.scores_written:,} scores written (run {report.run_id}); {alerts:,} ranked_risk alerts")
