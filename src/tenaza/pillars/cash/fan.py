@@ -23,18 +23,23 @@ from tenaza.pillars.cash.common import (
 class FanConfig(CashConfig):
     window_days: float = Field(14, gt=0, description="Length of the time windows the counterparties are counted in. "
                                                      "Windows overlap by half, so a burst is never cut in two.")
-    min_counterparties: int = Field(8, ge=2, description="Distinct senders (fan-in) or receivers (fan-out) in one "
+    min_counterparties: int = Field(6, ge=2, description="Distinct senders (fan-in) or receivers (fan-out) in one "
                                                          "window.")
     min_amount_usd: float = Field(FUNDS_TRANSFER_RECORD_USD, ge=0,
                                   description="Transfers below this are not counted; the default is the $3,000 "
                                               "funds-transfer recordkeeping threshold, so that card and bill "
                                               "payments to a business are no fan-in.")
     channels: list[str] = Field(list(TRANSFERS), description="Channels of the transfers counted.")
-    business_factor: float = Field(4, ge=1,
+    business_factor: float = Field(3, ge=1,
                                    description="Accounts held by a company or organization (parties.kind of the "
                                                "holder) collect from many customers and pay many suppliers in the "
                                                "normal course: their windows need this many times "
                                                "min_counterparties. Accounts of unknown holders count as personal.")
+    burst_factor: float = Field(3, ge=1,
+                                description="A fan is a burst: a window needs this many times the counterparties "
+                                            "the account has in an average window of the data. An account that "
+                                            "deals with many parties all year (a wholesaler, a payroll account) "
+                                            "is not a fan.")
     min_passed_on: float = Field(0.5, ge=0, le=1,
                                  description="Gather-scatter and scatter-gather: share of the money gathered that "
                                              "must be scattered (or gathered again) within the window.")
@@ -69,7 +74,7 @@ class Fans(Detector):
         assert isinstance(c, FanConfig)
         params.update(window=c.window_days, min_cp=c.min_counterparties, min_amount=c.min_amount_usd,
                       half=c.window_days / 2, min_passed=c.min_passed_on,
-                      business_factor=c.business_factor)
+                      business_factor=c.business_factor, burst=c.burst_factor)
         channels = bind_list(params, "fan_channels", c.channels)
         t = txn_cte(c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
                                      "AND from_account <> to_account")
@@ -86,17 +91,23 @@ business AS (
   SELECT a.account_id, bool_or(p.kind IN ('company', 'organization')) AS business
   FROM accounts AS a JOIN parties AS p ON p.party_id = a.holder_party_id GROUP BY a.account_id
 ),
-win_all AS (
+counts AS (
   SELECT dst AS hub, 'in' AS side, off, bucket, count(DISTINCT src) AS n_cp, sum(usd) AS total, min(ts) AS t0,
          max(ts) AS t1
-  FROM b GROUP BY dst, off, bucket HAVING count(DISTINCT src) >= $min_cp
+  FROM b GROUP BY dst, off, bucket
   UNION ALL
   SELECT src, 'out', off, bucket, count(DISTINCT dst), sum(usd), min(ts), max(ts)
-  FROM b GROUP BY src, off, bucket HAVING count(DISTINCT dst) >= $min_cp
+  FROM b GROUP BY src, off, bucket
+),
+-- an account's usual counterparties per window, over every window of the data (empty ones too)
+usual AS (
+  SELECT hub, side, sum(n_cp) / (SELECT greatest(1, max(bucket) - min(bucket) + 1) FROM b WHERE off = 0) AS usual
+  FROM counts WHERE off = 0 GROUP BY hub, side
 ),
 win AS (
-  SELECT w.* FROM win_all AS w LEFT JOIN business AS k ON k.account_id = w.hub
+  SELECT w.* FROM counts AS w JOIN usual AS u USING (hub, side) LEFT JOIN business AS k ON k.account_id = w.hub
   WHERE w.n_cp >= $min_cp * CASE WHEN coalesce(k.business, FALSE) THEN $business_factor ELSE 1 END
+    AND w.n_cp >= $burst * u.usual
 ),
 win_in AS (SELECT * EXCLUDE (side) FROM win WHERE side = 'in'),
 win_out AS (SELECT * EXCLUDE (side) FROM win WHERE side = 'out'),

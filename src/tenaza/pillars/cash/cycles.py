@@ -1,0 +1,125 @@
+"""Cycles: money that comes back to where it started, hop by hop in time order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from tenaza.detect.base import Detector, register
+from tenaza.pillars.cash.common import (
+    CTR_THRESHOLD_USD,
+    TRANSFERS,
+    CashConfig,
+    account_subjects,
+    bind_list,
+    money,
+    rid,
+    saturate,
+    txn_cte,
+)
+
+
+class CycleConfig(CashConfig):
+    min_hops: int = Field(3, ge=2, description="Fewest transfers in a cycle. Two-hop round trips (A to B and back) "
+                                               "are mostly refunds and loan repayments, so they are left out by "
+                                               "default.")
+    max_hops: int = Field(5, ge=2, le=8, description="Most transfers in a cycle (k). Each hop is one join; the cost "
+                                                     "grows with k.")
+    min_amount_usd: float = Field(CTR_THRESHOLD_USD, ge=0,
+                                  description="Smallest transfer that can be a hop; the default is the $10,000 "
+                                              "reporting threshold.")
+    max_gap_days: float = Field(7, gt=0, description="Longest wait between one hop and the next.")
+    max_span_days: float = Field(30, gt=0, description="Longest time from the first hop to the return.")
+    min_hop_ratio: float = Field(0.8, gt=0, le=1,
+                                 description="Each hop carries at least this share of the previous one: fees and "
+                                             "skims take a little, not most.")
+    max_hop_ratio: float = Field(1.05, ge=1,
+                                 description="Each hop carries at most this multiple of the previous one (room for "
+                                             "rounding and exchange-rate noise).")
+    channels: list[str] = Field(list(TRANSFERS), description="Channels of the transfers that can be hops.")
+
+    @model_validator(mode="after")
+    def _hops_in_order(self) -> CycleConfig:
+        if self.max_hops < self.min_hops:
+            raise ValueError("max_hops must be at least min_hops")
+        return self
+
+
+@register
+class Cycles(Detector):
+    """Cycles: funds that return to the account they left through up to k hops, in time order.
+
+    Round-tripping moves money through a chain of accounts, often front companies on both sides
+    of the border and in a third country, and back to where it started, so that it comes home
+    looking like trade income or investment. A cycle here is a chain of transfers A to B to ...
+    back to A, each hop after the previous one and within a few days of it, each carrying about
+    what the previous one carried (between the decay bounds), all within a month. It is found
+    with one join per hop over the transfers of at least the reporting threshold, restricted
+    at every step to accounts that both send and receive such transfers. One alert per set of
+    accounts gathers every cycle they ran; the score grows with the number of cycles.
+    """
+
+    NAME = "cycles"
+    PILLAR = "cash"
+    TYPOLOGIES = ("cycle",)
+    CONFIG = CycleConfig
+    NEEDS = ("transactions",)
+
+    def findings(self, params: dict[str, Any]) -> str:
+        c = self.config
+        assert isinstance(c, CycleConfig)
+        params.update(min_hops=c.min_hops, min_amount=c.min_amount_usd, gap=c.max_gap_days, span=c.max_span_days,
+                      lo=c.min_hop_ratio, hi=c.max_hop_ratio)
+        channels = bind_list(params, "cycle_channels", c.channels)
+        t = txn_cte(c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
+                                     "AND from_account <> to_account")
+        gap = "to_seconds(CAST($gap * 86400 AS BIGINT))"
+        span = "to_seconds(CAST($span * 86400 AS BIGINT))"
+        steps = []
+        for k in range(2, c.max_hops + 1):
+            # a path keeps going only while it has not come home; it may close on its origin
+            # once it has min_hops hops, and never revisits any other account
+            steps.append(f"""p{k} AS (
+  SELECT p.origin, e.dst AS node, p.t0, e.ts AS tl, p.a0, e.usd AS al, list_append(p.path, e.dst) AS path,
+         list_append(p.ev, {rid('e')}) AS ev
+  FROM p{k - 1} AS p JOIN e ON e.src = p.node
+   AND e.ts > p.tl AND e.ts <= p.tl + {gap} AND e.ts <= p.t0 + {span}
+   AND e.usd >= p.al * $lo AND e.usd <= p.al * $hi
+  WHERE p.node <> p.origin
+    AND (e.dst = p.origin AND {k} >= $min_hops OR NOT list_contains(p.path, e.dst))
+)""")
+        unions = "\nUNION ALL\n".join(f"SELECT * FROM p{k} WHERE node = origin" for k in range(2, c.max_hops + 1))
+        return f"""
+WITH {t},
+e0 AS (SELECT from_account AS src, to_account AS dst, ts, usd, ingest_id, source_row FROM t
+       WHERE usd >= $min_amount AND list_contains({channels}, channel)),
+-- an account on a cycle both sends and receives; two rounds of pruning drop most dead ends
+n0 AS (SELECT src AS n FROM e0 INTERSECT SELECT dst FROM e0),
+e1 AS (SELECT * FROM e0 WHERE src IN (SELECT n FROM n0) AND dst IN (SELECT n FROM n0)),
+n1 AS (SELECT src AS n FROM e1 INTERSECT SELECT dst FROM e1),
+e AS MATERIALIZED (SELECT * FROM e1 WHERE src IN (SELECT n FROM n1) AND dst IN (SELECT n FROM n1)),
+p1 AS (SELECT src AS origin, dst AS node, ts AS t0, ts AS tl, usd AS a0, usd AS al, [src, dst] AS path,
+              [{rid('e')}] AS ev FROM e),
+{",".join(steps)},
+closed AS (
+  SELECT list_sort(list_distinct(path)) AS members, path, ev, t0, tl, a0, al FROM ({unions})
+),
+g AS (
+  SELECT members, count(DISTINCT list_sort(ev)) AS n_cycles, list_distinct(flatten(list(ev))) AS evidence,
+         arg_min(path, t0) AS first_path, max(a0) AS largest, avg(al / a0) AS retained,
+         max(len(path) - 1) AS hops, min(t0) AS period_start, max(tl) AS period_end
+  FROM closed GROUP BY members
+)
+SELECT 'cycle' AS typology,
+       (0.6 + 0.4 * {saturate('n_cycles - 1', '2')}) * least(1.0, retained / $lo) AS score,
+       {account_subjects('members')} AS subjects, evidence,
+       json_object('cycles', n_cycles, 'hops', hops, 'accounts', len(members), 'largest_usd', round(largest, 2),
+                   'retained_share', round(retained, 3), 'path', array_to_string(first_path, ' > '),
+                   'max_gap_days', $gap, 'max_span_days', $span) AS figures,
+       format('Money went round {{}} accounts and back {{}} times (for example {{}}), up to {{}} a time, keeping '
+              || '{{}}% of the amount: round-tripping.', len(members), n_cycles, array_to_string(first_path, ' > '),
+              {money('largest')}, CAST(round(retained * 100) AS INTEGER)) AS explanation,
+       period_start, period_end
+FROM g
+"""
