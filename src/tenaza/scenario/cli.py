@@ -19,7 +19,6 @@ def register(app: typer.Typer) -> None:
                                                             "and truth.parquet.")],
         scale: Annotated[str, typer.Option(help="tiny, demo, or a number of transactions (2e6, 10_000_000).")] = "tiny",
         seed: Annotated[int, typer.Option(help="Seed; the same seed and scale give the same files.")] = 0,
-        workers: Annotated[int, typer.Option(help="Processes generating transaction chunks.")] = 1,
     ) -> None:
         """Write a generated world: source files in the agencies' layouts, their mappings, a manifest for
         `tenaza ingest-manifest`, and truth.parquet for `tenaza evaluate`."""
@@ -31,7 +30,7 @@ def register(app: typer.Typer) -> None:
             n = parse_scale(scale)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--scale") from None
-        result = generate(ScenarioConfig(n, seed=seed, workers=workers), out_dir)
+        result = generate(ScenarioConfig(n, seed=seed), out_dir)
         from rich.table import Table
 
         table = Table("file", "rows", title=f"scenario written to {result.out} in {result.seconds:.1f} s")

@@ -70,7 +70,6 @@ class ScenarioConfig:
     start: date = date(2024, 1, 1)
     days: int = 366
     chunk_rows: int = CHUNK_ROWS
-    workers: int = 1
     sizes: Sizes = field(init=False)
 
     def __post_init__(self) -> None:

@@ -14,6 +14,7 @@ from tenaza.scenario.records import IdPool, Records
 from tenaza.scenario.world import World
 
 VARIANTS = 4
+CAR_WMI = ("1G1", "3N1", "1FA", "5YJ", "JTD", "3VW", "1GC", "3GN", "1HG", "2T1")
 
 
 class NameBank:
@@ -23,7 +24,7 @@ class NameBank:
         self.world = world
         self.rng = world.cfg.rng("namebank")
         self._co: dict[bool, np.ndarray] = {}
-        self._people: dict[tuple[bool, int], list[str]] = {}
+        self._free = var.FreeNames(world.persons)
 
     def companies(self, idx: np.ndarray, spanish: bool) -> np.ndarray:
         cos = self.world.companies
@@ -37,14 +38,7 @@ class NameBank:
         return have[idx, self.rng.integers(0, VARIANTS, len(idx))]
 
     def persons(self, idx: np.ndarray, spanish: bool) -> np.ndarray:
-        idx = np.asarray(idx, dtype=np.int64)
-        for i in np.unique(idx):
-            key = (spanish, int(i))
-            if key not in self._people:
-                self._people[key] = [var.person_free(self.world.persons, int(i), self.rng, spanish)
-                                     for _ in range(VARIANTS)]
-        pick = self.rng.integers(0, VARIANTS, len(idx))
-        return np.array([self._people[(spanish, int(i))][k] for i, k in zip(idx, pick, strict=True)], dtype=object)
+        return self._free.render(idx, self.rng, spanish)
 
 
 @dataclass
@@ -62,18 +56,17 @@ class Fleet:
         rng = world.cfg.rng("fleet")
         drivers_pool = world.people(0, ("Tamaulipas", "Chihuahua", "Baja California", "Sonora", "Coahuila",
                                         "Nuevo León"))
-        plates, vins, tc, dr, dc = [], [], [], [], []
+        plates, tc, dr, dc = [], [], [], []
         for c in carriers:
             k = int(rng.integers(4, 30))
             for _ in range(k):
                 plates.append(f"{rng.integers(10, 99)}-{''.join(rng.choice(list('ABCDEFGHJKLMNPRSTUVWXYZ'), 2))}-"
                               f"{rng.integers(100, 999)}")
-                vins.append(ids.vin(rng))
                 tc.append(int(c))
             d = rng.choice(drivers_pool, min(len(drivers_pool), int(k * rng.uniform(0.8, 1.5)) + 1), replace=False)
             dr += [int(x) for x in d]
             dc += [int(c)] * len(d)
-        return cls(np.array(plates, dtype=object), np.array(vins, dtype=object), np.array(tc), np.array(dr),
+        return cls(np.array(plates, dtype=object), ids.vins(rng, len(plates)), np.array(tc), np.array(dr),
                    np.array(dc))
 
     def pick(self, rng: np.random.Generator, carrier: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,12 +108,30 @@ class Context:
     designations: Records = field(default_factory=Records)
     pools: dict[str, IdPool] = field(default_factory=dict)
     unaffiliated: int = -1  # truth case of smugglers who belong to no planted organization
+    _cars: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def build(cls, world: World) -> Context:
         carriers = np.flatnonzero((world.companies.industry == "carrier") & (world.companies.country == "MEX"))
         return cls(world, NameBank(world), Fleet.build(world, carriers),
                    unaffiliated=world.truth.case("smuggling_load", "unaffiliated"))
+
+    def cars(self) -> tuple[np.ndarray, np.ndarray]:
+        """Plate and VIN of every person's car, drawn once for the whole population."""
+        if self._cars is None:
+            p = self.world.persons
+            n = len(p)
+            rng = self.world.cfg.rng("cars")
+            letters = np.array(list("ABCDEFGHJKLMNPRSTUVWXYZ"), dtype=object)[rng.integers(0, 23, (n, 3))]
+            abc = letters[:, 0] + letters[:, 1] + letters[:, 2]
+            num = rng.integers(0, 10_000, n)
+            mx_plate = abc + "-" + np.char.zfill((num % 1000).astype(str), 3).astype(object) + "-" + np.array(
+                list("ABCDEFGH"), dtype=object)[rng.integers(0, 8, n)]
+            state = np.array(["TX", "CA", "AZ", "NM"], dtype=object)[rng.integers(0, 4, n)]
+            us_plate = state + " " + abc + np.char.zfill(num.astype(str), 4).astype(object)
+            plate = np.where(p.country == "MEX", mx_plate, us_plate)
+            self._cars = (plate, ids.vins(rng, n, CAR_WMI))
+        return self._cars
 
     def ids(self, name: str, k: int, space: int = 10**7) -> np.ndarray:
         if name not in self.pools:

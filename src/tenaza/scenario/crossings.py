@@ -13,13 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from tenaza.scenario import calibration as cal
-from tenaza.scenario import identifiers as ids
 from tenaza.scenario.context import Context
 from tenaza.scenario.population import MX_RESIDENT, US_BORN
 from tenaza.scenario.records import objects
 
 OFO, USBP = "Office of Field Operations", "U.S. Border Patrol"
-POV_WMI = ("1G1", "3N1", "1FA", "5YJ", "JTD", "3VW", "1GC", "3GN", "1HG", "2T1")
 Arr = np.ndarray
 
 
@@ -39,17 +37,8 @@ def _ts(ctx: Context, day: Arr, rng: np.random.Generator) -> Arr:
 
 def _vehicles(ctx: Context, drivers: Arr, mexican: Arr) -> tuple[Arr, Arr]:
     """The car of each driver (the same car on every crossing, in both directions)."""
-    uniq, first, inv = np.unique(drivers, return_index=True, return_inverse=True)
-    plates, vins = [], []
-    for u, f in zip(uniq, first, strict=True):
-        r = ctx.world.cfg.rng("pov", int(u))
-        letters = "".join(r.choice(list("ABCDEFGHJKLMNPRSTUVWXYZ"), 3))
-        if mexican[f]:
-            plates.append(f"{letters}-{int(r.integers(0, 999)):03d}-{r.choice(list('ABCDEFGH'))}")
-        else:
-            plates.append(f"{r.choice(['TX', 'CA', 'AZ', 'NM'])} {letters}{int(r.integers(0, 9999)):04d}")
-        vins.append(ids.vin(r, POV_WMI))
-    return np.array(plates, dtype=object)[inv], np.array(vins, dtype=object)[inv]
+    plate, vin = ctx.cars()
+    return plate[drivers], vin[drivers]
 
 
 def legit_crossings(ctx: Context) -> None:

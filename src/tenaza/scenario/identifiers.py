@@ -9,6 +9,7 @@ are built with numpy.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 from stdnum.mx import curp as std_curp
@@ -29,18 +30,21 @@ _HOMO_1 = "123456789ABCDEFGHIJKLMNPQRSTUV"  # SAT's first homoclave character
 _HOMO_2 = "123456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 
 
+@lru_cache(maxsize=65_536)
 def ascii_upper(text: str) -> str:
     """Upper case without accents, as RFC and CURP are written (Ñ becomes X in the key letters)."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return folded.upper()
 
 
+@lru_cache(maxsize=65_536)
 def _letters(word: str) -> str:
     # Compound surnames (De la Cruz) key on the last word, as RENAPO does.
     parts = [p for p in ascii_upper(word).replace("Ñ", "X").split() if p not in ("DE", "LA", "DEL", "LOS", "LAS", "Y")]
     return parts[-1] if parts else "X"
 
 
+@lru_cache(maxsize=65_536)
 def _first_inner(word: str, pick_vowel: bool) -> str:
     for c in word[1:]:
         if (c in _VOWELS) == pick_vowel and c.isalpha():
@@ -48,6 +52,7 @@ def _first_inner(word: str, pick_vowel: bool) -> str:
     return "X"
 
 
+@lru_cache(maxsize=65_536)
 def person_key(given: str, paternal: str, maternal: str | None) -> tuple[str, str, str, str]:
     p = _letters(paternal)
     m = _letters(maternal) if maternal else "X"
@@ -56,44 +61,46 @@ def person_key(given: str, paternal: str, maternal: str | None) -> tuple[str, st
     return p, m, g, p[0] + _first_inner(p, True) + m[0] + g[0]
 
 
-def rfc_person(given: str, paternal: str, maternal: str | None, dob: np.datetime64, rng: np.random.Generator) -> str:
+def rfc_person(given: str, paternal: str, maternal: str | None, dob: str, rand: int) -> str:
+    """RFC of a person born on ``dob`` (ISO date); ``rand`` picks the homoclave."""
     key = _decent(person_key(given, paternal, maternal)[3])
-    base = key + _yymmdd(dob) + _homoclave(rng)
+    base = key + _yymmdd(dob) + _homoclave(rand)
     return base + std_rfc.calc_check_digit(base)
 
 
-def rfc_company(name: str, founded: np.datetime64, rng: np.random.Generator) -> str:
+def rfc_company(name: str, founded: str, rand: int) -> str:
     words = [w for w in ascii_upper(name).replace(",", " ").replace(".", " ").split()
              if w not in ("DE", "DEL", "LA", "LAS", "EL", "LOS", "Y", "S", "A", "C", "V", "R", "L", "P", "I")]
     letters = "".join(w[0] for w in words[:3]).ljust(3, "X")
-    base = letters + _yymmdd(founded) + _homoclave(rng)
+    base = letters + _yymmdd(founded) + _homoclave(rand)
     return base + std_rfc.calc_check_digit(base)
 
 
-def curp(given: str, paternal: str, maternal: str | None, dob: np.datetime64, female: bool, state: str,
-         rng: np.random.Generator) -> str:
+def curp(given: str, paternal: str, maternal: str | None, dob: str, female: bool, state: str, rand: int) -> str:
+    """CURP of a person born on ``dob`` (ISO date) in ``state``; ``rand`` picks the differentiator."""
     p, m, g, key = person_key(given, paternal, maternal)
     key = _decent(key)
-    year = int(str(dob)[:4])
-    diff = str(rng.integers(0, 10)) if year < 2000 else str(rng.choice(list("ABCDEFGH")))
+    diff = str(rand % 10) if dob < "2000" else "ABCDEFGH"[rand % 8]
     base = (key + _yymmdd(dob) + ("M" if female else "H") + CURP_STATE.get(state, "NE")
             + _first_inner(p, False) + _first_inner(m, False) + _first_inner(g, False) + diff)
     return base + std_curp.calc_check_digit(base + "0")
 
 
-def _homoclave(rng: np.random.Generator) -> str:
-    return str(rng.choice(list(_HOMO_1))) + str(rng.choice(list(_HOMO_2)))
+def _homoclave(rand: int) -> str:
+    return _HOMO_1[rand % len(_HOMO_1)] + _HOMO_2[(rand // len(_HOMO_1)) % len(_HOMO_2)]
+
+
+_BLACKLIST: frozenset[str] = frozenset(getattr(std_curp, "_name_blacklist", set())
+                                       | getattr(std_rfc, "_name_blacklist", set()))
 
 
 def _decent(key: str) -> str:
     """Keys that spell an inconvenient word get an X as second letter, as RENAPO and SAT do."""
-    blacklist: set[str] = getattr(std_curp, "_name_blacklist", set()) | getattr(std_rfc, "_name_blacklist", set())
-    return key[0] + "X" + key[2:] if key in blacklist else key
+    return key[0] + "X" + key[2:] if key in _BLACKLIST else key
 
 
-def _yymmdd(day: np.datetime64) -> str:
-    s = str(day.astype("datetime64[D]"))
-    return s[2:4] + s[5:7] + s[8:10]
+def _yymmdd(iso: str) -> str:
+    return iso[2:4] + iso[5:7] + iso[8:10]
 
 
 def ssn(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -152,6 +159,23 @@ def vin(rng: np.random.Generator, wmi: tuple[str, ...] = _VIN_WMI) -> str:
     total = sum(_VIN_VALUES[c] * w for c, w in zip(body, _VIN_WEIGHTS, strict=True))
     body[8] = "X" if total % 11 == 10 else str(total % 11)
     return "".join(body)
+
+
+_VIN_LUT = np.zeros(128, np.int64)
+for _c, _v in _VIN_VALUES.items():
+    _VIN_LUT[ord(_c)] = _v
+
+
+def vins(rng: np.random.Generator, n: int, wmi: tuple[str, ...] = _VIN_WMI) -> np.ndarray:
+    """n VINs at once, with valid check digits (vectorised ``vin``)."""
+    chars = np.frombuffer(_VIN_CHARS.encode(), np.uint8)[rng.integers(0, len(_VIN_CHARS), (n, 17))]
+    makers = np.frombuffer("".join(wmi).encode(), np.uint8).reshape(-1, 3)
+    chars[:, :3] = makers[rng.integers(0, len(makers), n)]
+    chars[:, 9] = np.frombuffer(b"LMNPRS", np.uint8)[rng.integers(0, 6, n)]
+    chars[:, 8] = ord("0")
+    total = (_VIN_LUT[chars] * np.array(_VIN_WEIGHTS)).sum(axis=1) % 11
+    chars[:, 8] = np.where(total == 10, ord("X"), ord("0") + total)
+    return np.frombuffer(chars.tobytes(), dtype="S17").astype(str).astype(object)
 
 
 def vin_is_valid(value: str) -> bool:

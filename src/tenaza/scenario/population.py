@@ -24,6 +24,11 @@ MX_INDUSTRIES = ("importer", "carrier", "retail", "restaurant", "exchange", "che
 MX_INDUSTRY_W = (0.28, 0.14, 0.16, 0.10, 0.04, 0.05, 0.18, 0.05)
 
 
+def one_of(rng: np.random.Generator, seq: tuple[str, ...]) -> str:
+    """One item; cheaper than Generator.choice on a tuple, which converts it to an array each call."""
+    return seq[int(rng.integers(0, len(seq)))]
+
+
 def zipf(n: int, s: float = 0.9) -> np.ndarray:
     w = 1.0 / np.arange(1, n + 1) ** s
     return w / w.sum()
@@ -145,10 +150,12 @@ def make_persons(cfg: ScenarioConfig) -> Persons:
     birth_state = np.where(mx, state, birth_state)
     curps: list[str | None] = [None] * n
     rfcs: list[str | None] = [None] * n
-    for i in np.flatnonzero(spanish):
-        curps[i] = ids.curp(given[i], paternal[i], maternal[i], dob[i], bool(female[i]), birth_state[i], rng)
+    iso = dob.astype(str)
+    rand = rng.integers(0, 2**31, (n, 2)).tolist()
+    for i in np.flatnonzero(spanish).tolist():
+        curps[i] = ids.curp(given[i], paternal[i], maternal[i], iso[i], bool(female[i]), birth_state[i], rand[i][0])
         if has_rfc[i]:
-            rfcs[i] = ids.rfc_person(given[i], paternal[i], maternal[i], dob[i], rng)
+            rfcs[i] = ids.rfc_person(given[i], paternal[i], maternal[i], iso[i], rand[i][1])
     return Persons(origin=origin, female=female, given=list(given), paternal=list(paternal), maternal=list(maternal),
                    dob=dob, country=np.where(mx, "MEX", "USA"), state=list(state), city=list(city),
                    address=address, phone=phone, rfc=rfcs, curp=curps,
@@ -160,17 +167,17 @@ def _company_name(rng: np.random.Generator, country: str, industry: str) -> str:
     pattern = int(rng.integers(0, 3))
     if country == "MEX":
         prefix = {"carrier": "Autotransportes", "exchange": "Casa de Cambio", "chemical": "Química",
-                  "importer": "Importadora", "exporter": "Exportadora"}.get(industry) or str(rng.choice(pools.MX_CO_PREFIX))
+                  "importer": "Importadora", "exporter": "Exportadora"}.get(industry) or str(one_of(rng, pools.MX_CO_PREFIX))
         sur = pools.MX_SURNAMES
-        core = (str(rng.choice(pools.MX_CO_CORE)), f"{rng.choice(sur)} Hermanos",
-                f"{rng.choice(sur)} {rng.choice(sur)}")[pattern]
-        return f"{prefix} {core} {rng.choice(pools.MX_CO_SUFFIX)}"
+        core = (str(one_of(rng, pools.MX_CO_CORE)), f"{one_of(rng, sur)} Hermanos",
+                f"{one_of(rng, sur)} {one_of(rng, sur)}")[pattern]
+        return f"{prefix} {core} {one_of(rng, pools.MX_CO_SUFFIX)}"
     kind = {"logistics": "Freight", "car_dealer": "Auto Sales", "produce": "Produce", "restaurant": "Grill",
-            "holding": "Holdings"}.get(industry) or str(rng.choice(pools.US_CO_KIND))
+            "holding": "Holdings"}.get(industry) or str(one_of(rng, pools.US_CO_KIND))
     sur = pools.US_SURNAMES + pools.MX_SURNAMES[:30]
-    core = (str(rng.choice(pools.US_CO_CORE)), f"{rng.choice(sur)} & Sons",
-            f"{rng.choice(pools.US_CO_CORE)} {rng.choice(sur)}")[pattern]
-    return f"{core} {kind} {rng.choice(pools.US_CO_SUFFIX)}"
+    core = (str(one_of(rng, pools.US_CO_CORE)), f"{one_of(rng, sur)} & Sons",
+            f"{one_of(rng, pools.US_CO_CORE)} {one_of(rng, sur)}")[pattern]
+    return f"{core} {kind} {one_of(rng, pools.US_CO_SUFFIX)}"
 
 
 def make_companies(cfg: ScenarioConfig) -> Companies:
@@ -200,12 +207,12 @@ def make_companies(cfg: ScenarioConfig) -> Companies:
         out.name.append(name)
         if country[i] == "MEX":
             state, city = _place_mx(rng)
-            out.address.append(f"{rng.choice(pools.STREETS_MX)} {rng.integers(1, 5000)}, Parque Industrial")
-            out.rfc.append(ids.rfc_company(name, founded[i], rng))
+            out.address.append(f"{one_of(rng, pools.STREETS_MX)} {rng.integers(1, 5000)}, Parque Industrial")
+            out.rfc.append(ids.rfc_company(name, str(founded[i]), int(rng.integers(0, 2**31))))
             out.ein.append(None)
         elif country[i] == "USA":
             state, city = _place_us(rng, border_bias=3.0)
-            out.address.append(f"{rng.integers(100, 99999)} {rng.choice(pools.STREETS_US)}")
+            out.address.append(f"{rng.integers(100, 99999)} {one_of(rng, pools.STREETS_US)}")
             out.rfc.append(None)
             out.ein.append(str(eins[i]))
         else:
@@ -234,14 +241,14 @@ def add_companies(cos: Companies, cfg: ScenarioConfig, specs: list[tuple[str, st
         cos.founded = np.append(cos.founded, founded)
         if country == "MEX":
             state, city = _place_mx(rng)
-            cos.rfc.append(ids.rfc_company(name, founded, rng))
+            cos.rfc.append(ids.rfc_company(name, str(founded), int(rng.integers(0, 2**31))))
             cos.ein.append(None)
-            cos.address.append(f"{rng.choice(pools.STREETS_MX)} {rng.integers(1, 5000)}, Int. {rng.integers(1, 30)}")
+            cos.address.append(f"{one_of(rng, pools.STREETS_MX)} {rng.integers(1, 5000)}, Int. {rng.integers(1, 30)}")
         else:
             state, city = _place_us(rng, border_bias=6.0)
             cos.rfc.append(None)
             cos.ein.append(str(ids.ein(1, rng)[0]))
-            cos.address.append(f"{rng.integers(100, 99999)} {rng.choice(pools.STREETS_US)} Suite {rng.integers(100, 400)}")
+            cos.address.append(f"{rng.integers(100, 99999)} {one_of(rng, pools.STREETS_US)} Suite {rng.integers(100, 400)}")
         cos.state.append(state)
         cos.city.append(city)
     return np.arange(start, len(cos))

@@ -78,7 +78,7 @@ def _person(world: World, i: int, country: str, rng: np.random.Generator) -> dic
         email = None
         if rng.random() < 0.5:
             email = (var.strip_accents(p.given[i].split()[0]) + "." + var.strip_accents(p.paternal[i]).replace(" ", "")
-                     + str(rng.integers(1, 99)) + "@" + str(rng.choice(["gmail.com", "yahoo.com", "outlook.com"])))
+                     + str(rng.integers(1, 99)) + "@" + ("gmail.com", "yahoo.com", "outlook.com")[int(rng.integers(0, 3))])
             email = email.lower()
         return {"kind": "person", "name": r["full"], "given_names": r["given"], "paternal_surname": r["last"],
                 "aliases": aka, "dob": p.dob[i], "nationality": "MEXICO" if p.origin[i] != 2 else "US",

@@ -131,3 +131,57 @@ def company(c: Companies, j: int, rng: np.random.Generator, spanish_source: bool
     if spanish_source or rng.random() < 0.6:
         name = name.upper()
     return _finish(name, rng, 0.5 if spanish_source else 0.8, False, False)
+
+
+class FreeNames:
+    """Person names as typed into free-text fields (driver, purchaser, possessor), vectorised.
+
+    Each record varies independently, at the rates of ``person_us`` and ``person_mx``; only the
+    rare typo and mojibake touch rows one by one."""
+
+    def __init__(self, p: Persons) -> None:
+        self.given = np.array(p.given, dtype=object)
+        self.first = np.array([g.split()[0] for g in p.given], dtype=object)
+        self.paternal = np.array(p.paternal, dtype=object)
+        self.maternal = np.array([m or "" for m in p.maternal], dtype=object)
+        self.us_born = np.asarray(p.origin) == US_BORN
+        words = set(p.given) | set(p.paternal) | {m for m in p.maternal if m} | set(self.first.tolist())
+        self.ascii = {w: strip_accents(w) for w in words}
+
+    def _strip(self, arr: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        out = arr.copy()
+        out[mask] = [self.ascii.get(x, x) for x in arr[mask]]
+        return out
+
+    def render(self, idx: np.ndarray, rng: np.random.Generator, spanish_source: bool) -> np.ndarray:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        idx = np.asarray(idx, dtype=np.int64)
+        n = len(idx)
+        given, pat, mat = self.given[idx], self.paternal[idx], self.maternal[idx]
+        if spanish_source:
+            strip = rng.random(n) < RATES["mx_accent_lost"]
+            given, pat, mat = self._strip(given, strip), self._strip(pat, strip), self._strip(mat, strip)
+            mat = np.where(rng.random(n) < RATES["mx_maternal_missing"], "", mat)
+            text = given + " " + pat + np.where(mat == "", "", " " + mat)
+        else:
+            us_born = self.us_born[idx]
+            given = np.where(~us_born & (rng.random(n) < RATES["first_given_only"]), self.first[idx], given)
+            nick = np.flatnonzero(~us_born & (rng.random(n) < RATES["nickname"]))
+            given[nick] = [pools.NICKNAMES.get(x.split()[0], x) for x in given[nick]]
+            strip = rng.random(n) < RATES["us_accent_lost"]
+            given, pat, mat = self._strip(given, strip), self._strip(pat, strip), self._strip(mat, strip)
+            style = rng.choice(5, n, p=US_SURNAME_STYLE)
+            last = np.select([style == 0, style == 1, style == 2, style == 3],
+                             [pat, pat + " " + mat, pat + "-" + mat, mat], mat + " " + pat)
+            last = np.where(us_born | (mat == ""), pat, last)
+            text = np.where(rng.random(n) < 0.5, last + ", " + given, given + " " + last)
+        text = np.asarray(pc.utf8_upper(pa.array(text, pa.string())).to_numpy(zero_copy_only=False), dtype=object)
+        for i in np.flatnonzero(rng.random(n) < RATES["typo"]):
+            text[i] = typo(text[i], rng)
+        if not spanish_source:
+            for i in np.flatnonzero(rng.random(n) < RATES["mojibake"]):
+                if not text[i].isascii():
+                    text[i] = mojibake(text[i])
+        return text

@@ -46,6 +46,7 @@ class World:
     truth: Truth = field(default_factory=Truth)
     events: list[Batch] = field(default_factory=list)  # transactions other than the background stream
     aliases: dict[int, list[str]] = field(default_factory=dict)  # person -> nicknames
+    _by_holder: dict[tuple[int, int, int], list[int]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, cfg: ScenarioConfig) -> World:
@@ -72,7 +73,11 @@ class World:
     # -- accounts of entities -------------------------------------------------------------
     def accounts_of(self, kind: int, holder: int, system: int) -> np.ndarray:
         acc = self.accounts
-        return np.flatnonzero((acc.holder_kind == kind) & (acc.holder == holder) & (acc.system == system))
+        if not self._by_holder:
+            for i, key in enumerate(zip(acc.holder_kind.tolist(), acc.holder.tolist(), acc.system.tolist(),
+                                        strict=True)):
+                self._by_holder.setdefault(key, []).append(i)
+        return np.array(self._by_holder.get((kind, holder, system), []), dtype=np.int64)
 
     def account(self, kind: int, holder: int, system: int, *, new: bool = False, place: int | None = None,
                 acct_kind: str | None = None, opened: np.datetime64 | None = None) -> int:
@@ -94,6 +99,8 @@ class World:
             country = str(self.companies.country[holder]) if kind == COMPANY else "PAN"
             made.account_id = [f"{country[:2]}{int(rng.integers(10**9, 10**10))}"]
         idx = self.accounts.append(made)
+        if self._by_holder:
+            self._by_holder.setdefault((kind, holder, system), []).append(int(idx[0]))
         self.msb_recipient = np.concatenate([self.msb_recipient, np.full(len(idx), -1, np.int32)])
         return int(idx[0])
 
