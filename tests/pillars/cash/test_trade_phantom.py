@@ -56,3 +56,13 @@ def test_months_the_crossings_do_not_cover_are_not_judged(ws: Workspace, tmp_pat
     load(ws, tmp_path, "crossings", crossings[:4], originator="ANAM")
     run(ws, [TradePhantom])
     assert alerts(ws, "cash_trade_phantom") == []
+
+
+def test_a_crossing_that_cites_another_declaration_does_not_cover_a_paper_one(ws: Workspace, tmp_path: Path) -> None:
+    # the front's real shipment W0 crossed that day (citing its pedimento); its second export did not
+    decls, crossings = _world([export("PAPER", "2024-06-12", "Wire 0 LLC", "Cables 0 SA", "854411", 1_000, 9_000.0)],
+                              [])
+    load(ws, tmp_path, "trade_declarations", decls)
+    load(ws, tmp_path, "crossings", crossings, originator="ANAM")
+    run(ws, [TradePhantom])
+    assert [a[2][0] for a in alerts(ws, "cash_trade_phantom")] == ["decl:PAPER"]

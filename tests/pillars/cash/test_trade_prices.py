@@ -30,9 +30,10 @@ def test_over_and_under_priced_exports_are_flagged_with_the_value_moved(ws: Work
     over = found[60_000.0]
     assert "decl:OVER" in over[2] and "party:Aceros Fantasma LLC" in over[2]
     figures = json.loads(over[4])
-    # Zdanowicz's conservative estimate: (price - upper quartile) x quantity.
-    assert figures["value_moved_usd"] == pytest.approx(60_000 - 20_000 * figures["group_q3_usd"], abs=1)
-    assert figures["value_moved_usd"] > 35_000
+    # against the median (arm's length); Zdanowicz's conservative figure against the upper quartile
+    assert figures["value_moved_usd"] == pytest.approx(60_000 - 20_000 * figures["group_median_usd"], abs=1)
+    assert figures["value_moved_lower_bound_usd"] == pytest.approx(60_000 - 20_000 * figures["group_q3_usd"], abs=1)
+    assert figures["value_moved_usd"] > figures["value_moved_lower_bound_usd"] > 35_000
     assert "times the median" in over[5] and 0.5 <= over[1] <= 1.0
 
 
@@ -53,3 +54,14 @@ def test_materiality_threshold_suppresses_small_shipments(ws: Workspace, tmp_pat
     assert alerts(ws, "cash_trade_prices") == []
     run(ws, [TradePrices], {"cash_trade_prices": {"min_value_moved_usd": 100}})
     assert [a[0] for a in alerts(ws, "cash_trade_prices")] == ["over_invoicing"]
+
+
+def test_a_group_a_third_misdeclared_still_shows_every_inflated_price(ws: Workspace, tmp_path: Path) -> None:
+    """Quartiles move once a quarter of a group is misdeclared; the median and MAD do not."""
+    inflated = [export(f"INF{i}", f"2024-04-{1 + i:02d}", "Front LLC", "Fachada SA", "720839", 10_000 + 500 * i,
+                       round((10_000 + 500 * i) * 4.0, 2)) for i in range(12)]
+    load(ws, tmp_path, "trade_declarations", _market() + inflated)
+    run(ws, [TradePrices])
+    found = alerts(ws, "cash_trade_prices")
+    assert sorted(a[2][0] for a in found) == sorted(f"decl:INF{i}" for i in range(12))
+    assert {a[0] for a in found} == {"over_invoicing"}

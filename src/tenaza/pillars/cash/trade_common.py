@@ -43,7 +43,8 @@ def declarations_sql() -> str:
     """Every declaration with the keys the trade detectors compare on.
 
     partner: the other country of the trade (destination for an export, origin or else
-    departure for an import). unit_price: value in US dollars per declared unit.
+    departure for an import); flow_from and flow_to: where the goods come from and go to,
+    whichever side declared them. unit_price: value in US dollars per declared unit.
     """
     return f"""
     SELECT d.*, CAST(d.value_usd AS DOUBLE) AS usd, CAST(d.quantity AS DOUBLE) AS qty,
@@ -54,6 +55,9 @@ def declarations_sql() -> str:
            {hs_digits('d.hs_code', 2)} AS hs2,
            CASE d.direction WHEN 'export' THEN d.destination_country
                 ELSE coalesce(d.origin_country, d.departure_country) END AS partner,
+           coalesce(d.origin_country, CASE d.direction WHEN 'export' THEN d.reporting_country
+                                          ELSE d.departure_country END) AS flow_from,
+           CASE d.direction WHEN 'export' THEN d.destination_country ELSE d.reporting_country END AS flow_to,
            CASE WHEN d.quantity > 0 AND d.value_usd > 0
                 THEN CAST(d.value_usd AS DOUBLE) / CAST(d.quantity AS DOUBLE) END AS unit_price,
            lower(trim(d.transport_mode)) AS mode
@@ -101,25 +105,39 @@ def mirror_pairs_sql(params: dict[str, Any], *, days_before: int, days_after: in
 def price_norms_sql(min_group: int, params: dict[str, Any]) -> str:
     """Robust unit-price statistics per comparable group, for each declaration.
 
-    A group is the direction, the partner country, the unit and the six-digit HS code; where
-    that group has fewer than ``min_group`` priced declarations, the four-digit heading is
-    used instead, and where that is still too small the declaration gets no norm. Prices are
-    compared on the log scale, where a trade price's spread is roughly symmetric. Expects a
+    A group is a trade flow (the country the goods come from, the country they go to), the
+    unit and the six-digit HS code, whichever side declared them: a US export to Mexico and
+    a Mexican import from the US of the same goods are one flow, priced within the CIF/FOB
+    margin of each other, so both sides' declarations make one norm. Where the six-digit group
+    has fewer than ``min_group`` priced declarations the four-digit heading is used, and
+    where that is still too small the declaration gets no norm.
+
+    Prices are compared on the log scale, where a trade price's spread is roughly symmetric,
+    with the median and the median absolute deviation (MAD): both stay put until half the
+    group is misdeclared, where quartiles move once a quarter is (Rousseeuw and Croux, 1993).
+    ``q`` holds the 25th, 50th and 75th percentiles of log prices, ``mad`` the MAD. Expects a
     CTE named ``decl``.
     """
     params["pn_min_group"] = min_group
     return """
     SELECT decl_id, CASE WHEN use6 THEN hs6 ELSE hs4 END AS price_group,
-           CASE WHEN use6 THEN n6 ELSE n4 END AS group_size, CASE WHEN use6 THEN q6 ELSE q4 END AS q
-    FROM (SELECT *, hs6 IS NOT NULL AND n6 >= $pn_min_group AS use6 FROM (
-      SELECT decl_id, hs6, hs4,
-             count(*) OVER g6 AS n6, quantile_cont(ln(unit_price), [0.25, 0.5, 0.75]) OVER g6 AS q6,
-             count(*) OVER g4 AS n4, quantile_cont(ln(unit_price), [0.25, 0.5, 0.75]) OVER g4 AS q4
-      FROM decl
-      WHERE unit_price > 0 AND hs4 IS NOT NULL
-      WINDOW g6 AS (PARTITION BY direction, partner, unit_key, hs6),
-             g4 AS (PARTITION BY direction, partner, unit_key, hs4)
-    ))
+           CASE WHEN use6 THEN n6 ELSE n4 END AS group_size, CASE WHEN use6 THEN q6 ELSE q4 END AS q,
+           CASE WHEN use6 THEN mad6 ELSE mad4 END AS mad
+    FROM (
+      SELECT *, hs6 IS NOT NULL AND n6 >= $pn_min_group AS use6,
+             median(abs(lp - q6[2])) OVER g6 AS mad6, median(abs(lp - q4[2])) OVER g4 AS mad4
+      FROM (
+        SELECT decl_id, hs6, hs4, flow_from, flow_to, unit_key, ln(unit_price) AS lp,
+               count(*) OVER g6 AS n6, quantile_cont(ln(unit_price), [0.25, 0.5, 0.75]) OVER g6 AS q6,
+               count(*) OVER g4 AS n4, quantile_cont(ln(unit_price), [0.25, 0.5, 0.75]) OVER g4 AS q4
+        FROM decl
+        WHERE unit_price > 0 AND hs4 IS NOT NULL
+        WINDOW g6 AS (PARTITION BY flow_from, flow_to, unit_key, hs6),
+               g4 AS (PARTITION BY flow_from, flow_to, unit_key, hs4)
+      )
+      WINDOW g6 AS (PARTITION BY flow_from, flow_to, unit_key, hs6),
+             g4 AS (PARTITION BY flow_from, flow_to, unit_key, hs4)
+    )
     WHERE use6 OR n4 >= $pn_min_group"""
 
 

@@ -46,8 +46,10 @@ class TradePhantom(Detector):
     consignee within days of it.
 
     A declaration by truck or rail is supported where a crossing cites it or its mirror
-    declaration on the other side, or where a crossing within the window names the same
-    shipper or consignee (names folded, legal forms dropped) with a compatible HS code. The
+    declaration on the other side, or where a crossing that cites no declaration on file
+    names the same shipper or consignee (names folded, legal forms dropped) within the window,
+    with a compatible HS code. A crossing that cites another declaration belongs to that one:
+    a front company's real shipments do not cover its paper ones. The
     crossings loaded may cover only some ports, months or modes (a source of truck crossings
     says nothing about trains), so a declaration is judged only where most land declarations
     of its reporting country, month and mode (60 % by default) are supported; elsewhere the
@@ -86,8 +88,10 @@ class TradePhantom(Detector):
           SELECT DISTINCT l.decl_id FROM land AS l JOIN cx ON cx.ref = l.own_ref
           UNION SELECT DISTINCT l.decl_id FROM land AS l JOIN cx ON cx.ref = l.other_ref
         ),
+        known AS (SELECT DISTINCT {doc_key('decl_id')} AS ref FROM trade_declarations),
+        free_cx AS (SELECT cx.* FROM cx WHERE cx.ref IS NULL OR cx.ref NOT IN (SELECT ref FROM known)),
         named AS (
-          SELECT DISTINCT l.decl_id FROM land AS l JOIN cx
+          SELECT DISTINCT l.decl_id FROM land AS l JOIN free_cx AS cx
             ON (cx.shipper_key = l.exporter_key OR cx.consignee_key = l.importer_key)
            AND abs(date_diff('day', cx.day, l.date)) <= $ph_window
            AND coalesce(cx.hs4 = l.hs4, true)

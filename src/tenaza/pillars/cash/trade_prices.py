@@ -12,36 +12,39 @@ from tenaza.pillars.cash.trade_common import declarations_sql, money, party_keys
 
 class TradePricesConfig(DetectorConfig):
     min_group: int = Field(12, ge=4, description=(
-        "Fewest priced declarations a comparison group (direction, partner country, unit, HS code) needs before "
-        "its prices are a norm; smaller six-digit groups fall back to the four-digit heading."))
-    fence: float = Field(1.5, gt=0, description=(
-        "Tukey fence: a log unit price beyond the upper or lower quartile by this many interquartile ranges is "
-        "abnormal (1.5 is Tukey's inner fence)."))
-    min_spread: float = Field(0.1, ge=0, description=(
-        "Smallest interquartile range of log prices used, so that a group of near-identical prices does not turn "
-        "a few percent into an alert (0.1 is about +/-5 %)."))
+        "Fewest priced declarations a comparison group (trade flow, unit, HS code) needs before its prices are a "
+        "norm; smaller six-digit groups fall back to the four-digit heading."))
+    z_threshold: float = Field(3.5, gt=0, description=(
+        "Robust z-score of the log unit price (0.6745 x distance to the median / MAD) beyond which a price is "
+        "abnormal; 3.5 is the cut Iglewicz and Hoaglin recommend for outliers."))
+    min_spread: float = Field(0.05, ge=0, description=(
+        "Smallest MAD of log prices used, so that a group of near-identical prices does not turn a few percent "
+        "into an alert (0.05 is about 5 %)."))
     min_value_moved_usd: float = Field(5_000, ge=0, description=(
-        "Smallest estimated value moved (US dollars) worth an alert."))
+        "Smallest estimated value moved (US dollars, against the group median) worth an alert."))
 
 
 @register
 class TradePrices(Detector):
-    """Declarations whose unit price is abnormally high or low for their goods and partner.
+    """Declarations whose unit price is abnormally high or low for their goods and trade flow.
 
-    Over-invoicing an import (or under-invoicing an export) moves value across the border
-    hidden in the price of real goods: the importer pays more than the goods are worth, or the
-    exporter is paid in part outside the invoice. Following Zdanowicz's price-filter analysis
-    of US trade, each declaration's unit price (US dollars per declared unit) is compared with
-    the prices of comparable declarations: same direction, same partner country, same unit and
-    same six-digit HS code (the four-digit heading where the six-digit group is small).
+    Over-invoicing (or under-invoicing) moves value across the border hidden in the price of
+    real goods: the importer pays more than the goods are worth, or the exporter is paid in
+    part outside the invoice. Following Zdanowicz's price-filter analysis of US trade, each
+    declaration's unit price (US dollars per declared unit) is compared with the prices of
+    comparable declarations: the same trade flow (from-country, to-country, whichever side
+    declared it), the same unit and the same six-digit HS code (the four-digit heading where
+    the six-digit group is small).
 
-    Where Zdanowicz treats every price outside the interquartile range as abnormal (which
-    flags half of all trade), this detector flags prices beyond Tukey's fences on the log scale
-    (quartile +/- 1.5 interquartile ranges by default), so that alerts stay few enough to read.
-    The value moved is estimated as Zdanowicz does, conservatively: the distance from the
-    declared unit price to the nearer quartile, times the quantity. A price above the upper
-    fence is `over_invoicing`, one below the lower fence `under_invoicing`; the score grows
-    with the distance beyond the fence and the value moved.
+    Zdanowicz treats every price outside the interquartile range as abnormal, which flags half
+    of all trade, and a quartile moves as soon as a quarter of a group is misdeclared. This
+    detector uses robust z-scores instead: the distance of the log price from the group median
+    in units of the median absolute deviation (MAD), which hold until half the group is
+    misdeclared; beyond 3.5 (Iglewicz and Hoaglin) the price is abnormal. A price above is
+    `over_invoicing`, one below `under_invoicing`. The value moved is estimated against the
+    group median (the arm's-length price) times the quantity, with Zdanowicz's conservative
+    figure (against the nearer quartile) beside it; the score grows with the z-score and the
+    value moved.
     """
 
     NAME = "cash_trade_prices"
@@ -53,7 +56,7 @@ class TradePrices(Detector):
     def findings(self, params: dict[str, Any]) -> str:
         cfg = self.config
         assert isinstance(cfg, TradePricesConfig)
-        params.update({"tp_fence": cfg.fence, "tp_min_spread": cfg.min_spread,
+        params.update({"tp_z": cfg.z_threshold, "tp_min_spread": cfg.min_spread,
                        "tp_min_moved": cfg.min_value_moved_usd})
         return f"""
         WITH decl AS ({declarations_sql()}),
@@ -61,34 +64,35 @@ class TradePrices(Detector):
         pk AS ({party_keys_sql()}),
         scored AS (
           SELECT d.*, n.price_group, n.group_size, exp(n.q[1]) AS q1, exp(n.q[2]) AS med, exp(n.q[3]) AS q3,
-                 greatest(n.q[3] - n.q[1], $tp_min_spread) AS spread, ln(d.unit_price) AS lp, n.q
+                 0.6745 * (ln(d.unit_price) - n.q[2]) / greatest(n.mad, $tp_min_spread) AS z
           FROM decl AS d JOIN norms AS n USING (decl_id)
         ),
         flagged AS (
           SELECT *,
-                 CASE WHEN lp > q[3] + $tp_fence * spread THEN 'over_invoicing'
-                      WHEN lp < q[1] - $tp_fence * spread THEN 'under_invoicing' END AS typology,
-                 CASE WHEN lp > q[3] THEN (unit_price - q3) * qty ELSE (q1 - unit_price) * qty END AS moved,
-                 (CASE WHEN lp > q[3] THEN lp - q[3] ELSE q[1] - lp END) / spread - $tp_fence AS beyond
+                 CASE WHEN z >= $tp_z THEN 'over_invoicing' WHEN z <= -$tp_z THEN 'under_invoicing' END AS typology,
+                 abs(unit_price - med) * qty AS moved,
+                 greatest(CASE WHEN z > 0 THEN (unit_price - q3) * qty ELSE (q1 - unit_price) * qty END, 0) AS lower
           FROM scored
         )
         SELECT f.typology,
-               least(1.0, 0.5 + 0.2 * f.beyond + 0.1 * log10(greatest(f.moved, 1) / greatest($tp_min_moved, 1)))
+               least(1.0, 0.5 + 0.05 * (abs(f.z) - $tp_z) + 0.1 * log10(greatest(f.moved, 1) / greatest($tp_min_moved, 1)))
                  AS score,
                ['decl:' || f.decl_id] || {party_subjects('pe.ids', 'f.exporter')}
                  || {party_subjects('pi.ids', 'f.importer')} AS subjects,
                [f.record_id] AS evidence,
                json_object('unit_price_usd', round(f.unit_price, 4), 'unit', f.unit_key,
                            'group_median_usd', round(f.med, 4), 'group_q1_usd', round(f.q1, 4),
-                           'group_q3_usd', round(f.q3, 4), 'group_size', f.group_size,
-                           'hs_group', f.price_group, 'partner', f.partner, 'direction', f.direction,
-                           'price_ratio_to_median', round(f.unit_price / f.med, 3),
-                           'value_usd', round(f.usd, 2), 'value_moved_usd', round(f.moved, 2)) AS figures,
+                           'group_q3_usd', round(f.q3, 4), 'group_size', f.group_size, 'robust_z', round(f.z, 2),
+                           'hs_group', f.price_group, 'flow', f.flow_from || '>' || f.flow_to,
+                           'direction', f.direction, 'price_ratio_to_median', round(f.unit_price / f.med, 3),
+                           'value_usd', round(f.usd, 2), 'value_moved_usd', round(f.moved, 2),
+                           'value_moved_lower_bound_usd', round(f.lower, 2)) AS figures,
                'Declaration ' || f.decl_id || ' (' || f.direction || ', HS ' || coalesce(f.hs_code, '?') || ', '
-                 || coalesce(f.partner, '?') || ') prices the goods at ' || format('{{:.2f}}', f.unit_price)
-                 || ' USD per ' || coalesce(f.unit_key, 'unit') || ', ' || format('{{:.1f}}', f.unit_price / f.med)
-                 || ' times the median of ' || f.group_size || ' comparable declarations; about '
-                 || {money('f.moved')} || ' USD may have moved through the price.' AS explanation,
+                 || coalesce(f.flow_from, '?') || ' to ' || coalesce(f.flow_to, '?') || ') prices the goods at '
+                 || format('{{:.2f}}', f.unit_price) || ' USD per ' || coalesce(f.unit_key, 'unit') || ', '
+                 || format('{{:.1f}}', f.unit_price / f.med) || ' times the median of ' || f.group_size
+                 || ' comparable declarations; about ' || {money('f.moved')}
+                 || ' USD may have moved through the price.' AS explanation,
                CAST(f.date AS TIMESTAMP) AS period_start, CAST(f.date AS TIMESTAMP) AS period_end
         FROM flagged AS f
         LEFT JOIN pk AS pe ON pe.key = f.exporter_key
