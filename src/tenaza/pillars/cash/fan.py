@@ -37,7 +37,7 @@ class FanConfig(CashConfig):
                                                "min_counterparties. Accounts of unknown holders count as personal.")
     burst_factor: float = Field(3, ge=1,
                                 description="A fan is a burst: a window needs this many times the counterparties "
-                                            "the account has in an average window of the data. An account that "
+                                            "the account has in its other windows of the data, on average. An account that "
                                             "deals with many parties all year (a wholesaler, a payroll account) "
                                             "is not a fan.")
     min_passed_on: float = Field(0.5, ge=0, le=1,
@@ -99,15 +99,16 @@ counts AS (
   SELECT src, 'out', off, bucket, count(DISTINCT dst), sum(usd), min(ts), max(ts)
   FROM b GROUP BY src, off, bucket
 ),
--- an account's usual counterparties per window, over every window of the data (empty ones too)
+-- an account's usual counterparties in its other windows of the data (empty ones too)
 usual AS (
-  SELECT hub, side, sum(n_cp) / (SELECT greatest(1, max(bucket) - min(bucket) + 1) FROM b WHERE off = 0) AS usual
+  SELECT hub, side, sum(n_cp) AS all_cp,
+         (SELECT greatest(1, max(bucket) - min(bucket) + 1) FROM b WHERE off = 0) AS n_windows
   FROM counts WHERE off = 0 GROUP BY hub, side
 ),
 win AS (
   SELECT w.* FROM counts AS w JOIN usual AS u USING (hub, side) LEFT JOIN business AS k ON k.account_id = w.hub
   WHERE w.n_cp >= $min_cp * CASE WHEN coalesce(k.business, FALSE) THEN $business_factor ELSE 1 END
-    AND w.n_cp >= $burst * u.usual
+    AND w.n_cp >= $burst * greatest(0, u.all_cp - w.n_cp) / greatest(1, u.n_windows - 1)
 ),
 win_in AS (SELECT * EXCLUDE (side) FROM win WHERE side = 'in'),
 win_out AS (SELECT * EXCLUDE (side) FROM win WHERE side = 'out'),
