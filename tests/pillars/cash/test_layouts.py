@@ -1,0 +1,63 @@
+"""The research layouts load through ingest like any other file and the detectors run on them."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from tenaza.detect import run, select
+from tenaza.ingest import ingest_file
+from tenaza.store import Workspace
+
+LAYOUTS = Path(str(resources.files("tenaza") / "data" / "layouts"))
+IBM_HEADER = ("Timestamp,From Bank,Account,To Bank,Account,Amount Received,Receiving Currency,Amount Paid,"
+              "Payment Currency,Payment Format,Is Laundering\n")
+
+
+def _alerts(ws: Workspace) -> list[tuple[str, list[str]]]:
+    rows = ws.backend.fetch("alerts", "SELECT typology, subjects FROM alerts ORDER BY typology")
+    return [(r[0], list(r[1])) for r in rows]
+
+
+def test_ibm_aml_layout_loads_and_a_fan_in_is_found(ws: Workspace, tmp_path: Path) -> None:
+    lines = [f"2022/09/0{1 + i // 4} 1{i % 10}:0{i % 6},0{10 + i},M{i:03d},020,HUB01,4500.00,US Dollar,4500.00,"
+             f"US Dollar,ACH,1\n" for i in range(8)]
+    lines += ["2022/09/01 08:15,011,A0001,012,B0002,120.50,US Dollar,120.50,US Dollar,Credit Card,0\n",
+              "2022/09/02 09:00,011,A0001,013,C0003,900.00,Euro,900.00,Euro,Wire,0\n",
+              "2022/10/30 09:00,011,A0001,013,C0003,0.01,Bitcoin,0.01,Bitcoin,Bitcoin,0\n",
+              "2022/12/30 09:00,011,A0001,011,A0001,100.00,US Dollar,100.00,US Dollar,Reinvestment,0\n"]
+    path = tmp_path / "HI-Tiny_Trans.csv"
+    path.write_text(IBM_HEADER + "".join(lines), encoding="utf-8")
+    report = ingest_file(ws, path, "transactions", mapping=LAYOUTS / "ibm_aml.mapping.yaml", originator="RESEARCH",
+                         releasable_to=["USA", "MEX"])
+    assert (report.rows_accepted, report.rows_quarantined) == (12, 0)
+    row = ws.backend.fetch("t", "SELECT from_account, to_account, channel, amount_usd, extras FROM transactions "
+                                "WHERE to_account = 'HUB01' ORDER BY ts LIMIT 1")[0]
+    assert row[:4] == ("M000", "HUB01", "ach", 4500)
+    assert json.loads(row[4])["Is Laundering"] == "1"
+    currencies = {r[0] for r in ws.backend.fetch("t", "SELECT DISTINCT currency FROM transactions")}
+    assert currencies == {"USD", "EUR", "XXX"}
+    run(ws, select("cash"))
+    fan = [s for t, s in _alerts(ws) if t == "fan_in"]
+    assert len(fan) == 1 and "account:HUB01" in fan[0] and len(fan[0]) == 9
+
+
+def test_amlsim_layout_loads_transactions_and_nodes_and_a_cycle_is_found(ws: Workspace, tmp_path: Path) -> None:
+    edges = ["1,2,100000.0,0", "2,3,98000.0,2", "3,1,96000.0,4",  # a cycle that starts at step 0
+             "1,2,80000.0,30", "2,3,79000.0,31", "3,1,78000.0,33",
+             "4,5,500.0,10", "5,6,20.0,200"]
+    (tmp_path / "transactions.csv").write_text("sourceNodeId,targetNodeId,value,time\n" + "\n".join(edges) + "\n",
+                                               encoding="utf-8")
+    (tmp_path / "nodes.csv").write_text("nodeid,isFraud,init_balance\n1,1,5000\n2,1,300\n3,1,100\n4,0,50\n",
+                                        encoding="utf-8")
+    marks = {"originator": "RESEARCH", "releasable_to": ["USA", "MEX"]}
+    tx = ingest_file(ws, tmp_path / "transactions.csv", "transactions",
+                     mapping=LAYOUTS / "amlsim_transactions.mapping.yaml", **marks)
+    nodes = ingest_file(ws, tmp_path / "nodes.csv", "accounts", mapping=LAYOUTS / "amlsim_nodes.mapping.yaml", **marks)
+    assert (tx.rows_accepted, tx.rows_quarantined, nodes.rows_accepted) == (8, 0, 4)
+    days = ws.backend.fetch("t", "SELECT date_diff('day', min(ts), max(ts)), count(DISTINCT ts) FROM transactions")
+    assert days[0] == (200, 8)  # steps keep their order and their distance in days
+    assert json.loads(ws.backend.scalar("t", "SELECT extras FROM accounts WHERE account_id = '1'"))["isFraud"] == "1"
+    run(ws, select("cash"))
+    assert ("cycle", ["account:1", "account:2", "account:3"]) in _alerts(ws)
