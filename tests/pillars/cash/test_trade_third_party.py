@@ -76,3 +76,15 @@ def test_a_declared_third_party_payer_is_flagged_by_itself(ws: Workspace, tmp_pa
     run(ws, [TradeThirdParty])
     found = alerts(ws, "cash_trade_third_party")
     assert [json.loads(a[4])["declared_payers"] for a in found] == [["Casa de Cambio Rapida SA"]]
+
+
+def test_a_typo_in_the_importer_name_does_not_make_the_buyer_a_stranger(ws: Workspace, tmp_path: Path) -> None:
+    decls = [export("E6", "2024-04-01", "Honest Tools Inc", "Ferreteria Lunna SA de CV", "820540", 100, 50_000.0)]
+    txns = [_txn("T1", "2024-04-20", "A-LUNA", "A-HON", 30_000), _txn("T2", "2024-04-22", "A-C1", "A-HON", 20_000)]
+    _load(ws, tmp_path, decls, txns)
+    settings = {"cash_trade_third_party": {"count_company_payers": True, "min_payers": 1}}
+    run(ws, [TradeThirdParty], settings)
+    assert alerts(ws, "cash_trade_third_party") == []
+    settings["cash_trade_third_party"]["same_name"] = 1.0  # exact names only: the buyer looks like a stranger
+    run(ws, [TradeThirdParty], settings)
+    assert len(alerts(ws, "cash_trade_third_party")) == 1

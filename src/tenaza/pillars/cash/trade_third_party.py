@@ -7,7 +7,14 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
-from tenaza.pillars.cash.trade_common import declarations_sql, money, name_key, party_keys_sql, party_subjects
+from tenaza.pillars.cash.trade_common import (
+    declarations_sql,
+    mirror_pairs_sql,
+    money,
+    name_key,
+    party_keys_sql,
+    party_subjects,
+)
 
 
 class TradeThirdPartyConfig(DetectorConfig):
@@ -17,13 +24,24 @@ class TradeThirdPartyConfig(DetectorConfig):
     min_third_share: float = Field(0.5, ge=0, description=(
         "Share of the export's value that payments from unrelated parties must reach in its window."))
     max_importer_share: float = Field(0.5, ge=0, description=(
-        "Above this share of the export's value paid by its own importer in the window, the export counts as "
-        "paid by its buyer and is not flagged."))
+        "Above this share of the export's value paid by its own importer in the window, or of everything the "
+        "exporter shipped to that importer paid by it over the whole period, the buyer pays its own way and the "
+        "export is not flagged."))
     min_payers: int = Field(2, ge=1, description=(
         "Fewest distinct unrelated payers (each cash deposit counts as one) for payments alone to raise an alert; "
         "a declared third-party payer raises one by itself."))
     cash_is_third_party: bool = Field(True, description=(
         "Count cash deposits into the exporter's accounts (depositor unknown) as third-party payments."))
+    min_payment_usd: float = Field(1_000, ge=0, description=(
+        "Smallest payment (US dollars) counted as paying for an export; retail-sized card and ACH payments are an "
+        "exporter's ordinary domestic income."))
+    count_company_payers: bool = Field(False, description=(
+        "Count payments from unrelated companies as third-party payments. Off by default: an exporter's domestic "
+        "customers pay it too, and nothing in a payment tells them apart from a broker's shell company; "
+        "individuals and cash paying for a foreign buyer's goods are the distinctive sign."))
+    same_name: float = Field(0.92, ge=0, le=1, description=(
+        "Jaro-Winkler similarity of two folded names (legal forms dropped) at or above which a payer is taken to "
+        "be the importer or a related party, so that a typo in a registry does not make a buyer a stranger."))
     min_value_usd: float = Field(5_000, ge=0, description="Smallest third-party total (US dollars) worth an alert.")
 
 
@@ -42,12 +60,19 @@ class TradeThirdParty(Detector):
     (accounts.holder_party_id) are the exporter's accounts. Every credit to them within the
     window around an export (30 days before to 90 after by default) is classed by its payer,
     the holder of the debited account: the importer named on that export; a related party
-    (the exporter itself, or another of its importers); an unrelated party; a cash deposit
-    (depositor unknown); or unidentified (an account with no known holder, left out). An
-    export is flagged where unrelated payments reach half its value while its importer paid
-    less than half, from at least two payers, or where the declaration itself names a
-    payer who is neither importer nor exporter. Alerts group flagged exports per exporter
-    and importer.
+    (the exporter itself, or another of its importers); an unrelated individual; a cash
+    deposit (depositor unknown); an unrelated company; or unidentified (an account with no
+    known holder). Unrelated individuals and cash deposits of $1,000 or more are third-party
+    payments. Unrelated companies are not counted by default: an exporter's domestic
+    customers pay it too, and nothing in the payment tells them apart from a shell company.
+    An export is flagged where third-party payments reach half its value, from at least two
+    payers, while its importer paid less than half of it, and less than half of all it bought
+    from this exporter over the period (in the peso exchange the importer pays the broker in
+    pesos and never the exporter; an honest buyer who is late with one invoice pays the
+    others); or where the declaration itself names a payer who is neither importer nor
+    exporter. Alerts group flagged exports per exporter
+    and importer, with the Mexican import declarations of the same shipments (mirror pairs)
+    and the parties and accounts that paid.
     """
 
     NAME = "cash_trade_third_party"
@@ -61,11 +86,14 @@ class TradeThirdParty(Detector):
         assert isinstance(cfg, TradeThirdPartyConfig)
         params.update({"bp_before": cfg.days_before, "bp_after": cfg.days_after, "bp_third": cfg.min_third_share,
                        "bp_imp": cfg.max_importer_share, "bp_payers": cfg.min_payers, "bp_cash": cfg.cash_is_third_party,
-                       "bp_min": cfg.min_value_usd})
+                       "bp_min": cfg.min_value_usd, "bp_min_pay": cfg.min_payment_usd,
+                       "bp_companies": cfg.count_company_payers, "bp_same": cfg.same_name})
+        pairs = mirror_pairs_sql(params, days_before=5, days_after=20, qty_tolerance=0.05)
         return f"""
         WITH decl AS ({declarations_sql()}),
         holders AS (
-          SELECT a.account_id, arg_min({name_key('p.name')}, p.party_id) AS key
+          SELECT a.account_id, arg_min({name_key('p.name')}, p.party_id) AS key, arg_min(p.kind, p.party_id) AS kind,
+                 min(p.party_id) AS party_id
           FROM accounts AS a JOIN parties AS p ON p.party_id = a.holder_party_id GROUP BY a.account_id
         ),
         exp AS (SELECT * REPLACE (coalesce(importer_key, '') AS importer_key) FROM decl
@@ -78,26 +106,39 @@ class TradeThirdParty(Detector):
         xacc AS (SELECT DISTINCT h.account_id, e.exporter_key FROM holders AS h JOIN exporters AS e ON h.key = e.exporter_key),
         pay AS (
           SELECT t.txn_id, t.record_id, t.ts, CAST(t.amount_usd AS DOUBLE) AS usd, t.channel, t.from_account,
-                 t.to_account, x.exporter_key, hp.key AS payer_key
+                 t.to_account, x.exporter_key, hp.key AS payer_key, hp.kind AS payer_kind,
+                 hp.party_id AS payer_party
           FROM transactions AS t JOIN xacc AS x ON x.account_id = t.to_account
           LEFT JOIN holders AS hp ON hp.account_id = t.from_account
           WHERE t.amount_usd > 0 AND t.channel <> 'cash_withdrawal'
         ),
         win AS (
-          SELECT d.decl_id, p.txn_id, p.record_id AS t_rec, p.usd, p.from_account, p.to_account,
-                 CASE WHEN p.payer_key = d.importer_key THEN 'importer'
+          SELECT d.decl_id, p.txn_id, p.record_id AS t_rec, p.usd, p.from_account, p.to_account, p.payer_party,
+                 CASE WHEN jaro_winkler_similarity(p.payer_key, d.importer_key) >= $bp_same THEN 'importer'
                       WHEN r.key IS NOT NULL THEN 'related'
-                      WHEN p.payer_key IS NOT NULL THEN 'third'
+                      WHEN p.usd < $bp_min_pay THEN 'small'
+                      WHEN p.payer_key IS NOT NULL AND (p.payer_kind = 'person' OR $bp_companies) THEN 'third'
+                      WHEN p.payer_key IS NOT NULL THEN 'company'
                       WHEN p.from_account IS NULL AND p.channel IN ('cash_deposit', 'armored_car') AND $bp_cash
                         THEN 'cash'
                       ELSE 'unidentified' END AS cls
           FROM exp AS d JOIN pay AS p ON p.exporter_key = d.exporter_key
            AND p.ts BETWEEN d.date - to_days(CAST($bp_before AS INTEGER))
                         AND d.date + to_days(CAST($bp_after AS INTEGER) + 1)
-          LEFT JOIN related AS r ON r.exporter_key = d.exporter_key AND r.key = p.payer_key
+          LEFT JOIN (SELECT DISTINCT r.exporter_key, p.payer_key AS key FROM related AS r
+                     JOIN (SELECT DISTINCT exporter_key, payer_key FROM pay) AS p USING (exporter_key)
+                     WHERE jaro_winkler_similarity(p.payer_key, r.key) >= $bp_same) AS r
+            ON r.exporter_key = d.exporter_key AND r.key = p.payer_key
+        ),
+        relation AS (
+          SELECT e.exporter_key, e.importer_key, e.exported,
+                 coalesce((SELECT sum(p.usd) FROM pay AS p WHERE p.exporter_key = e.exporter_key
+                           AND jaro_winkler_similarity(p.payer_key, e.importer_key) >= $bp_same), 0) AS paid
+          FROM (SELECT exporter_key, importer_key, sum(usd) AS exported FROM exp GROUP BY ALL) AS e
         ),
         per_decl AS (
-          SELECT d.*, coalesce(w.importer_paid, 0) AS importer_paid, coalesce(w.third_paid, 0) AS third_paid,
+          SELECT d.*, coalesce(w.importer_paid, 0) AS importer_paid, r.paid AS relation_paid,
+                 r.exported AS relation_exported, coalesce(w.third_paid, 0) AS third_paid,
                  coalesce(w.payers, 0) AS payers,
                  d.payer_key IS NOT NULL AND d.payer_key <> d.importer_key
                    AND d.payer_key <> d.exporter_key AS declared_third
@@ -108,27 +149,34 @@ class TradeThirdParty(Detector):
                      AS payers
             FROM win GROUP BY decl_id
           ) AS w USING (decl_id)
+          JOIN relation AS r USING (exporter_key, importer_key)
         ),
         flagged AS (
           SELECT * FROM per_decl
           WHERE declared_third
-             OR (third_paid >= $bp_third * usd AND importer_paid < $bp_imp * usd AND payers >= $bp_payers)
+             OR (third_paid >= $bp_third * usd AND importer_paid < $bp_imp * usd
+                 AND relation_paid < $bp_imp * relation_exported AND payers >= $bp_payers)
         ),
+        pairs AS ({pairs}),
         grouped AS (
           SELECT f.exporter_key, f.importer_key, any_value(f.exporter) AS exporter, any_value(f.importer) AS importer,
                  list(DISTINCT f.decl_id ORDER BY f.decl_id) AS decls, list(DISTINCT f.record_id) AS decl_recs,
+                 list(DISTINCT i.decl_id) FILTER (WHERE i.decl_id IS NOT NULL) AS imports,
+                 list(DISTINCT i.record_id) FILTER (WHERE i.decl_id IS NOT NULL) AS import_recs,
                  sum(f.usd) AS exported, bool_or(f.declared_third) AS declared,
                  list(DISTINCT f.payer) FILTER (WHERE f.declared_third) AS declared_payers,
                  min(f.date) AS first_day, max(f.date) AS last_day
-          FROM flagged AS f GROUP BY f.exporter_key, f.importer_key
+          FROM flagged AS f LEFT JOIN pairs AS pr ON pr.e_id = f.decl_id LEFT JOIN decl AS i ON i.decl_id = pr.i_id
+          GROUP BY f.exporter_key, f.importer_key
         ),
         moneys AS (
           SELECT f.exporter_key, f.importer_key, sum(w.usd) AS third_total, count(*) AS n_payments,
                  count(DISTINCT w.from_account) FILTER (WHERE w.cls = 'third') AS n_accounts,
                  count(*) FILTER (WHERE w.cls = 'cash') AS n_cash, list(w.t_rec) AS t_recs,
                  list(DISTINCT 'account:' || w.from_account) FILTER (WHERE w.from_account IS NOT NULL) AS payer_accts,
-                 list(DISTINCT 'account:' || w.to_account) AS exporter_accts, min(w.ts) AS first_ts, max(w.ts) AS last_ts
-          FROM (SELECT DISTINCT w.txn_id, w.t_rec, w.usd, w.cls, w.from_account, w.to_account, p.ts,
+                 list(DISTINCT 'account:' || w.to_account) AS exporter_accts, min(w.ts) AS first_ts, max(w.ts) AS last_ts,
+                 list(DISTINCT 'party:' || w.payer_party) FILTER (WHERE w.payer_party IS NOT NULL) AS payer_parties
+          FROM (SELECT DISTINCT w.txn_id, w.t_rec, w.usd, w.cls, w.from_account, w.to_account, w.payer_party, p.ts,
                        f.exporter_key, f.importer_key
                 FROM flagged AS f JOIN win AS w USING (decl_id) JOIN pay AS p ON p.txn_id = w.txn_id
                 WHERE w.cls IN ('third', 'cash')) AS w
@@ -140,10 +188,11 @@ class TradeThirdParty(Detector):
                least(1.0, 0.5 + 0.2 * least(1.0, coalesce(m.third_total, 0) / g.exported)
                           + 0.04 * least(coalesce(m.n_accounts, 0) + coalesce(m.n_cash, 0), 6)
                           + CASE WHEN g.declared THEN 0.15 ELSE 0 END) AS score,
-               list_transform(g.decls, lambda x: 'decl:' || x) || {party_subjects('pe.ids', 'g.exporter')}
-                 || {party_subjects('pi.ids', 'g.importer')}
-                 || coalesce(m.exporter_accts, []) || coalesce(m.payer_accts, []) AS subjects,
-               g.decl_recs || coalesce(m.t_recs, []) AS evidence,
+               list_transform(g.decls || coalesce(g.imports, []), lambda x: 'decl:' || x)
+                 || {party_subjects('pe.ids', 'g.exporter')} || {party_subjects('pi.ids', 'g.importer')}
+                 || coalesce(m.exporter_accts, []) || coalesce(m.payer_accts, []) || coalesce(m.payer_parties, [])
+                 AS subjects,
+               g.decl_recs || coalesce(g.import_recs, []) || coalesce(m.t_recs, []) AS evidence,
                json_object('exports', len(g.decls), 'exported_usd', round(g.exported, 2),
                            'third_party_paid_usd', round(coalesce(m.third_total, 0), 2),
                            'third_party_payments', coalesce(m.n_payments, 0),
