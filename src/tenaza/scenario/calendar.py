@@ -16,23 +16,29 @@ HOURS /= HOURS.sum()
 
 
 def days(cfg: ScenarioConfig) -> np.ndarray:
-    return cfg.start_day + np.arange(cfg.days).astype("timedelta64[D]")
+    out: np.ndarray = cfg.start_day + np.arange(cfg.days).astype("timedelta64[D]")
+    return out
 
 
 def day_weights(cfg: ScenarioConfig) -> np.ndarray:
     d = days(cfg)
     weekday = (d.astype("datetime64[D]").astype(np.int64) - 4) % 7  # 1970-01-01 was a Thursday
     month = d.astype("datetime64[M]").astype(np.int64) % 12
-    w = WEEKDAY[weekday] * np.where(month == 11, 1.12, 1.0)
-    return w / w.sum()
+    w: np.ndarray = WEEKDAY[weekday] * np.where(month == 11, 1.12, 1.0)
+    out: np.ndarray = w / w.sum()
+    return out
 
 
 def fx(cfg: ScenarioConfig) -> np.ndarray:
     """MXN per USD for each day of the world."""
     d = days(cfg)
     month = d.astype("datetime64[M]").astype(np.int64) % 12
-    noise = np.cumsum(cfg.rng("fx").normal(0, 0.004, len(d)))
-    return np.round(np.array(FIX_2024)[month] * np.exp(noise - noise.mean()), 4)
+    shocks = cfg.rng("fx").normal(0, 0.004, len(d))
+    noise = np.zeros(len(d))
+    for i in range(1, len(d)):  # AR(1): the rate wanders a little around the month's mean
+        noise[i] = 0.8 * noise[i - 1] + shocks[i]
+    out: np.ndarray = np.round(np.array(FIX_2024)[month] * np.exp(noise), 4)
+    return out
 
 
 def epoch_seconds(cfg: ScenarioConfig, day_index: np.ndarray, rng: np.random.Generator,

@@ -62,15 +62,18 @@ def register(app: typer.Typer) -> None:
         if as_json:
             out.print_json(json.dumps([s.as_dict() for s in scores]))
             return
-        from rich.table import Table
-
-        table = Table("level", "name", "alerts", "precision", "recall", "F1", *(f"P@{x}" for x in ks),
-                      "found / truth", title="alerts scored against the scenario truth")
-        for s in scores:
-            table.add_row(s.level, s.name, f"{s.alerts:,}", f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}",
-                          *(f"{s.precision_at[x]:.3f}" if x in s.precision_at else "-" for x in ks),
-                          f"{s.found_subjects:,} / {s.truth_subjects:,}")
         if not scores:
             out.print("no alerts in the workspace; run the detectors first")
             return
-        out.print(table)
+        from rich.table import Table
+
+        for level in ("detector", "detector/typology", "typology", "pillar"):
+            table = Table(title=f"by {level}", title_justify="left")
+            table.add_column(level, overflow="fold", ratio=1)  # names fold; figures never do
+            for head in ("alerts", "P", "R", "F1", *(f"P@{x}" for x in ks), "found/truth"):
+                table.add_column(head, justify="right", no_wrap=True, min_width=max(len(head), 4))
+            for sc in (x for x in scores if x.level == level):
+                table.add_row(sc.name, f"{sc.alerts:,}", f"{sc.precision:.2f}", f"{sc.recall:.2f}", f"{sc.f1:.2f}",
+                              *(f"{sc.precision_at[x]:.2f}" if x in sc.precision_at else "-" for x in ks),
+                              f"{sc.found_subjects:,}/{sc.truth_subjects:,}")
+            out.print(table)

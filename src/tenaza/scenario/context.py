@@ -35,7 +35,8 @@ class NameBank:
             have = np.concatenate([have, extra])
             self._co[spanish] = have
         idx = np.asarray(idx, dtype=np.int64)
-        return have[idx, self.rng.integers(0, VARIANTS, len(idx))]
+        out: np.ndarray = have[idx, self.rng.integers(0, VARIANTS, len(idx))]
+        return out
 
     def persons(self, idx: np.ndarray, spanish: bool) -> np.ndarray:
         return self._free.render(idx, self.rng, spanish)

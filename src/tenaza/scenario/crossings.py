@@ -15,7 +15,7 @@ import numpy as np
 from tenaza.scenario import calibration as cal
 from tenaza.scenario.context import Context
 from tenaza.scenario.population import MX_RESIDENT, US_BORN
-from tenaza.scenario.records import objects
+from tenaza.scenario.records import nullable, objects
 
 OFO, USBP = "Office of Field Operations", "U.S. Border Patrol"
 Arr = np.ndarray
@@ -60,7 +60,7 @@ def legit_crossings(ctx: Context) -> None:
                   np.array([p[0] for p in cal.PRODUCTS], dtype=object)[rng.integers(0, len(cal.PRODUCTS), n_truck)])
     inspection = rng.choice(["primary", "nii", "secondary"], n_truck, p=[0.70, 0.25, 0.05])
     n_seize = max(20, n_truck // 60)
-    n_ofo = int(round(n_seize * _share_ofo()))
+    n_ofo = round(n_seize * _share_ofo())
     seized_truck = np.zeros(n_truck, bool)
     seized_truck[rng.choice(n_truck, max(1, n_ofo // 4), replace=False)] = True
     cid = np.char.add("N", np.char.zfill(ctx.ids("cbp", n_truck, 10**9).astype(str), 9)).astype(object)
@@ -73,7 +73,7 @@ def legit_crossings(ctx: Context) -> None:
         hs_code=hs, inspection=np.where(seized_truck, "secondary", inspection),
         outcome=np.where(seized_truck, "SEIZURE", "CLEARED"), seizure_ref=ref,
         **{"PORT NAME": np.array([cal.ADUANA[p][1] for p in port], dtype=object)},
-        _case=np.where(seized_truck, ctx.unaffiliated, -1), _role=np.where(seized_truck, "courier", None))
+        _case=np.where(seized_truck, ctx.unaffiliated, -1), _role=nullable(seized_truck, "courier"))
     # Northbound personal vehicles: border residents of both countries.
     port, day = ctx.port_days(rng, n_pov, "vehicles")
     border = w.people(None, ("Tamaulipas", "Chihuahua", "Baja California", "Sonora", "Coahuila", "Nuevo León",
@@ -94,7 +94,7 @@ def legit_crossings(ctx: Context) -> None:
                                                             p=[0.96, 0.03, 0.01])),
         outcome=np.where(seized, "SEIZURE", "CLEARED"), seizure_ref=ref,
         **{"PORT NAME": np.array([cal.ADUANA[p][1] for p in port], dtype=object)},
-        _case=np.where(seized, ctx.unaffiliated, -1), _role=np.where(seized, "courier", None))
+        _case=np.where(seized, ctx.unaffiliated, -1), _role=nullable(seized, "courier"))
     _between_ports(ctx, rng, n_seize - n_ofo)
     # Southbound personal vehicles at the aduanas.
     n_south = max(50, n_pov // 3)

@@ -20,6 +20,7 @@ from tenaza.scenario import pools
 from tenaza.scenario.context import Context
 from tenaza.scenario.orgs import Org, mark
 from tenaza.scenario.population import MX_RESIDENT
+from tenaza.scenario.records import nullable
 
 # (make, model, caliber, type, weight among honest sales, weight among trafficked guns)
 CATALOG = (
@@ -107,7 +108,7 @@ def _traces(ctx: Context, rng: np.random.Generator, recovered: Arr, model: Arr, 
     k = len(recovered)
     w = ctx.world
     pool = w.people(MX_RESIDENT)
-    possessor = np.where(rng.random(k) < 0.5, ctx.names.persons(pool[rng.integers(0, len(pool), k)], True), None)
+    possessor = nullable(rng.random(k) < 0.5, ctx.names.persons(pool[rng.integers(0, len(pool), k)], True))
     city = {s[0]: s[2] for s in pools.MX_STATES}
     dates = ctx.days_to_date(recovered)
     if bought is None:
@@ -161,8 +162,8 @@ def legit_firearms(ctx: Context, dealers: Dealers) -> None:
     buyer = us[rng.integers(0, len(us), k)]
     states = np.array(RECOVERY_STATES, dtype=object)[rng.integers(0, len(RECOVERY_STATES), k)]
     _traces(ctx, rng, recovered, model, serial,
-            np.where(us_sourced, ctx.names.persons(buyer, False), None),
-            np.where(us_sourced, dealers.ffl_id[dealer], None), np.where(us_sourced, bought, np.datetime64("NaT")),
+            nullable(us_sourced, ctx.names.persons(buyer, False)), nullable(us_sourced, dealers.ffl_id[dealer]),
+            np.where(us_sourced, bought, np.datetime64("NaT", "D")),
             states)
 
 

@@ -16,7 +16,7 @@ USD, MXN = 0, 1
 
 # Columns of a transaction batch and their dtypes. truth is -1 for legitimate rows, else the
 # index of the planted case the row belongs to (see truth.py).
-TXN_COLUMNS = {
+TXN_COLUMNS: dict[str, type] = {
     "ts": np.int64, "from_acc": np.int32, "to_acc": np.int32, "amount": np.float64, "currency": np.int8,
     "amount_usd": np.float64, "channel": np.int8, "place": np.int32, "memo": np.int32, "truth": np.int32,
 }
@@ -27,7 +27,7 @@ def empty(columns: dict[str, type]) -> Batch:
     return {k: np.zeros(0, dtype=t) for k, t in columns.items()}
 
 
-def make(columns: dict[str, type], n: int, **values: np.ndarray | int | float) -> Batch:
+def make(columns: dict[str, type], n: int, **values: np.ndarray | float) -> Batch:
     """A batch of n rows; columns not given are -1 (indices) or 0."""
     out: Batch = {}
     for k, t in columns.items():

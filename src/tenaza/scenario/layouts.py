@@ -19,7 +19,8 @@ BOTH = ("USA", "MEX")
 
 def mx(*args: Any, **kw: Any) -> Layout:
     """A Mexican layout: pipe-delimited, day-first dates, decimal commas."""
-    return Layout(*args, delimiter="|", dates="dmy", decimal=",", date_format="%d/%m/%Y", **kw)
+    options: dict[str, Any] = {"delimiter": "|", "dates": "dmy", "decimal": ",", "date_format": "%d/%m/%Y", **kw}
+    return Layout(*args, **options)
 
 CHANNEL_EN = dict(zip(CHANNELS, ("CASH DEPOSIT", "CASH WITHDRAWAL", "WIRE", "ACH", "CHECK", "MONEY TRANSFER",
                                  "ARMORED CAR DELIVERY", "DEBIT CARD", "BOOK TRANSFER", "OTHER"), strict=True))

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tenaza.scenario import calibration as cal
@@ -21,7 +23,7 @@ from tenaza.scenario.accounts import COMPANY, MX, PERSON, US
 from tenaza.scenario.context import ASIA_SUPPLIERS, Context
 from tenaza.scenario.events import add_txns
 from tenaza.scenario.orgs import Org, mark
-from tenaza.scenario.records import objects
+from tenaza.scenario.records import nullable, objects
 from tenaza.scenario.trade import asia_imports, ship
 from tenaza.scenario.world import FOREIGN
 
@@ -32,7 +34,7 @@ ORG_PORTS = {"Sinaloa": ("2506", "2604"), "Jalisco": ("2304", "2506"), "MichoacÃ
 
 
 def _shipments(ctx: Context, org: Org, rng: np.random.Generator, k: int, exporter: int | None = None) -> dict[
-        str, np.ndarray]:
+        str, Any]:
     w = ctx.world
     ports = ORG_PORTS[org.home_state]
     product = cal.PRODUCTS[int(rng.integers(0, len(cal.PRODUCTS)))]
@@ -60,7 +62,7 @@ def bmpe(ctx: Context, org: Org, rng: np.random.Generator) -> None:
         (PERSON, org.people("money_broker")[0])]
     payer_names = np.array([ctx.names.persons(np.array([h]), False)[0] if kind == PERSON else
                             ctx.names.companies(np.array([h]), False)[0] for kind, h in payers], dtype=object)
-    declared = np.where(rng.random(k) < 0.5, payer_names[rng.integers(0, len(payers), k)], None)
+    declared = nullable(rng.random(k) < 0.5, payer_names[rng.integers(0, len(payers), k)])
     ship(ctx, rng, **s, case=case, role="bmpe_shipment", payer=declared)
     to = w.account(COMPANY, exporter, US)
     memo = w.memos.add("PAYMENT ON ACCOUNT")
@@ -86,7 +88,7 @@ def invoicing(ctx: Context, org: Org, rng: np.random.Generator) -> None:
     k = int(rng.integers(3, 12))
     s = _shipments(ctx, org, rng, k)
     factor = rng.uniform(2.5, 8.0, k)
-    quantity = np.round(s["value_usd"] / dict((p[0], p[4]) for p in cal.PRODUCTS)[s["product"][0]], 1)
+    quantity = np.round(s["value_usd"] / {p[0]: p[4] for p in cal.PRODUCTS}[s["product"][0]], 1)
     s["value_usd"] = np.round(s["value_usd"] * factor, 2)
     ship(ctx, rng, **s, case=over, role="over_invoiced", quantity=quantity)
     frm = w.account(COMPANY, org.front("mx_importer"), MX)

@@ -15,6 +15,7 @@ import numpy as np
 from tenaza.scenario import identifiers as ids
 from tenaza.scenario import pools
 from tenaza.scenario.config import ScenarioConfig
+from tenaza.scenario.records import nullable
 
 # origin of a person: where born and where living
 MX_RESIDENT, MX_BORN_IN_US, US_BORN = 0, 1, 2
@@ -30,8 +31,9 @@ def one_of(rng: np.random.Generator, seq: tuple[str, ...]) -> str:
 
 
 def zipf(n: int, s: float = 0.9) -> np.ndarray:
-    w = 1.0 / np.arange(1, n + 1) ** s
-    return w / w.sum()
+    w: np.ndarray = 1.0 / np.arange(1, n + 1) ** s
+    out: np.ndarray = w / w.sum()
+    return out
 
 
 @dataclass
@@ -92,6 +94,7 @@ def _pick(rng: np.random.Generator, pool: tuple[str, ...], n: int, s: float = 0.
 
 def _places(rng: np.random.Generator, n: int, country: str, border_bias: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """States and cities for n residents, with per-person bias towards the border states."""
+    table: list[tuple[str, float, tuple[str, ...]]]
     if country == "MEX":
         table = [(s[0], s[1], s[2]) for s in pools.MX_STATES]
         border = np.zeros(len(table), bool)
@@ -130,7 +133,7 @@ def make_persons(cfg: ScenarioConfig) -> Persons:
         compound = sp & (rng.random(len(rows)) < 0.45) & (second != first)
         given[rows] = np.where(compound, first + " " + second, first)
     paternal = np.where(spanish, _pick(rng, pools.MX_SURNAMES, n, 0.7), _pick(rng, pools.US_SURNAMES, n, 0.7))
-    maternal = np.where(spanish, _pick(rng, pools.MX_SURNAMES, n, 0.7), None)
+    maternal = nullable(spanish, _pick(rng, pools.MX_SURNAMES, n, 0.7))
     state = np.empty(n, dtype=object)
     city = np.empty(n, dtype=object)
     mx = origin == MX_RESIDENT
@@ -168,15 +171,15 @@ def _company_name(rng: np.random.Generator, country: str, industry: str) -> str:
     if country == "MEX":
         prefix = {"carrier": "Autotransportes", "exchange": "Casa de Cambio", "chemical": "Química",
                   "importer": "Importadora", "exporter": "Exportadora"}.get(industry) or str(one_of(rng, pools.MX_CO_PREFIX))
-        sur = pools.MX_SURNAMES
+        sur: tuple[str, ...] = pools.MX_SURNAMES
         core = (str(one_of(rng, pools.MX_CO_CORE)), f"{one_of(rng, sur)} Hermanos",
                 f"{one_of(rng, sur)} {one_of(rng, sur)}")[pattern]
         return f"{prefix} {core} {one_of(rng, pools.MX_CO_SUFFIX)}"
     kind = {"logistics": "Freight", "car_dealer": "Auto Sales", "produce": "Produce", "restaurant": "Grill",
             "holding": "Holdings"}.get(industry) or str(one_of(rng, pools.US_CO_KIND))
-    sur = pools.US_SURNAMES + pools.MX_SURNAMES[:30]
-    core = (str(one_of(rng, pools.US_CO_CORE)), f"{one_of(rng, sur)} & Sons",
-            f"{one_of(rng, pools.US_CO_CORE)} {one_of(rng, sur)}")[pattern]
+    sur_us: tuple[str, ...] = pools.US_SURNAMES + pools.MX_SURNAMES[:30]
+    core = (str(one_of(rng, pools.US_CO_CORE)), f"{one_of(rng, sur_us)} & Sons",
+            f"{one_of(rng, pools.US_CO_CORE)} {one_of(rng, sur_us)}")[pattern]
     return f"{core} {kind} {one_of(rng, pools.US_CO_SUFFIX)}"
 
 

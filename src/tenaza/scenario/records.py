@@ -24,6 +24,17 @@ def objects(values: list[Any]) -> np.ndarray:
     return arr
 
 
+def nullable(keep: np.ndarray, values: Any) -> np.ndarray:
+    """``values`` where ``keep``, None elsewhere (numpy's where cannot mix None into a typed array)."""
+    keep = np.asarray(keep, dtype=bool)
+    out = np.full(len(keep), None, dtype=object)
+    if isinstance(values, np.ndarray):
+        out[keep] = values[keep]
+    else:
+        out[keep] = values
+    return out
+
+
 class IdPool:
     """Unique random integers below ``space``."""
 

@@ -9,6 +9,8 @@ thousand at the largest scale).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tenaza.scenario import identifiers as ids
@@ -51,10 +53,10 @@ def write_registries(world: World, out: Output) -> tuple[PartyIds, dict[int, str
             party_ids.setdefault(("person" if kind == PERSON else "company", h), []).append(pid)
             rec = (_person(world, h, country, rng) if kind == PERSON else _company(world, h, country, rng))
             rec["party_id"] = pid
-            for k in cols:
-                cols[k].append(rec.get(k))
+            for k, values in cols.items():
+                values.append(rec.get(k))
         n_rows = len(order)
-        data = {k: v for k, v in cols.items() if k not in ("dob", "CUSTOMER SINCE")}
+        data: dict[str, Any] = {k: v for k, v in cols.items() if k not in ("dob", "CUSTOMER SINCE")}
         data["dob"] = np.array(cols["dob"], dtype="datetime64[D]")
         if "CUSTOMER SINCE" in cols:
             data["CUSTOMER SINCE"] = np.array(cols["CUSTOMER SINCE"], dtype="datetime64[D]")
@@ -93,7 +95,7 @@ def _person(world: World, i: int, country: str, rng: np.random.Generator) -> dic
             "rfc": _maybe(p.rfc[i], rng, ID_RATES["rfc_missing"], ID_RATES["rfc_mistyped"]),
             "curp": _maybe(p.curp[i], rng, ID_RATES["curp_missing"], ID_RATES["curp_mistyped"]),
             "nationality": "MEX" if p.origin[i] != 2 else "USA", "country": "MEX" if resident else "USA",
-            "state": (p.state[i] if resident else p.state[i]).upper(), "city": p.city[i].upper(),
+            "state": p.state[i].upper(), "city": p.city[i].upper(),
             "address": p.address[i].upper(), "phone": p.phone[i], "email": None}
 
 

@@ -15,6 +15,7 @@ from tenaza.scenario import calibration as cal
 from tenaza.scenario.accounts import COMPANY, MX, US
 from tenaza.scenario.context import ASIA_SUPPLIERS, MX_AGENTS, MX_PATENTES, US_FILERS, Context
 from tenaza.scenario.events import add_txns
+from tenaza.scenario.records import nullable
 
 RAIL_PORTS = ("2304", "2402", "2303", "2604", "2301")
 Arr = np.ndarray
@@ -48,7 +49,7 @@ def ship(ctx: Context, rng: np.random.Generator, *, day: Arr, exporter: Arr, imp
     if us:
         ctx.us_exports.add(
             n, decl_id=itn, date=date, exporter=exp_en, importer=imp_en,
-            payer=payer if payer is not None else np.where(rng.random(n) < 0.6, imp_en, None),
+            payer=payer if payer is not None else nullable(rng.random(n) < 0.6, imp_en),
             hs_code=np.char.add(product.astype(str), "0000").astype(object),
             description=np.array([prod[p][1] for p in product], dtype=object), quantity=quantity,
             unit=np.array([prod[p][3] for p in product], dtype=object), value=value_usd,

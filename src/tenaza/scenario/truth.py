@@ -91,4 +91,4 @@ class Truth:
     def write(self, path: Path) -> int:
         tab = self.table()
         pq.write_table(tab, path)
-        return tab.num_rows
+        return int(tab.num_rows)

@@ -73,7 +73,7 @@ class TxnStream:
         w = self.day_w[lo:hi]
         share = w.sum()
         done = self.day_w[:lo].sum()
-        n = int(round(self.n_legit * (done + share))) - int(round(self.n_legit * done))
+        n = round(self.n_legit * (done + share)) - round(self.n_legit * done)
         day = lo + rng.choice(hi - lo, n, p=w / share)
         ts = calendar.epoch_seconds(cfg, day, rng)
         legit = legit_batch(self.pools, world.accounts, world.memos, n, day, ts, world.fx[day], rng)

@@ -1,0 +1,36 @@
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from tenaza.scenario import calibration as cal
+from tenaza.scenario.generate import Result
+
+
+def test_reference_copies_load() -> None:
+    pm = cal.ports()
+    totals = {c: pm.trucks[pm.code == c].sum() for c in set(pm.code)}
+    assert max(totals, key=lambda c: totals[c]) == "2304"  # Laredo
+    assert cal.traces_us_share() == 0.70
+    assert {p["hs6"] for p in cal.precursors()} >= {"293337", "291431"}
+    ofo = sum(e for c, _, e, _ in cal.seizures() if c.startswith("Office"))
+    assert 0.5 < ofo / sum(e for _, _, e, _ in cal.seizures()) < 0.7
+
+
+def test_northbound_trucks_follow_bts_port_shares(tiny: Result) -> None:
+    pm = cal.ports()
+    real = pm.trucks[pm.code == "2304"].sum() / pm.trucks.sum()
+    with (tiny.out / "cbp_crossings.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["CONVEYANCE"] == "COMMERCIAL TRUCK"]
+    share = np.mean([r["PORT CODE"] == "2304" for r in rows])
+    assert share == pytest.approx(real, abs=0.06)
+
+
+def test_seizures_split_at_and_between_ports(tiny: Result) -> None:
+    with (tiny.out / "cbp_seizures.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    comp = [r["COMPONENT"] for r in rows]
+    assert "USBP" in comp and "OFO" in comp
+    assert all(r["PORT CODE"] == "" for r in rows if r["COMPONENT"] == "USBP")
+    assert json.loads((tiny.manifest).read_text())["seed"] == 11
