@@ -82,7 +82,7 @@ def test_a_typo_in_the_importer_name_does_not_make_the_buyer_a_stranger(ws: Work
     decls = [export("E6", "2024-04-01", "Honest Tools Inc", "Ferreteria Lunna SA de CV", "820540", 100, 50_000.0)]
     txns = [_txn("T1", "2024-04-20", "A-LUNA", "A-HON", 30_000), _txn("T2", "2024-04-22", "A-C1", "A-HON", 20_000)]
     _load(ws, tmp_path, decls, txns)
-    settings = {"cash_trade_third_party": {"count_company_payers": True, "min_payers": 1}}
+    settings: dict[str, dict[str, object]] = {"cash_trade_third_party": {"count_company_payers": True, "min_payers": 1}}
     run(ws, [TradeThirdParty], settings)
     assert alerts(ws, "cash_trade_third_party") == []
     settings["cash_trade_third_party"]["same_name"] = 1.0  # exact names only: the buyer looks like a stranger
