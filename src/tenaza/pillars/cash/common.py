@@ -39,7 +39,7 @@ def usd_expr() -> str:
     return ("CAST(coalesce(amount_usd, CASE WHEN currency = 'MXN' THEN amount / $mxn_per_usd END) AS DOUBLE)")
 
 
-def txn_cte(config: CashConfig, params: dict[str, Any], *, where: str = "TRUE") -> str:
+def txn_cte(config: CashConfig, params: dict[str, Any], *, where: str = "TRUE", name: str = "t") -> str:
     """``t``: transactions with a dollar amount, restricted by ``where`` (trusted SQL, no user text).
 
     Not materialized: each use scans the columns it needs with its own filters pushed down,
@@ -48,7 +48,7 @@ def txn_cte(config: CashConfig, params: dict[str, Any], *, where: str = "TRUE") 
     for the rows that end up as evidence.
     """
     params["mxn_per_usd"] = config.mxn_per_usd
-    return f"""t AS NOT MATERIALIZED (
+    return f"""{name} AS NOT MATERIALIZED (
   SELECT ingest_id, source_row, txn_id, ts, from_account, to_account, channel, country, state, city, branch,
          {usd_expr()} AS usd
   FROM transactions

@@ -7,7 +7,16 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
-from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, days, money, rid, saturate, txn_cte
+from tenaza.pillars.cash.common import (
+    CTR_THRESHOLD_USD,
+    CashConfig,
+    account_subjects,
+    days,
+    money,
+    rid,
+    saturate,
+    txn_cte,
+)
 
 
 class StructuringConfig(CashConfig):
@@ -43,7 +52,9 @@ class Structuring(Detector):
     whether the deposits bunch just under it, and whether the account *avoids* the threshold: a cash business deposits just under and over it
     alike, while a structured account has many deposits just under and few or none over. The
     score grows with the structured windows and the avoidance; the figures give the deposits
-    just under, over, the windows, the branches and cities used, and the total.
+    just under, over, the windows, the branches and cities used, and the total. Subjects are the
+    account and the accounts that received at least a tenth of the money from it in the period
+    (a collector, the next hop abroad), whose transfers join the evidence.
     """
 
     NAME = "structuring"
@@ -59,8 +70,10 @@ class Structuring(Detector):
                       min_near=c.min_near_deposits, min_windows=c.min_windows, min_near_share=c.min_near_share,
                       min_avoidance=c.min_avoidance)
         t = txn_cte(c, params, where="channel = 'cash_deposit' AND to_account IS NOT NULL")
+        moves = txn_cte(c, params, name="moves", where="to_account IS NOT NULL AND from_account IS NOT NULL "
+                                                       "AND from_account <> to_account")
         return f"""
-WITH {t},
+WITH {t}, {moves},
 w AS (
   SELECT *, usd < $threshold AS under,
          sum(usd) FILTER (WHERE usd < $threshold) OVER win AS win_sum,
@@ -92,17 +105,32 @@ a AS (
   FROM member GROUP BY to_account
 ),
 f AS (
-  SELECT *, n_near / (n_near + n_over) AS avoidance, n_near / n_deposits AS near_share FROM a
-  WHERE n_near >= $min_near AND n_windows >= $min_windows
+  SELECT * FROM (SELECT *, n_near / (n_near + n_over) AS avoidance, n_near / n_deposits AS near_share FROM a
+                 WHERE n_near >= $min_near AND n_windows >= $min_windows)
+  WHERE avoidance >= $min_avoidance AND near_share >= $min_near_share
+),
+-- where the structured cash went: accounts paid at least a tenth of it from the period's start
+-- until a window after its end (a collector, a sweep account, the next hop abroad)
+ben AS (
+  SELECT f.account, m.to_account AS beneficiary, sum(m.usd) AS sent, list({rid('m')}) AS recs
+  FROM moves AS m JOIN f ON m.from_account = f.account
+   AND m.ts >= f.period_start AND m.ts <= f.period_end + {days('window')}
+  GROUP BY f.account, m.to_account
+),
+top AS (
+  SELECT b.account, list(b.beneficiary ORDER BY b.sent DESC) AS beneficiaries, sum(b.sent) AS sent,
+         flatten(list(b.recs)) AS recs
+  FROM ben AS b JOIN f USING (account) WHERE b.sent >= 0.1 * f.total GROUP BY b.account
 )
 SELECT 'structuring' AS typology,
        avoidance * (0.3 + 0.35 * near_share + 0.35 * {saturate('n_windows', '3')}) AS score,
-       ['account:' || account] AS subjects,
-       evidence,
+       {account_subjects('list_prepend(account, coalesce(beneficiaries, []))')} AS subjects,
+       evidence || coalesce(recs, []) AS evidence,
        json_object('deposits_just_under', n_near, 'deposits_over', n_over, 'structured_windows', n_windows,
                    'deposits_in_windows', n_in_windows, 'avoidance', round(avoidance, 3),
                    'near_share', round(near_share, 3), 'deposits', n_deposits,
                    'branches', n_branches, 'cities', n_cities, 'days', n_days, 'total_usd', round(total, 2),
+                   'sent_on_usd', round(coalesce(sent, 0), 2), 'beneficiaries', len(coalesce(beneficiaries, [])),
                    'threshold_usd', $threshold, 'window_days', $window) AS figures,
        format('Account {{}} took {{}} cash deposits just under {{}} and {{}} over it; {{}} times within {{}} days '
               || 'deposits under the threshold added up to it ({{}} in all, {{}} branches), a pattern that avoids '
@@ -110,5 +138,5 @@ SELECT 'structuring' AS typology,
               account, n_near, {money('$threshold')}, n_over, n_windows, $window, {money('total')},
               n_branches) AS explanation,
        period_start, period_end
-FROM f WHERE avoidance >= $min_avoidance AND near_share >= $min_near_share
+FROM f LEFT JOIN top USING (account)
 """
