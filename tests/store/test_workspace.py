@@ -58,3 +58,11 @@ def test_a_failed_transaction_leaves_nothing(ws: Workspace) -> None:
         ws.backend.execute("first", "INSERT INTO accounts_rows (account_id, ingest_id, source_row) VALUES ('A', 1, 2)")
         ws.backend.execute("second", "INSERT INTO nowhere VALUES (1)")
     assert ws.backend.scalar("count", "SELECT count(*) FROM accounts_rows") == 0
+
+
+def test_tables_declared_later_are_added_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "ws.duckdb"
+    with Workspace.create(path) as ws:
+        ws.backend.execute("t", "DROP TABLE alerts")  # as if made before alerts existed
+    with Workspace.open(path) as ws:
+        assert ws.count("alerts") == 0

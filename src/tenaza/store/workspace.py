@@ -69,6 +69,8 @@ class Workspace:
         if version != SCHEMA_VERSION:
             ws.close()
             raise WorkspaceError(f"{path}: schema version {version}, this tenaza reads {SCHEMA_VERSION}")
+        if not read_only:
+            ws._add_missing_tables()
         return ws
 
     def close(self) -> None:
@@ -97,6 +99,20 @@ class Workspace:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         for key, value in (("schema_version", SCHEMA_VERSION), ("created_at", now), ("created_by", f"tenaza {__version__}")):
             b.execute("write _meta", "INSERT INTO _meta VALUES ($k, $v)", {"k": key, "v": value})
+
+    def _add_missing_tables(self) -> None:
+        """Tables declared since the workspace was made are added on open (additive changes
+        only; a change to an existing table bumps SCHEMA_VERSION instead)."""
+        b = self.backend
+        existing = {str(r[0]) for r in b.fetch("list tables", "SELECT table_name FROM information_schema.tables")}
+        missing = [t for t in TABLES.values() if t.physical_name not in existing]
+        if not missing:
+            return
+        with b.transaction("add new tables"):
+            for spec in missing:
+                b.execute(f"create table {spec.name}", ddl.create_table(spec, b.dialect))
+                if spec.kind is TableKind.CANONICAL:
+                    b.execute(f"create view {spec.name}", ddl.create_view(spec))
 
     def _meta(self, key: str) -> str | None:
         exists = self.backend.scalar(
