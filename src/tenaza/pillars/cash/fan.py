@@ -110,6 +110,16 @@ win AS (
   WHERE w.n_cp >= $min_cp * CASE WHEN coalesce(k.business, FALSE) THEN $business_factor ELSE 1 END
     AND w.n_cp >= $burst * greatest(0, u.all_cp - w.n_cp) / greatest(1, u.n_windows - 1)
 ),
+-- every transfer of a hub in its windows, small ones too: the window qualifies on the large
+-- transfers, but all of its counterparties belong to the pattern
+hubs AS (SELECT DISTINCT hub FROM win),
+bh AS (
+  SELECT x.*, o.off, CAST(floor((x.d + o.off) / $window) AS BIGINT) AS bucket
+  FROM (SELECT from_account AS src, to_account AS dst, ts, usd, ingest_id, source_row, epoch(ts) / 86400.0 AS d
+        FROM t WHERE list_contains({channels}, channel)
+          AND (to_account IN (SELECT hub FROM hubs) OR from_account IN (SELECT hub FROM hubs))) AS x
+  CROSS JOIN (SELECT 0.0 AS off UNION ALL SELECT $half) AS o
+),
 win_in AS (SELECT * EXCLUDE (side) FROM win WHERE side = 'in'),
 win_out AS (SELECT * EXCLUDE (side) FROM win WHERE side = 'out'),
 {fans},
@@ -125,7 +135,7 @@ UNION ALL SELECT * FROM scatter_gather
         verb = "received transfers from" if typ == "fan_in" else "sent transfers to"
         return f"""{typ}_hit AS (
   SELECT DISTINCT w.hub, b.{other} AS other, b.usd, b.ts, {rid('b')} AS record_id
-  FROM win_{typ[4:]} AS w JOIN b ON b.{hub} = w.hub AND b.off = w.off AND b.bucket = w.bucket
+  FROM win_{typ[4:]} AS w JOIN bh AS b ON b.{hub} = w.hub AND b.off = w.off AND b.bucket = w.bucket
 ),
 {typ} AS (
   SELECT '{typ}' AS typology,
@@ -134,9 +144,9 @@ UNION ALL SELECT * FROM scatter_gather
          json_object('counterparties', len(others), 'max_in_one_window', max_cp, 'windows', n_windows,
                      'transfers', len(evidence), 'total_usd', round(total, 2), 'window_days', $window,
                      'min_amount_usd', $min_amount) AS figures,
-         format('Account {{}} {verb} {{}} distinct accounts ({{}} at most in one {{}}-day window), {{}} in {{}} '
-                || 'transfers of at least {{}}.', hub, len(others), max_cp, $window, {money('total')},
-                len(evidence), {money('$min_amount')}) AS explanation,
+         format('Account {{}} {verb} {{}} distinct accounts in its busiest windows ({{}} of them with transfers of at least {{}} in '
+                || 'one {{}}-day window), {{}} in {{}} transfers.', hub, len(others), max_cp,
+                {money('$min_amount')}, $window, {money('total')}, len(evidence)) AS explanation,
          period_start, period_end
   FROM (SELECT h.hub, list(DISTINCT h.other) AS others, list(DISTINCT h.record_id) AS evidence,
                sum(h.usd) AS total, min(h.ts) AS period_start, max(h.ts) AS period_end,
@@ -160,7 +170,7 @@ UNION ALL SELECT * FROM scatter_gather
 ),
 gs_ev AS (
   SELECT DISTINCT g.hub, b.src, b.dst, b.usd, b.ts, {rid('b')} AS record_id
-  FROM gs AS g JOIN b ON b.off = g.off AND ((b.dst = g.hub AND b.bucket = g.in_bucket)
+  FROM gs AS g JOIN bh AS b ON b.off = g.off AND ((b.dst = g.hub AND b.bucket = g.in_bucket)
                                            OR (b.src = g.hub AND b.bucket = g.out_bucket))
 ),
 gather_scatter AS (
