@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# In CI the property tests are derandomized (same examples every run, so a red build is
+# reproducible and never a coin toss); locally they explore new examples each run.
+settings.register_profile("ci", derandomize=True, max_examples=300, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 from tenaza.store import Workspace
 

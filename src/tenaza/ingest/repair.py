@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 import ftfy
@@ -30,18 +31,28 @@ _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 
 
 def fix_text(value: str) -> str:
-    """The repaired text, or the value itself when nothing can be repaired safely."""
+    """The repaired text, or the value itself when nothing can be repaired safely.
+
+    ftfy first; where its answer leaves Latin script (it can read a short, all-accented
+    string as mis-decoded Asian text), the plain round trips through Windows-1252 and Latin-1
+    are tried; text read as GBK gets the GBK round trip, which ftfy does not know."""
     fixed = ftfy.fix_text(value, normalization="NFC")
     if _FOREIGN.search(fixed) and not _FOREIGN.search(value):
-        return value  # ftfy read Latin text as mis-decoded Asian text: never a repair of these records
+        fixed = next((c for c in (_round_trip(value, "cp1252"), _round_trip(value, "latin-1"))
+                      if c is not None and not _FOREIGN.search(c)), value)
     if _CJK.search(fixed):
-        try:
-            candidate = fixed.encode("gbk").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            return fixed
-        if not _CJK.search(candidate) and _LATIN_LETTER.search(candidate):
+        candidate = _round_trip(fixed, "gbk")
+        if candidate is not None and not _CJK.search(candidate) and _LATIN_LETTER.search(candidate):
             return candidate
     return fixed
+
+
+def _round_trip(value: str, encoding: str) -> str | None:
+    """``value`` re-encoded in the codec it was wrongly decoded with, then read as UTF-8."""
+    try:
+        return unicodedata.normalize("NFC", value.encode(encoding).decode("utf-8"))
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
 
 
 def fixes(values: Iterable[str]) -> dict[str, str]:
