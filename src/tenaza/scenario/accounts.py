@@ -124,39 +124,25 @@ class AccountFactory:
 def make_accounts(cfg: ScenarioConfig, persons: Persons, cos: Companies, places: Places,
                   factory: AccountFactory) -> Accounts:
     rng = cfg.rng("accounts-population")
-    sys_: list[int] = []
-    hk: list[int] = []
-    holder: list[int] = []
-    kind: list[str] = []
-    place: list[int] = []
-    heavy: list[bool] = []
-    for i in range(len(persons)):
-        home = places.get(str(persons.country[i]), persons.state[i], persons.city[i])
-        if persons.origin[i] == MX_RESIDENT:
-            if rng.random() < 0.75:
-                sys_ += [MX]
-                hk += [PERSON]
-                holder += [i]
-                kind += ["debito" if rng.random() < 0.8 else "ahorro"]
-                place += [home]
-            continue
-        sys_ += [US]
-        hk += [PERSON]
-        holder += [i]
-        kind += ["checking"]
-        place += [home]
-        if rng.random() < 0.2:
-            sys_ += [US]
-            hk += [PERSON]
-            holder += [i]
-            kind += ["savings"]
-            place += [home]
-        if persons.origin[i] == MX_BORN_IN_US and rng.random() < 0.45:
-            sys_ += [MSB]
-            hk += [PERSON]
-            holder += [i]
-            kind += ["msb"]
-            place += [home]
+    n = len(persons)
+    home = np.array([places.get(str(c), st, ci) for c, st, ci in zip(persons.country, persons.state, persons.city,
+                                                                      strict=True)], dtype=np.int64)
+    mx = persons.origin == MX_RESIDENT
+    u = rng.random((n, 3))
+    groups = [  # (who, system, kind) -- one account per person of the group
+        (np.flatnonzero(mx & (u[:, 0] < 0.75) & (u[:, 1] < 0.8)), MX, "debito"),
+        (np.flatnonzero(mx & (u[:, 0] < 0.75) & (u[:, 1] >= 0.8)), MX, "ahorro"),
+        (np.flatnonzero(~mx), US, "checking"),
+        (np.flatnonzero(~mx & (u[:, 1] < 0.2)), US, "savings"),
+        (np.flatnonzero((persons.origin == MX_BORN_IN_US) & (u[:, 2] < 0.45)), MSB, "msb"),
+    ]
+    who = np.concatenate([g[0] for g in groups])
+    order = np.argsort(who, kind="stable")  # a person's accounts side by side, as a bank lists them
+    sys_: list[int] = np.concatenate([np.full(len(g[0]), g[1]) for g in groups])[order].tolist()
+    kind: list[str] = np.concatenate([np.full(len(g[0]), g[2], dtype=object) for g in groups])[order].tolist()
+    holder: list[int] = who[order].tolist()
+    hk: list[int] = [PERSON] * len(holder)
+    place: list[int] = home[who[order]].tolist()
     heavy = [False] * len(sys_)
     for j in range(len(cos)):
         c = str(cos.country[j])

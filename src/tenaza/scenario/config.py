@@ -70,6 +70,7 @@ class ScenarioConfig:
     start: date = date(2024, 1, 1)
     days: int = 366
     chunk_rows: int = CHUNK_ROWS
+    parallel: bool = True  # transaction files in a second process (two cores)
     sizes: Sizes = field(init=False)
 
     def __post_init__(self) -> None:

@@ -25,7 +25,7 @@ from tenaza.scenario.orgs import Org, make_orgs
 from tenaza.scenario.records import emit, resolve_refs
 from tenaza.scenario.registries import write_registries
 from tenaza.scenario.trade import legit_trade
-from tenaza.scenario.txn_stream import FILES, TxnStream
+from tenaza.scenario.txn_stream import Background, write_transactions
 from tenaza.scenario.world import World
 from tenaza.scenario.writer import Output
 
@@ -66,10 +66,21 @@ def build(cfg: ScenarioConfig) -> tuple[World, Context, list[Org]]:
     return world, ctx, orgs
 
 
+def _can_fork() -> bool:
+    import multiprocessing as mp
+
+    return "fork" in mp.get_all_start_methods()
+
+
 def generate(cfg: ScenarioConfig, out_dir: Path | str) -> Result:
+    """Write a world. With ``cfg.parallel`` (the default) the transaction files are written by a
+    forked process while this one writes the others; the files are the same either way."""
     t0 = time.perf_counter()
     out = Output(Path(out_dir))
     world, ctx, orgs = build(cfg)
+    background = Background(world, out) if cfg.parallel and _can_fork() else None
+    if background is None:
+        keys, cases = write_transactions(world, out)
     party_ids, _ = write_registries(world, out)
     for recs, layout, date_col in (
         (ctx.us_exports, layouts.US_EXPORTS, "date"), (ctx.mx_imports, layouts.MX_IMPORTS, "date"),
@@ -80,13 +91,9 @@ def generate(cfg: ScenarioConfig, out_dir: Path | str) -> Result:
     ):
         resolve_refs(recs, party_ids)
         emit(out, layout, recs, world.truth, date_col)
-    stream = TxnStream(world)
-    for layout, _prefix in FILES.values():
-        out.sink(layout)
-    for chunk in stream.chunks():
-        for s, table in chunk.tables.items():
-            out.write(FILES[s][0], table)
-        world.truth.add_many("transactions", chunk.truth_keys, chunk.truth_cases)
+    if background is not None:
+        keys, cases = background.join()
+    world.truth.add_many("transactions", keys, cases)
     write_malformed(out)
     world.truth.resolve_entities(party_ids)
     truth_path = out.out / "truth.parquet"

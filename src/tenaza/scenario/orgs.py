@@ -43,7 +43,7 @@ class Org:
 
 
 def _take(rng: np.random.Generator, candidates: np.ndarray, used: set[int], k: int) -> list[int]:
-    free = np.array([c for c in candidates if int(c) not in used])
+    free = candidates[~np.isin(candidates, np.fromiter(used, dtype=np.int64, count=len(used)))]
     if len(free) < k:
         raise ValueError("population too small for the organizations; raise the scale")
     pick = [int(x) for x in rng.choice(free, k, replace=False)]

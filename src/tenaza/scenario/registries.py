@@ -9,15 +9,13 @@ thousand at the largest scale).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from tenaza.scenario import identifiers as ids
 from tenaza.scenario import layouts
 from tenaza.scenario import variation as var
 from tenaza.scenario.accounts import COMPANY, MSB, MX, PERSON, US
-from tenaza.scenario.population import MX_RESIDENT
+from tenaza.scenario.population import US_BORN
 from tenaza.scenario.world import World
 from tenaza.scenario.writer import Output
 
@@ -37,66 +35,103 @@ def write_registries(world: World, out: Output) -> tuple[PartyIds, dict[int, str
     the holder party id of every account."""
     rng = world.cfg.rng("registries")
     acc = world.accounts
+    names = var.FreeNames(world.persons)
     party_ids: PartyIds = {}
     holder_pid: dict[int, str] = {}
     for country, layout, prefix in (("USA", layouts.US_PARTIES, "USP"), ("MEX", layouts.MX_PARTIES, "MXP")):
         systems = (US, MSB) if country == "USA" else (MX,)
         mask = np.isin(acc.system, systems)
-        holders = sorted({(int(k), int(h)) for k, h in zip(acc.holder_kind[mask], acc.holder[mask], strict=True)})
-        order = rng.permutation(len(holders))  # registry order is not population order
-        cols: dict[str, list[object]] = {c.canonical or c.header: [] for c in layout.columns}
-        pid_of: dict[tuple[int, int], str] = {}
-        for n, o in enumerate(order):
-            kind, h = holders[o]
-            pid = f"{prefix}{n + 1:07d}"
-            pid_of[(kind, h)] = pid
-            party_ids.setdefault(("person" if kind == PERSON else "company", h), []).append(pid)
-            rec = (_person(world, h, country, rng) if kind == PERSON else _company(world, h, country, rng))
-            rec["party_id"] = pid
-            for k, values in cols.items():
-                values.append(rec.get(k))
-        n_rows = len(order)
-        data: dict[str, Any] = {k: v for k, v in cols.items() if k not in ("dob", "CUSTOMER SINCE")}
-        data["dob"] = np.array(cols["dob"], dtype="datetime64[D]")
-        if "CUSTOMER SINCE" in cols:
-            data["CUSTOMER SINCE"] = np.array(cols["CUSTOMER SINCE"], dtype="datetime64[D]")
+        people = np.unique(acc.holder[mask & (acc.holder_kind == PERSON)])
+        firms = np.unique(acc.holder[mask & (acc.holder_kind == COMPANY)])
+        block = _people(world, names, people, country, rng)
+        recs = [_company(world, int(j), country, rng) for j in firms]
+        for k in block:
+            block[k] = np.concatenate([block[k], np.array([r.get(k) for r in recs], dtype=block[k].dtype)])
+        n_rows = len(people) + len(firms)
+        order = rng.permutation(n_rows)  # registry order is not population order
+        pid = np.empty(n_rows, dtype=object)
+        pid[order] = [f"{prefix}{n + 1:07d}" for n in range(n_rows)]
+        block["party_id"] = pid
+        data = {k: v[order] for k, v in block.items()}
         out.write(layout, layout.render(data, n_rows))
-        for a in np.flatnonzero(mask):
-            holder_pid[int(a)] = pid_of[(int(acc.holder_kind[a]), int(acc.holder[a]))]
+        pid_of: dict[tuple[int, int], str] = {}
+        for i, h in enumerate(people.tolist()):
+            pid_of[(PERSON, h)] = pid[i]
+            party_ids.setdefault(("person", h), []).append(pid[i])
+        for i, h in enumerate(firms.tolist(), start=len(people)):
+            pid_of[(COMPANY, h)] = pid[i]
+            party_ids.setdefault(("company", h), []).append(pid[i])
+        for a in np.flatnonzero(mask).tolist():
+            holder_pid[a] = pid_of[(int(acc.holder_kind[a]), int(acc.holder[a]))]
     _write_accounts(world, out, holder_pid)
     return party_ids, holder_pid
 
 
-def _person(world: World, i: int, country: str, rng: np.random.Generator) -> dict[str, object]:
+def _ids(values: list[str | None], idx: np.ndarray, rng: np.random.Generator, missing: float,
+         mistyped: float) -> np.ndarray:
+    """Identifiers of the given people, some left out and some mistyped."""
+    out = np.array([values[i] for i in idx.tolist()], dtype=object)
+    n = len(out)
+    out[rng.random(n) < missing] = None
+    for i in np.flatnonzero((rng.random(n) < mistyped) & (out != None)):
+        out[i] = ids.mistype(out[i], rng)
+    return out
+
+
+def _people(world: World, names: var.FreeNames, idx: np.ndarray, country: str, rng: np.random.Generator) -> dict[
+        str, np.ndarray]:
+    """Registry rows of people, column by column."""
     p = world.persons
-    alias = world.aliases.get(i, [])
-    aka = ";".join(alias) if alias and rng.random() < 0.6 else None
+    n = len(idx)
+    origin = p.origin[idx]
+    lives_in = p.country[idx]
+    col = {k: np.array([getattr(p, k)[i] for i in idx.tolist()], dtype=object) for k in ("address", "city", "state",
+                                                                                       "phone")}
+    alias = np.array([";".join(world.aliases[i]) if i in world.aliases else None for i in idx.tolist()], dtype=object)
+    alias[rng.random(n) >= 0.6] = None
+    since = world.cfg.start_day - rng.integers(30, 5000, n).astype("timedelta64[D]")
     if country == "USA":
-        r = var.person_us(p, i, rng)
-        other = None
-        if p.origin[i] != 2 and rng.random() < 0.3:
-            other = f"matricula_consular:{rng.integers(10**8, 10**9)}" if rng.random() < 0.6 else (
-                f"passport:G{rng.integers(10**7, 10**8)}")
-        email = None
-        if rng.random() < 0.5:
-            email = (var.strip_accents(p.given[i].split()[0]) + "." + var.strip_accents(p.paternal[i]).replace(" ", "")
-                     + str(rng.integers(1, 99)) + "@" + ("gmail.com", "yahoo.com", "outlook.com")[int(rng.integers(0, 3))])
-            email = email.lower()
-        return {"kind": "person", "name": r["full"], "given_names": r["given"], "paternal_surname": r["last"],
-                "aliases": aka, "dob": p.dob[i], "nationality": "MEXICO" if p.origin[i] != 2 else "US",
-                "ssn": _maybe(p.ssn[i], rng, ID_RATES["ssn_missing"], ID_RATES["ssn_mistyped"]), "ein": None,
-                "other_ids": other, "address": p.address[i], "city": p.city[i], "state": p.state[i],
-                "country": "US" if p.country[i] == "USA" else "MX", "phone": p.phone[i],
-                "email": email, "CUSTOMER SINCE": world.cfg.start_day - np.timedelta64(int(rng.integers(30, 5000)), "D")}
-    m = var.person_mx(p, i, rng)
-    resident = p.origin[i] == MX_RESIDENT
-    return {"kind": "person", "name": m["full"], "given_names": m["given"], "paternal_surname": m["paternal"],
-            "maternal_surname": m["maternal"], "aliases": aka, "dob": p.dob[i],
-            "rfc": _maybe(p.rfc[i], rng, ID_RATES["rfc_missing"], ID_RATES["rfc_mistyped"]),
-            "curp": _maybe(p.curp[i], rng, ID_RATES["curp_missing"], ID_RATES["curp_mistyped"]),
-            "nationality": "MEX" if p.origin[i] != 2 else "USA", "country": "MEX" if resident else "USA",
-            "state": p.state[i].upper(), "city": p.city[i].upper(),
-            "address": p.address[i].upper(), "phone": p.phone[i], "email": None}
+        garbled = rng.random(n) < var.RATES["mojibake"]  # the record went through a Latin-1 pipeline
+        given, last = names.us_parts(idx, rng, keep_accents=garbled)
+        upper = rng.random(n) < 0.5
+        given = np.where(upper, var.upper(given), given)
+        last = np.where(upper, var.upper(last), last)
+        given, last = var.typos(given, rng), var.typos(last, rng)
+        for i in np.flatnonzero(garbled):
+            given[i], last[i] = var.mojibake(given[i]), var.mojibake(last[i])
+        mexican = origin != US_BORN
+        other = np.full(n, None, dtype=object)
+        pick = np.flatnonzero(mexican & (rng.random(n) < 0.3))
+        num = rng.integers(10**7, 10**9, len(pick))
+        other[pick] = [f"matricula_consular:{x}" if x % 5 < 3 else f"passport:G{x % 10**8:08d}" for x in num.tolist()]
+        email = np.full(n, None, dtype=object)
+        pick = np.flatnonzero(rng.random(n) < 0.5)
+        domains = np.array(["gmail.com", "yahoo.com", "outlook.com"], dtype=object)[rng.integers(0, 3, len(pick))]
+        email[pick] = [f"{var.strip_accents(g.split()[0])}.{var.strip_accents(s).replace(' ', '')}{k}@{d}".lower()
+                       for g, s, k, d in zip(names.given[idx[pick]], names.paternal[idx[pick]],
+                                             rng.integers(1, 99, len(pick)).tolist(), domains, strict=True)]
+        return {"kind": np.full(n, "person", dtype=object), "name": given + " " + last, "given_names": given,
+                "paternal_surname": last, "maternal_surname": np.full(n, None, dtype=object), "aliases": alias,
+                "dob": p.dob[idx], "nationality": np.where(mexican, "MEXICO", "US").astype(object),
+                "ssn": _ids(p.ssn, idx, rng, ID_RATES["ssn_missing"], ID_RATES["ssn_mistyped"]),
+                "ein": np.full(n, None, dtype=object), "rfc": np.full(n, None, dtype=object),
+                "curp": np.full(n, None, dtype=object), "other_ids": other, "address": col["address"],
+                "city": col["city"], "state": col["state"], "country": np.where(lives_in == "USA", "US", "MX").astype(
+                    object), "phone": col["phone"], "email": email, "CUSTOMER SINCE": since}
+    given, pat, mat = names.mx_parts(idx, rng)
+    given, pat, mat = var.typos(var.upper(given), rng), var.typos(var.upper(pat), rng), var.upper(mat)
+    mat = np.where(mat == "", None, mat)
+    full = given + " " + pat + np.where(mat == None, "", " " + mat.astype(str))
+    return {"kind": np.full(n, "person", dtype=object), "name": full, "given_names": given, "paternal_surname": pat,
+            "maternal_surname": mat, "aliases": alias, "dob": p.dob[idx],
+            "nationality": np.where(origin != US_BORN, "MEX", "USA").astype(object),
+            "ssn": np.full(n, None, dtype=object), "ein": np.full(n, None, dtype=object),
+            "rfc": _ids(p.rfc, idx, rng, ID_RATES["rfc_missing"], ID_RATES["rfc_mistyped"]),
+            "curp": _ids(p.curp, idx, rng, ID_RATES["curp_missing"], ID_RATES["curp_mistyped"]),
+            "other_ids": np.full(n, None, dtype=object), "address": var.upper(col["address"]),
+            "city": var.upper(col["city"]), "state": var.upper(col["state"]),
+            "country": np.where(lives_in == "MEX", "MEX", "USA").astype(object), "phone": col["phone"],
+            "email": np.full(n, None, dtype=object), "CUSTOMER SINCE": since}
 
 
 def _company(world: World, j: int, country: str, rng: np.random.Generator) -> dict[str, object]:

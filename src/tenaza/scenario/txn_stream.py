@@ -11,8 +11,11 @@ output is the same.
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -23,6 +26,7 @@ from tenaza.scenario.frame import CH, CHANNELS, Batch, concat, length, sort_by, 
 from tenaza.scenario.layout import Layout
 from tenaza.scenario.legit_cash import LegitPools, legit_batch
 from tenaza.scenario.world import World
+from tenaza.scenario.writer import Output
 
 log = logging.getLogger("tenaza")
 FILES: dict[int, tuple[Layout, str]] = {US: (layouts.US_TXNS, "FB"), MX: (layouts.MX_TXNS, "MOV"),
@@ -114,3 +118,51 @@ class TxnStream:
     def chunks(self) -> Iterator[ChunkOut]:
         for c in range(self.n_chunks):
             yield self.chunk(c)
+
+
+def write_transactions(world: World, out: Output) -> tuple[np.ndarray, np.ndarray]:
+    """Generate and write every chunk in order; return the truth (keys, cases) of planted rows."""
+    stream = TxnStream(world)
+    keys, cases = [], []
+    for chunk in stream.chunks():
+        for s, table in chunk.tables.items():
+            out.write(FILES[s][0], table)
+        keys.append(chunk.truth_keys)
+        cases.append(chunk.truth_cases)
+    return np.concatenate(keys), np.concatenate(cases)
+
+
+_FORKED: World | None = None
+
+
+def _child(out_dir: str) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    assert _FORKED is not None
+    out = Output(Path(out_dir), mappings=False)
+    keys, cases = write_transactions(_FORKED, out)
+    return keys, cases, {name: sink.rows for name, sink in out.sinks.items()}
+
+
+class Background:
+    """The transaction files written by a forked process while this one writes the others.
+
+    The child inherits the finished world (fork), so nothing is pickled but the truth it returns;
+    its output is byte for byte what ``write_transactions`` writes in process."""
+
+    def __init__(self, world: World, out: Output) -> None:
+        global _FORKED
+        for layout, _ in FILES.values():
+            out.sink(layout)  # mapping files are written here, once
+        self.out = out
+        _FORKED = world
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+        self.future = self.pool.submit(_child, str(out.out))
+        _FORKED = None
+
+    def join(self) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            keys, cases, rows = self.future.result()
+        finally:
+            self.pool.shutdown()
+        for layout, _ in FILES.values():
+            self.out.sink(layout).adopt(rows.get(layout.name, 0))
+        return keys, cases

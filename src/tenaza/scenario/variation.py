@@ -153,35 +153,62 @@ class FreeNames:
         out[mask] = [self.ascii.get(x, x) for x in arr[mask]]
         return out
 
-    def render(self, idx: np.ndarray, rng: np.random.Generator, spanish_source: bool) -> np.ndarray:
-        import pyarrow as pa
-        import pyarrow.compute as pc
+    def mx_parts(self, idx: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(given, paternal, maternal) as a Mexican record writes them, before case and typos."""
+        given, pat, mat = self.given[idx], self.paternal[idx], self.maternal[idx]
+        strip = rng.random(len(idx)) < RATES["mx_accent_lost"]
+        given, pat, mat = self._strip(given, strip), self._strip(pat, strip), self._strip(mat, strip)
+        mat = np.where(rng.random(len(idx)) < RATES["mx_maternal_missing"], "", mat)
+        return given, pat, mat
 
-        idx = np.asarray(idx, dtype=np.int64)
+    def us_parts(self, idx: np.ndarray, rng: np.random.Generator,
+                 keep_accents: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(given, last) as a US record writes them: surnames dropped, merged or swapped, nicknames."""
         n = len(idx)
         given, pat, mat = self.given[idx], self.paternal[idx], self.maternal[idx]
+        us_born = self.us_born[idx]
+        swap = ~us_born & (rng.random(n) < RATES["given_swapped"]) & (self.first[idx] != given)
+        given = np.where(swap, np.array([" ".join(g.split()[::-1]) for g in given], dtype=object) if n else given,
+                         np.where(~us_born & (rng.random(n) < RATES["first_given_only"]), self.first[idx], given))
+        nick = np.flatnonzero(~us_born & (rng.random(n) < RATES["nickname"]))
+        given[nick] = [" ".join([pools.NICKNAMES.get(x.split()[0], x.split()[0]), *x.split()[1:]]) for x in given[nick]]
+        strip = rng.random(n) < RATES["us_accent_lost"]
+        if keep_accents is not None:  # records about to be garbled keep them: that is how mojibake arises
+            strip &= ~keep_accents
+        given, pat, mat = self._strip(given, strip), self._strip(pat, strip), self._strip(mat, strip)
+        style = rng.choice(5, n, p=US_SURNAME_STYLE)
+        last = np.select([style == 0, style == 1, style == 2, style == 3],
+                         [pat, pat + " " + mat, pat + "-" + mat, mat], mat + " " + pat)
+        return given, np.where(us_born | (mat == ""), pat, last)
+
+    def render(self, idx: np.ndarray, rng: np.random.Generator, spanish_source: bool) -> np.ndarray:
+        idx = np.asarray(idx, dtype=np.int64)
+        n = len(idx)
         if spanish_source:
-            strip = rng.random(n) < RATES["mx_accent_lost"]
-            given, pat, mat = self._strip(given, strip), self._strip(pat, strip), self._strip(mat, strip)
-            mat = np.where(rng.random(n) < RATES["mx_maternal_missing"], "", mat)
+            given, pat, mat = self.mx_parts(idx, rng)
             text = given + " " + pat + np.where(mat == "", "", " " + mat)
         else:
-            us_born = self.us_born[idx]
-            given = np.where(~us_born & (rng.random(n) < RATES["first_given_only"]), self.first[idx], given)
-            nick = np.flatnonzero(~us_born & (rng.random(n) < RATES["nickname"]))
-            given[nick] = [pools.NICKNAMES.get(x.split()[0], x) for x in given[nick]]
-            strip = rng.random(n) < RATES["us_accent_lost"]
-            given, pat, mat = self._strip(given, strip), self._strip(pat, strip), self._strip(mat, strip)
-            style = rng.choice(5, n, p=US_SURNAME_STYLE)
-            last = np.select([style == 0, style == 1, style == 2, style == 3],
-                             [pat, pat + " " + mat, pat + "-" + mat, mat], mat + " " + pat)
-            last = np.where(us_born | (mat == ""), pat, last)
+            given, last = self.us_parts(idx, rng)
             text = np.where(rng.random(n) < 0.5, last + ", " + given, given + " " + last)
-        text = np.asarray(pc.utf8_upper(pa.array(text, pa.string())).to_numpy(zero_copy_only=False), dtype=object)
-        for i in np.flatnonzero(rng.random(n) < RATES["typo"]):
-            text[i] = typo(text[i], rng)
+        text = upper(text)
+        text = typos(text, rng)
         if not spanish_source:
             for i in np.flatnonzero(rng.random(n) < RATES["mojibake"]):
                 if not text[i].isascii():
                     text[i] = mojibake(text[i])
         return text
+
+
+def upper(text: np.ndarray) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.utf8_upper(pa.array(text, pa.string())).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def typos(text: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A typo in RATES["typo"] of the values (one by one: they are few)."""
+    out = text.copy()
+    for i in np.flatnonzero(rng.random(len(text)) < RATES["typo"]):
+        out[i] = typo(out[i], rng)
+    return out

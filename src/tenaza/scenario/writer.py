@@ -28,6 +28,11 @@ class Sink:
     malformed: list[dict[str, Any]] = field(default_factory=list)
     _opened: bool = False
 
+    def adopt(self, rows: int) -> None:
+        """The file was written by another process: take its row count, append from now on."""
+        self.rows = rows
+        self._opened = self.path.exists()
+
     def write(self, table: pa.Table) -> None:
         if table.num_rows == 0 and self._opened:
             return
@@ -49,8 +54,9 @@ class Sink:
 class Output:
     """The output folder: sinks per layout, mapping files under mappings/, and manifest.json."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, mappings: bool = True) -> None:
         self.out = out
+        self.mappings = mappings
         out.mkdir(parents=True, exist_ok=True)
         (out / "mappings").mkdir(exist_ok=True)
         self.sinks: dict[str, Sink] = {}
@@ -59,7 +65,8 @@ class Output:
         if layout.name not in self.sinks:
             self.sinks[layout.name] = Sink(layout, self.out / layout.file_name)
             mapping = self.out / "mappings" / f"{layout.name}.yaml"
-            mapping.write_text(yaml.safe_dump(layout.mapping(), sort_keys=False, allow_unicode=True), encoding="utf-8")
+            if self.mappings:
+                mapping.write_text(yaml.safe_dump(layout.mapping(), sort_keys=False, allow_unicode=True), encoding="utf-8")
         return self.sinks[layout.name]
 
     def write(self, layout: Layout, table: pa.Table) -> None:
