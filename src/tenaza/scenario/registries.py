@@ -16,6 +16,7 @@ from tenaza.scenario import layouts
 from tenaza.scenario import variation as var
 from tenaza.scenario.accounts import COMPANY, MSB, MX, PERSON, US
 from tenaza.scenario.population import US_BORN
+from tenaza.scenario.records import nullable
 from tenaza.scenario.world import World
 from tenaza.scenario.writer import Output
 
@@ -120,8 +121,8 @@ def _people(world: World, names: var.FreeNames, idx: np.ndarray, country: str, r
                     object), "phone": col["phone"], "email": email, "CUSTOMER SINCE": since}
     given, pat, mat = names.mx_parts(idx, rng)
     given, pat, mat = var.typos(var.upper(given), rng), var.typos(var.upper(pat), rng), var.upper(mat)
-    mat = np.where(mat == "", None, mat)
-    full = given + " " + pat + np.where(mat == None, "", " " + mat.astype(str))
+    full = given + " " + pat + np.where(mat == "", "", " " + mat)
+    mat = nullable(mat != "", mat)
     return {"kind": np.full(n, "person", dtype=object), "name": full, "given_names": given, "paternal_surname": pat,
             "maternal_surname": mat, "aliases": alias, "dob": p.dob[idx],
             "nationality": np.where(origin != US_BORN, "MEX", "USA").astype(object),
