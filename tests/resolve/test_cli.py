@@ -33,7 +33,7 @@ def test_resolve_screen_judge_and_entity_commands(tmp_path: Path) -> None:
 
     result = runner.invoke(app(), ["screen", str(path), "--json"])
     assert result.exit_code == 0, result.output
-    hits = json.loads(result.output)["hits"]
+    hits = json.loads(result.output)[0]["hits"]
     assert any(h["record_id"] == ids[2] and h["entry_id"] == "13149" for h in hits)
 
     result = runner.invoke(app(), ["judge", "split", str(path), ids[0], ids[1], "--analyst", "ana"])

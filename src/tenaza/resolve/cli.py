@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from tenaza.errors import TenazaError
+
+if TYPE_CHECKING:
+    from tenaza.resolve.screening.screen import ScreenReport
 
 out = Console()
 err = Console(stderr=True)
@@ -56,8 +59,9 @@ def resolve_cmd(workspace: WorkspaceArg,
 
 def screen_cmd(workspace: WorkspaceArg,
                list_file: Annotated[Path | None, typer.Option("--list", help="OFAC SDN file (sdn.csv or sdn.xml) to "
-                                                                 "load as a new version; default: the latest loaded, "
-                                                                 "or the shipped 2024-05-03 list.")] = None,
+                                                                 "load as a new version and screen against; default: "
+                                                                 "every list in the workspace (the latest version of "
+                                                                 "each), or the shipped 2024-05-03 list if none.")] = None,
                version: Annotated[str | None, typer.Option(help="Version of --list (default: from the file).")] = None,
                threshold: Annotated[float | None, typer.Option(help="Hit threshold (default: the tuned one).")] = None,
                show: Annotated[int, typer.Option(help="Hits to print.")] = 20,
@@ -66,25 +70,31 @@ def screen_cmd(workspace: WorkspaceArg,
     from tenaza.resolve.screening.matcher import ScreeningConfig
     from tenaza.resolve.screening.pairs import SDN
     from tenaza.resolve.screening.screen import screen
-    from tenaza.resolve.screening.versions import load, versions
+    from tenaza.resolve.screening.versions import ingested, load, versions
     from tenaza.store import Workspace
 
     config = ScreeningConfig() if threshold is None else ScreeningConfig(threshold=threshold)
     try:
         with Workspace.open(workspace) as ws:
-            if list_file is not None or not versions(ws):
-                list_version, _ = load(ws, list_file or SDN, version=version)
-            else:
-                list_version = versions(ws)[-1]
-            report = screen(ws, list_version, config)
+            if list_file is not None or not (versions(ws) or ingested(ws)):
+                targets = [load(ws, list_file or SDN, version=version)[0]]
+            else:  # the latest version of every loaded list, and every list that came by ingest
+                latest = {v.list_id: v for v in versions(ws)}
+                targets = [*latest.values(), *ingested(ws)]
+            reports = [screen(ws, t, config) for t in targets]
     except TenazaError as exc:
         _fail(exc)
         return
     if as_json:
-        out.print_json(json.dumps({"list": report.list_name, "previous": report.previous,
-                                   "names_screened": report.names_screened, "new": report.new,
-                                   "dropped": report.dropped, "hits": [asdict(h) for h in report.hits]}))
+        out.print_json(json.dumps([{"list": r.list_name, "previous": r.previous, "names_screened": r.names_screened,
+                                    "new": r.new, "dropped": r.dropped, "hits": [asdict(h) for h in r.hits]}
+                                   for r in reports]))
         return
+    for report in reports:
+        _print_screen(report, show)
+
+
+def _print_screen(report: ScreenReport, show: int) -> None:
     out.print(f"screened {report.names_screened:,} names against {report.list_name}: {len(report.hits):,} hits "
               f"({len(report.new):,} new, {len(report.dropped):,} dropped"
               + (f" since {report.previous}" if report.previous else "") + f") in {report.seconds}s")

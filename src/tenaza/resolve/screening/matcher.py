@@ -41,7 +41,7 @@ class ScreeningConfig(BaseModel):
 
     threshold: float = Field(0.82, description="Score at or above which a candidate is a hit (tuned: docs/resolve.md).")
     prefilter: float = Field(0.45, description="Name score below which a candidate is not scored further.")
-    max_token_df: int = Field(400, description="Tokens in more list names than this do not generate candidates.")
+    max_token_df: int = Field(200, description="Pairs of tokens in more list names than this make no candidates.")
     typo_jaro_winkler: float = Field(0.9, description="Similarity at which two differing tokens count as a typo.")
     typo_credit: float = Field(0.8, description="Credit a typo-matched token gets, against 1 for an exact one.")
     dob_match: float = Field(0.15, description="Added when a listed date of birth equals the party's.")
@@ -58,7 +58,9 @@ class ScreeningConfig(BaseModel):
 def list_names_sql(relation: str, name_param: str = "$list_name") -> str:
     """One row per name and alias of a list version: tokens and the qualifiers."""
     return f"""
-SELECT d.entry_id, d.kind, d.name AS entry_primary, d.programs, d.ids, d.releasable_to,
+SELECT d.entry_id, d.kind, d.name AS entry_primary, d.programs, d.releasable_to,
+       list_transform(coalesce(d.ids, []), lambda x: lower(trim(split_part(x, ':', 1))) || ':'
+                      || regexp_replace(upper(substr(x, strpos(x, ':') + 1)), '[^A-Z0-9]', '', 'g')) AS ids,
        CAST(json_extract(d.extras, '$.countries') AS VARCHAR[]) AS countries, d.dob,
        n.v AS entry_name, n.i > 1 AS is_alias,
        list_contains(coalesce(CAST(json_extract(d.extras, '$.weak_aliases') AS VARCHAR[]), []), n.v) AS weak,
@@ -87,31 +89,42 @@ FROM {relation} AS p,
 
 
 def candidates_sql(subjects: str, names: str, keys: str, config: ScreeningConfig) -> str:
-    """Name scores of the (subject name, list name) pairs that share a rare enough token key.
+    """Name scores of the (subject name, list name) pairs that share two token keys.
 
-    ``keys`` maps token -> key (phonetic key of the canonical form); ``names`` and
-    ``subjects`` are the outputs of ``list_names_sql`` and ``subjects_sql`` with a row id ``sid``/``nid``.
+    Candidates are found by pairs of keys (GARSIA+LOPES), not single keys: a pair is far
+    rarer than either of its tokens, so the join stays small however common the surnames,
+    and a true match shares at least two tokens anyway (a one-token name, such as the alias
+    'El Raton', is its own key). ``keys`` maps token -> key (phonetic key of the canonical
+    form); ``names`` and ``subjects`` come from ``list_names_sql`` and ``subjects_sql`` with a
+    row id ``nid``/``sid``.
     """
     jw, credit = config.typo_jaro_winkler, config.typo_credit
     return f"""
 WITH nt AS (
-  SELECT n.nid, u.t AS tok, k.key FROM {names} n, unnest(n.toks) AS u(t) JOIN {keys} k ON k.tok = u.t
+  SELECT DISTINCT n.nid, u.t AS tok, k.key FROM {names} n, unnest(n.toks) AS u(t) JOIN {keys} k ON k.tok = u.t
 ),
-df AS (SELECT key, count(DISTINCT nid) AS df FROM nt GROUP BY key),
-nn AS (SELECT count(*) AS n FROM {names}),
-w AS (SELECT key, ln(1 + (SELECT n FROM nn) / df) AS w, df FROM df),
 st AS (
-  SELECT s.sid, u.t AS tok, k.key FROM {subjects} s, unnest(s.toks) AS u(t) JOIN {keys} k ON k.tok = u.t
+  SELECT DISTINCT s.sid, u.t AS tok, k.key FROM {subjects} s, unnest(s.toks) AS u(t) JOIN {keys} k ON k.tok = u.t
 ),
-cand AS (
-  SELECT st.sid, nt.nid, count(DISTINCT nt.key) AS shared
-  FROM st JOIN nt ON nt.key = st.key JOIN w ON w.key = st.key AND w.df <= {int(config.max_token_df)}
-  GROUP BY st.sid, nt.nid
+nk AS (SELECT DISTINCT nid, key FROM nt),
+sk AS (SELECT DISTINCT sid, key FROM st),
+n1 AS (SELECT nid FROM nk GROUP BY nid HAVING count(*) = 1),
+s1 AS (SELECT sid FROM sk GROUP BY sid HAVING count(*) = 1),
+np AS (
+  SELECT a.nid, a.key AS k1, b.key AS k2 FROM nk a JOIN nk b ON a.nid = b.nid AND a.key < b.key
+  UNION ALL SELECT nk.nid, nk.key, '' FROM nk JOIN n1 USING (nid)
 ),
+sp AS (
+  SELECT a.sid, a.key AS k1, b.key AS k2 FROM sk a JOIN sk b ON a.sid = b.sid AND a.key < b.key
+  UNION ALL SELECT sk.sid, sk.key, '' FROM sk JOIN s1 USING (sid)
+),
+npc AS (SELECT k1, k2 FROM np GROUP BY k1, k2 HAVING count(*) <= {int(config.max_token_df)}),
 good AS (
-  SELECT c.sid, c.nid FROM cand c JOIN {subjects} s ON s.sid = c.sid JOIN {names} n ON n.nid = c.nid
-  WHERE c.shared >= least(2, len(s.toks), len(n.toks))
+  SELECT DISTINCT sp.sid, np.nid FROM sp JOIN np USING (k1, k2) JOIN npc USING (k1, k2)
 ),
+df AS (SELECT key, count(*) AS df FROM nk GROUP BY key),
+nn AS (SELECT count(*) AS n FROM {names}),
+w AS (SELECT key, ln(1 + (SELECT n FROM nn) / df) AS w FROM df),
 -- best match of each subject token among the entry's tokens: 1 for the same key, a typo credit
 pairs AS (
   SELECT g.sid, g.nid, st.key AS skey,
@@ -121,9 +134,8 @@ pairs AS (
   GROUP BY g.sid, g.nid, st.key
 ),
 ent AS (
-  SELECT g.sid, g.nid, sum(coalesce(w.w, ln(1 + (SELECT n FROM nn)))) AS entry_w
-  FROM good g JOIN (SELECT DISTINCT nid, key FROM nt) nk ON nk.nid = g.nid LEFT JOIN w ON w.key = nk.key
-  GROUP BY g.sid, g.nid
+  SELECT nk.nid, sum(coalesce(w.w, ln(1 + (SELECT n FROM nn)))) AS entry_w
+  FROM nk LEFT JOIN w USING (key) GROUP BY nk.nid
 )
 SELECT p.sid, p.nid,
        sum(p.best * coalesce(w.w, ln(1 + (SELECT n FROM nn)))) AS shared_w,
@@ -131,7 +143,7 @@ SELECT p.sid, p.nid,
        any_value(e.entry_w) AS entry_w,
        list(p.skey ORDER BY p.skey) FILTER (WHERE p.best = 1.0) AS matched,
        list(p.skey ORDER BY p.skey) FILTER (WHERE p.best > 0 AND p.best < 1.0) AS typos
-FROM pairs p LEFT JOIN w ON w.key = p.skey JOIN ent e ON e.sid = p.sid AND e.nid = p.nid
+FROM pairs p LEFT JOIN w ON w.key = p.skey JOIN ent e ON e.nid = p.nid
 GROUP BY p.sid, p.nid
 """
 

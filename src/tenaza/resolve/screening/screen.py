@@ -119,7 +119,9 @@ def screen(ws: Workspace, version: ListVersion | None = None, config: ScreeningC
     """Screen the workspace's parties against ``version`` (default: the latest OFAC SDN)."""
     config = config or ScreeningConfig()
     version = version or latest(ws)
-    older = [v for v in versions(ws, version.list_id) if v.version < version.version]
+    registered = {v.list_name for v in versions(ws, version.list_id)}
+    older = [v for v in versions(ws, version.list_id) if v.version < version.version] \
+        if version.list_name in registered else []
     previous = older[-1].list_name if older else None
     started = time.perf_counter()
     report = ScreenReport(version.list_name, previous)

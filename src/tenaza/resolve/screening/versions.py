@@ -57,6 +57,17 @@ def versions(ws: Workspace, list_id: str | None = None) -> list[ListVersion]:
     return [ListVersion(str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]
 
 
+def ingested(ws: Workspace) -> list[ListVersion]:
+    """Lists in ``designations`` that came by `tenaza ingest` (no designation_lists row): each
+    list_name is screened as a version of its own, with no previous version to compare."""
+    rows = ws.backend.fetch(
+        "ingested lists", "SELECT list_name, count(*), sum(1 + len(coalesce(aliases, []))), min(ingest_id) "
+        "FROM designations WHERE list_name NOT IN (SELECT list_name FROM designation_lists) GROUP BY list_name "
+        "ORDER BY list_name")
+    return [ListVersion(str(r[0]), str(r[0]).split(" ")[0], " ".join(str(r[0]).split(" ")[1:]) or "unversioned",
+                        int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
 def latest(ws: Workspace, list_id: str = "OFAC-SDN") -> ListVersion:
     found = versions(ws, list_id)
     if not found:
@@ -83,6 +94,9 @@ def store(ws: Workspace, path: Path, parsed: ListFile, releasable_to: Sequence[s
         if known[0][0] != digest:
             raise ListError(f"{name} is already loaded from a different file; a list version is loaded once")
         return next(v for v in versions(ws, parsed.list_id) if v.list_name == name), True
+    if b.scalar("list ingested", "SELECT count(*) FROM designations WHERE list_name = $n", {"n": name}):
+        raise ListError(f"designations already holds rows of {name!r} loaded by `tenaza ingest`; load this file "
+                        f"under another version (--version {parsed.version}-full)")
     now = datetime.now(UTC).replace(tzinfo=None)
     with b.transaction("load designation list"):
         ingest_id = int(b.scalar("next ingest", "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingest_log"))
