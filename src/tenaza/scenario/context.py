@@ -13,7 +13,7 @@ from tenaza.scenario import variation as var
 from tenaza.scenario.records import IdPool, Records
 from tenaza.scenario.world import World
 
-VARIANTS = 4
+VARIANTS = 3
 CAR_WMI = ("1G1", "3N1", "1FA", "5YJ", "JTD", "3VW", "1GC", "3GN", "1HG", "2T1")
 
 

@@ -41,19 +41,20 @@ class IdPool:
     def __init__(self, rng: np.random.Generator, space: int) -> None:
         self.rng = rng
         self.space = space
-        self.used: set[int] = set()
+        self.drawn = np.zeros(0, np.int64)  # every value handed out or waiting in the buffer
+        self.buffer = np.zeros(0, np.int64)
 
     def take(self, k: int) -> np.ndarray:
-        out: list[int] = []
-        while len(out) < k:
-            for x in self.rng.integers(0, self.space, (k - len(out)) * 2 + 4):
-                v = int(x)
-                if v not in self.used:
-                    self.used.add(v)
-                    out.append(v)
-                    if len(out) == k:
-                        break
-        return np.array(out, dtype=np.int64)
+        while len(self.buffer) < k:  # refill in doubling batches, never repeating a drawn value
+            want = min(max(4096, 2 * k, len(self.drawn)), self.space - len(self.drawn))
+            if want <= 0:
+                raise ValueError(f"identifier space of {self.space:,} exhausted")
+            batch = self.rng.choice(self.space, want, replace=False)
+            batch = batch[~np.isin(batch, self.drawn)]
+            self.drawn = np.concatenate([self.drawn, batch])
+            self.buffer = np.concatenate([self.buffer, batch])
+        out, self.buffer = self.buffer[:k], self.buffer[k:]
+        return out
 
 
 class Records:

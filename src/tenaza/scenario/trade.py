@@ -112,8 +112,8 @@ def legit_trade(ctx: Context) -> None:
          mode=mode, carrier=carrier)
     # The importer pays the exporter, by wire, 10 to 45 days after shipping (most of the time).
     paid = rng.random(n_us) < 0.85
-    frm = np.array([w.account(COMPANY, int(i), MX) for i in importer[paid]]) if paid.any() else np.zeros(0, int)
-    to = np.array([w.account(COMPANY, int(e), US) for e in exporter[paid]]) if paid.any() else np.zeros(0, int)
+    frm = w.accounts_for(COMPANY, importer[paid], MX)
+    to = w.accounts_for(COMPANY, exporter[paid], US)
     memo = w.memos.add("PAGO A PROVEEDOR EXTRANJERO")
     add_txns(w, day[paid] + rng.integers(10, 46, int(paid.sum())), frm, to, value[paid] * rng.normal(1.0, 0.002,
              int(paid.sum())), "wire", -1, rng, memo=memo)

@@ -104,6 +104,13 @@ class World:
         self.msb_recipient = np.concatenate([self.msb_recipient, np.full(len(idx), -1, np.int32)])
         return int(idx[0])
 
+    def accounts_for(self, kind: int, holders: np.ndarray, system: int) -> np.ndarray:
+        """``account`` for many holders at once (one lookup per distinct holder)."""
+        uniq, inv = np.unique(np.asarray(holders, dtype=np.int64), return_inverse=True)
+        found = np.array([self.account(kind, int(h), system) for h in uniq.tolist()], dtype=np.int64)
+        out: np.ndarray = found[inv] if len(uniq) else np.zeros(0, np.int64)
+        return out
+
     def home_place(self, kind: int, holder: int, system: int) -> int:
         if kind == PERSON:
             p = self.persons
