@@ -55,12 +55,18 @@ class Bank:
         report = ingest_file(self.ws, path, "transactions", originator="FINCEN", releasable_to=["USA", "MEX"])
         assert report.rows_quarantined == 0, report
 
-    def accounts(self, rows: list[tuple[str, str, str]]) -> None:
-        """(account_id, institution, institution_country) rows."""
+    def accounts(self, rows: list[tuple[str, str, str]], holders: dict[str, tuple[str, str]] | None = None) -> None:
+        """(account_id, institution, institution_country) rows; holders: account_id -> (kind, name)."""
+        holders = holders or {}
         path = self.tmp / f"accounts{next(_files)}.csv"
-        body = "".join(f'{a},"{i}",{c}\n' for a, i, c in rows)
-        path.write_text("account_id,institution,institution_country\n" + body, encoding="utf-8")
+        body = "".join(f'{a},"{i}",{c},{"H-" + a if a in holders else ""}\n' for a, i, c in rows)
+        path.write_text("account_id,institution,institution_country,holder_party_id\n" + body, encoding="utf-8")
         ingest_file(self.ws, path, "accounts", originator="FINCEN", releasable_to=["USA", "MEX"])
+        if holders:
+            parties = self.tmp / f"parties{next(_files)}.csv"
+            parties.write_text("party_id,kind,name\n" + "".join(f'H-{a},{k},"{n}"\n' for a, (k, n) in holders.items()),
+                               encoding="utf-8")
+            ingest_file(self.ws, parties, "parties", originator="FINCEN", releasable_to=["USA", "MEX"])
 
     def detect(self, name: str, config: dict[str, Any] | None = None) -> list[Alert]:
         run(self.ws, select(names=[name]), {name: config} if config else None)

@@ -31,3 +31,16 @@ def test_cash_that_stays_in_the_us_or_a_domestic_mexican_transfer_is_not(bank: B
     bank.accounts([("SUPPLIER-US", "Border National Bank", "USA"), ("MX-FIRM", "Banco del Norte", "MEX"),
                    ("CLABE-3", "Banco del Norte", "MEX")])
     assert bank.detect("bulk_cash") == []
+
+
+def test_an_exchange_house_moving_its_own_dollars_home_is_not(bank: Bank) -> None:
+    rows = []
+    for day in (0, 9, 20):
+        rows.append(txn(day, None, "CDC-US", 60_000, "armored_car", state="AZ", city="Nogales"))
+        rows.append(txn(day + 1, "CDC-US", "CDC-MX", 57_000, "wire"))
+    bank.transactions(rows)
+    bank.accounts([("CDC-US", "Border National Bank", "USA"), ("CDC-MX", "Banco del Norte", "MEX")],
+                  {"CDC-US": ("company", "Casa de Cambio Santa Fe S.A.P.I. de C.V."),
+                   "CDC-MX": ("company", "CASA DE CAMBIO SANTA FÉ SAPI DE CV")})
+    assert bank.detect("bulk_cash") == []
+    assert len(bank.detect("bulk_cash", {"min_third_party_share": 0})) == 1

@@ -8,6 +8,13 @@ from pydantic import Field
 
 from tenaza.detect.base import Detector, register
 from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, account_subjects, bind_list, money, rid, txn_cte
+from tenaza.pillars.cash.restricted import fold_sql
+
+# Words of company legal forms in the US and Mexico, left out when holders' names are compared
+# (with every one-letter word: S.A.P.I. folds to s a p i). Names within a Jaro-Winkler similarity
+# of 0.92 are one holder, so that a typo in one bank's record does not make a third party.
+LEGAL_FORMS = ("sa", "sapi", "sab", "de", "cv", "rl", "llc", "inc", "corp", "co", "ltd", "lp", "pllc", "company",
+               "corporation", "incorporated", "limited")
 
 
 class BulkCashConfig(CashConfig):
@@ -26,6 +33,14 @@ class BulkCashConfig(CashConfig):
     min_onward_share: float = Field(0.5, ge=0, le=1,
                                     description="Share of the delivered cash that leaves for Mexico within the "
                                                 "window.")
+    min_third_party_share: float = Field(0.5, ge=0, le=1,
+                                         description="Share of the money sent to Mexico that goes to someone else "
+                                                     "than the account's holder. An exchange house moving its own "
+                                                     "dollars to its own Mexican account is its business; paying "
+                                                     "third parties there is how proceeds reach an organization. "
+                                                     "Holders are compared by name (legal forms left out, typos forgiven); where "
+                                                     "accounts or parties are not loaded, every recipient counts as "
+                                                     "a third party.")
 
 
 @register
@@ -40,8 +55,9 @@ class BulkCash(Detector):
     threshold into accounts outside Mexico and the transfers that leave the same account within
     days to accounts at Mexican institutions (accounts.institution_country, or the transaction's country where the accounts
     are not loaded). An account is flagged when several deliveries were followed so, and at
-    least half the delivered cash left that way. Subjects are the account and the Mexican
-    recipients.
+    least half the delivered cash left that way, mostly to others than the account's holder (an
+    exchange house moving its own dollars to its own Mexican account is its business). Subjects
+    are the account and the Mexican recipients.
     """
 
     NAME = "bulk_cash"
@@ -54,7 +70,8 @@ class BulkCash(Detector):
         c = self.config
         assert isinstance(c, BulkCashConfig)
         params.update(min_delivery=c.min_delivery_usd, window=c.window_days, min_deliveries=c.min_deliveries,
-                      min_share=c.min_onward_share)
+                      min_share=c.min_onward_share, min_third=c.min_third_party_share)
+        legal = bind_list(params, "legal_forms", LEGAL_FORMS)
         cash = bind_list(params, "cash_channels", c.cash_channels)
         onward = bind_list(params, "onward_channels", c.onward_channels)
         t = txn_cte(c, params, where=f"list_contains({cash}, channel) OR list_contains({onward}, channel)")
@@ -88,10 +105,21 @@ a AS (
   FROM per_delivery GROUP BY account HAVING count(*) >= $min_deliveries
 ),
 tot AS (SELECT account, sum(usd) AS delivered, count(*) AS n_deliveries FROM d GROUP BY account),
+-- holders by name without legal forms, so that CASA DE CAMBIO X S.A. DE C.V. at a US bank and at a
+-- Mexican bank are one holder
+holder AS (
+  SELECT a.account_id, any_value(array_to_string(list_filter(string_split({fold_sql('p.name')}, ' '),
+                                                              lambda w: len(w) > 1 AND NOT list_contains({legal}, w)), ' ')) AS name
+  FROM accounts AS a JOIN parties AS p ON p.party_id = a.holder_party_id GROUP BY a.account_id
+),
 outs AS (
-  SELECT account, sum(o_usd) AS sent, list(DISTINCT recipient) AS recipients, list(o_rec) AS o_recs,
-         max(o_ts) AS period_end
-  FROM onward GROUP BY account
+  SELECT o.account, sum(o.o_usd) AS sent, list(DISTINCT o.recipient) AS recipients, list(o.o_rec) AS o_recs,
+         max(o.o_ts) AS period_end,
+         sum(o.o_usd) FILTER (WHERE hs.name IS NULL OR hr.name IS NULL
+                              OR jaro_winkler_similarity(hs.name, hr.name) < 0.92) AS third_party
+  FROM onward AS o LEFT JOIN holder AS hs ON hs.account_id = o.account
+  LEFT JOIN holder AS hr ON hr.account_id = o.recipient
+  GROUP BY o.account
 )
 SELECT 'bulk_cash' AS typology,
        least(1.0, sent / delivered) * (0.6 + 0.4 * n_followed / n_deliveries) AS score,
@@ -100,6 +128,7 @@ SELECT 'bulk_cash' AS typology,
        json_object('deliveries', n_deliveries, 'delivered_usd', round(delivered, 2),
                    'deliveries_followed', n_followed, 'sent_to_mexico_usd', round(sent, 2),
                    'onward_share', round(least(1.0, sent / delivered), 3), 'recipients', len(recipients),
+                   'third_party_share', round(coalesce(third_party, 0) / sent, 3),
                    'window_days', $window) AS figures,
        format('Account {{}} took {{}} in {{}} cash deliveries; after {{}} of them {{}} left for {{}} account(s) in '
               || 'Mexico within {{}} days, the repatriation of bulk cash FinCEN alert FIN-2025-Alert001 describes.',
@@ -107,5 +136,5 @@ SELECT 'bulk_cash' AS typology,
               $window) AS explanation,
        period_start, period_end
 FROM a JOIN tot USING (account) JOIN outs USING (account)
-WHERE sent >= $min_share * delivered
+WHERE sent >= $min_share * delivered AND coalesce(third_party, 0) >= $min_third * sent
 """
