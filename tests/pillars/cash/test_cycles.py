@@ -30,4 +30,10 @@ def test_out_of_order_decayed_or_two_hop_returns_are_no_cycle(bank: Bank) -> Non
     rows += loop(["L", "M", "N"], 50, 100_000, 0.99, gap=12)  # hops too far apart
     bank.transactions(rows)
     assert bank.detect("cycles") == []
-    assert len(bank.detect("cycles", {"min_hops": 2})) == 1  # the round trip, when asked for
+    assert len(bank.detect("cycles", {"min_hops": 2, "min_cycles": 1})) == 1  # the round trip, when asked for
+
+
+def test_a_single_round_trip_is_reported_only_when_asked_for(bank: Bank) -> None:
+    bank.transactions(loop(["P", "Q", "R"], 0, 200_000, 0.98))
+    assert bank.detect("cycles") == []
+    assert len(bank.detect("cycles", {"min_cycles": 1})) == 1
