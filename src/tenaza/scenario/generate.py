@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tenaza.scenario import layouts, plant_cash, plant_distribution, plant_trade
+from tenaza.scenario import bait, layouts, plant_cash, plant_distribution, plant_trade
 from tenaza.scenario.config import ScenarioConfig
 from tenaza.scenario.context import Context
 from tenaza.scenario.crossings import legit_crossings
@@ -55,6 +55,7 @@ def build(cfg: ScenarioConfig) -> tuple[World, Context, list[Org]]:
     dealers = Dealers(ctx)
     legit_firearms(ctx, dealers)
     plant_cash.legit_exchange_houses(world)
+    bait.plant(world)
     for org in orgs:
         plant_cash.plant(world, org)
         plant_trade.plant(ctx, org)

@@ -18,6 +18,8 @@ from tenaza.scenario.events import add_txns
 from tenaza.scenario.records import nullable
 
 RAIL_PORTS = ("2304", "2402", "2303", "2604", "2301")
+# Shares of honest shipments that look like a trade typology (docs/scenario.md, "Honest look-alikes").
+BAIT = {"premium": 0.02, "clerical": 0.01, "crossing_gap": 0.02, "factored": 0.03, "transshipped": 0.005}
 Arr = np.ndarray
 
 
@@ -27,7 +29,7 @@ def _fmt_ids(prefix: Arr | str, nums: Arr, width: int) -> Arr:
 
 def ship(ctx: Context, rng: np.random.Generator, *, day: Arr, exporter: Arr, importer: Arr, product: Arr,
          value_usd: Arr, port: Arr, mode: Arr, carrier: Arr, case: int = -1, role: str | None = None,
-         mx_factor: Arr | float = 1.0, us: bool = True, mx: bool = True, crossing: bool = True,
+         mx_factor: Arr | float = 1.0, us: bool = True, mx: bool = True, crossing: bool | Arr = True,
          payer: Arr | None = None, quantity: Arr | None = None) -> tuple[Arr, Arr]:
     """Shipments from US exporters to Mexican importers; returns (ITNs, pedimento numbers)."""
     w = ctx.world
@@ -70,8 +72,8 @@ def ship(ctx: Context, rng: np.random.Generator, *, day: Arr, exporter: Arr, imp
             currency="MXN", value_usd=mx_usd, origin_country="USA", departure_country="USA", transport_mode=mode,
             transport_doc=doc, carrier=ctx.names.companies(carrier, True),
             broker=np.array(MX_AGENTS, dtype=object)[agent], _case=case, _role=role)
-    if crossing:
-        truck = np.flatnonzero(mode == "truck")
+    if np.any(crossing):
+        truck = np.flatnonzero((mode == "truck") & np.broadcast_to(np.asarray(crossing, dtype=bool), (n,)))
         plate, vin, driver = ctx.fleet.pick(rng, carrier[truck])
         ctx.anam_crossings.add(
             len(truck), crossing_id=_fmt_ids(np.char.add("S", aduana[truck]), ctx.ids("anam", len(truck), 10**8), 8),
@@ -108,16 +110,41 @@ def legit_trade(ctx: Context) -> None:
     mode = np.where(np.isin(port, RAIL_PORTS) & (rng.random(n_us) < 0.15), "rail", "truck")
     value = np.round(rng.lognormal(np.log(42_000), 0.8, n_us) * np.where(mode == "rail", 2.5, 1.0), 2)
     carrier = carriers[rng.integers(0, len(carriers), n_us)]
+    # Honest noise that looks like the trade typologies (rates in BAIT): premium goods priced well
+    # above the usual unit value, clerical errors in the pedimento value, crossings the aduana's
+    # extract lacks, and exports paid by a factoring company instead of the importer.
+    unit = np.array([{p[0]: p[4] for p in cal.PRODUCTS}[x] for x in product])
+    quantity = np.round(value / unit * rng.lognormal(0, 0.12, n_us), 1)
+    premium = rng.random(n_us) < BAIT["premium"]
+    value = np.where(premium, np.round(value * rng.uniform(2.0, 4.0, n_us), 2), value)
+    clerical = rng.random(n_us) < BAIT["clerical"]
+    mx_factor = np.where(clerical, rng.choice([0.7, 0.8, 1.25, 1.4], n_us), 1.0)
+    gap = rng.random(n_us) < BAIT["crossing_gap"]
+    factored = rng.random(n_us) < BAIT["factored"]
+    factors = np.flatnonzero((cos.industry == "holding") & (cos.country == "USA"))[:6]
+    factor = factors[rng.integers(0, len(factors), n_us)] if len(factors) else np.zeros(n_us, np.int64)
+    payer = nullable(rng.random(n_us) < 0.6, ctx.names.companies(importer, False))
+    factored &= len(factors) > 0
+    payer[factored] = ctx.names.companies(factor[factored], False)
     ship(ctx, rng, day=day, exporter=exporter, importer=importer, product=product, value_usd=value, port=port,
-         mode=mode, carrier=carrier)
-    # The importer pays the exporter, by wire, 10 to 45 days after shipping (most of the time).
+         mode=mode, carrier=carrier, quantity=quantity, mx_factor=mx_factor, crossing=~gap, payer=payer)
+    # The importer (or its factor) pays the exporter, by wire, 10 to 45 days after shipping (most of the time).
     paid = rng.random(n_us) < 0.85
-    frm = w.accounts_for(COMPANY, importer[paid], MX)
+    frm = np.where(factored[paid], w.accounts_for(COMPANY, factor[paid], US), w.accounts_for(COMPANY, importer[paid], MX))
     to = w.accounts_for(COMPANY, exporter[paid], US)
     memo = w.memos.add("PAGO A PROVEEDOR EXTRANJERO")
     add_txns(w, day[paid] + rng.integers(10, 46, int(paid.sum())), frm, to, value[paid] * rng.normal(1.0, 0.002,
              int(paid.sum())), "wire", -1, rng, memo=memo)
     asia_imports(ctx, rng, n_asia)
+    # Honest transshipment: US goods bought through the Colón free zone.
+    k = max(3, int(n_us * BAIT["transshipped"]))
+    prod = [cal.PRODUCTS[int(i)] for i in rng.integers(0, len(cal.PRODUCTS), k)]
+    asia_imports(ctx, rng, k, product=np.array([p[0] for p in prod], dtype=object),
+                 description=np.array([p[2].upper() for p in prod], dtype=object),
+                 quantity=np.round(rng.lognormal(np.log(40_000), 0.6, k) / np.array([p[4] for p in prod]), 1),
+                 unit_value=np.array([p[4] for p in prod]), origin=np.full(k, "USA", dtype=object),
+                 supplier=np.array(["ZONA LIBRE DE COLON DISTRIBUIDORA S.A."] * k, dtype=object))
+    ctx.mx_imports.blocks[-1][1]["departure_country"] = np.full(k, "PAN", dtype=object)
 
 
 def asia_imports(ctx: Context, rng: np.random.Generator, n: int, *, importer: np.ndarray | None = None,
