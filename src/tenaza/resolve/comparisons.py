@@ -74,6 +74,23 @@ class GivenNameConfig(ComparisonConfig):
 
 
 @register
+class Kind(Comparison):
+    """Person, company or organization. The model has one prior for every pair; companies are
+    few, so two companies that share a name are far likelier to be the same than two people
+    who share one, and this comparison carries that difference. A person and a company are
+    never the same party (m fixed near zero)."""
+
+    NAME = "kind"
+
+    def levels(self) -> list[Level]:
+        return [
+            _level("kind_l = 'person' AND kind_r = 'person'", "both people"),
+            _level("kind_l <> 'person' AND kind_r <> 'person'", "both companies or organizations"),
+            _else(ID_CONFLICT_M / 10),
+        ]
+
+
+@register
 class GivenName(Comparison):
     """First given name, with nicknames and English forms resolved (PEPE, JOSEPH -> JOSE).
 
@@ -230,8 +247,9 @@ class UsIds(Comparison):
 @register
 class Phone(Comparison):
     """Phone numbers in E.164 form (phonenumbers reads national and international styles, and
-    Mexico's dropped mobile prefixes). Levels: same number; same last seven digits (an area
-    code written differently); different."""
+    Mexico's dropped mobile prefixes). Levels: same number; same ten national digits under
+    another country code (a US record of a Mexican number without +52 reads as a US number,
+    and the reverse); same last seven digits (an area code written differently); different."""
 
     NAME = "phone"
 
@@ -239,6 +257,7 @@ class Phone(Comparison):
         return [
             _null("phone_l IS NULL OR phone_r IS NULL", "phone missing"),
             _level("phone_l = phone_r", "same phone", tf="phone"),
+            _level("phone_nat_l = phone_nat_r", "same national number, other country code"),
             _level("right(phone_l, 7) = right(phone_r, 7)", "same last seven digits"),
             _else(),
         ]

@@ -215,7 +215,7 @@ SELECT
        THEN substr(upper(curp), 1, 10) END AS id_stem,
   CASE WHEN ssn_check {id_ok} THEN regexp_replace(ssn, '[^0-9]', '', 'g') END AS ssn,
   CASE WHEN ein_check {id_ok} THEN regexp_replace(ein, '[^0-9]', '', 'g') END AS ein,
-  phone_e164 AS phone, email, address_f AS address, city_f AS city, state_f AS state,
+  phone_e164 AS phone, right(phone_e164, 10) AS phone_nat, email, address_f AS address, city_f AS city, state_f AS state,
   year(coalesce(dob, curp_date, rfc_date)) AS birth_year
 FROM d LEFT JOIN ck USING (record_id)
 """

@@ -8,6 +8,8 @@ never shown a join that rests on it (``visibility.py``).
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import UTC, datetime
 
 import pyarrow as pa
@@ -17,6 +19,8 @@ from tenaza.resolve.features import _lit
 from tenaza.resolve.linkage import Levels
 from tenaza.store import Workspace
 from tenaza.store.dialect import ident
+
+log = logging.getLogger("tenaza")
 
 
 def weights_sql(levels: Levels, columns: set[str]) -> str:
@@ -63,10 +67,12 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
     with ws.backend.transaction("resolve: write entities"):
         sx.run(f"DELETE FROM {sx.ws('entity_members')}")
         sx.run(f"DELETE FROM {sx.ws('entities')}")
+        started = time.perf_counter()
         sx.run("""CREATE OR REPLACE TEMP TABLE r_members AS
           SELECT f.*, c.root, pr.parent_uid, pr.how,
                  'E-' || substr(md5(min(f.record_id) OVER (PARTITION BY c.root)), 1, 12) AS entity_id
           FROM r_features f JOIN r_cluster c USING (unique_id) LEFT JOIN r_parent pr USING (unique_id)""")
+        log.debug("write: members prepared in %.1fs", time.perf_counter() - started)
         sx.con.execute(f"""
         INSERT INTO {sx.ws('entity_members')} (entity_id, record_id, party_id, linked_to, match_weight,
             match_probability, weights, joined_by, run_id, releasable_to)
@@ -79,6 +85,7 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
                               ELSE list_intersect(m.releasable_to, pm.releasable_to) END)
         FROM r_members m LEFT JOIN r_members pm ON pm.unique_id = m.parent_uid {edge}
         """, {"run": run_id}).fetchall()
+        log.debug("write: entity_members in %.1fs", time.perf_counter() - started)
         sx.con.execute(f"""
         INSERT INTO {sx.ws('entities')} (entity_id, kind, canonical_name, names, identifiers, dob, countries,
             member_count, record_ids, run_id, created_at, releasable_to)
@@ -97,3 +104,5 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
         FROM r_members GROUP BY entity_id
         """, params).fetchall()
         sx.run("DROP TABLE r_members")
+        log.debug("write: entities in %.1fs", time.perf_counter() - started)
+    log.debug("write: committed in %.1fs", time.perf_counter() - started)
