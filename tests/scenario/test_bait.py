@@ -1,4 +1,3 @@
-import numpy as np
 
 from tenaza.scenario import bait
 from tenaza.scenario.config import ScenarioConfig

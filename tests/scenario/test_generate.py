@@ -94,3 +94,12 @@ def test_cross_border_people_appear_in_both_registries(tiny: Result, tiny_ws: Wo
     log = dict(tiny_ws.backend.fetch("t", "SELECT source, values_repaired + ids_flagged FROM ingest_log"))
     assert log["fincen_bank_customers.csv"] > 0  # mojibake repaired
     assert log["uif_personas.csv"] > 0  # mistyped RFC or CURP flagged
+
+
+def test_identities_answer_key_links_cross_border_records(tiny: Result) -> None:
+    ident = pq.read_table(tiny.out / "identities.parquet").to_pylist()
+    by_entity: dict[str, set[str]] = {}
+    for r in ident:
+        by_entity.setdefault(r["entity"], set()).add(r["party_id"])
+    assert len({r["party_id"] for r in ident}) == len(ident)  # each record belongs to one entity
+    assert any({p[:3] for p in ps} == {"USP", "MXP"} for ps in by_entity.values())

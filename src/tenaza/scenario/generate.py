@@ -25,6 +25,7 @@ from tenaza.scenario.orgs import Org, make_orgs
 from tenaza.scenario.records import emit, resolve_refs
 from tenaza.scenario.registries import write_registries
 from tenaza.scenario.trade import legit_trade
+from tenaza.scenario.truth import write_identities
 from tenaza.scenario.txn_stream import Background, write_transactions
 from tenaza.scenario.world import World
 from tenaza.scenario.writer import Output
@@ -99,8 +100,10 @@ def generate(cfg: ScenarioConfig, out_dir: Path | str) -> Result:
     world.truth.resolve_entities(party_ids)
     truth_path = out.out / "truth.parquet"
     n_truth = world.truth.write(truth_path)
+    write_identities(party_ids, out.out / "identities.parquet")
     manifest = out.manifest({"generator": "tenaza.scenario", "scale": cfg.scale, "seed": cfg.seed,
                              "start": cfg.start.isoformat(), "days": cfg.days, "truth": truth_path.name,
+                             "identities": "identities.parquet",
                              "organizations": [{"id": o.org_id, "name": o.name, "home_state": o.home_state}
                                                for o in orgs]})
     secs = time.perf_counter() - t0

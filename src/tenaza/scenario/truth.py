@@ -35,6 +35,21 @@ SCHEMA = pa.schema([("table", pa.string()), ("key", pa.string()), ("subject", pa
                     ("role", pa.string()), ("case_id", pa.int32())])
 
 
+def write_identities(party_ids: dict[tuple[str, int], list[str]], path: Path) -> int:
+    """Which party records are the same real person or company: the answer key of resolution.
+
+    identities.parquet: party_id, entity (``person:<n>`` or ``company:<n>``), records (how many
+    party records that entity has across the registries)."""
+    pids, entities, counts = [], [], []
+    for (kind, index), ids in sorted(party_ids.items()):
+        for pid in ids:
+            pids.append(pid)
+            entities.append(f"{kind}:{index}")
+            counts.append(len(ids))
+    pq.write_table(pa.table({"party_id": pids, "entity": entities, "records": pa.array(counts, pa.int32())}), path)
+    return len(pids)
+
+
 @dataclass
 class Truth:
     cases: list[tuple[str, str]] = field(default_factory=list)  # (typology, organization)
