@@ -98,12 +98,11 @@ def _print_screen(report: ScreenReport, show: int) -> None:
     out.print(f"screened {report.names_screened:,} names against {report.list_name}: {len(report.hits):,} hits "
               f"({len(report.new):,} new, {len(report.dropped):,} dropped"
               + (f" since {report.previous}" if report.previous else "") + f") in {report.seconds}s")
-    table = Table("score", "status", "record", "party name", "entry", "explanation")
     for h in report.hits[:show]:
-        table.add_row(f"{h.score:.2f}", h.status, h.record_id, h.party_name, f"{h.entry_id} {h.entry_name}",
-                      h.explanation)
-    if report.hits:
-        out.print(table)
+        out.print(f"[bold]{h.score:.2f}[/] {h.status:4} record {h.record_id} / entry {h.entry_id}: {h.explanation}",
+                  highlight=False)
+    if len(report.hits) > show:
+        out.print(f"... and {len(report.hits) - show:,} more (--show N, or --json)")
     for hit_id in report.dropped[:show]:
         out.print(f"dropped: {hit_id}")
 

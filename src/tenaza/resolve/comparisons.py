@@ -21,17 +21,23 @@ def _null(cond: str, label: str) -> Level:
     return {"sql_condition": cond, "label_for_charts": label, "is_null_level": True}
 
 
-def _level(cond: str, label: str, tf: str | None = None) -> Level:
+def _level(cond: str, label: str, tf: str | None = None, m: float | None = None) -> Level:
+    """A level; ``m`` is its prior m probability: the start of EM, and what a workspace too
+    small for EM (``LinkageConfig.min_records_for_em``) uses as it is."""
     out: Level = {"sql_condition": cond, "label_for_charts": label}
+    if m is not None:
+        out["m_probability"] = m
     if tf:
         out |= {"tf_adjustment_column": tf, "tf_adjustment_weight": 1.0}
     return out
 
 
-def _else(m: float | None = None) -> Level:
+def _else(m: float | None = None, fixed: bool = False) -> Level:
     out: Level = {"sql_condition": "ELSE", "label_for_charts": "all other"}
     if m is not None:
-        out |= {"m_probability": m, "fix_m_probability": True}
+        out["m_probability"] = m
+    if fixed:
+        out["fix_m_probability"] = True
     return out
 
 
@@ -84,9 +90,9 @@ class Kind(Comparison):
 
     def levels(self) -> list[Level]:
         return [
-            _level("kind_l = 'person' AND kind_r = 'person'", "both people"),
-            _level("kind_l <> 'person' AND kind_r <> 'person'", "both companies or organizations"),
-            _else(ID_CONFLICT_M / 10),
+            _level("kind_l = 'person' AND kind_r = 'person'", "both people", m=0.85),
+            _level("kind_l <> 'person' AND kind_r <> 'person'", "both companies or organizations", m=0.15),
+            _else(ID_CONFLICT_M / 10, fixed=True),
         ]
 
 
@@ -106,12 +112,12 @@ class GivenName(Comparison):
         jw = self.config.jaro_winkler if isinstance(self.config, GivenNameConfig) else 0.88
         return [
             _null("given1_l IS NULL OR given1_r IS NULL", "given name missing"),
-            _level("given1_l = given1_r", "same given name (nicknames resolved)", tf="given1"),
-            _level("given1_ph_l = given1_ph_r", "same phonetic key"),
-            _level(f"jaro_winkler_similarity(given1_l, given1_r) >= {jw}", f"jaro-winkler >= {jw}"),
+            _level("given1_l = given1_r", "same given name (nicknames resolved)", tf="given1", m=0.85),
+            _level("given1_ph_l = given1_ph_r", "same phonetic key", m=0.05),
+            _level(f"jaro_winkler_similarity(given1_l, given1_r) >= {jw}", f"jaro-winkler >= {jw}", m=0.04),
             _level("list_contains(given_all_r, given1_l) OR list_contains(given_all_l, given1_r)",
-                   "first given name among the other's given names"),
-            _else(),
+                   "first given name among the other's given names", m=0.03),
+            _else(0.03),
         ]
 
 
@@ -139,14 +145,14 @@ class Surnames(Comparison):
         jw = self.config.jaro_winkler if isinstance(self.config, SurnamesConfig) else 0.92
         return [
             _null("pat_ph_l IS NULL OR pat_ph_r IS NULL", "surname missing"),
-            _level("pat_ph_l = pat_ph_r AND mat_ph_l = mat_ph_r", "both surnames agree", tf="pat_ph"),
+            _level("pat_ph_l = pat_ph_r AND mat_ph_l = mat_ph_r", "both surnames agree", tf="pat_ph", m=0.55),
             _level("pat_ph_l = pat_ph_r AND (mat_ph_l IS NULL OR mat_ph_r IS NULL)",
-                   "paternal agrees, maternal dropped on one side", tf="pat_ph"),
-            _level("pat_ph_l = mat_ph_r AND mat_ph_l = pat_ph_r", "surnames swapped"),
-            _level("pat_ph_l = pat_ph_r", "paternal agrees, maternal differs"),
-            _level("list_has_any(surnames_ph_l, surnames_ph_r)", "a surname of one is a surname of the other"),
-            _level(f"jaro_winkler_similarity(pat_l, pat_r) >= {jw}", f"paternal jaro-winkler >= {jw}"),
-            _else(),
+                   "paternal agrees, maternal dropped on one side", tf="pat_ph", m=0.25),
+            _level("pat_ph_l = mat_ph_r AND mat_ph_l = pat_ph_r", "surnames swapped", m=0.03),
+            _level("pat_ph_l = pat_ph_r", "paternal agrees, maternal differs", m=0.02),
+            _level("list_has_any(surnames_ph_l, surnames_ph_r)", "a surname of one is a surname of the other", m=0.05),
+            _level(f"jaro_winkler_similarity(pat_l, pat_r) >= {jw}", f"paternal jaro-winkler >= {jw}", m=0.05),
+            _else(0.05),
         ]
 
 
@@ -164,10 +170,10 @@ class CompanyName(Comparison):
         union = f"len(list_distinct(list_concat({words.format('company_l')}, {words.format('company_r')})))"
         return [
             _null("company_l IS NULL OR company_r IS NULL", "not a company"),
-            _level("company_l = company_r", "same name without legal form", tf="company"),
-            _level("jaro_winkler_similarity(company_l, company_r) >= 0.95", "jaro-winkler >= 0.95"),
-            _level(f"{inter} / {union} >= 0.6", "most words shared"),
-            _else(),
+            _level("company_l = company_r", "same name without legal form", tf="company", m=0.8),
+            _level("jaro_winkler_similarity(company_l, company_r) >= 0.95", "jaro-winkler >= 0.95", m=0.1),
+            _level(f"{inter} / {union} >= 0.6", "most words shared", m=0.05),
+            _else(0.05),
         ]
 
 
@@ -182,8 +188,8 @@ class Aliases(Comparison):
         return [
             _null("len(alias_keys_l) = 0 AND len(alias_keys_r) = 0", "no aliases"),
             _level("list_contains(alias_keys_r, name_key_l) OR list_contains(alias_keys_l, name_key_r) "
-                   "OR list_has_any(alias_keys_l, alias_keys_r)", "name or alias shared"),
-            _else(),
+                   "OR list_has_any(alias_keys_l, alias_keys_r)", "name or alias shared", m=0.5),
+            _else(0.5),
         ]
 
 
@@ -198,12 +204,12 @@ class DateOfBirth(Comparison):
     def levels(self) -> list[Level]:
         return [
             _null("dob_l IS NULL OR dob_r IS NULL", "date missing"),
-            _level("dob_l = dob_r", "same date"),
+            _level("dob_l = dob_r", "same date", m=0.85),
             _level("year(dob_l) = year(dob_r) AND month(dob_l) = day(dob_r) AND day(dob_l) = month(dob_r)",
-                   "day and month swapped"),
-            _level("year(dob_l) = year(dob_r) AND month(dob_l) = month(dob_r)", "same year and month"),
-            _level("abs(year(dob_l) - year(dob_r)) <= 1", "within a year"),
-            _else(),
+                   "day and month swapped", m=0.03),
+            _level("year(dob_l) = year(dob_r) AND month(dob_l) = month(dob_r)", "same year and month", m=0.03),
+            _level("abs(year(dob_l) - year(dob_r)) <= 1", "within a year", m=0.04),
+            _else(0.05),
         ]
 
 
@@ -222,10 +228,10 @@ class MexicanIds(Comparison):
         return [
             _null("(curp_l IS NULL AND id_stem_l IS NULL) OR (curp_r IS NULL AND id_stem_r IS NULL)",
                   "no CURP or RFC on one side"),
-            _level("curp_l = curp_r", "same CURP"),
-            _level("rfc_l = rfc_r AND length(rfc_l) >= 12", "same RFC"),
-            _level("id_stem_l = id_stem_r", "same name letters and date in CURP or RFC"),
-            _else(ID_CONFLICT_M),
+            _level("curp_l = curp_r", "same CURP", m=0.4),
+            _level("rfc_l = rfc_r AND length(rfc_l) >= 12", "same RFC", m=0.3),
+            _level("id_stem_l = id_stem_r", "same name letters and date in CURP or RFC", m=0.298),
+            _else(ID_CONFLICT_M, fixed=True),
         ]
 
 
@@ -238,9 +244,9 @@ class UsIds(Comparison):
     def levels(self) -> list[Level]:
         return [
             _null("(ssn_l IS NULL OR ssn_r IS NULL) AND (ein_l IS NULL OR ein_r IS NULL)", "no SSN or EIN on both"),
-            _level("ssn_l = ssn_r", "same SSN"),
-            _level("ein_l = ein_r", "same EIN"),
-            _else(ID_CONFLICT_M),
+            _level("ssn_l = ssn_r", "same SSN", m=0.55),
+            _level("ein_l = ein_r", "same EIN", m=0.448),
+            _else(ID_CONFLICT_M, fixed=True),
         ]
 
 
@@ -256,10 +262,10 @@ class Phone(Comparison):
     def levels(self) -> list[Level]:
         return [
             _null("phone_l IS NULL OR phone_r IS NULL", "phone missing"),
-            _level("phone_l = phone_r", "same phone", tf="phone"),
-            _level("phone_nat_l = phone_nat_r", "same national number, other country code"),
-            _level("right(phone_l, 7) = right(phone_r, 7)", "same last seven digits"),
-            _else(),
+            _level("phone_l = phone_r", "same phone", tf="phone", m=0.7),
+            _level("phone_nat_l = phone_nat_r", "same national number, other country code", m=0.1),
+            _level("right(phone_l, 7) = right(phone_r, 7)", "same last seven digits", m=0.05),
+            _else(0.15),
         ]
 
 
@@ -272,8 +278,8 @@ class Email(Comparison):
     def levels(self) -> list[Level]:
         return [
             _null("email_l IS NULL OR email_r IS NULL", "email missing"),
-            _level("email_l = email_r", "same email"),
-            _else(),
+            _level("email_l = email_r", "same email", m=0.7),
+            _else(0.3),
         ]
 
 
@@ -288,10 +294,10 @@ class Location(Comparison):
         return [
             _null("(address_l IS NULL OR address_r IS NULL) AND (city_l IS NULL OR city_r IS NULL) "
                   "AND (state_l IS NULL OR state_r IS NULL)", "location missing"),
-            _level("jaro_winkler_similarity(address_l, address_r) >= 0.92", "similar address"),
-            _level("city_l = city_r AND state_l = state_r", "same city and state"),
-            _level("state_l = state_r", "same state"),
-            _else(),
+            _level("jaro_winkler_similarity(address_l, address_r) >= 0.92", "similar address", m=0.3),
+            _level("city_l = city_r AND state_l = state_r", "same city and state", m=0.4),
+            _level("state_l = state_r", "same state", m=0.15),
+            _else(0.15),
         ]
 
 

@@ -12,9 +12,11 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
+from tenaza.errors import EngineError
 from tenaza.store.backend import Backend
 from tenaza.store.dialect import UnsupportedCapability, ident
 from tenaza.store.duckdb_backend import DuckDBBackend
@@ -39,8 +41,15 @@ class Scratch:
         """A workspace table or view, qualified so it resolves while the scratch is in use."""
         return f"{self.workspace}.main.{ident(table)}"
 
-    def run(self, sql: str) -> None:
-        self.con.execute(sql).fetchall()
+    def execute(self, sql: str, params: dict[str, Any] | None = None, step: str = "resolve") -> duckdb.DuckDBPyConnection:
+        """Run one statement; an engine error comes back as EngineError with the SQL and step."""
+        try:
+            return self.con.execute(sql, params)
+        except duckdb.Error as exc:
+            raise EngineError(step, sql, exc) from exc
+
+    def run(self, sql: str, params: dict[str, Any] | None = None, step: str = "resolve") -> None:
+        self.execute(sql, params, step).fetchall()
 
 
 @contextmanager

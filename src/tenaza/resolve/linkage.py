@@ -57,6 +57,8 @@ class LinkageConfig(BaseModel):
     em_pairs: float = Field(1e6, description="Pairs sampled from each EM training block.")
     seed: int = Field(7, description="Seed of the random sampling, for reproducible models.")
     prior_recall: float = Field(0.6, description="Assumed recall of the exact rules that estimate the prior.")
+    min_records_for_em: int = Field(5000, description="Below this many records EM has too few matches to learn "
+                                    "from, and the comparisons' documented m priors are used as they are.")
 
     @field_validator("comparisons")
     @classmethod
@@ -107,13 +109,20 @@ def predict(sx: Scratch, features: str, config: LinkageConfig) -> tuple[str, Lev
         [CustomRule("l.curp = r.curp"),
          CustomRule("l.pat_ph = r.pat_ph AND l.mat_ph = r.mat_ph AND l.given1_ph = r.given1_ph AND l.dob = r.dob")],
         recall=config.prior_recall)
+    prior = linker._settings_obj._probability_two_random_records_match
+    if not 0 < prior < 1:  # no exact matches at all (a small workspace): one match per record, at most
+        n = int(sx.execute(f"SELECT count(*) FROM {features}").fetchall()[0][0])
+        linker._settings_obj._probability_two_random_records_match = 1 / max(n, 2)
+        log.info("prior set to 1/%d: the exact rules found no matches", max(n, 2))
     log.info("prior estimated in %.1fs", time.perf_counter() - t0)
     t0 = time.perf_counter()
     train.estimate_u_using_random_sampling(max_pairs=config.u_pairs, seed=config.seed)
     log.info("u estimated in %.1fs", time.perf_counter() - t0)
     t0 = time.perf_counter()
-    for rule in ("l.dob = r.dob", "l.pat_ph = r.pat_ph AND l.mat_ph = r.mat_ph AND l.given1_ph = r.given1_ph",
-                 "l.company = r.company"):
+    n_records = int(sx.execute(f"SELECT count(*) FROM {features}").fetchall()[0][0])
+    rules = ("l.dob = r.dob", "l.pat_ph = r.pat_ph AND l.mat_ph = r.mat_ph AND l.given1_ph = r.given1_ph",
+             "l.company = r.company") if n_records >= config.min_records_for_em else ()
+    for rule in rules:
         t1 = time.perf_counter()
         try:
             train.estimate_parameters_using_expectation_maximisation(

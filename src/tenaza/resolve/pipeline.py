@@ -43,12 +43,12 @@ class ResolveReport:
 
 
 def _load_lookups(sx: Scratch) -> None:
-    toks = [str(r[0]) for r in sx.con.execute(F.distinct_tokens_sql("r_parsed")).fetchall()]
+    toks = [str(r[0]) for r in sx.execute(F.distinct_tokens_sql("r_parsed")).fetchall()]
     table = pa.table({"tok": toks, "canon": [canonical_given(t) for t in toks], "ph": [spanish_key(t) for t in toks]})
     sx.con.register("r_tokens_in", table)
     sx.run("CREATE OR REPLACE TABLE r_tokens AS SELECT * FROM r_tokens_in")
     sx.con.unregister("r_tokens_in")
-    phones = sx.con.execute(F.distinct_phones_sql("r_parsed")).fetchall()
+    phones = sx.execute(F.distinct_phones_sql("r_parsed")).fetchall()
     ptable = pa.table({"phone": [p for p, _ in phones], "country": [c for _, c in phones],
                        "e164": [phone_e164_fast(p, c) for p, c in phones]},
                       schema=pa.schema([("phone", pa.string()), ("country", pa.string()), ("e164", pa.string())]))
@@ -62,7 +62,7 @@ def prepare(sx: Scratch) -> int:
     sx.run(f"CREATE OR REPLACE TABLE r_parsed AS {F.parse_sql(sx.ws('parties'))}")
     _load_lookups(sx)
     sx.run(f"CREATE OR REPLACE TABLE r_features AS {F.features_sql('r_parsed', 'r_tokens', 'r_phones')}")
-    return int(sx.con.execute("SELECT count(*) FROM r_features").fetchall()[0][0])
+    return int(sx.execute("SELECT count(*) FROM r_features").fetchall()[0][0])
 
 
 def _tree_edges(n: int, roots: list[int], used: list[tuple[int, int, str]]) -> dict[int, tuple[int, str]]:
@@ -111,12 +111,12 @@ def resolve(ws: Workspace, config: LinkageConfig | None = None) -> ResolveReport
         lap("model")
         links: list[tuple[int, int]] = []
         if pairs:
-            report.pairs_scored = int(sx.con.execute(f"SELECT count(*) FROM {pairs}").fetchall()[0][0])
-            arrays = sx.con.execute(
+            report.pairs_scored = int(sx.execute(f"SELECT count(*) FROM {pairs}").fetchall()[0][0])
+            arrays = sx.execute(
                 f"SELECT unique_id_l - 1 AS a, unique_id_r - 1 AS b FROM {pairs} "
                 "ORDER BY match_weight DESC, unique_id_l, unique_id_r").fetchnumpy()
             links = list(zip(arrays["a"].tolist(), arrays["b"].tolist(), strict=True))
-        judged = sx.con.execute(
+        judged = sx.execute(
             f"SELECT j.decision, fa.unique_id - 1, fb.unique_id - 1 FROM ({CURRENT_SQL.replace('FROM resolve_judgements', 'FROM ' + sx.ws('resolve_judgements'))}) j "
             "JOIN r_features fa ON fa.record_id = j.record_a JOIN r_features fb ON fb.record_id = j.record_b").fetchall()
         merges = [(int(a), int(b)) for d, a, b in judged if d == "merge"]

@@ -55,7 +55,7 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
     sx.con.unregister("r_cluster_in")
     sx.con.unregister("r_parent_in")
     if pairs:
-        columns = {str(r[0]) for r in sx.con.execute(f"DESCRIBE {ident(pairs)}").fetchall()}
+        columns = {str(r[0]) for r in sx.execute(f"DESCRIBE {ident(pairs)}").fetchall()}
         edge = f"""
         LEFT JOIN {ident(pairs)} AS p
           ON p.unique_id_l = least(m.unique_id, m.parent_uid) AND p.unique_id_r = greatest(m.unique_id, m.parent_uid)"""
@@ -73,7 +73,7 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
                  'E-' || substr(md5(min(f.record_id) OVER (PARTITION BY c.root)), 1, 12) AS entity_id
           FROM r_features f JOIN r_cluster c USING (unique_id) LEFT JOIN r_parent pr USING (unique_id)""")
         log.debug("write: members prepared in %.1fs", time.perf_counter() - started)
-        sx.con.execute(f"""
+        sx.execute(f"""
         INSERT INTO {sx.ws('entity_members')} (entity_id, record_id, party_id, linked_to, match_weight,
             match_probability, weights, joined_by, run_id, releasable_to)
         SELECT m.entity_id, m.record_id, m.party_id, pm.record_id,
@@ -86,7 +86,7 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
         FROM r_members m LEFT JOIN r_members pm ON pm.unique_id = m.parent_uid {edge}
         """, {"run": run_id}).fetchall()
         log.debug("write: entity_members in %.1fs", time.perf_counter() - started)
-        sx.con.execute(f"""
+        sx.execute(f"""
         INSERT INTO {sx.ws('entities')} (entity_id, kind, canonical_name, names, identifiers, dob, countries,
             member_count, record_ids, run_id, created_at, releasable_to)
         SELECT entity_id, mode(kind),

@@ -163,7 +163,8 @@ WITH base AS (
 ), q AS (
   SELECT *,
     CASE WHEN party_dob IS NULL OR entry_dob IS NULL THEN 0
-         WHEN contains(entry_dob, strftime(party_dob, '%-d %b %Y')) OR contains(entry_dob, strftime(party_dob, '%d %b %Y'))
+         WHEN {" OR ".join(f"contains(upper(entry_dob), upper(strftime(party_dob, '{f}')))"
+                           for f in ("%-d %b %Y", "%d %b %Y", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y"))}
            THEN {c.dob_match}
          WHEN contains(entry_dob, CAST(year(party_dob) AS VARCHAR)) THEN {c.dob_year}
          WHEN list_bool_or(list_transform(regexp_extract_all(entry_dob, '[0-9]{{4}}'),

@@ -87,7 +87,7 @@ def explain(party: str, entry: str, programs: list[str], score: float, f: dict[s
 
 
 def _keys(sx: Scratch) -> None:
-    toks = [str(r[0]) for r in sx.con.execute(
+    toks = [str(r[0]) for r in sx.execute(
         "SELECT DISTINCT t FROM (SELECT unnest(toks) AS t FROM s_names UNION ALL SELECT unnest(toks) FROM s_subjects)"
     ).fetchall()]
     sx.con.register("s_keys_in", pa.table({"tok": toks, "key": [token_key(t) for t in toks]}))
@@ -97,7 +97,7 @@ def _keys(sx: Scratch) -> None:
 
 def score_all(sx: Scratch, list_name: str, config: ScreeningConfig) -> tuple[int, int]:
     """Fill the scratch table ``s_scored`` for every party name against ``list_name``."""
-    sx.con.execute("CREATE OR REPLACE TABLE s_names AS SELECT row_number() OVER () AS nid, * FROM ("
+    sx.execute("CREATE OR REPLACE TABLE s_names AS SELECT row_number() OVER () AS nid, * FROM ("
                    + list_names_sql(sx.ws("designations")) + ")", {"list_name": list_name}).fetchall()
     sx.run("CREATE OR REPLACE TABLE s_subjects AS SELECT row_number() OVER () AS sid, * FROM ("
            + subjects_sql(sx.ws("parties")) + ")")
@@ -110,8 +110,8 @@ def score_all(sx: Scratch, list_name: str, config: ScreeningConfig) -> tuple[int
         JOIN (SELECT nid, unnest(ids) AS id FROM s_names) n USING (id)
       WHERE NOT EXISTS (SELECT 1 FROM s_cands c WHERE c.sid = s.sid AND c.nid = n.nid)""")
     sx.run(f"CREATE OR REPLACE TABLE s_scored AS {score_sql('s_cands', 's_subjects', 's_names', config)}")
-    subjects = int(sx.con.execute("SELECT count(*) FROM s_subjects").fetchall()[0][0])
-    cands = int(sx.con.execute("SELECT count(*) FROM s_cands").fetchall()[0][0])
+    subjects = int(sx.execute("SELECT count(*) FROM s_subjects").fetchall()[0][0])
+    cands = int(sx.execute("SELECT count(*) FROM s_cands").fetchall()[0][0])
     return subjects, cands
 
 
@@ -127,7 +127,7 @@ def screen(ws: Workspace, version: ListVersion | None = None, config: ScreeningC
     report = ScreenReport(version.list_name, previous)
     with scratch(ws.backend) as sx:
         report.names_screened, report.candidates = score_all(sx, version.list_name, config)
-        rows = sx.con.execute(f"""
+        rows = sx.execute(f"""
           SELECT s.record_id, s.entry_id, s.entry_name, s.programs, s.party_name, s.name_score, s.score, s.features,
                  list_sort(list_intersect(s.party_rel, s.entry_rel)) AS rel, m.entity_id
           FROM s_scored s LEFT JOIN {sx.ws('entity_members')} m USING (record_id)

@@ -63,7 +63,7 @@ def pair_scores(pairs: list[Pair], list_path: Path = SDN, config: ScreeningConfi
             version, _ = load(ws, list_path)
             with scratch(b) as sx:
                 score_all(sx, version.list_name, config)
-                best = {(str(r[0]), str(r[1])): float(r[2]) for r in sx.con.execute(
+                best = {(str(r[0]), str(r[1])): float(r[2]) for r in sx.execute(
                     "SELECT record_id, entry_id, max(score) FROM s_scored GROUP BY ALL").fetchall()}
         finally:
             ws.close()
