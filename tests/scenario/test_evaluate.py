@@ -55,3 +55,15 @@ def test_scores_per_detector_typology_and_pillar(ws: Workspace, truth: Path) -> 
 def test_no_alerts_no_scores(ws: Workspace, truth: Path) -> None:
     ws.close()
     assert evaluate(ws.path, truth) == []
+
+
+def test_entity_subjects_stand_for_their_member_parties(ws: Workspace, truth: Path) -> None:
+    for entity, party in (("E1", "P1"), ("E1", "P5"), ("E2", "P9")):
+        ws.backend.execute("member", "INSERT INTO entity_members (entity_id, record_id, party_id, joined_by, run_id) "
+                           "VALUES ($e, $r, $p, 'model', 'r1')", {"e": entity, "r": f"1:{party}", "p": party})
+    _alert(ws, 1, "straw", "weapons", "straw_purchase", 0.9, ["entity:E1"])
+    _alert(ws, 2, "straw", "weapons", "straw_purchase", 0.5, ["entity:E2"])
+    ws.close()
+    scores = {(s.level, s.name): s for s in evaluate(ws.path, truth)}
+    straw = scores[("typology", "straw_purchase")]
+    assert (straw.true_alerts, straw.precision, straw.recall) == (1, 0.5, 1.0)

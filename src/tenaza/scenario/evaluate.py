@@ -15,8 +15,9 @@ typology; one typology; one pillar):
 The truth set of a typology group is the truth rows of that typology; typologies the truth
 does not name map through ALIASES (a mirror discrepancy is an under- or over-invoicing) or,
 failing that, to every typology of the alert's pillar. A detector's overall group uses the
-truth rows of its pillar. Entity subjects (``entity:E3``) are counted as alerts but can only be
-matched once resolution writes its entity-to-party table.
+truth rows of its pillar. Entity subjects (``entity:E3``) stand for the party records resolution
+put in the entity (``entity_members``), so an alert about an entity is right when one of its
+records is illicit.
 """
 
 from __future__ import annotations
@@ -83,10 +84,28 @@ class TruthIndex:
         return self.by_pillar.get(pillar, set())
 
 
+def entity_parties(ws: Workspace) -> dict[str, tuple[str, ...]]:
+    """``entity:<id>`` -> the ``party:<id>`` subjects of its members, from the last resolve run."""
+    exists = ws.backend.scalar("evaluate: entity table?", "SELECT count(*) FROM information_schema.tables "
+                               "WHERE table_name = 'entity_members'")
+    if not exists:
+        return {}
+    out: dict[str, list[str]] = defaultdict(list)
+    for entity, party in ws.backend.fetch("evaluate: entity members", "SELECT entity_id, party_id FROM entity_members"):
+        out[f"entity:{entity}"].append(f"party:{party}")
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def load_alerts(ws: Workspace) -> list[Alert]:
+    """The alerts, with entity subjects replaced by their member parties (the truth knows parties)."""
+    members = entity_parties(ws)
     rows = ws.backend.fetch("evaluate: read alerts",
                             "SELECT detector, pillar, typology, score, subjects FROM alerts")
-    return [Alert(str(d), str(p), str(t), float(s or 0.0), tuple(subj or ())) for d, p, t, s, subj in rows]
+    out = []
+    for d, p, t, s, subj in rows:
+        subjects = tuple(x for subject in subj or () for x in members.get(subject, (subject,)))
+        out.append(Alert(str(d), str(p), str(t), float(s or 0.0), subjects))
+    return out
 
 
 def score_group(level: str, name: str, alerts: list[Alert], truth: set[str], ks: tuple[int, ...]) -> Score:
