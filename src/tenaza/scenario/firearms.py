@@ -20,7 +20,7 @@ from tenaza.scenario import pools
 from tenaza.scenario.context import Context
 from tenaza.scenario.orgs import Org, mark
 from tenaza.scenario.population import MX_RESIDENT
-from tenaza.scenario.records import nullable
+from tenaza.scenario.records import nullable, objects
 
 # (make, model, caliber, type, weight among honest sales, weight among trafficked guns)
 CATALOG = (
@@ -104,11 +104,13 @@ def _sale_rows(ctx: Context, rng: np.random.Generator, day: Arr, dealer: Arr, bu
 
 
 def _traces(ctx: Context, rng: np.random.Generator, recovered: Arr, model: Arr, serial: Arr,
-            purchaser: Arr | None, ffl: Arr | None, bought: Arr | None, states: Arr, case: int = -1) -> None:
+            purchaser: Arr | None, ffl: Arr | None, bought: Arr | None, states: Arr, case: int = -1,
+            cities: Arr | None = None, possessor: Arr | None = None) -> None:
     k = len(recovered)
     w = ctx.world
     pool = w.people(MX_RESIDENT)
-    possessor = nullable(rng.random(k) < 0.5, ctx.names.persons(pool[rng.integers(0, len(pool), k)], True))
+    if possessor is None:
+        possessor = nullable(rng.random(k) < 0.5, ctx.names.persons(pool[rng.integers(0, len(pool), k)], True))
     city = {s[0]: s[2] for s in pools.MX_STATES}
     dates = ctx.days_to_date(recovered)
     if bought is None:
@@ -119,7 +121,8 @@ def _traces(ctx: Context, rng: np.random.Generator, recovered: Arr, model: Arr, 
     ttc[known] = (dates[known] - bought[known]).astype(np.int64)
     ctx.traces.add(k, trace_id=np.array([f"T{w.cfg.start.year}-{x:07d}" for x in ctx.ids("trace", k)], dtype=object),
                    recovery_date=dates, recovery_country="MX", recovery_state=states,
-                   recovery_city=np.array([city[s][int(rng.integers(0, len(city[s])))] for s in states], dtype=object),
+                   recovery_city=cities if cities is not None else np.array(
+                       [city[s][int(rng.integers(0, len(city[s])))] for s in states], dtype=object),
                    make=np.array([CATALOG[m][0] for m in model], dtype=object),
                    model=np.array([CATALOG[m][1] for m in model], dtype=object),
                    caliber=np.array([CATALOG[m][2] for m in model], dtype=object), serial=serial, possessor=possessor,
@@ -199,3 +202,42 @@ def straw_purchases(ctx: Context, org: Org, dealers: Dealers, rng: np.random.Gen
     _traces(ctx, rng, recovered[keep], model[idx], serial[idx], ctx.names.persons(buyer_a[idx], False),
             dealers.ffl_id[dealer[idx]], ctx.days_to_date(day[idx]), home.astype(object), case)
     mark(w, case, "straw_purchaser", org.people("straw_purchaser"))
+    _seized_going_south(ctx, org, rng, case, np.flatnonzero(~found), day, model, serial, buyer_a, dealer, dealers)
+
+
+def _seized_going_south(ctx: Context, org: Org, rng: np.random.Generator, case: int, left: Arr, day: Arr,
+                        model: Arr, serial: Arr, buyer: Arr, dealer: Arr, dealers: Dealers) -> None:
+    """Some guns are caught on the way: a member drives them south and the aduana finds them.
+    One ANAM crossing, one SEDENA firearm seizure, and a trace per gun at the border city."""
+    from tenaza.scenario.crossings import _vehicles
+    from tenaza.scenario.plant_trade import ORG_PORTS
+
+    w = ctx.world
+    trips = min(len(left) // 2, int(rng.integers(1, 4)))
+    couriers = np.array(org.people("smurf") + org.people("straw_purchaser"))
+    for _ in range(trips):
+        guns = np.sort(rng.choice(left, min(len(left), int(rng.integers(2, 6))), replace=False))
+        left = np.setdiff1d(left, guns)
+        port = str(rng.choice(ORG_PORTS[org.home_state]))
+        aduana, city = cal.ADUANA[port]
+        when = int(day[guns].max()) + int(rng.integers(1, 21))
+        if when >= w.cfg.days:
+            continue
+        driver = np.array([int(rng.choice(couriers))])
+        plate, vin = _vehicles(ctx, driver, np.zeros(1, bool))
+        cid = np.array([f"S{aduana}{x:08d}" for x in ctx.ids("anam", 1, 10**8)], dtype=object)
+        sid = np.array([f"SED-{x:07d}" for x in ctx.ids("sedena", 1)], dtype=object)
+        ctx.anam_crossings.add(1, crossing_id=cid, ts=(w.cfg.start_day.astype(np.int64) + when) * 86_400 + int(
+            rng.integers(7 * 3600, 22 * 3600)), port_code=aduana, conveyance="personal_vehicle", plate=plate, vin=vin,
+            driver=ctx.names.persons(driver, True), inspection="secondary", outcome="EMBARGO PRECAUTORIO",
+            seizure_ref=sid, _case=case, _role="gun_runner")
+        state = cal.MX_BORDER_STATE[aduana]
+        ctx.mx_seizures.add(1, seizure_id=sid, date=ctx.days_to_date(np.array([when])), state=state, port_code=aduana,
+                            agency="SEDENA", kind="firearm", substance=None, quantity=float(len(guns)), unit="u",
+                            crossing_ref=cid, _case=case, _role="firearm_seizure",
+                            _refs=objects([[("person", int(driver[0]))]]))
+        k = len(guns)
+        _traces(ctx, rng, np.full(k, when), model[guns], serial[guns], ctx.names.persons(buyer[guns], False),
+                dealers.ffl_id[dealer[guns]], ctx.days_to_date(day[guns]), np.full(k, state, dtype=object), case,
+                cities=np.full(k, city, dtype=object), possessor=np.repeat(ctx.names.persons(driver, True), k))
+        mark(w, case, "gun_runner", [int(driver[0])])
