@@ -39,3 +39,17 @@ def test_wires_to_a_mexican_institution_count_as_sent_to_mexico(bank: Bank) -> N
     bank.accounts([("CLABE9", "Casa de Cambio del Norte", "MEX")])
     alerts = bank.detect("funnel_account")
     assert len(alerts) == 1 and alerts[0].figures["to_mexico_usd"] == 4 * 7_900
+
+
+def test_pocket_money_or_cash_taken_out_where_it_was_paid_in_is_no_funnel(bank: Bank) -> None:
+    # parents in three states send a student $600 a week: quick, elsewhere, but never CTR-sized in a month
+    rows = [txn(i * 7, None, "STU", 600, "cash_deposit", state=s, city=c) for i, (s, c) in enumerate(FAR[:3] * 6)]
+    rows += [txn(i * 7 + 1, "STU", None, 580, "cash_withdrawal", state="CA", city="Los Angeles") for i in range(18)]
+    # large deposits in four states, withdrawn in the same four states
+    for i in range(8):
+        state, city = FAR[i % 4]
+        rows.append(txn(i * 3, None, "LOCAL", 4_000, "cash_deposit", state=state, city=city))
+        rows.append(txn(i * 3 + 1, "LOCAL", None, 3_900, "cash_withdrawal", state=state, city=city))
+    bank.transactions(rows)
+    assert bank.detect("funnel_account") == []
+    assert [a.subjects for a in bank.detect("funnel_account", {"min_elsewhere_share": 0})] == [["account:LOCAL"]]

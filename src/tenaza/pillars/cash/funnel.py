@@ -16,14 +16,21 @@ class FunnelConfig(CashConfig):
     min_states: int = Field(2, ge=1, description="Distinct states the cash was deposited in.")
     min_places: int = Field(3, ge=1, description="Distinct places (state and city) the cash was deposited in.")
     min_cash_usd: float = Field(CTR_THRESHOLD_USD, ge=0,
-                                description="Cash deposited in all, at least; the default is the currency "
-                                            "transaction report threshold, so that small personal accounts "
-                                            "are left alone.")
+                                description="Cash deposited within cash_window_days, at least, at some time: a "
+                                            "funnel moves cash on the scale of a currency transaction report "
+                                            "(the default) every month, while a family sending a student "
+                                            "pocket money does not.")
+    cash_window_days: float = Field(30, gt=0, description="Window of min_cash_usd.")
     window_days: float = Field(7, gt=0, description="An outflow is quick when cash deposited within this many days "
                                                     "before it covers it.")
     min_quick_share: float = Field(0.5, ge=0, le=1,
                                    description="Share of the deposited cash that leaves quickly (withdrawn in cash, "
                                                "wired or sent through a money transmitter).")
+    min_elsewhere_share: float = Field(0.5, ge=0, le=1,
+                                       description="Share of the money that left which left 'elsewhere': withdrawn "
+                                                   "in a state where nothing was paid in or on the border, or sent "
+                                                   "to Mexico. Cash paid in and taken out in the same places is no "
+                                                   "funnel.")
     border_states: list[str] = Field(list(SOUTHWEST_BORDER_STATES),
                                      description="States of the US southwest border; withdrawals there count as "
                                                  "'elsewhere' towards Mexico, as the advisory describes.")
@@ -37,7 +44,8 @@ class FunnelAccount(Detector):
     deposits, often under the reporting threshold, in several other states and by different
     people, with the money withdrawn soon after in another place, often near the US southwest
     border, or wired onward, often to Mexico. The detector takes accounts whose cash deposits
-    were made in at least two states and three places, measures how much of that cash left
+    were made in at least two states and three places, and reached the reporting threshold
+    within a month at some time (a family paying a student's pocket money in does not), measures how much of that cash left
     within a week (the outflow covered by cash deposited in the days before it), and how much
     left 'elsewhere': withdrawn in a state where nothing was deposited or on the border, or sent
     to an account at a Mexican institution (accounts.institution_country). The score weighs the
@@ -54,6 +62,7 @@ class FunnelAccount(Detector):
         c = self.config
         assert isinstance(c, FunnelConfig)
         params.update(min_states=c.min_states, min_places=c.min_places, min_cash=c.min_cash_usd,
+                      cash_window=c.cash_window_days, min_elsewhere=c.min_elsewhere_share,
                       window=c.window_days, min_quick=c.min_quick_share)
         border = bind_list(params, "border_states", c.border_states)
         t = txn_cte(c, params, where="channel IN ('cash_deposit', 'cash_withdrawal', 'wire', 'msb_transfer')")
@@ -61,13 +70,22 @@ class FunnelAccount(Detector):
 WITH {t},
 dep AS (SELECT to_account AS account, ts, usd, state, city, ingest_id, source_row FROM t
         WHERE channel = 'cash_deposit' AND to_account IS NOT NULL),
-cand AS (
+cand0 AS (
   SELECT account, count(DISTINCT state) AS n_states, count(DISTINCT coalesce(state, '') || '|' || coalesce(city, ''))
          AS n_places, sum(usd) AS cash_in, count(*) AS n_dep, list(DISTINCT state) AS dep_states
   FROM dep GROUP BY account
   HAVING count(DISTINCT state) >= $min_states
      AND count(DISTINCT coalesce(state, '') || '|' || coalesce(city, '')) >= $min_places AND sum(usd) >= $min_cash
 ),
+-- the scale of a funnel: as much cash as a currency transaction report within a month
+monthly AS (
+  SELECT account, max(m) AS max_month FROM (
+    SELECT account, sum(usd) OVER (PARTITION BY account ORDER BY ts
+                                   RANGE BETWEEN {days('cash_window')} PRECEDING AND CURRENT ROW) AS m
+    FROM dep SEMI JOIN cand0 USING (account))
+  GROUP BY account HAVING max(m) >= $min_cash
+),
+cand AS (SELECT * FROM cand0 JOIN monthly USING (account)),
 outs AS (
   SELECT t.from_account AS account, t.ts, t.usd, t.channel, t.state, t.ingest_id, t.source_row,
          coalesce(a.institution_country = 'MEX', FALSE) OR coalesce(t.country = 'MEX', FALSE) AS to_mexico
@@ -105,12 +123,12 @@ SELECT 'funnel_account' AS typology,
                    'deposit_places', n_places, 'quick_out_usd', round(quick_out, 2),
                    'quick_share', round(least(1.0, quick_out / cash_in), 3), 'total_out_usd', round(total_out, 2),
                    'elsewhere_out_usd', round(elsewhere_out, 2), 'to_mexico_usd', round(to_mexico_out, 2),
-                   'window_days', $window) AS figures,
+                   'max_cash_in_window_usd', round(max_month, 2), 'window_days', $window) AS figures,
        format('Account {{}} took {{}} in {{}} cash deposits made in {{}} states ({{}} places), and {{}} of it left '
               || 'within {{}} days ({{}} withdrawn elsewhere or sent to Mexico), the pattern of a funnel account.',
               account, {money('cash_in')}, n_dep, n_states, n_places, {money('least(quick_out, cash_in)')},
               $window, {money('elsewhere_out')}) AS explanation,
        period_start, period_end
 FROM agg JOIN cand USING (account)
-WHERE coalesce(quick_out, 0) / cash_in >= $min_quick
+WHERE coalesce(quick_out, 0) / cash_in >= $min_quick AND total_out > 0 AND elsewhere_out >= $min_elsewhere * total_out
 """
