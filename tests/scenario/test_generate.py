@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
+import pytest
 
 from tenaza.ingest.mapping import load_mapping
 from tenaza.scenario.config import ScenarioConfig
@@ -103,3 +104,10 @@ def test_identities_answer_key_links_cross_border_records(tiny: Result) -> None:
         by_entity.setdefault(r["entity"], set()).add(r["party_id"])
     assert len({r["party_id"] for r in ident}) == len(ident)  # each record belongs to one entity
     assert any({p[:3] for p in ps} == {"USP", "MXP"} for ps in by_entity.values())
+
+
+@pytest.mark.parametrize("seed", [0, 5, 8])
+def test_smallest_worlds_plant_every_typology(seed: int, tmp_path: Path) -> None:
+    r = generate(ScenarioConfig(5_000, seed=seed, parallel=False), tmp_path)
+    assert {t for (t,) in zip(pq.read_table(r.truth, columns=["typology"]).column(0).to_pylist(), strict=True)} == set(
+        TYPOLOGIES)

@@ -216,6 +216,8 @@ def _seized_going_south(ctx: Context, org: Org, rng: np.random.Generator, case: 
     trips = min(len(left) // 2, int(rng.integers(1, 4)))
     couriers = np.array(org.people("smurf") + org.people("straw_purchaser"))
     for _ in range(trips):
+        if len(left) < 2:
+            break
         guns = np.sort(rng.choice(left, min(len(left), int(rng.integers(2, 6))), replace=False))
         left = np.setdiff1d(left, guns)
         port = str(rng.choice(ORG_PORTS[org.home_state]))
