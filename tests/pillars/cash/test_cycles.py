@@ -37,3 +37,12 @@ def test_a_single_round_trip_is_reported_only_when_asked_for(bank: Bank) -> None
     bank.transactions(loop(["P", "Q", "R"], 0, 200_000, 0.98))
     assert bank.detect("cycles") == []
     assert len(bank.detect("cycles", {"min_cycles": 1})) == 1
+
+
+def test_cash_pooling_that_sweeps_the_same_sum_round_is_not_a_cycle(bank: Bank) -> None:
+    rows = []
+    for month in range(4):
+        rows += loop(["US-PARENT", "MX-AFFILIATE", "US-SISTER"], month * 30, 1_750_000, 0.999)
+    bank.transactions(rows)
+    assert bank.detect("cycles") == []
+    assert len(bank.detect("cycles", {"min_amount_variation": 0})) == 1

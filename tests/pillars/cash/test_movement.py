@@ -5,12 +5,13 @@ from typing import Any
 from tests.pillars.cash.conftest import Bank, txn
 
 
-def rounds(account: str, *, lag: float, keep: float) -> list[dict[str, Any]]:
+def rounds(account: str, *, lag: float, keep: float, sizes: tuple[float, ...] = (1, 2.5, 0.6, 1.7, 3),
+           dest: str | None = None) -> list[dict[str, Any]]:
     rows = []
-    for k, day in enumerate((1, 12, 25, 40, 52)):
-        rows.append(txn(day, f"SRC{k % 2}", account, 30_000, "ach"))
-        rows.append(txn(day + 0.3, "SRC9", account, 20_000, "wire"))
-        rows.append(txn(day + lag, account, "DEST", 50_000 * (1 - keep), "wire"))
+    for k, (day, size) in enumerate(zip((1, 12, 25, 40, 52), sizes, strict=True)):
+        rows.append(txn(day, f"SRC{k % 2}", account, 30_000 * size, "ach"))
+        rows.append(txn(day + 0.3, "SRC9", account, 20_000 * size, "wire"))
+        rows.append(txn(day + lag, account, dest or "DEST", 50_000 * size * (1 - keep), "wire"))
     return rows
 
 
@@ -28,3 +29,13 @@ def test_money_that_waits_or_mostly_stays_is_not(bank: Bank) -> None:
     bank.transactions(rounds("W1", lag=6, keep=0.02))  # leaves after the window
     bank.transactions(rounds("K1", lag=1, keep=0.5))  # half stays
     assert bank.detect("rapid_pass_through") == []
+
+
+def test_a_standing_order_or_an_escrow_account_is_not(bank: Bank) -> None:
+    bank.transactions(rounds("SWEEP", lag=1, keep=0.001, sizes=(1, 1, 1, 1, 1)))  # the same sum every time
+    escrow = rounds("ESCROW", lag=1, keep=0.01)
+    for k in range(5):  # every sale paid out to a new seller
+        escrow[3 * k + 2]["to_account"] = f"SELLER{k}"
+    bank.transactions(escrow)
+    assert bank.detect("rapid_pass_through") == []
+    assert len(bank.detect("rapid_pass_through", {"min_repeat_share": 0})) == 1

@@ -40,6 +40,11 @@ class CycleConfig(CashConfig):
     min_cycles: int = Field(2, ge=1, description="Cycles the same accounts must run: among busy trading companies "
                                                  "one round trip can be a coincidence of ordinary payments; "
                                                  "round-tripping is a scheme used again and again.")
+    min_amount_variation: float = Field(0.05, ge=0,
+                                        description="Coefficient of variation of the amounts the cycles of one set "
+                                                    "of accounts start with, at least: a group's cash pooling sweeps "
+                                                    "the same sum round every month; round-tripping moves whatever "
+                                                    "there is to move.")
     channels: list[str] = Field(list(TRANSFERS), description="Channels of the transfers that can be hops.")
 
     @model_validator(mode="after")
@@ -60,8 +65,8 @@ class Cycles(Detector):
     what the previous one carried (between the decay bounds), all within a month. It is found
     with one join per hop over the transfers of at least the reporting threshold, restricted
     at every step to accounts that both send and receive such transfers. One alert per set of
-    accounts gathers every cycle they ran, when they ran at least two; the score grows with the
-    number of cycles.
+    accounts gathers every cycle they ran, when they ran at least two and not always the same
+    sum (that is a group's cash pooling); the score grows with the number of cycles.
     """
 
     NAME = "cycles"
@@ -73,7 +78,7 @@ class Cycles(Detector):
     def findings(self, params: dict[str, Any]) -> str:
         c = self.config
         assert isinstance(c, CycleConfig)
-        params.update(min_hops=c.min_hops, min_cycles=c.min_cycles, min_amount=c.min_amount_usd, gap=c.max_gap_days, span=c.max_span_days,
+        params.update(min_hops=c.min_hops, min_cycles=c.min_cycles, min_variation=c.min_amount_variation, min_amount=c.min_amount_usd, gap=c.max_gap_days, span=c.max_span_days,
                       lo=c.min_hop_ratio, hi=c.max_hop_ratio)
         channels = bind_list(params, "cycle_channels", c.channels)
         t = txn_cte(c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
@@ -115,6 +120,8 @@ g AS (
          max(len(path) - 1) AS hops, min(t0) AS period_start, max(tl) AS period_end
   FROM closed GROUP BY members
   HAVING count(DISTINCT list_sort(ev)) >= $min_cycles
+     AND coalesce(stddev_pop(a0) / avg(a0), 0) >= CASE WHEN count(DISTINCT list_sort(ev)) > 1 THEN $min_variation
+                                                      ELSE 0 END
 )
 SELECT 'cycle' AS typology,
        (0.6 + 0.4 * {saturate('n_cycles - 1', '2')}) * least(1.0, retained / $lo) AS score,

@@ -37,6 +37,15 @@ class PassThroughConfig(CashConfig):
                                                  "tenth or less passes through at the defaults), while a "
                                                  "layering account passes on a large part even when it also "
                                                  "serves other schemes.")
+    min_repeat_share: float = Field(0.5, ge=0, le=1,
+                                    description="Share of the money passed through that went to counterparties paid "
+                                                "in more than one episode. An escrow or settlement account passes "
+                                                "money between ever new parties; a layering account feeds the same "
+                                                "few.")
+    min_amount_variation: float = Field(0.05, ge=0,
+                                        description="Coefficient of variation of the episodes' outflows, at least. "
+                                                    "A standing order or treasury sweep passes the same sum on "
+                                                    "every time; layering passes on whatever came in.")
     inflow_channels: list[str] = Field(list(TRANSFERS),
                                        description="Channels of the money coming in. Cash is left to the "
                                                    "structuring, funnel and bulk cash detectors.")
@@ -52,8 +61,10 @@ class RapidPassThrough(Detector):
     transferred in and out of an account in a short time, with a small residual balance' among
     the red flags. For each outflow the detector adds up what came in over the preceding days
     and what went out; an outflow that empties the window to within the residual is a
-    pass-through episode. An account is flagged when it has several episodes and a large part of
-    all it received passed straight through. Subjects are the account and the counterparties of the
+    pass-through episode. An account is flagged when it has several episodes, a large part of
+    all it received passed straight through, and most of it went to counterparties it paid more
+    than once (an escrow account passes money between ever new buyers and sellers), in amounts
+    that vary (a treasury sweep passes the same sum every month). Subjects are the account and the counterparties of the
     episodes.
     """
 
@@ -67,7 +78,8 @@ class RapidPassThrough(Detector):
         c = self.config
         assert isinstance(c, PassThroughConfig)
         params.update(window=c.window_days, max_residual=c.max_residual, min_out=c.min_outflow_usd,
-                      min_episodes=c.min_episodes, min_share=c.min_through_share)
+                      min_episodes=c.min_episodes, min_share=c.min_through_share,
+                      min_repeat=c.min_repeat_share, min_variation=c.min_amount_variation)
         channels = bind_list(params, "inflow_channels", c.inflow_channels)
         t = txn_cte(c, params, where="from_account IS DISTINCT FROM to_account")
         return f"""
@@ -103,10 +115,13 @@ ep AS (
 ),
 a AS (
   SELECT account, count(*) FILTER (WHERE episode) AS n_episodes,
-         sum(day_in) AS total_in, sum(day_out) AS total_out, sum(day_out) FILTER (WHERE episode) AS through
+         sum(day_in) AS total_in, sum(day_out) AS total_out, sum(day_out) FILTER (WHERE episode) AS through,
+         coalesce(stddev_pop(day_out) FILTER (WHERE episode) / avg(day_out) FILTER (WHERE episode), 0) AS variation
   FROM ep GROUP BY account
   HAVING count(*) FILTER (WHERE episode) >= $min_episodes AND sum(day_in) > 0
      AND sum(day_out) FILTER (WHERE episode) / sum(day_in) >= $min_share
+     AND coalesce(stddev_pop(day_out) FILTER (WHERE episode) / avg(day_out) FILTER (WHERE episode), 0)
+         >= $min_variation
 ),
 -- the credits of a day take part in an episode when an episode day follows within the window
 m AS (
@@ -121,17 +136,26 @@ e AS (
   FROM ev JOIN m ON ev.account = m.account AND CAST(ev.ts AS DATE) = m.day
   WHERE (m.episode AND ev.outflow > 0) OR (m.feeds AND ev.inflow > 0)
   GROUP BY ev.account
+),
+-- how much of what passed through went to counterparties paid in two episodes or more
+rep AS (
+  SELECT account, coalesce(sum(paid) FILTER (WHERE n_days >= 2), 0) / sum(paid) AS repeat_share
+  FROM (SELECT ev.account, ev.other, sum(ev.outflow) AS paid, count(DISTINCT m.day) AS n_days
+        FROM ev JOIN m ON ev.account = m.account AND CAST(ev.ts AS DATE) = m.day
+        WHERE m.episode AND ev.outflow > 0 GROUP BY ev.account, ev.other)
+  GROUP BY account HAVING coalesce(sum(paid) FILTER (WHERE n_days >= 2), 0) / sum(paid) >= $min_repeat
 )
 SELECT 'rapid_pass_through' AS typology,
        least(1.0, through / total_in) * (0.5 + 0.5 * {saturate('n_episodes', '5')}) AS score,
        {account_subjects('list_prepend(account, others)')} AS subjects, evidence,
        json_object('episodes', n_episodes, 'through_usd', round(through, 2), 'received_usd', round(total_in, 2),
                    'sent_usd', round(total_out, 2), 'through_share', round(least(1.0, through / total_in), 3),
-                   'counterparties', len(others), 'window_days', $window, 'max_residual', $max_residual) AS figures,
+                   'counterparties', len(others), 'repeat_share', round(repeat_share, 3),
+                   'amount_variation', round(variation, 3), 'window_days', $window, 'max_residual', $max_residual) AS figures,
        format('Account {{}} passed {{}} of the {{}} it received straight on: {{}} times, money left within {{}} days '
               || 'of arriving with at most {{}}% left behind.',
               account, {money('through')}, {money('total_in')}, n_episodes, $window,
               CAST(round($max_residual * 100) AS INTEGER)) AS explanation,
        period_start, period_end
-FROM a JOIN e USING (account)
+FROM a JOIN e USING (account) JOIN rep USING (account)
 """
