@@ -107,9 +107,9 @@ class Records:
 def emit(out: Output, layout: Layout, recs: Records, truth: Truth, sort_by: str) -> int:
     """Sort by date, write the file, and add the truth rows of planted records."""
     key = next(c.canonical for c in layout.columns if c.canonical is not None)
+    n = len(recs)
     data = recs.data()
     recs.blocks.clear()  # written once: free the blocks as soon as they are columns
-    n = len(recs)
     order = np.argsort(data[sort_by], kind="stable") if n else np.zeros(0, np.int64)
     data = {k: v[order] for k, v in data.items()}
     out.write(layout, layout.render(data, n))
