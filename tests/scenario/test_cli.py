@@ -28,5 +28,6 @@ def test_evaluate_command_prints_json(tiny: Result, tmp_path: Path) -> None:
     scores = json.loads(result.output)
     assert {s["level"] for s in scores} == {"detector", "detector/typology", "typology", "pillar"}
     assert all(s["precision"] == 0.0 and s["truth_subjects"] > 0 for s in scores)
+    assert {s["name"] for s in scores if s["level"] == "pillar"} == {"cash", "production", "distribution", "weapons"}
     table = CliRunner().invoke(app, ["evaluate", str(tmp_path / "ws.duckdb"), "--truth", str(tiny.truth)])
     assert table.exit_code == 0 and "structuring" in table.output

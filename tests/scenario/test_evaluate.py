@@ -49,12 +49,16 @@ def test_scores_per_detector_typology_and_pillar(ws: Workspace, truth: Path) -> 
     mirror = scores[("detector/typology", "mirror/mirror_discrepancy")]
     assert (mirror.precision, mirror.recall) == (1.0, 1.0)  # mirror discrepancy counts as under-invoicing
     assert scores[("pillar", "cash")].alerts == 4
-    assert ("pillar", "weapons") not in scores
+    missed = scores[("pillar", "weapons")]  # no alert at all: listed, with what was missed
+    assert (missed.alerts, missed.recall, missed.truth_subjects) == (0, 0.0, 1)
+    assert scores[("typology", "funnel_account")].alerts == 0
 
 
-def test_no_alerts_no_scores(ws: Workspace, truth: Path) -> None:
+def test_no_alerts_everything_missed(ws: Workspace, truth: Path) -> None:
     ws.close()
-    assert evaluate(ws.path, truth) == []
+    scores = evaluate(ws.path, truth)
+    assert {s.name for s in scores if s.level == "pillar"} == {"cash", "weapons"}
+    assert all(s.alerts == 0 and s.recall == 0.0 for s in scores)
 
 
 def test_entity_subjects_stand_for_their_member_parties(ws: Workspace, truth: Path) -> None:

@@ -62,9 +62,8 @@ def register(app: typer.Typer) -> None:
         if as_json:
             out.print_json(json.dumps([s.as_dict() for s in scores]))
             return
-        if not scores:
-            out.print("no alerts in the workspace; run the detectors first")
-            return
+        if not any(s.alerts for s in scores):
+            out.print("no alerts in the workspace (run `tenaza detect` first); everything below is missed")
         from rich.table import Table
 
         for level in ("detector", "detector/typology", "typology", "pillar"):

@@ -12,7 +12,8 @@ typology; one typology; one pillar):
   missing transactions);
 - F1 is their harmonic mean.
 
-The truth set of a typology group is the truth rows of that typology; typologies the truth
+Typologies and pillars of the truth that no alert touches are listed too, with no alerts and
+recall 0, so that gaps in coverage show. The truth set of a typology group is the truth rows of that typology; typologies the truth
 does not name map through ALIASES (a mirror discrepancy is an under- or over-invoicing) or,
 failing that, to every typology of the alert's pillar. A detector's overall group uses the
 truth rows of its pillar. Entity subjects (``entity:E3``) stand for the party records resolution
@@ -138,6 +139,14 @@ def evaluate_alerts(alerts: list[Alert], truth: TruthIndex, ks: tuple[int, ...] 
         else:
             truth_set = truth.for_typology(first.typology, first.pillar)
         out.append(score_group(level, name, group, truth_set, ks))
+    # What no alert touches at all: typologies and pillars of the truth with no alert.
+    covered = {a.typology for a in alerts} | {t for a in alerts for t in ALIASES.get(a.typology, ())}
+    for typology, subjects in sorted(truth.by_typology.items()):
+        if typology not in covered:
+            out.append(Score("typology", typology, 0, 0, len(subjects), 0, 0.0, 0.0, 0.0))
+    for pillar, subjects in sorted(truth.by_pillar.items()):
+        if pillar not in {a.pillar for a in alerts}:
+            out.append(Score("pillar", pillar, 0, 0, len(subjects), 0, 0.0, 0.0, 0.0))
     return out
 
 
