@@ -123,3 +123,10 @@ def traces_us_share() -> float:
 @cache
 def precursors() -> list[dict[str, str]]:
     return [r for r in _rows("drug_precursors.csv") if r["drug_family"] in ("fentanyl", "methamphetamine")]
+
+
+def port_names(codes: np.ndarray) -> np.ndarray:
+    """BTS names of CBP port codes (Laredo, Otay Mesa ...)."""
+    pm = ports()
+    names = dict(zip(pm.code.tolist(), pm.name.tolist(), strict=True))
+    return np.array([names.get(str(c), "") for c in codes], dtype=object)

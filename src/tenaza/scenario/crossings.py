@@ -72,7 +72,7 @@ def legit_crossings(ctx: Context) -> None:
         consignee=ctx.names.companies(consignees[rng.integers(0, len(consignees), n_truck)], False),
         hs_code=hs, inspection=np.where(seized_truck, "secondary", inspection),
         outcome=np.where(seized_truck, "SEIZURE", "CLEARED"), seizure_ref=ref,
-        **{"PORT NAME": np.array([cal.ADUANA[p][1] for p in port], dtype=object)},
+        **{"PORT NAME": cal.port_names(port)},
         _case=np.where(seized_truck, ctx.unaffiliated, -1), _role=nullable(seized_truck, "courier"))
     # Northbound personal vehicles: border residents of both countries.
     port, day = ctx.port_days(rng, n_pov, "vehicles")
@@ -93,7 +93,7 @@ def legit_crossings(ctx: Context) -> None:
         inspection=np.where(seized, "secondary", rng.choice(["primary", "secondary", "nii"], n_pov,
                                                             p=[0.96, 0.03, 0.01])),
         outcome=np.where(seized, "SEIZURE", "CLEARED"), seizure_ref=ref,
-        **{"PORT NAME": np.array([cal.ADUANA[p][1] for p in port], dtype=object)},
+        **{"PORT NAME": cal.port_names(port)},
         _case=np.where(seized, ctx.unaffiliated, -1), _role=nullable(seized, "courier"))
     _between_ports(ctx, rng, n_seize - n_ofo)
     # Southbound personal vehicles at the aduanas.

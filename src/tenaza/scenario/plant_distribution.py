@@ -59,7 +59,7 @@ def smuggling_loads(ctx: Context, org: Org, rng: np.random.Generator) -> None:
         consignee=ctx.names.companies(consignee, False), hs_code=produce[rng.integers(0, len(produce), k)],
         inspection=np.where(seized, "secondary", rng.choice(["primary", "nii", "secondary"], k, p=[.6, .3, .1])),
         outcome=np.where(seized, "SEIZURE", "CLEARED"), seizure_ref=ref,
-        **{"PORT NAME": np.array([cal.ADUANA[p][1] for p in port], dtype=object)}, _case=case, _role="load")
+        **{"PORT NAME": cal.port_names(port)}, _case=case, _role="load")
     pm = cal.ports()
     state = {c: cal.US_STATE_CODE[s] for c, s in zip(pm.code, pm.state, strict=True)}
     m = int(seized.sum())
