@@ -293,11 +293,20 @@ def baseline(con: Any) -> tuple[float, dict[str, float]]:
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     started, c0 = time.perf_counter(), time.process_time()
-    con.execute("""CREATE OR REPLACE TABLE baseline_input AS SELECT
-        row_number() OVER () AS unique_id, record_id,
-        lower(coalesce(given_names, split_part(trim(name), ' ', 1))) AS first_name,
-        lower(coalesce(paternal_surname, string_split(trim(name), ' ')[-1])) AS surname,
-        CAST(dob AS VARCHAR) AS dob, lower(city) AS city, lower(email) AS email FROM parties""").fetchall()
+    # Generic cleaning, as a user of the tutorials would do it: lower case, accents and
+    # punctuation stripped, "SURNAME, Given" turned around, structured columns where present,
+    # otherwise the first token as first name and the last as surname.
+    con.execute("""CREATE OR REPLACE TABLE baseline_input AS
+      WITH c AS (SELECT record_id, given_names, paternal_surname, dob, city, email,
+                        lower(strip_accents(name)) AS n FROM parties),
+      t AS (SELECT *, CASE WHEN contains(n, ',') THEN trim(split_part(n, ',', 2)) || ' ' || trim(split_part(n, ',', 1))
+                           ELSE n END AS ordered FROM c)
+      SELECT row_number() OVER () AS unique_id, record_id,
+        coalesce(lower(strip_accents(split_part(trim(given_names), ' ', 1))),
+                 split_part(regexp_replace(trim(ordered), '[^a-z ]', '', 'g'), ' ', 1)) AS first_name,
+        coalesce(lower(strip_accents(paternal_surname)),
+                 string_split(regexp_replace(trim(ordered), '[^a-z ]', '', 'g'), ' ')[-1]) AS surname,
+        CAST(dob AS VARCHAR) AS dob, lower(strip_accents(city)) AS city, lower(email) AS email FROM t""").fetchall()
     db = DuckDBAPI(con)
     settings = SettingsCreator(
         link_type="dedupe_only",

@@ -55,6 +55,7 @@ class LinkageConfig(BaseModel):
     threshold: float = Field(0.9, description="Match probability at or above which a pair is linked.")
     u_pairs: float = Field(3e6, description="Random pairs sampled to estimate u probabilities.")
     em_pairs: float = Field(1e6, description="Pairs sampled from each EM training block.")
+    em_iterations: int = Field(10, description="Most EM iterations per training block.")
     seed: int = Field(7, description="Seed of the random sampling, for reproducible models.")
     prior_recall: float = Field(0.6, description="Assumed recall of the exact rules that estimate the prior.")
     min_records_for_em: int = Field(5000, description="Below this many records EM has too few matches to learn "
@@ -85,6 +86,9 @@ def settings(config: LinkageConfig) -> dict[str, Any]:
         "retain_intermediate_calculation_columns": True,
         "retain_matching_columns": True,  # gamma_ columns: the level of each comparison
         "additional_columns_to_retain": [],
+        # EM starts from the documented m priors, close to the answer: ten iterations were
+        # measured to give the same pairwise F1 on the bench as Splink's default 25.
+        "max_iterations": config.em_iterations,
     }
 
 
