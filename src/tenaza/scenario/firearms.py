@@ -202,6 +202,8 @@ def straw_purchases(ctx: Context, org: Org, dealers: Dealers, rng: np.random.Gen
     _traces(ctx, rng, recovered[keep], model[idx], serial[idx], ctx.names.persons(buyer_a[idx], False),
             dealers.ffl_id[dealer[idx]], ctx.days_to_date(day[idx]), home.astype(object), case)
     mark(w, case, "straw_purchaser", org.people("straw_purchaser"))
+    for ffl in sorted(set(dealers.ffl_id[dealer].tolist())):  # dealers the ring bought from (unwittingly)
+        w.truth.add("ffl", ffl, case, "dealer_used")
     _seized_going_south(ctx, org, rng, case, np.flatnonzero(~found), day, model, serial, buyer_a, dealer, dealers)
 
 

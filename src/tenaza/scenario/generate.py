@@ -68,6 +68,21 @@ def build(cfg: ScenarioConfig) -> tuple[World, Context, list[Org]]:
     return world, ctx, orgs
 
 
+def _write_others(world: World, ctx: Context, out: Output) -> dict[tuple[str, int], list[str]]:
+    """Registries, accounts and every table but transactions; returns the party ids."""
+    party_ids, _ = write_registries(world, out)
+    for recs, layout, date_col in (
+        (ctx.us_exports, layouts.US_EXPORTS, "date"), (ctx.mx_imports, layouts.MX_IMPORTS, "date"),
+        (ctx.cbp_crossings, layouts.CBP_CROSSINGS, "ts"), (ctx.anam_crossings, layouts.ANAM_CROSSINGS, "ts"),
+        (ctx.cbp_seizures, layouts.CBP_SEIZURES, "date"), (ctx.mx_seizures, layouts.MX_SEIZURES, "date"),
+        (ctx.sales, layouts.ATF_SALES, "date"), (ctx.traces, layouts.ATF_TRACES, "recovery_date"),
+        (ctx.designations, layouts.OFAC, "listed_on"),
+    ):
+        resolve_refs(recs, party_ids)
+        emit(out, layout, recs, world.truth, date_col)
+    return party_ids
+
+
 def _can_fork() -> bool:
     import multiprocessing as mp
 
@@ -81,20 +96,17 @@ def generate(cfg: ScenarioConfig, out_dir: Path | str) -> Result:
     out = Output(Path(out_dir))
     world, ctx, orgs = build(cfg)
     background = Background(world, out) if cfg.parallel and _can_fork() else None
-    if background is None:
-        keys, cases = write_transactions(world, out)
-    party_ids, _ = write_registries(world, out)
-    for recs, layout, date_col in (
-        (ctx.us_exports, layouts.US_EXPORTS, "date"), (ctx.mx_imports, layouts.MX_IMPORTS, "date"),
-        (ctx.cbp_crossings, layouts.CBP_CROSSINGS, "ts"), (ctx.anam_crossings, layouts.ANAM_CROSSINGS, "ts"),
-        (ctx.cbp_seizures, layouts.CBP_SEIZURES, "date"), (ctx.mx_seizures, layouts.MX_SEIZURES, "date"),
-        (ctx.sales, layouts.ATF_SALES, "date"), (ctx.traces, layouts.ATF_TRACES, "recovery_date"),
-        (ctx.designations, layouts.OFAC, "listed_on"),
-    ):
-        resolve_refs(recs, party_ids)
-        emit(out, layout, recs, world.truth, date_col)
-    if background is not None:
-        keys, cases = background.join()
+    joined = False
+    try:
+        if background is None:
+            keys, cases = write_transactions(world, out)
+        party_ids = _write_others(world, ctx, out)
+        if background is not None:
+            keys, cases = background.join()
+            joined = True
+    finally:
+        if background is not None and not joined:  # this side failed: still reap the child
+            background.pool.shutdown(cancel_futures=True)
     world.truth.add_many("transactions", keys, cases)
     write_malformed(out)
     world.truth.resolve_entities(party_ids)
