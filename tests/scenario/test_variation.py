@@ -27,9 +27,16 @@ def test_typo_changes_one_thing() -> None:
 
 def test_us_records_drop_or_merge_spanish_surnames() -> None:
     rng = np.random.default_rng(4)
-    lasts = {var.person_us(_people(), 0, rng, allow_mojibake=False)["last"].upper() for _ in range(300)}
-    folded = {var.strip_accents(x) for x in lasts}
+    _, last = var.FreeNames(_people()).us_parts(np.zeros(400, int), rng)
+    folded = {var.strip_accents(x).upper() for x in last}
     assert {"NUNEZ", "NUNEZ BAUTISTA", "NUNEZ-BAUTISTA", "BAUTISTA", "BAUTISTA NUNEZ"} <= folded
+
+
+def test_garbled_records_keep_their_accents_for_the_mojibake() -> None:
+    rng = np.random.default_rng(7)
+    _, last = var.FreeNames(_people()).us_parts(np.zeros(200, int), rng, keep_accents=np.ones(200, bool))
+    with_nunez = [x for x in last if "NUNEZ" in var.strip_accents(x).upper()]
+    assert with_nunez and all("Ú" in x.upper() for x in with_nunez)
 
 
 def test_us_born_keep_their_single_surname() -> None:

@@ -49,9 +49,6 @@ class Places:
                 p.get("MEX", name, c)
         return p
 
-    def in_country(self, country: str) -> np.ndarray:
-        return np.array([i for i, c in enumerate(self.country) if c == country])
-
 
 @dataclass
 class Accounts:

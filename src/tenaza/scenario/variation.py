@@ -68,48 +68,6 @@ def _finish(text: str, rng: np.random.Generator, accent_lost: float, mangle: boo
     return text
 
 
-def person_us(p: Persons, i: int, rng: np.random.Generator, allow_mojibake: bool = True) -> dict[str, str]:
-    """A person as a US record writes them: given, last and full name."""
-    given = p.given[i].split()
-    if p.origin[i] != US_BORN:
-        if len(given) > 1 and rng.random() < RATES["given_swapped"]:
-            given = [given[1], given[0]]
-        elif len(given) > 1 and rng.random() < RATES["first_given_only"]:
-            given = given[:1]
-        if rng.random() < RATES["nickname"] and given[0] in pools.NICKNAMES:
-            given[0] = pools.NICKNAMES[given[0]]
-        pat, mat = p.paternal[i], p.maternal[i] or ""
-        style = int(rng.choice(5, p=US_SURNAME_STYLE))
-        last = (pat, f"{pat} {mat}", f"{pat}-{mat}", mat, f"{mat} {pat}")[style].strip()
-    else:
-        last = p.paternal[i]
-    upper = rng.random() < 0.5
-    mangled = allow_mojibake and rng.random() < RATES["mojibake"]
-    accent_lost = 0.0 if mangled else RATES["us_accent_lost"]
-    first = _finish(" ".join(given), rng, accent_lost, mangled, upper)
-    last = _finish(last, rng, accent_lost, mangled, upper)
-    return {"given": first, "last": last, "full": f"{first} {last}"}
-
-
-def person_mx(p: Persons, i: int, rng: np.random.Generator) -> dict[str, str | None]:
-    """A person as a Mexican registry writes them: capitals, both surnames in their own columns."""
-    def f(x: str | None) -> str | None:
-        return None if x is None else _finish(x, rng, RATES["mx_accent_lost"], False, True)
-    given, pat = f(p.given[i]), f(p.paternal[i])
-    mat = None if rng.random() < RATES["mx_maternal_missing"] else f(p.maternal[i])
-    return {"given": given, "paternal": pat, "maternal": mat,
-            "full": " ".join(x for x in (given, pat, mat) if x)}
-
-
-def person_free(p: Persons, i: int, rng: np.random.Generator, spanish_source: bool) -> str:
-    """A name typed into a free-text field (driver, purchaser, possessor): surname first half the time."""
-    if spanish_source:
-        r = person_mx(p, i, rng)
-        return str(r["full"])
-    r2 = person_us(p, i, rng)
-    return f"{r2['last']}, {r2['given']}".upper() if rng.random() < 0.5 else r2["full"].upper()
-
-
 _SUFFIX_FORMS = {
     "S.A. de C.V.": ("S.A. DE C.V.", "SA DE CV", "S.A. de C.V.", "SA de CV", ""),
     "S. de R.L. de C.V.": ("S. DE R.L. DE C.V.", "S DE RL DE CV", "S. de R.L. de C.V.", ""),

@@ -26,7 +26,7 @@ from tenaza.scenario.accounts import (
 from tenaza.scenario.config import ScenarioConfig
 from tenaza.scenario.frame import TXN_COLUMNS, Batch, empty
 from tenaza.scenario.memos import Memos
-from tenaza.scenario.population import MX_RESIDENT, Companies, Persons, make_companies, make_persons
+from tenaza.scenario.population import Companies, Persons, make_companies, make_persons
 from tenaza.scenario.truth import Truth
 
 FOREIGN = 3  # accounts at banks outside both countries (Panama, Hong Kong): no file of their own
@@ -139,6 +139,3 @@ class World:
 
         batches = [b for b in self.events if len(b["ts"])]
         return sort_by(concat(batches), "ts") if batches else empty(TXN_COLUMNS)
-
-    def is_mx_resident(self, person: int) -> bool:
-        return bool(self.persons.origin[person] == MX_RESIDENT)
