@@ -92,10 +92,11 @@ def company(c: Companies, j: int, rng: np.random.Generator, spanish_source: bool
 
 
 class FreeNames:
-    """Person names as typed into free-text fields (driver, purchaser, possessor), vectorised.
+    """Person names as each source writes them, vectorised: registry columns (``us_parts``,
+    ``mx_parts``) and free-text fields such as driver, purchaser or possessor (``render``).
 
-    Each record varies independently, at the rates of ``person_us`` and ``person_mx``; only the
-    rare typo and mojibake touch rows one by one."""
+    Each record varies independently, at the RATES above; only the rare typo and mojibake touch
+    rows one by one."""
 
     def __init__(self, p: Persons) -> None:
         self.given = np.array(p.given, dtype=object)
