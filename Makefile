@@ -30,8 +30,11 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# The demo: a generated world at demo scale (hundreds of thousands of transactions), loaded and
+# analyzed. `make demo DEMO_SOURCE=sample` takes the small hand-written sample instead.
+DEMO_SOURCE ?= scenario
 demo: $(STAMP)
-	$(BIN)/tenaza demo build $(DEMO_DIR)
+	$(BIN)/tenaza demo build $(DEMO_DIR) --source $(DEMO_SOURCE)
 	$(BIN)/tenaza status $(DEMO_DIR)/workspace.duckdb
 
 bench-ingest: $(STAMP)

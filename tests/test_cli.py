@@ -50,8 +50,23 @@ def test_errors_are_one_line_with_exit_status_2(tmp_path: Path) -> None:
 
 
 def test_demo_builds_from_the_bundled_sample(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "build", str(tmp_path / "demo")])
+    result = runner.invoke(app, ["demo", "build", str(tmp_path / "demo"), "--source", "sample", "--no-analyze"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "demo" / "workspace.duckdb").is_file()
     status = json.loads(runner.invoke(app, ["status", str(tmp_path / "demo" / "workspace.duckdb"), "--json"]).output)
     assert all(t["rows"] > 0 for t in status["tables"]), status["tables"]
+
+
+def test_demo_builds_and_analyzes_a_tiny_scenario(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "build", str(tmp_path / "demo"), "--scale", "tiny", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "resolve:" in result.output and "detect:" in result.output
+    ws = tmp_path / "demo" / "workspace.duckdb"
+    status = json.loads(runner.invoke(app, ["status", str(ws), "--json"]).output)
+    transactions = next(t for t in status["tables"] if t["table"] == "transactions")
+    assert transactions["rows"] > 1000
+    from tenaza.store import Workspace
+
+    with Workspace.open(ws, read_only=True) as w:
+        assert w.count("alerts") > 0
+        assert w.count("entities") > 0

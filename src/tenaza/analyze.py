@@ -1,0 +1,78 @@
+"""``tenaza analyze``: every step after ingest, in order, each skipped with a note where its
+inputs are empty: resolve parties into entities, screen them against the designation lists,
+run every registered detector."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tenaza.store.workspace import Workspace
+
+log = logging.getLogger("tenaza")
+
+
+@dataclass
+class StepResult:
+    step: str
+    seconds: float
+    summary: str
+    skipped: bool = False
+
+
+@dataclass
+class AnalyzeReport:
+    steps: list[StepResult] = field(default_factory=list)
+
+
+def _resolve(ws: Workspace) -> str:
+    from tenaza.resolve.pipeline import resolve
+
+    r = resolve(ws)
+    return f"{r.records:,} party records into {r.entities:,} entities ({r.multi_record_entities:,} of several records)"
+
+
+def _screen(ws: Workspace) -> str:
+    from tenaza.resolve.screening.pairs import SDN
+    from tenaza.resolve.screening.screen import screen
+    from tenaza.resolve.screening.versions import ingested, load, versions
+
+    if versions(ws) or ingested(ws):
+        latest = {v.list_id: v for v in versions(ws)}
+        targets = [*latest.values(), *ingested(ws)]
+    else:
+        targets = [load(ws, SDN)[0]]
+    reports = [screen(ws, t) for t in targets]
+    return "; ".join(f"{r.names_screened:,} names against {r.list_name}: {len(r.hits):,} hits" for r in reports)
+
+
+def _detect(ws: Workspace) -> str:
+    from tenaza.detect import run, select
+
+    runs = run(ws, select())
+    done = [r for r in runs if not r.skipped]
+    return f"{sum(r.alerts for r in done):,} alerts from {len(done)} detectors ({len(runs) - len(done)} skipped: no input)"
+
+
+STEPS: tuple[tuple[str, str, Callable[[Workspace], str]], ...] = (
+    ("resolve", "parties", _resolve),
+    ("screen", "parties", _screen),
+    ("detect", "", _detect),
+)
+
+
+def analyze(ws: Workspace, on_step: Callable[[str], None] | None = None) -> AnalyzeReport:
+    report = AnalyzeReport()
+    for name, needs, step in STEPS:
+        if on_step:
+            on_step(name)
+        started = time.perf_counter()
+        if needs and ws.count(needs) == 0:
+            report.steps.append(StepResult(name, 0.0, f"no rows in {needs}", skipped=True))
+            continue
+        summary = step(ws)
+        report.steps.append(StepResult(name, time.perf_counter() - started, summary))
+        log.info("analyze %s: %s", name, summary)
+    return report
