@@ -66,3 +66,13 @@ def test_tables_declared_later_are_added_on_open(tmp_path: Path) -> None:
         ws.backend.execute("t", "DROP TABLE alerts")  # as if made before alerts existed
     with Workspace.open(path) as ws:
         assert ws.count("alerts") == 0
+
+
+def test_columns_declared_later_are_added_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "ws.duckdb"
+    with Workspace.create(path) as ws:
+        ws.backend.execute("t", "DROP VIEW trade_declarations")
+        ws.backend.execute("t", "ALTER TABLE trade_declarations_rows DROP COLUMN importer_id")
+    with Workspace.open(path) as ws:
+        cols = [r[0] for r in ws.backend.fetch("t", "DESCRIBE trade_declarations")]
+        assert "importer_id" in cols and "record_id" in cols

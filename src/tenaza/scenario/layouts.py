@@ -98,7 +98,7 @@ US_EXPORTS = Layout(
     "cbp_aes_exports", "trade_declarations",
     "Electronic Export Information (AES) of US exports to Mexico, with the payer from TTU records", "CBP", BOTH, (
         Col("ITN", "decl_id"), Col("EXPORT DATE", "date", "date"), Col("USPPI NAME", "exporter"),
-        Col("USPPI EIN", None), Col("ULTIMATE CONSIGNEE", "importer"), Col("PAYMENT RECEIVED FROM", "payer"),
+        Col("USPPI EIN", "exporter_id"), Col("ULTIMATE CONSIGNEE", "importer"), Col("PAYMENT RECEIVED FROM", "payer"),
         Col("SCHEDULE B", "hs_code"), Col("COMMODITY DESCRIPTION", "description"),
         Col("QUANTITY", "quantity", "qty"), Col("UNIT", "unit"), Col("VALUE USD", "value", "money", also="value_usd"), Col("ORIGIN COUNTRY", "origin_country"),
         Col("DESTINATION COUNTRY", "destination_country"), Col("PORT OF EXPORT", "port"),
@@ -111,7 +111,7 @@ MX_IMPORTS = mx(
     "anam_pedimentos", "trade_declarations", "Pedimentos de importación (Anexo 22), datos por partida", "ANAM", BOTH, (
         Col("NUM PEDIMENTO", "decl_id"), Col("FECHA PAGO", "date", "date"), Col("ADUANA", "port"),
         Col("CLAVE PEDIMENTO", None), Col("PROVEEDOR", "exporter"), Col("IMPORTADOR", "importer"),
-        Col("RFC IMPORTADOR", None), Col("FRACCION ARANCELARIA", "hs_code"), Col("DESCRIPCION", "description"),
+        Col("RFC IMPORTADOR", "importer_id"), Col("FRACCION ARANCELARIA", "hs_code"), Col("DESCRIPCION", "description"),
         Col("CANTIDAD", "quantity", "qty"), Col("UMC", "unit", values={"kg": "KILO", "l": "LITRO", "u": "PIEZA"}),
         Col("VALOR COMERCIAL", "value", "money"), Col("MONEDA", "currency"),
         Col("VALOR DOLARES", "value_usd", "money"), Col("PAIS ORIGEN", "origin_country"),

@@ -101,16 +101,30 @@ class Workspace:
             b.execute("write _meta", "INSERT INTO _meta VALUES ($k, $v)", {"k": key, "v": value})
 
     def _add_missing_tables(self) -> None:
-        """Tables declared since the workspace was made are added on open (additive changes
-        only; a change to an existing table bumps SCHEMA_VERSION instead)."""
+        """Tables and columns declared since the workspace was made are added on open.
+
+        Only additive changes migrate this way (new columns are empty for old rows); renaming
+        or retyping a column bumps SCHEMA_VERSION instead."""
         b = self.backend
-        existing = {str(r[0]) for r in b.fetch("list tables", "SELECT table_name FROM information_schema.tables")}
-        missing = [t for t in TABLES.values() if t.physical_name not in existing]
-        if not missing:
+        columns: dict[str, set[str]] = {}
+        for table_name, column in b.fetch("list columns", "SELECT table_name, column_name FROM information_schema.columns"):
+            columns.setdefault(str(table_name), set()).add(str(column))
+        changes = []
+        for spec in TABLES.values():
+            have = columns.get(spec.physical_name)
+            if have is None:
+                changes.append((spec, [ddl.create_table(spec, b.dialect)]))
+                continue
+            added = [f"ALTER TABLE {ident(spec.physical_name)} ADD COLUMN {ident(c.name)} {b.dialect.engine_type(c.type)}"
+                     for c in spec.stored_columns if c.name not in have]
+            if added:
+                changes.append((spec, added))
+        if not changes:
             return
-        with b.transaction("add new tables"):
-            for spec in missing:
-                b.execute(f"create table {spec.name}", ddl.create_table(spec, b.dialect))
+        with b.transaction("add new tables and columns"):
+            for spec, statements in changes:
+                for sql in statements:
+                    b.execute(f"migrate {spec.name}", sql)
                 if spec.kind is TableKind.CANONICAL:
                     b.execute(f"create view {spec.name}", ddl.create_view(spec))
 
