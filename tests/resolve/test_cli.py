@@ -47,3 +47,14 @@ def test_resolve_screen_judge_and_entity_commands(tmp_path: Path) -> None:
 
     result = runner.invoke(app(), ["judge", "merge", str(path), ids[0], "7:7", "--analyst", "ana"])
     assert result.exit_code == 2 and "no party record" in result.output
+
+
+def test_the_package_front_door_is_lazy() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, tenaza.resolve, tenaza.resolve.cli; assert 'splink' not in sys.modules; "
+            "assert 'duckdb' not in sys.modules; print(tenaza.resolve.resolve.__name__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "resolve"
