@@ -42,10 +42,12 @@ class PassThroughConfig(CashConfig):
                                                 "in more than one episode. An escrow or settlement account passes "
                                                 "money between ever new parties; a layering account feeds the same "
                                                 "few.")
-    min_amount_variation: float = Field(0.05, ge=0,
-                                        description="Coefficient of variation of the episodes' outflows, at least. "
-                                                    "A standing order or treasury sweep passes the same sum on "
-                                                    "every time; layering passes on whatever came in.")
+    max_same_sum_share: float = Field(0.5, ge=0, le=1,
+                                      description="Largest share of the money passed through that may go out in "
+                                                  "repeated sums (the same amount, within 1 %, to the same "
+                                                  "counterparty more than once). A standing order or treasury "
+                                                  "sweep passes the same sum on every time; layering passes on "
+                                                  "whatever came in.")
     inflow_channels: list[str] = Field(list(TRANSFERS),
                                        description="Channels of the money coming in. Cash is left to the "
                                                    "structuring, funnel and bulk cash detectors.")
@@ -63,8 +65,8 @@ class RapidPassThrough(Detector):
     and what went out; an outflow that empties the window to within the residual is a
     pass-through episode. An account is flagged when it has several episodes, a large part of
     all it received passed straight through, and most of it went to counterparties it paid more
-    than once (an escrow account passes money between ever new buyers and sellers), in amounts
-    that vary (a treasury sweep passes the same sum every month). Subjects are the account and the counterparties of the
+    than once (an escrow account passes money between ever new buyers and sellers), and not in
+    the same sum again and again (a treasury sweep or standing order). Subjects are the account and the counterparties of the
     episodes.
     """
 
@@ -79,7 +81,7 @@ class RapidPassThrough(Detector):
         assert isinstance(c, PassThroughConfig)
         params.update(window=c.window_days, max_residual=c.max_residual, min_out=c.min_outflow_usd,
                       min_episodes=c.min_episodes, min_share=c.min_through_share,
-                      min_repeat=c.min_repeat_share, min_variation=c.min_amount_variation)
+                      min_repeat=c.min_repeat_share, max_same=c.max_same_sum_share)
         channels = bind_list(params, "inflow_channels", c.inflow_channels)
         t = txn_cte(c, params, where="from_account IS DISTINCT FROM to_account")
         return f"""
@@ -115,13 +117,10 @@ ep AS (
 ),
 a AS (
   SELECT account, count(*) FILTER (WHERE episode) AS n_episodes,
-         sum(day_in) AS total_in, sum(day_out) AS total_out, sum(day_out) FILTER (WHERE episode) AS through,
-         coalesce(stddev_pop(day_out) FILTER (WHERE episode) / avg(day_out) FILTER (WHERE episode), 0) AS variation
+         sum(day_in) AS total_in, sum(day_out) AS total_out, sum(day_out) FILTER (WHERE episode) AS through
   FROM ep GROUP BY account
   HAVING count(*) FILTER (WHERE episode) >= $min_episodes AND sum(day_in) > 0
      AND sum(day_out) FILTER (WHERE episode) / sum(day_in) >= $min_share
-     AND coalesce(stddev_pop(day_out) FILTER (WHERE episode) / avg(day_out) FILTER (WHERE episode), 0)
-         >= $min_variation
 ),
 -- the credits of a day take part in an episode when an episode day follows within the window
 m AS (
@@ -137,13 +136,31 @@ e AS (
   WHERE (m.episode AND ev.outflow > 0) OR (m.feeds AND ev.inflow > 0)
   GROUP BY ev.account
 ),
+-- the outflows of the episodes
+eo AS (
+  SELECT ev.account, ev.other, ev.outflow AS paid, m.day, ev.ingest_id, ev.source_row
+  FROM ev JOIN m ON ev.account = m.account AND CAST(ev.ts AS DATE) = m.day
+  WHERE m.episode AND ev.outflow > 0
+),
+-- outflows repeating another's sum (within 1 %) to the same counterparty
+same AS (
+  SELECT account, sum(paid) AS same_sum FROM (
+    SELECT DISTINCT x.account, x.ingest_id, x.source_row, x.paid
+    FROM eo AS x JOIN eo AS y ON x.account = y.account AND x.other = y.other AND abs(x.paid - y.paid) <= 0.01 * x.paid
+     AND (x.ingest_id <> y.ingest_id OR x.source_row <> y.source_row))
+  GROUP BY account
+),
 -- how much of what passed through went to counterparties paid in two episodes or more
 rep AS (
-  SELECT account, coalesce(sum(paid) FILTER (WHERE n_days >= 2), 0) / sum(paid) AS repeat_share
-  FROM (SELECT ev.account, ev.other, sum(ev.outflow) AS paid, count(DISTINCT m.day) AS n_days
-        FROM ev JOIN m ON ev.account = m.account AND CAST(ev.ts AS DATE) = m.day
-        WHERE m.episode AND ev.outflow > 0 GROUP BY ev.account, ev.other)
+  SELECT account, coalesce(sum(paid) FILTER (WHERE n_days >= 2), 0) / sum(paid) AS repeat_share,
+         sum(paid) AS episode_out
+  FROM (SELECT account, other, sum(paid) AS paid, count(DISTINCT day) AS n_days FROM eo GROUP BY account, other)
   GROUP BY account HAVING coalesce(sum(paid) FILTER (WHERE n_days >= 2), 0) / sum(paid) >= $min_repeat
+),
+rs AS (
+  SELECT rep.*, coalesce(same.same_sum, 0) / rep.episode_out AS same_share
+  FROM rep LEFT JOIN same USING (account)
+  WHERE coalesce(same.same_sum, 0) <= $max_same * rep.episode_out
 )
 SELECT 'rapid_pass_through' AS typology,
        least(1.0, through / total_in) * (0.5 + 0.5 * {saturate('n_episodes', '5')}) AS score,
@@ -151,11 +168,11 @@ SELECT 'rapid_pass_through' AS typology,
        json_object('episodes', n_episodes, 'through_usd', round(through, 2), 'received_usd', round(total_in, 2),
                    'sent_usd', round(total_out, 2), 'through_share', round(least(1.0, through / total_in), 3),
                    'counterparties', len(others), 'repeat_share', round(repeat_share, 3),
-                   'amount_variation', round(variation, 3), 'window_days', $window, 'max_residual', $max_residual) AS figures,
+                   'same_sum_share', round(same_share, 3), 'window_days', $window, 'max_residual', $max_residual) AS figures,
        format('Account {{}} passed {{}} of the {{}} it received straight on: {{}} times, money left within {{}} days '
               || 'of arriving with at most {{}}% left behind.',
               account, {money('through')}, {money('total_in')}, n_episodes, $window,
               CAST(round($max_residual * 100) AS INTEGER)) AS explanation,
        period_start, period_end
-FROM a JOIN e USING (account) JOIN rep USING (account)
+FROM a JOIN e USING (account) JOIN rs USING (account)
 """
