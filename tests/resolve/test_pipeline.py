@@ -86,3 +86,11 @@ def test_judgements_win_over_the_model_and_survive_reruns(resolved: tuple[Path, 
         assert [j.decision for j in current(ws) if {j.record_a, j.record_b} == {ids[0], ids[3]}] == ["split"]
         resolve(ws)
         assert entity_of(ws, ids[0]) != entity_of(ws, ids[3])
+
+
+def test_empty_and_one_record_workspaces_resolve(workspace: Workspace) -> None:
+    assert resolve(workspace).entities == 0
+    add_parties(workspace, [{"name": "Solo Uno"}])
+    report = resolve(workspace)
+    assert (report.records, report.entities, report.links) == (1, 1, 0)
+    assert workspace.backend.fetch("t", "SELECT joined_by FROM entity_members") == [("single",)]
