@@ -154,6 +154,9 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
                             hash_while_reading=sha is None)
                 assert isinstance(src, readers.CsvSource)
                 src.exact = True
+        # Write the committed rows into the database file now, still within the bounded pool:
+        # left to the close, the checkpoint ran with the full pool and doubled the peak.
+        ws.backend.execute("checkpoint", "CHECKPOINT")
     except _AlreadyIngested as done:
         return _already(ws, report, done.ingest_id, started)
     finally:
