@@ -33,6 +33,7 @@ log = logging.getLogger("tenaza")
 SRC = "_t_src"
 Progress = Callable[[str, int, int], None]  # (step, done, total); bytes while reading
 INGEST_MEMORY_LIMIT = "1GB"
+SAMPLE_BYTES = 1 << 21
 _AGENCY = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 
 
@@ -135,9 +136,14 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
                 hash_while_reading=sha is None)
     now = datetime.now(UTC).replace(tzinfo=None)
     previous_limit = ws.backend.scalar("read memory limit", "SELECT current_setting('memory_limit')")
+    previous_order = ws.backend.scalar("read insertion order", "SELECT current_setting('preserve_insertion_order')")
     # A bounded buffer pool makes the engine write finished row groups out instead of holding
-    # them: the file streams through in bounded memory (and measured faster, with less to manage).
+    # them: the file streams through in bounded memory. Rows carry their line, so their order
+    # in storage does not matter; not preserving it lets the engine write row groups straight
+    # into the file as they fill (with it, a streamed source's rows waited for the checkpoint:
+    # 7 s of 25 on 10 M rows).
     ws.backend.execute("limit memory for ingest", "SET memory_limit = $m", {"m": INGEST_MEMORY_LIMIT})
+    ws.backend.execute("unordered writes for ingest", "SET preserve_insertion_order = false")
     try:
         for attempt in (1, 2):
             try:
@@ -161,6 +167,7 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
         return _already(ws, report, done.ingest_id, started)
     finally:
         ws.backend.execute("restore memory limit", "SET memory_limit = $m", {"m": previous_limit})
+        ws.backend.execute("restore insertion order", "SET preserve_insertion_order = $o", {"o": previous_order})
     report.seconds = time.perf_counter() - started
     log.info("ingest %s into %s: %d read, %d accepted, %d quarantined", path.name, table_name,
              report.rows_read, report.rows_accepted, report.rows_quarantined)
@@ -309,9 +316,12 @@ def _infer(ws: Workspace, src: readers.Source, plan: ResolvedPlan, relation: str
 
     def evidence(whole: bool) -> tuple[Any, ...]:
         probe = _reopen(src)
-        reader = probe.reader()
-        if not whole:
-            first = next(iter(reader), None)
+        if whole:
+            reader = probe.reader()
+        else:  # the first block (about 20,000 rows) tells in almost every file
+            if isinstance(probe, readers.CsvSource):
+                probe.block_size = SAMPLE_BYTES
+            first = next(probe.batches(), None)
             reader = pa.RecordBatchReader.from_batches(probe.schema(), [first] if first is not None else [])
         with ws.backend.arrow_relation(SRC, reader):
             return ws.backend.fetch("profile dates and numbers", sql, bind.values)[0]

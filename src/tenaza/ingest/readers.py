@@ -259,6 +259,7 @@ class CsvSource(Source):
     header: bool = True  # JSON lines have none
     quoting: bool = True  # JSON lines are read verbatim, quotes and all
     trim: bool = True  # JSON lines keep their raw text; their values are trimmed in SQL
+    block_size: int = BLOCK_SIZE
 
     def _open(self) -> Any:
         if self.hash_while_reading:
@@ -290,7 +291,7 @@ class CsvSource(Source):
             raise IngestError([Problem(str(self.path), f"cannot parse as CSV: {str(exc).splitlines()[0]}")]) from exc
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
-        read = pacsv.ReadOptions(column_names=self.columns, skip_rows=1 if self.header else 0, block_size=BLOCK_SIZE,
+        read = pacsv.ReadOptions(column_names=self.columns, skip_rows=1 if self.header else 0, block_size=self.block_size,
                                  use_threads=not self.exact, encoding=self.encoding)
         parse = pacsv.ParseOptions(delimiter=self.delimiter, quote_char='"' if self.quoting else False,
                                    newlines_in_values=self.quoting, ignore_empty_lines=False,
