@@ -41,7 +41,7 @@ FORMATS = {
 }
 LINE = "_line"
 SNIFF_BYTES = 1 << 16
-BLOCK_SIZE = 16 << 20
+BLOCK_SIZE = 8 << 20
 JSONL_COLUMN = "line"
 
 
