@@ -48,15 +48,23 @@ def register(app: typer.Typer) -> None:
         out.print(t)
 
     @app.command()
-    def detectors(markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/detectors.md.")] = False) -> None:
+    def detectors(markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/detectors.md.")] = False,
+                  output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the Markdown here.")] = None
+                  ) -> None:
         """List the registered detectors, with what they find."""
+        import sys
+
         from tenaza.cli import out
         from tenaza.detect import select
         from tenaza.detect.docs import render
 
         found = select()
-        if markdown:
-            out.print(render(found), markup=False, highlight=False)
+        if markdown or output:
+            text = render(found)
+            if output:
+                output.write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
             return
         for d in found:
             out.print(f"[bold]{d.NAME}[/] ({d.PILLAR}): {d.describe().splitlines()[0]}")

@@ -7,7 +7,7 @@ from tenaza.detect.base import PILLARS, Detector
 
 def render(detectors: list[type[Detector]]) -> str:
     parts = ["# Detectors", "",
-             "Generated from the registered detectors by `tenaza detectors --markdown`; do not edit by hand.",
+             "Generated from the registered detectors by `tenaza detectors -o docs/detectors.md`; do not edit by hand.",
              "Each detector's thresholds can be changed with `tenaza detect --config FILE.yaml`, a mapping of",
              "detector name to settings.", ""]
     for pillar in PILLARS:
