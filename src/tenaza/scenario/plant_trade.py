@@ -66,6 +66,7 @@ def bmpe(ctx: Context, org: Org, rng: np.random.Generator) -> None:
     ship(ctx, rng, **s, case=case, role="bmpe_shipment", payer=declared)
     to = w.account(COMPANY, exporter, US)
     memo = w.memos.add("PAYMENT ON ACCOUNT")
+    cash_deposits = 0
     for day, value in zip(s["day"], s["value_usd"], strict=True):
         m = int(rng.integers(2, 7))
         parts = rng.dirichlet(np.ones(m) * 2) * value
@@ -75,7 +76,12 @@ def bmpe(ctx: Context, org: Org, rng: np.random.Generator) -> None:
         channel = np.where(cash, "cash_deposit", rng.choice(["check", "wire", "ach"], m))
         amounts = np.where(cash, np.minimum(parts, rng.uniform(8_000, 9_900, m)), parts)
         add_txns(w, day + rng.integers(-5, 20, m), frm, to, amounts, channel, case, rng, memo=memo)
+        cash_deposits += int(cash.sum())
     w.truth.add("accounts", w.accounts.account_id[to], case)
+    if cash_deposits >= 3:
+        # The couriers' deposits, each kept under the reporting threshold, are structuring in
+        # their own right: an analyst finding it here has found a true case, not a false one.
+        w.truth.add("accounts", w.accounts.account_id[to], w.truth.case("structuring", org.org_id))
     mark(w, case, "unwitting_exporter" if exploited else "front_company", companies=[exporter])
     mark(w, case, "front_company", companies=[org.front("mx_importer")])
     mark(w, case, "third_party_payer", [h for kind, h in payers if kind == PERSON],
