@@ -114,7 +114,7 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
     if not path.is_file():
         raise IngestError([Problem(str(path), "no such file")])
     fmt, compression = readers.detect(path)
-    report = IngestReport(str(path), table_name, fmt, seconds=started)  # seconds: the start, until the end
+    report = IngestReport(str(path), table_name, fmt)
     def step(name: str, done: int = 0, total: int = 0) -> None:
         if progress is not None:
             progress(name, done, total)
@@ -148,7 +148,8 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
         for attempt in (1, 2):
             try:
                 sha = _transaction(ws, src, spec, mapping, report, sha, same_size, size=size, now=now,
-                                   originator=agency, releasable_to=rel, dates=dates, decimal=decimal, step=step)
+                                   originator=agency, releasable_to=rel, dates=dates, decimal=decimal, step=step,
+                                   started=started)
                 break
             except Exception as exc:
                 if attempt == 2 or not readers.caused_by_restart(exc):
@@ -176,7 +177,8 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
 
 def _transaction(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: Mapping | None, report: IngestReport,
                  sha: str | None, same_size: list[tuple[Any, ...]], *, size: int, now: datetime, originator: str,
-                 releasable_to: list[str], dates: str | None, decimal: str | None, step: Callable[..., None]) -> str:
+                 releasable_to: list[str], dates: str | None, decimal: str | None, step: Callable[..., None],
+                 started: float) -> str:
     """The whole load of one file, in one transaction. Returns the content hash."""
     path = src.path
     try:
@@ -198,7 +200,7 @@ def _transaction(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: M
                 "map": mapping.path if mapping else None, "fmt": src.fmt, "read": report.rows_read,
                 "ok": report.rows_accepted, "q": report.rows_quarantined, "fix": report.values_repaired,
                 "ids": report.ids_flagged, "extra": report.extra_columns, "orig": originator, "rel": releasable_to,
-                "at": now, "secs": round(time.perf_counter() - report.seconds, 3)})
+                "at": now, "secs": round(time.perf_counter() - started, 3)})
     finally:
         if src.hasher is not None:
             src.hasher.close()
