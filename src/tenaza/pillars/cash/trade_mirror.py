@@ -8,12 +8,14 @@ from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
 from tenaza.pillars.cash.trade_common import (
+    chance_sql,
     declarations_sql,
     mirror_pairs_sql,
     money,
     party_keys_sql,
     party_subjects,
     price_norms_sql,
+    surprise,
 )
 
 
@@ -37,6 +39,13 @@ class TradeMirrorConfig(DetectorConfig):
     min_gap_usd: float = Field(5_000, ge=0, description="Smallest value gap (US dollars) worth an alert.")
     min_group: int = Field(12, ge=4, description=(
         "Fewest declarations in a price group for its median to tell which side of a pair misstates the value."))
+    max_chance: float = Field(0.01, gt=0, le=1, description=(
+        "Where the exporter and importer have other paired shipments, value gaps in the same direction must be less "
+        "likely than this by chance at the rate of such gaps among all pairs (binomial tail); otherwise a gap in the "
+        "value alone, with quantity and goods agreeing, is taken for a clerical slip that the mirror corrects."))
+    min_history: int = Field(2, ge=1, description=(
+        "Other paired shipments of the same exporter and importer needed before a value gap can be judged a c"
+        "lerical slip against them; a newer relationship has no track record to give it the benefit of the doubt."))
 
 
 @register
@@ -71,7 +80,7 @@ class TradeMirror(Detector):
         assert isinstance(cfg, TradeMirrorConfig)
         params.update({"tm_hi": (1 + cfg.cif_fob_margin) * (1 + cfg.value_tolerance),
                        "tm_lo": 1 / (1 + cfg.value_tolerance), "tm_margin": 1 + cfg.cif_fob_margin,
-                       "tm_qty": cfg.quantity_tolerance, "tm_min_gap": cfg.min_gap_usd})
+                       "tm_qty": cfg.quantity_tolerance, "tm_min_gap": cfg.min_gap_usd, "tm_chance": cfg.max_chance, "tm_history": cfg.min_history})
         pairs = mirror_pairs_sql(params, days_before=cfg.days_before, days_after=cfg.days_after,
                                  qty_tolerance=cfg.pair_qty_tolerance)
         return f"""
@@ -100,20 +109,38 @@ class TradeMirror(Detector):
                       WHEN abs(e_dev) >= abs(i_dev) THEN 'export' ELSE 'import' END AS suspect
           FROM p
         ),
+        rel AS (
+          SELECT *, CASE WHEN ratio > $tm_hi THEN 1 WHEN ratio < $tm_lo THEN -1 ELSE 0 END AS gap_side,
+                 count(*) OVER r AS rel_n,
+                 count(*) FILTER (WHERE ratio > $tm_hi) OVER r AS rel_hi,
+                 count(*) FILTER (WHERE ratio < $tm_lo) OVER r AS rel_lo,
+                 avg(CAST(ratio > $tm_hi AS DOUBLE)) OVER () AS rate_hi,
+                 avg(CAST(ratio < $tm_lo AS DOUBLE)) OVER () AS rate_lo, count(*) OVER () AS all_n
+          FROM judged
+          WINDOW r AS (PARTITION BY exporter_key, importer_key)
+        ),
+        slips AS (
+          SELECT *, CASE WHEN gap_side = 1 THEN rel_hi WHEN gap_side = -1 THEN rel_lo ELSE 0 END AS rel_off,
+                 {chance_sql('CASE WHEN gap_side = 1 THEN rel_hi WHEN gap_side = -1 THEN rel_lo ELSE 0 END',
+                             'rel_n', 'greatest(CASE WHEN gap_side = 1 THEN rate_hi ELSE rate_lo END, 1.0 / all_n)')}
+                   AS chance
+          FROM rel
+        ),
         flagged AS (
           SELECT *,
+                 rel_n - 1 >= $tm_history AND chance > $tm_chance AND NOT coalesce(qty_off, false) AND NOT goods_off AS slip,
                  CASE WHEN gap >= $tm_min_gap AND suspect = 'export' THEN
                            CASE WHEN e_dev > 0 THEN 'over_invoicing' ELSE 'under_invoicing' END
                       WHEN gap >= $tm_min_gap AND suspect = 'import' THEN
                            CASE WHEN i_dev > 0 THEN 'over_invoicing' ELSE 'under_invoicing' END
                       WHEN gap >= $tm_min_gap OR qty_off OR goods_off THEN 'mirror_discrepancy' END AS typology
-          FROM judged
+          FROM slips
         )
         SELECT f.typology,
-               least(1.0, 0.55 + 0.25 * abs(ln(greatest(f.ratio, 1e-6)))
-                          + 0.05 * log10(greatest(f.gap, 1) / greatest($tm_min_gap, 1))
-                          + CASE WHEN f.qty_off THEN 0.1 ELSE 0 END + CASE WHEN f.goods_off THEN 0.1 ELSE 0 END)
-                 AS score,
+               least(1.0, 0.45 + 0.15 * least(1.0, abs(ln(greatest(f.ratio, 1e-6))))
+                          + 0.05 * least(1.0, log10(greatest(f.gap, 1) / greatest($tm_min_gap, 1)) / 2)
+                          + CASE WHEN f.qty_off THEN 0.1 ELSE 0 END + CASE WHEN f.goods_off THEN 0.1 ELSE 0 END
+                          + 0.3 * {surprise('f.chance')}) AS score,
                ['decl:' || f.e_id, 'decl:' || f.i_id] || {party_subjects('pe.ids', 'f.exporter')}
                  || {party_subjects('pi.ids', 'f.importer')} AS subjects,
                [f.e_rec, f.i_rec] AS evidence,
@@ -124,7 +151,9 @@ class TradeMirror(Detector):
                            'expected_ratio_max', round($tm_hi, 3), 'expected_ratio_min', round($tm_lo, 3),
                            'export_quantity', f.e_qty, 'import_quantity', f.i_qty,
                            'export_hs', f.e_hs, 'import_hs', f.i_hs, 'misstated_side', f.suspect,
-                           'quantity_differs', f.qty_off, 'goods_differ', f.goods_off) AS figures,
+                           'quantity_differs', f.qty_off, 'goods_differ', f.goods_off,
+                           'relationship_pairs', f.rel_n, 'relationship_gaps_same_way', f.rel_off,
+                           'chance_of_repeat', f.chance) AS figures,
                'Export ' || f.e_id || ' declares ' || {money('f.e_usd')} || ' USD'
                  || CASE WHEN f.qty_off THEN ' for ' || CAST(f.e_qty AS VARCHAR) || ' ' || coalesce(f.e_unit, '')
                          ELSE '' END
@@ -137,10 +166,12 @@ class TradeMirror(Detector):
                          ELSE '' END
                  || CASE WHEN f.suspect IS NOT NULL AND f.typology <> 'mirror_discrepancy'
                          THEN ' (the ' || f.suspect || ' side is priced off the market)' ELSE '' END
+                 || CASE WHEN f.rel_off > 1 THEN '; ' || f.rel_off || ' of the ' || f.rel_n
+                         || ' paired shipments between these parties differ the same way' ELSE '' END
                  || '.' AS explanation,
                CAST(least(f.e_date, f.i_date) AS TIMESTAMP) AS period_start,
                CAST(greatest(f.e_date, f.i_date) AS TIMESTAMP) AS period_end
         FROM flagged AS f
         LEFT JOIN pk AS pe ON pe.key = f.exporter_key
         LEFT JOIN pk AS pi ON pi.key = f.importer_key
-        WHERE f.typology IS NOT NULL"""
+        WHERE f.typology IS NOT NULL AND NOT f.slip"""

@@ -9,6 +9,7 @@ from pydantic import Field
 from tenaza.detect.base import Detector, DetectorConfig, register
 from tenaza.pillars.cash.trade_common import (
     LAND_MODES,
+    chance_sql,
     declarations_sql,
     doc_key,
     hs_digits,
@@ -17,6 +18,7 @@ from tenaza.pillars.cash.trade_common import (
     name_key,
     party_keys_sql,
     party_subjects,
+    surprise,
 )
 
 
@@ -33,6 +35,16 @@ class TradePhantomConfig(DetectorConfig):
         "Fewest land declarations a reporting country's month and mode need to be judged."))
     min_value_usd: float = Field(5_000, ge=0, description="Smallest declared value (US dollars) worth an alert.")
     mirror_days: int = Field(20, ge=0, description="Window (days) for pairing the export and import declarations.")
+    max_chance: float = Field(0.01, gt=0, le=1, description=(
+        "Where the exporter and importer have other land declarations, their unsupported ones must be less likely "
+        "than this by chance at the rate crossings are missing for everyone (binomial tail); otherwise the missing "
+        "crossing is a gap in the crossing extract, not a pattern of the parties."))
+    min_history: int = Field(2, ge=1, description=(
+        "Other land declarations of the same exporter and importer needed before a missing crossing can be ju"
+        "dged a gap in the extract; a newer relationship has no track record to give it the benefit of the doubt."))
+    outage_parties: int = Field(3, ge=2, description=(
+        "Unsupported declarations of at least this many unrelated exporters at one port on one day mean the crossing "
+        "extract lacks that port and day; none of them is alerted."))
 
 
 @register
@@ -67,7 +79,8 @@ class TradePhantom(Detector):
         cfg = self.config
         assert isinstance(cfg, TradePhantomConfig)
         params.update({"ph_window": cfg.window_days, "ph_modes": [m.lower() for m in cfg.land_modes],
-                       "ph_cov": cfg.min_coverage, "ph_cell": cfg.min_cell, "ph_min_value": cfg.min_value_usd})
+                       "ph_cov": cfg.min_coverage, "ph_cell": cfg.min_cell, "ph_min_value": cfg.min_value_usd,
+                       "ph_chance": cfg.max_chance, "ph_history": cfg.min_history, "ph_outage": cfg.outage_parties})
         pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05)
         return f"""
         WITH decl AS ({declarations_sql()}),
@@ -106,24 +119,46 @@ class TradePhantom(Detector):
           SELECT reporting_country, month, mode, count(*) AS n, avg(CAST(supported AS INTEGER)) AS coverage
           FROM judged GROUP BY ALL
         ),
-        pk AS ({party_keys_sql()})
+        pk AS ({party_keys_sql()}),
+        scope AS (
+          SELECT j.*, c.coverage, c.n AS cell_n FROM judged AS j JOIN cells AS c USING (reporting_country, month, mode)
+          WHERE c.coverage >= $ph_cov AND c.n >= $ph_cell
+        ),
+        rel AS (
+          SELECT *, count(*) OVER r AS rel_n, count(*) FILTER (WHERE NOT supported) OVER r AS rel_miss,
+                 avg(CAST(NOT supported AS DOUBLE)) OVER s AS miss_rate, count(*) OVER s AS scope_n,
+                 count(DISTINCT exporter_key) FILTER (WHERE NOT supported) OVER d AS day_missing_exporters
+          FROM scope
+          WINDOW r AS (PARTITION BY reporting_country, mode, exporter_key, importer_key),
+                 s AS (PARTITION BY reporting_country, mode),
+                 d AS (PARTITION BY reporting_country, mode, port, date)
+        ),
+        suspects AS (
+          SELECT *, {chance_sql('rel_miss', 'rel_n', 'greatest(miss_rate, 1.0 / scope_n)')} AS chance FROM rel
+          WHERE NOT supported AND day_missing_exporters < $ph_outage
+        )
         SELECT 'phantom_shipment' AS typology,
-               least(1.0, 0.6 + 0.3 * (c.coverage - $ph_cov) / greatest(1 - $ph_cov, 1e-9)
-                          + 0.05 * log10(greatest(j.usd, 1) / greatest($ph_min_value, 1))) AS score,
+               0.45 + 0.15 * (j.coverage - $ph_cov) / greatest(1 - $ph_cov, 1e-9)
+                    + 0.1 * least(1.0, log10(greatest(j.usd, 1) / greatest($ph_min_value, 1)) / 2)
+                    + 0.3 * {surprise('j.chance')} AS score,
                ['decl:' || j.decl_id] || {party_subjects('pe.ids', 'j.exporter')}
                  || {party_subjects('pi.ids', 'j.importer')} AS subjects,
                [j.record_id] AS evidence,
                json_object('value_usd', round(j.usd, 2), 'transport_mode', j.mode, 'port', j.port,
                            'transport_doc', j.transport_doc, 'mirror_decl', j.other,
-                           'month_coverage', round(c.coverage, 3), 'month_land_declarations', c.n,
-                           'window_days', $ph_window) AS figures,
+                           'month_coverage', round(j.coverage, 3), 'month_land_declarations', j.cell_n,
+                           'window_days', $ph_window, 'relationship_land_declarations', j.rel_n,
+                           'relationship_unsupported', j.rel_miss, 'chance_of_repeat', j.chance) AS figures,
                'Declaration ' || j.decl_id || ' (' || j.direction || ' by ' || j.mode || ', ' || {money('j.usd')}
                  || ' USD) has no crossing that cites it or names its shipper or consignee within '
-                 || $ph_window || ' days, although crossings support ' || CAST(round(100 * c.coverage) AS INTEGER)
-                 || ' % of that month''s ' || j.mode || ' declarations.' AS explanation,
+                 || $ph_window || ' days, although crossings support ' || CAST(round(100 * j.coverage) AS INTEGER)
+                 || ' % of that month''s ' || j.mode || ' declarations'
+                 || CASE WHEN j.rel_miss > 1 THEN '; ' || j.rel_miss || ' of the ' || j.rel_n
+                         || ' land declarations between these parties have no crossing' ELSE '' END
+                 || '.' AS explanation,
                CAST(j.date AS TIMESTAMP) AS period_start, CAST(j.date AS TIMESTAMP) AS period_end
-        FROM judged AS j JOIN cells AS c USING (reporting_country, month, mode) CROSS JOIN span AS s
+        FROM suspects AS j CROSS JOIN span AS s
         LEFT JOIN pk AS pe ON pe.key = j.exporter_key
         LEFT JOIN pk AS pi ON pi.key = j.importer_key
-        WHERE NOT j.supported AND c.coverage >= $ph_cov AND c.n >= $ph_cell AND coalesce(j.usd, 0) >= $ph_min_value
+        WHERE (j.rel_n - 1 < $ph_history OR j.chance <= $ph_chance) AND coalesce(j.usd, 0) >= $ph_min_value
           AND j.date BETWEEN s.first_day + $ph_window AND s.last_day - $ph_window"""

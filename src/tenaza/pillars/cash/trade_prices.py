@@ -7,7 +7,15 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
-from tenaza.pillars.cash.trade_common import declarations_sql, money, party_keys_sql, party_subjects, price_norms_sql
+from tenaza.pillars.cash.trade_common import (
+    chance_sql,
+    declarations_sql,
+    money,
+    party_keys_sql,
+    party_subjects,
+    price_norms_sql,
+    surprise,
+)
 
 
 class TradePricesConfig(DetectorConfig):
@@ -22,6 +30,16 @@ class TradePricesConfig(DetectorConfig):
         "into an alert (0.05 is about 5 %)."))
     min_value_moved_usd: float = Field(5_000, ge=0, description=(
         "Smallest estimated value moved (US dollars, against the group median) worth an alert."))
+    max_chance: float = Field(0.01, gt=0, le=1, description=(
+        "In a relationship (exporter, importer, reporting side, price group) with more than one declaration, the "
+        "off-market prices must be less likely than this by chance at the group's own off-market rate (binomial "
+        "tail); otherwise they are one-off lots (a premium grade, a product-mix change) and not alerted."))
+    min_history: int = Field(2, ge=1, description=(
+        "Other declarations of the same relationship needed before an off-market price can be judged a one-of"
+        "f against them; a newer relationship has no track record to give it the benefit of the doubt."))
+    house_price_buyers: int = Field(3, ge=2, description=(
+        "An exporter whose typical price in a group is itself off-market, with at least this many buyers, sells at "
+        "its own price level (a premium brand, a discount line): its prices are not alerted."))
 
 
 @register
@@ -57,7 +75,8 @@ class TradePrices(Detector):
         cfg = self.config
         assert isinstance(cfg, TradePricesConfig)
         params.update({"tp_z": cfg.z_threshold, "tp_min_spread": cfg.min_spread,
-                       "tp_min_moved": cfg.min_value_moved_usd})
+                       "tp_min_moved": cfg.min_value_moved_usd, "tp_chance": cfg.max_chance, "tp_history": cfg.min_history,
+                       "tp_buyers": cfg.house_price_buyers})
         return f"""
         WITH decl AS ({declarations_sql()}),
         norms AS ({price_norms_sql(cfg.min_group, params)}),
@@ -70,13 +89,34 @@ class TradePrices(Detector):
         flagged AS (
           SELECT *,
                  CASE WHEN z >= $tp_z THEN 'over_invoicing' WHEN z <= -$tp_z THEN 'under_invoicing' END AS typology,
+                 CASE WHEN z >= $tp_z THEN 1 WHEN z <= -$tp_z THEN -1 ELSE 0 END AS side,
                  abs(unit_price - med) * qty AS moved,
                  greatest(CASE WHEN z > 0 THEN (unit_price - q3) * qty ELSE (q1 - unit_price) * qty END, 0) AS lower
           FROM scored
+        ),
+        rel AS (
+          SELECT *, count(*) OVER r AS rel_n, count(*) FILTER (WHERE side = 1) OVER r AS rel_hi,
+                 count(*) FILTER (WHERE side = -1) OVER r AS rel_lo,
+                 avg(CAST(side = 1 AS DOUBLE)) OVER g AS rate_hi, avg(CAST(side = -1 AS DOUBLE)) OVER g AS rate_lo,
+                 count(*) OVER g AS g_n, median(z) OVER e AS house_z, count(DISTINCT importer_key) OVER e AS buyers
+          FROM flagged
+          WINDOW g AS (PARTITION BY flow_from, flow_to, unit_key, price_group),
+                 r AS (PARTITION BY flow_from, flow_to, unit_key, price_group, reporting_country, exporter_key,
+                       importer_key),
+                 e AS (PARTITION BY flow_from, flow_to, unit_key, price_group, reporting_country, exporter_key)
+        ),
+        judged AS (
+          SELECT *, CASE WHEN side = 1 THEN rel_hi ELSE rel_lo END AS rel_off,
+                 {chance_sql('CASE WHEN side = 1 THEN rel_hi ELSE rel_lo END', 'rel_n',
+                             'greatest(CASE WHEN side = 1 THEN rate_hi ELSE rate_lo END, 1.0 / g_n)')} AS chance,
+                 exporter_key IS NOT NULL AND buyers >= $tp_buyers AND sign(house_z) = side
+                   AND abs(house_z) >= $tp_z AS house_price
+          FROM rel WHERE typology IS NOT NULL AND moved >= $tp_min_moved
         )
         SELECT f.typology,
-               least(1.0, 0.5 + 0.05 * (abs(f.z) - $tp_z) + 0.1 * log10(greatest(f.moved, 1) / greatest($tp_min_moved, 1)))
-                 AS score,
+               0.45 + 0.15 * least(1.0, (abs(f.z) - $tp_z) / $tp_z)
+                 + 0.1 * least(1.0, log10(greatest(f.moved, 1) / greatest($tp_min_moved, 1)) / 2)
+                 + 0.3 * {surprise('f.chance')} AS score,
                ['decl:' || f.decl_id] || {party_subjects('pe.ids', 'f.exporter')}
                  || {party_subjects('pi.ids', 'f.importer')} AS subjects,
                [f.record_id] AS evidence,
@@ -86,15 +126,20 @@ class TradePrices(Detector):
                            'hs_group', f.price_group, 'flow', f.flow_from || '>' || f.flow_to,
                            'direction', f.direction, 'price_ratio_to_median', round(f.unit_price / f.med, 3),
                            'value_usd', round(f.usd, 2), 'value_moved_usd', round(f.moved, 2),
-                           'value_moved_lower_bound_usd', round(f.lower, 2)) AS figures,
+                           'value_moved_lower_bound_usd', round(f.lower, 2),
+                           'relationship_declarations', f.rel_n, 'relationship_off_market', f.rel_off,
+                           'chance_of_repeat', f.chance) AS figures,
                'Declaration ' || f.decl_id || ' (' || f.direction || ', HS ' || coalesce(f.hs_code, '?') || ', '
                  || coalesce(f.flow_from, '?') || ' to ' || coalesce(f.flow_to, '?') || ') prices the goods at '
                  || format('{{:.2f}}', f.unit_price) || ' USD per ' || coalesce(f.unit_key, 'unit') || ', '
                  || format('{{:.1f}}', f.unit_price / f.med) || ' times the median of ' || f.group_size
                  || ' comparable declarations; about ' || {money('f.moved')}
-                 || ' USD may have moved through the price.' AS explanation,
+                 || ' USD may have moved through the price'
+                 || CASE WHEN f.rel_off > 1 THEN '; ' || f.rel_off || ' of the ' || f.rel_n
+                         || ' declarations between these parties are priced off the market in the same direction'
+                         ELSE '' END || '.' AS explanation,
                CAST(f.date AS TIMESTAMP) AS period_start, CAST(f.date AS TIMESTAMP) AS period_end
-        FROM flagged AS f
+        FROM judged AS f
         LEFT JOIN pk AS pe ON pe.key = f.exporter_key
         LEFT JOIN pk AS pi ON pi.key = f.importer_key
-        WHERE f.typology IS NOT NULL AND f.moved >= $tp_min_moved"""
+        WHERE NOT f.house_price AND (f.rel_n - 1 < $tp_history OR f.chance <= $tp_chance)"""
