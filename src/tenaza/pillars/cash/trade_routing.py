@@ -28,6 +28,9 @@ class TradeRoutingConfig(DetectorConfig):
         "Relative quantity difference within which the two legs carry the same goods."))
     mirror_days: int = Field(20, ge=0, description="Window (days) for pairing the export and import declarations.")
     min_value_usd: float = Field(5_000, ge=0, description="Smallest declared value (US dollars) worth an alert.")
+    distributor_buyers: int = Field(10, ge=2, description=(
+        "A foreign supplier that sells goods of partner origin by the same detour to at least this many unrelated "
+        "importers is a distributor (a free-zone wholesaler such as Colón's): its sales are not a detour sign."))
 
 
 @register
@@ -60,7 +63,8 @@ class TradeRouting(Detector):
         cfg = self.config
         assert isinstance(cfg, TradeRoutingConfig)
         params.update({"tr_partners": list(cfg.partners), "tr_leg_days": cfg.leg_days,
-                       "tr_leg_qty": cfg.leg_qty_tolerance, "tr_min_value": cfg.min_value_usd})
+                       "tr_leg_qty": cfg.leg_qty_tolerance, "tr_min_value": cfg.min_value_usd,
+                       "tr_distributor": cfg.distributor_buyers})
         pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05)
         return f"""
         WITH decl AS ({declarations_sql()}),
@@ -71,11 +75,20 @@ class TradeRouting(Detector):
             AND list_contains($tr_partners, i.origin_country) AND i.origin_country <> i.reporting_country
             AND i.departure_country IS NOT NULL AND NOT list_contains($tr_partners, i.departure_country)
         ),
+        distributors AS (
+          SELECT i.exporter_key, t.via FROM detour AS t JOIN decl AS i USING (decl_id)
+          WHERE i.exporter_key IS NOT NULL
+          GROUP BY ALL HAVING count(DISTINCT i.importer_key) >= $tr_distributor
+        ),
+        captive AS (
+          SELECT t.* FROM detour AS t JOIN decl AS i USING (decl_id)
+          WHERE NOT EXISTS (SELECT 1 FROM distributors AS ds WHERE ds.exporter_key = i.exporter_key AND ds.via = t.via)
+        ),
         first_leg AS (
           SELECT decl_id, e_id, e_rec FROM (
             SELECT t.decl_id, e.decl_id AS e_id, e.record_id AS e_rec,
                    row_number() OVER (PARTITION BY t.decl_id ORDER BY date_diff('day', e.date, i.date), e.decl_id) AS r
-            FROM detour AS t JOIN decl AS i USING (decl_id)
+            FROM captive AS t JOIN decl AS i USING (decl_id)
             JOIN decl AS e ON e.direction = 'export' AND e.reporting_country = i.origin_country
              AND e.destination_country = t.via AND e.hs6 = i.hs6
              AND date_diff('day', e.date, i.date) BETWEEN 0 AND $tr_leg_days
@@ -113,7 +126,7 @@ class TradeRouting(Detector):
                    * (1 - CASE WHEN el.decl_id IS NULL THEN 0 ELSE 0.8 END)
                    * (1 - CASE WHEN coalesce(fp.who_e, fp.who_p) IS NULL THEN 0 ELSE 0.6 END) AS s
           FROM decl AS d
-          LEFT JOIN detour AS t USING (decl_id) LEFT JOIN first_leg AS fl USING (decl_id)
+          LEFT JOIN captive AS t USING (decl_id) LEFT JOIN first_leg AS fl USING (decl_id)
           LEFT JOIN elsewhere AS el USING (decl_id) LEFT JOIN foreign_party AS fp USING (decl_id)
           WHERE (t.decl_id IS NOT NULL OR el.decl_id IS NOT NULL OR fp.who_e IS NOT NULL OR fp.who_p IS NOT NULL)
             AND coalesce(d.usd, 0) >= $tr_min_value

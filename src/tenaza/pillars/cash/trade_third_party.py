@@ -43,6 +43,13 @@ class TradeThirdPartyConfig(DetectorConfig):
         "Jaro-Winkler similarity of two folded names (legal forms dropped) at or above which a payer is taken to "
         "be the importer or a related party, so that a typo in a registry does not make a buyer a stranger."))
     min_value_usd: float = Field(5_000, ge=0, description="Smallest third-party total (US dollars) worth an alert.")
+    settled_share: float = Field(0.9, gt=0, le=1, description=(
+        "An export counts as settled by its declared payer where one payment from that payer within the window is "
+        "within this share of the invoice value (0.9: 90 % to 111 %)."))
+    financier_share: float = Field(0.5, ge=0, le=1, description=(
+        "A declared payer that settles at least this share of the exports it is named on is a disclosed financier "
+        "(a factoring or trade-finance house paying the invoice for the buyer): naming it is not a third-party "
+        "sign. A peso broker's nominees pay in pieces, not the invoice."))
 
 
 @register
@@ -87,7 +94,8 @@ class TradeThirdParty(Detector):
         params.update({"bp_before": cfg.days_before, "bp_after": cfg.days_after, "bp_third": cfg.min_third_share,
                        "bp_imp": cfg.max_importer_share, "bp_payers": cfg.min_payers, "bp_cash": cfg.cash_is_third_party,
                        "bp_min": cfg.min_value_usd, "bp_min_pay": cfg.min_payment_usd,
-                       "bp_companies": cfg.count_company_payers, "bp_same": cfg.same_name})
+                       "bp_companies": cfg.count_company_payers, "bp_same": cfg.same_name,
+                       "bp_settled": cfg.settled_share, "bp_financier": cfg.financier_share})
         pairs = mirror_pairs_sql(params, days_before=5, days_after=20, qty_tolerance=0.05)
         return f"""
         WITH decl AS ({declarations_sql()}),
@@ -130,6 +138,19 @@ class TradeThirdParty(Detector):
                      WHERE jaro_winkler_similarity(p.payer_key, r.key) >= $bp_same) AS r
             ON r.exporter_key = d.exporter_key AND r.key = p.payer_key
         ),
+        settled AS (
+          SELECT d.decl_id, d.payer_key,
+                 coalesce(bool_or(p.usd BETWEEN $bp_settled * d.usd AND d.usd / $bp_settled), false) AS settled
+          FROM exp AS d LEFT JOIN pay AS p ON p.exporter_key = d.exporter_key
+           AND jaro_winkler_similarity(p.payer_key, d.payer_key) >= $bp_same
+           AND p.ts BETWEEN d.date - to_days(CAST($bp_before AS INTEGER))
+                        AND d.date + to_days(CAST($bp_after AS INTEGER) + 1)
+          WHERE d.payer_key IS NOT NULL AND d.payer_key <> d.importer_key AND d.payer_key <> d.exporter_key
+          GROUP BY d.decl_id, d.payer_key, d.usd
+        ),
+        financiers AS (
+          SELECT payer_key FROM settled GROUP BY payer_key HAVING avg(CAST(settled AS DOUBLE)) >= $bp_financier
+        ),
         relation AS (
           SELECT e.exporter_key, e.importer_key, e.exported,
                  coalesce((SELECT sum(p.usd) FROM pay AS p WHERE p.exporter_key = e.exporter_key
@@ -140,8 +161,9 @@ class TradeThirdParty(Detector):
           SELECT d.*, coalesce(w.importer_paid, 0) AS importer_paid, r.paid AS relation_paid,
                  r.exported AS relation_exported, coalesce(w.third_paid, 0) AS third_paid,
                  coalesce(w.payers, 0) AS payers,
-                 d.payer_key IS NOT NULL AND d.payer_key <> d.importer_key
-                   AND d.payer_key <> d.exporter_key AS declared_third
+                 d.payer_key IS NOT NULL AND jaro_winkler_similarity(d.payer_key, d.importer_key) < $bp_same
+                   AND jaro_winkler_similarity(d.payer_key, d.exporter_key) < $bp_same
+                   AND d.payer_key NOT IN (SELECT payer_key FROM financiers) AS declared_third
           FROM exp AS d LEFT JOIN (
             SELECT decl_id, sum(usd) FILTER (WHERE cls = 'importer') AS importer_paid,
                    sum(usd) FILTER (WHERE cls IN ('third', 'cash')) AS third_paid,
