@@ -69,3 +69,37 @@ def test_gaps_within_the_freight_margin_stay_quiet_and_quantity_gaps_are_discrep
     found = alerts(ws, "cash_trade_mirror")
     assert [(a[0], json.loads(a[4])["export_decl"]) for a in found] == [("mirror_discrepancy", "XQ")]
     assert json.loads(found[0][4])["quantity_differs"] is True
+
+
+def _pairs(prefix: str, exporter: str, importer: str, factors: list[float]) -> list[dict[str, object]]:
+    """Paired shipments of one relationship; ``factors`` scale the pedimento's value."""
+    rows: list[dict[str, object]] = []
+    for i, f in enumerate(factors):
+        day = f"2024-06-{1 + i:02d}"
+        rows.append(export(f"{prefix}X{i}", day, exporter, importer, "854411", 2_000, 18_000.0,
+                           transport_doc=f"{prefix}-{i}"))
+        rows.append(pedimento(f"{prefix}P{i}", day, exporter.upper(), importer.upper(), "85441101", 2_000,
+                              round(18_000 * 1.02 * f, 2), transport_doc=f"{prefix}-{i}"))
+    return rows
+
+
+def test_a_clerical_slip_in_one_value_is_corrected_by_the_relationships_other_pairs(ws: Workspace,
+                                                                                    tmp_path: Path) -> None:
+    """One pedimento at 0.6 times its export among five that agree is a typing slip; three in a row is a pattern."""
+    slip = _pairs("SL", "Honest Wire LLC", "Cables Fieles SA", [1.0] * 5 + [0.6])
+    under = _pairs("UN", "Front Wire LLC", "Cables Fachada SA", [0.6] * 3)
+    load(ws, tmp_path, "trade_declarations", _mirrored_market() + slip + under)
+    run(ws, [TradeMirror])
+    found = alerts(ws, "cash_trade_mirror")
+    assert sorted(s for a in found for s in a[2] if s.startswith("decl:")) == [
+        "decl:UNP0", "decl:UNP1", "decl:UNP2", "decl:UNX0", "decl:UNX1", "decl:UNX2"]
+    assert {a[0] for a in found} == {"under_invoicing"}
+    assert json.loads(found[0][4])["relationship_gaps_same_way"] == 3
+    # a quantity that also differs is not a slip in one field
+    load(ws, tmp_path, "trade_declarations", [
+        pedimento("SLQ", "2024-06-20", "HONEST WIRE LLC", "CABLES FIELES SA", "85441101", 3_000, 11_000.0,
+                  transport_doc="SL-Q"),
+        export("SLXQ", "2024-06-20", "Honest Wire LLC", "Cables Fieles SA", "854411", 2_000, 18_000.0,
+               transport_doc="SL-Q")])
+    run(ws, [TradeMirror])
+    assert "decl:SLXQ" in [s for a in alerts(ws, "cash_trade_mirror") for s in a[2]]

@@ -66,3 +66,34 @@ def test_a_crossing_that_cites_another_declaration_does_not_cover_a_paper_one(ws
     load(ws, tmp_path, "crossings", crossings, originator="ANAM")
     run(ws, [TradePhantom])
     assert [a[2][0] for a in alerts(ws, "cash_trade_phantom")] == ["decl:PAPER"]
+
+
+def test_a_lone_missing_crossing_in_an_established_relationship_is_a_gap_in_the_extract(ws: Workspace,
+                                                                                       tmp_path: Path) -> None:
+    """Five shipments that crossed and one the extract lacks is a gap; three paper shipments of a pair is not."""
+    decls, crossings = _world([], [])
+    for i in range(6):
+        day = f"2024-06-{5 + i:02d}"
+        decls.append(export(f"OLD{i}", day, "Steady Cable LLC", "Cables Fieles SA", "854411", 1_000, 9_000.0))
+        if i < 5:
+            crossings.append(_crossing(f"CO{i}", day, None, shipper="STEADY CABLE LLC"))
+    decls += [export(f"PH{i}", f"2024-06-{10 + 2 * i:02d}", "Humo Cable LLC", "Cables Fachada SA", "854411", 1_000,
+                     9_000.0) for i in range(3)]
+    load(ws, tmp_path, "trade_declarations", decls)
+    load(ws, tmp_path, "crossings", crossings, originator="ANAM")
+    run(ws, [TradePhantom])
+    found = alerts(ws, "cash_trade_phantom")
+    assert sorted(a[2][0] for a in found) == ["decl:PH0", "decl:PH1", "decl:PH2"]
+    assert json.loads(found[0][4])["relationship_unsupported"] == 3
+
+
+def test_a_port_day_missing_for_many_unrelated_exporters_is_an_extract_outage(ws: Workspace, tmp_path: Path) -> None:
+    outage = [export(f"OUT{i}", "2024-06-13", f"Shipper {i} LLC", f"Consignee {i} SA", "854411", 1_000, 9_000.0)
+              for i in range(3)]
+    decls, crossings = _world(outage, [])
+    load(ws, tmp_path, "trade_declarations", decls)
+    load(ws, tmp_path, "crossings", crossings, originator="ANAM")
+    run(ws, [TradePhantom])
+    assert alerts(ws, "cash_trade_phantom") == []
+    run(ws, [TradePhantom], {"cash_trade_phantom": {"outage_parties": 4}})
+    assert len(alerts(ws, "cash_trade_phantom")) == 3

@@ -65,3 +65,36 @@ def test_a_group_a_third_misdeclared_still_shows_every_inflated_price(ws: Worksp
     found = alerts(ws, "cash_trade_prices")
     assert sorted(a[2][0] for a in found) == sorted(f"decl:INF{i}" for i in range(12))
     assert {a[0] for a in found} == {"over_invoicing"}
+
+
+def _relationship(prefix: str, exporter: str, importer: str, prices: list[float]) -> list[dict[str, object]]:
+    return [export(f"{prefix}{i}", f"2024-05-{1 + i:02d}", exporter, importer, "720839", 10_000, round(10_000 * p, 2))
+            for i, p in enumerate(prices)]
+
+
+def test_a_premium_lot_in_an_established_relationship_is_not_alerted_but_a_repeated_one_is(
+        ws: Workspace, tmp_path: Path) -> None:
+    """One lot at three times the market among six at market price is a product-mix change; four in a row is not."""
+    steady = _relationship("STEADY", "Steady Steel LLC", "Compradora Fiel SA", [0.9] * 6 + [2.7])
+    front = _relationship("FRONT", "Aceros Caros LLC", "Fachada Norte SA", [2.7] * 4)
+    load(ws, tmp_path, "trade_declarations", _market() + steady + front)
+    run(ws, [TradePrices])
+    found = alerts(ws, "cash_trade_prices")
+    assert sorted(a[2][0] for a in found) == [f"decl:FRONT{i}" for i in range(4)]
+    figures = json.loads(found[0][4])
+    assert figures["relationship_off_market"] == 4 and figures["chance_of_repeat"] < 0.01
+    assert "4 of the 4 declarations between these parties" in found[0][5]
+    # the same premium lot with no track record behind it is still alerted
+    run(ws, [TradePrices], {"cash_trade_prices": {"min_history": 7}})
+    assert "decl:STEADY6" in [a[2][0] for a in alerts(ws, "cash_trade_prices")]
+
+
+def test_an_exporter_priced_high_with_all_its_buyers_sells_at_its_own_price_level(ws: Workspace,
+                                                                                  tmp_path: Path) -> None:
+    brand = [export(f"BRAND{i}", f"2024-05-{1 + i:02d}", "Premium Alloys LLC", f"Buyer {i} SA", "720839", 10_000,
+                    27_000.0) for i in range(3)]
+    load(ws, tmp_path, "trade_declarations", _market() + brand)
+    run(ws, [TradePrices])
+    assert alerts(ws, "cash_trade_prices") == []
+    run(ws, [TradePrices], {"cash_trade_prices": {"house_price_buyers": 4}})
+    assert len(alerts(ws, "cash_trade_prices")) == 3

@@ -57,3 +57,18 @@ def test_an_exporter_registered_only_abroad_invoicing_direct_trade(ws: Workspace
     found = alerts(ws, "cash_trade_routing")
     assert [a[2] for a in found] == [["decl:RE", "party:Cables SA", "party:PA1"]]
     assert json.loads(found[0][4])["third_country_party"] == "exporter ISTMO GLOBAL TRADING SA (PAN)"
+
+
+def test_a_free_zone_distributor_selling_to_many_buyers_is_not_a_detour(ws: Workspace, tmp_path: Path) -> None:
+    """A wholesaler in the Colón free zone sells US goods to a broad market; a captive supplier serves one buyer."""
+    colon = [pedimento(f"ZL{i}", f"2024-03-{1 + i:02d}", "Zona Libre Distribuidora SA", f"Comprador {i} SA de CV",
+                       "85441101", 1_000, 40_000.0, departure_country="PAN", transport_mode="vessel")
+             for i in range(10)]
+    captive = [pedimento(f"CP{i}", f"2024-03-{1 + i:02d}", "Inversiones Istmo SA", "Importadora Fachada SA de CV",
+                         "85441101", 1_000, 40_000.0, departure_country="PAN", transport_mode="vessel")
+               for i in range(3)]
+    load(ws, tmp_path, "trade_declarations", colon + captive)
+    run(ws, [TradeRouting])
+    assert sorted(a[2][0] for a in alerts(ws, "cash_trade_routing")) == ["decl:CP0", "decl:CP1", "decl:CP2"]
+    run(ws, [TradeRouting], {"cash_trade_routing": {"distributor_buyers": 11}})
+    assert len(alerts(ws, "cash_trade_routing")) == 13

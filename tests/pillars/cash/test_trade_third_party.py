@@ -88,3 +88,27 @@ def test_a_typo_in_the_importer_name_does_not_make_the_buyer_a_stranger(ws: Work
     settings["cash_trade_third_party"]["same_name"] = 1.0  # exact names only: the buyer looks like a stranger
     run(ws, [TradeThirdParty], settings)
     assert len(alerts(ws, "cash_trade_third_party")) == 1
+
+
+def test_an_export_financed_by_a_factor_named_on_the_filing_is_not_a_third_party_sign(ws: Workspace,
+                                                                                     tmp_path: Path) -> None:
+    """A factoring house pays each invoice it is named on in one payment; a broker's nominee pays in pieces."""
+    factor = {"party_id": "P-FAC", "kind": "company", "name": "Lone Star Capital Holdings LLC", "country": "USA"}
+    decls = [export("F1", "2024-04-01", "Honest Tools Inc", "Ferreteria Luna SA de CV", "820540", 100, 50_000.0,
+                    payer="LONE STAR CAPITAL HOLDINGS, L.L.C."),
+             export("F2", "2024-05-01", "Honest Tools Inc", "Ferreteria Luna SA de CV", "820540", 100, 30_000.0,
+                    payer="Lone Star Capital Holdings LLC"),
+             # the nominee named on this one paid a piece of it
+             export("N1", "2024-04-01", "Frontera Electronics LLC", "Importadora Sol SA de CV", "851712", 100,
+                    50_000.0, payer="Austin Hardware LLC")]
+    txns = [_txn("TF1", "2024-04-20", "A-FAC", "A-HON", 50_100), _txn("TF2", "2024-05-25", "A-FAC", "A-HON", 29_950),
+            _txn("TN1", "2024-04-10", "A-C1", "A-EXP", 12_000)]
+    load(ws, tmp_path, "parties", [factor])
+    load(ws, tmp_path, "accounts", [{"account_id": "A-FAC", "institution": "Bank", "holder_party_id": "P-FAC"}])
+    _load(ws, tmp_path, decls, txns)
+    run(ws, [TradeThirdParty])
+    found = alerts(ws, "cash_trade_third_party")
+    assert [json.loads(a[4])["declared_payers"] for a in found] == [["Austin Hardware LLC"]]
+    # a factor that settled none of its exports is no financier
+    run(ws, [TradeThirdParty], {"cash_trade_third_party": {"settled_share": 1.0}})
+    assert len(alerts(ws, "cash_trade_third_party")) == 2
