@@ -114,15 +114,16 @@ class TradeMirror(Detector):
                  count(*) OVER r AS rel_n,
                  count(*) FILTER (WHERE ratio > $tm_hi) OVER r AS rel_hi,
                  count(*) FILTER (WHERE ratio < $tm_lo) OVER r AS rel_lo,
-                 avg(CAST(ratio > $tm_hi AS DOUBLE)) OVER () AS rate_hi,
-                 avg(CAST(ratio < $tm_lo AS DOUBLE)) OVER () AS rate_lo, count(*) OVER () AS all_n
+                 count(*) FILTER (WHERE ratio > $tm_hi) OVER () AS all_hi,
+                 count(*) FILTER (WHERE ratio < $tm_lo) OVER () AS all_lo, count(*) OVER () AS all_n
           FROM judged
           WINDOW r AS (PARTITION BY exporter_key, importer_key)
         ),
         slips AS (
           SELECT *, CASE WHEN gap_side = 1 THEN rel_hi WHEN gap_side = -1 THEN rel_lo ELSE 0 END AS rel_off,
                  {chance_sql('CASE WHEN gap_side = 1 THEN rel_hi WHEN gap_side = -1 THEN rel_lo ELSE 0 END',
-                             'rel_n', 'greatest(CASE WHEN gap_side = 1 THEN rate_hi ELSE rate_lo END, 1.0 / all_n)')}
+                             'rel_n', 'greatest(CASE WHEN gap_side = 1 THEN all_hi - rel_hi ELSE all_lo - rel_lo END, 1)'
+                             ' / greatest(all_n - rel_n, 1)')}
                    AS chance
           FROM rel
         ),

@@ -126,16 +126,29 @@ class TradePhantom(Detector):
         ),
         rel AS (
           SELECT *, count(*) OVER r AS rel_n, count(*) FILTER (WHERE NOT supported) OVER r AS rel_miss,
-                 avg(CAST(NOT supported AS DOUBLE)) OVER s AS miss_rate, count(*) OVER s AS scope_n,
+                 count(*) OVER e AS exp_n, count(*) FILTER (WHERE NOT supported) OVER e AS exp_miss,
+                 count(*) FILTER (WHERE NOT supported) OVER s AS scope_miss, count(*) OVER s AS scope_n,
                  count(DISTINCT exporter_key) FILTER (WHERE NOT supported) OVER d AS day_missing_exporters
           FROM scope
           WINDOW r AS (PARTITION BY reporting_country, mode, exporter_key, importer_key),
+                 e AS (PARTITION BY reporting_country, mode, exporter_key),
                  s AS (PARTITION BY reporting_country, mode),
                  d AS (PARTITION BY reporting_country, mode, port, date)
         ),
+        tracked AS (
+          -- the track record a missing crossing is judged against: the relationship's, else the exporter's
+          SELECT *, CASE WHEN rel_n - 1 >= $ph_history THEN 'relationship'
+                         WHEN exporter_key IS NOT NULL AND exp_n - 1 >= $ph_history THEN 'exporter' END AS track,
+                 CASE WHEN rel_n - 1 < $ph_history AND exporter_key IS NOT NULL AND exp_n - 1 >= $ph_history
+                      THEN exp_n ELSE rel_n END AS t_n,
+                 CASE WHEN rel_n - 1 < $ph_history AND exporter_key IS NOT NULL AND exp_n - 1 >= $ph_history
+                      THEN exp_miss ELSE rel_miss END AS t_miss
+          FROM rel WHERE NOT supported AND day_missing_exporters < $ph_outage
+        ),
         suspects AS (
-          SELECT *, {chance_sql('rel_miss', 'rel_n', 'greatest(miss_rate, 1.0 / scope_n)')} AS chance FROM rel
-          WHERE NOT supported AND day_missing_exporters < $ph_outage
+          SELECT *, {chance_sql('t_miss', 't_n', 'greatest(scope_miss - t_miss, 1) / greatest(scope_n - t_n, 1)')}
+                      AS chance
+          FROM tracked
         )
         SELECT 'phantom_shipment' AS typology,
                0.45 + 0.15 * (j.coverage - $ph_cov) / greatest(1 - $ph_cov, 1e-9)
@@ -148,7 +161,8 @@ class TradePhantom(Detector):
                            'transport_doc', j.transport_doc, 'mirror_decl', j.other,
                            'month_coverage', round(j.coverage, 3), 'month_land_declarations', j.cell_n,
                            'window_days', $ph_window, 'relationship_land_declarations', j.rel_n,
-                           'relationship_unsupported', j.rel_miss, 'chance_of_repeat', j.chance) AS figures,
+                           'relationship_unsupported', j.rel_miss, 'judged_against', j.track,
+                           'chance_of_repeat', j.chance) AS figures,
                'Declaration ' || j.decl_id || ' (' || j.direction || ' by ' || j.mode || ', ' || {money('j.usd')}
                  || ' USD) has no crossing that cites it or names its shipper or consignee within '
                  || $ph_window || ' days, although crossings support ' || CAST(round(100 * j.coverage) AS INTEGER)
@@ -160,5 +174,5 @@ class TradePhantom(Detector):
         FROM suspects AS j CROSS JOIN span AS s
         LEFT JOIN pk AS pe ON pe.key = j.exporter_key
         LEFT JOIN pk AS pi ON pi.key = j.importer_key
-        WHERE (j.rel_n - 1 < $ph_history OR j.chance <= $ph_chance) AND coalesce(j.usd, 0) >= $ph_min_value
+        WHERE (j.track IS NULL OR j.chance <= $ph_chance) AND coalesce(j.usd, 0) >= $ph_min_value
           AND j.date BETWEEN s.first_day + $ph_window AND s.last_day - $ph_window"""

@@ -97,21 +97,33 @@ class TradePrices(Detector):
         rel AS (
           SELECT *, count(*) OVER r AS rel_n, count(*) FILTER (WHERE side = 1) OVER r AS rel_hi,
                  count(*) FILTER (WHERE side = -1) OVER r AS rel_lo,
-                 avg(CAST(side = 1 AS DOUBLE)) OVER g AS rate_hi, avg(CAST(side = -1 AS DOUBLE)) OVER g AS rate_lo,
-                 count(*) OVER g AS g_n, median(z) OVER e AS house_z, count(DISTINCT importer_key) OVER e AS buyers
+                 count(*) OVER e AS exp_n, count(*) FILTER (WHERE side = 1) OVER e AS exp_hi,
+                 count(*) FILTER (WHERE side = -1) OVER e AS exp_lo,
+                 count(*) FILTER (WHERE side = 1) OVER () AS all_hi, count(*) FILTER (WHERE side = -1) OVER () AS all_lo,
+                 count(*) OVER () AS all_n, median(z) OVER e AS house_z, count(DISTINCT importer_key) OVER e AS buyers
           FROM flagged
-          WINDOW g AS (PARTITION BY flow_from, flow_to, unit_key, price_group),
-                 r AS (PARTITION BY flow_from, flow_to, unit_key, price_group, reporting_country, exporter_key,
+          WINDOW r AS (PARTITION BY flow_from, flow_to, unit_key, price_group, reporting_country, exporter_key,
                        importer_key),
                  e AS (PARTITION BY flow_from, flow_to, unit_key, price_group, reporting_country, exporter_key)
         ),
+        tracked AS (
+          -- the track record a price is judged against: the relationship's, else the exporter's with all buyers
+          SELECT *, CASE WHEN rel_n - 1 >= $tp_history THEN 'relationship'
+                         WHEN exporter_key IS NOT NULL AND exp_n - 1 >= $tp_history THEN 'exporter' END AS track,
+                 CASE WHEN rel_n - 1 < $tp_history AND exporter_key IS NOT NULL AND exp_n - 1 >= $tp_history
+                      THEN exp_n ELSE rel_n END AS t_n,
+                 CASE WHEN rel_n - 1 < $tp_history AND exporter_key IS NOT NULL AND exp_n - 1 >= $tp_history
+                      THEN CASE WHEN side = 1 THEN exp_hi ELSE exp_lo END
+                      ELSE CASE WHEN side = 1 THEN rel_hi ELSE rel_lo END END AS t_off
+          FROM rel WHERE typology IS NOT NULL AND moved >= $tp_min_moved
+        ),
         judged AS (
           SELECT *, CASE WHEN side = 1 THEN rel_hi ELSE rel_lo END AS rel_off,
-                 {chance_sql('CASE WHEN side = 1 THEN rel_hi ELSE rel_lo END', 'rel_n',
-                             'greatest(CASE WHEN side = 1 THEN rate_hi ELSE rate_lo END, 1.0 / g_n)')} AS chance,
+                 {chance_sql('t_off', 't_n', 'greatest(CASE WHEN side = 1 THEN all_hi ELSE all_lo END - t_off, 1) '
+                                            '/ greatest(all_n - t_n, 1)')} AS chance,
                  exporter_key IS NOT NULL AND buyers >= $tp_buyers AND sign(house_z) = side
                    AND abs(house_z) >= $tp_z AS house_price
-          FROM rel WHERE typology IS NOT NULL AND moved >= $tp_min_moved
+          FROM tracked
         )
         SELECT f.typology,
                0.45 + 0.15 * least(1.0, (abs(f.z) - $tp_z) / $tp_z)
@@ -128,7 +140,7 @@ class TradePrices(Detector):
                            'value_usd', round(f.usd, 2), 'value_moved_usd', round(f.moved, 2),
                            'value_moved_lower_bound_usd', round(f.lower, 2),
                            'relationship_declarations', f.rel_n, 'relationship_off_market', f.rel_off,
-                           'chance_of_repeat', f.chance) AS figures,
+                           'judged_against', f.track, 'chance_of_repeat', f.chance) AS figures,
                'Declaration ' || f.decl_id || ' (' || f.direction || ', HS ' || coalesce(f.hs_code, '?') || ', '
                  || coalesce(f.flow_from, '?') || ' to ' || coalesce(f.flow_to, '?') || ') prices the goods at '
                  || format('{{:.2f}}', f.unit_price) || ' USD per ' || coalesce(f.unit_key, 'unit') || ', '
@@ -142,4 +154,4 @@ class TradePrices(Detector):
         FROM judged AS f
         LEFT JOIN pk AS pe ON pe.key = f.exporter_key
         LEFT JOIN pk AS pi ON pi.key = f.importer_key
-        WHERE NOT f.house_price AND (f.rel_n - 1 < $tp_history OR f.chance <= $tp_chance)"""
+        WHERE NOT f.house_price AND (f.track IS NULL OR f.chance <= $tp_chance)"""
