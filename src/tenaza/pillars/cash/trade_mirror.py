@@ -41,7 +41,7 @@ class TradeMirrorConfig(DetectorConfig):
         "Fewest declarations in a price group for its median to tell which side of a pair misstates the value."))
     max_chance: float = Field(0.01, gt=0, le=1, description=(
         "Where the exporter and importer have other paired shipments, value gaps in the same direction must be less "
-        "likely than this by chance at the rate of such gaps among all pairs (binomial tail); otherwise a gap in the "
+        "likely than this by chance at the rate of such gaps among the other pairs (binomial tail); otherwise a gap in the "
         "value alone, with quantity and goods agreeing, is taken for a clerical slip that the mirror corrects."))
     min_history: int = Field(2, ge=1, description=(
         "Other paired shipments of the same exporter and importer needed before a value gap can be judged a c"
@@ -67,6 +67,12 @@ class TradeMirror(Detector):
     high, `under_invoicing` where it is priced low. A gap that cannot be attributed (too few
     comparable declarations), a quantity gap or a different HS chapter (the goods described
     differently) is `mirror_discrepancy`.
+
+    A clerical slip shows in one field and the mirror corrects it: a value gap alone (quantity
+    and goods agree) between an exporter and importer with at least ``min_history`` other
+    pairs is not alerted unless that many gaps the same way would arise by chance with
+    probability at most ``max_chance`` (binomial tail) at the rate of such gaps among the other
+    pairs. The score weighs that improbability, so repeated gaps rank first.
     """
 
     NAME = "cash_trade_mirror"

@@ -36,9 +36,9 @@ class TradePhantomConfig(DetectorConfig):
     min_value_usd: float = Field(5_000, ge=0, description="Smallest declared value (US dollars) worth an alert.")
     mirror_days: int = Field(20, ge=0, description="Window (days) for pairing the export and import declarations.")
     max_chance: float = Field(0.01, gt=0, le=1, description=(
-        "Where the exporter and importer have other land declarations, their unsupported ones must be less likely "
-        "than this by chance at the rate crossings are missing for everyone (binomial tail); otherwise the missing "
-        "crossing is a gap in the crossing extract, not a pattern of the parties."))
+        "Where the exporter and importer (or else the exporter) have a track record (min_history), their unsupported "
+        "declarations must be less likely than this by chance at the rate crossings are missing for the others "
+        "(binomial tail); otherwise the missing crossing is a gap in the crossing extract, not a pattern."))
     min_history: int = Field(2, ge=1, description=(
         "Other land declarations of the same exporter and importer needed before a missing crossing can be ju"
         "dged a gap in the extract; a newer relationship has no track record to give it the benefit of the doubt."))
@@ -67,6 +67,14 @@ class TradePhantom(Detector):
     of its reporting country, month and mode (60 % by default) are supported; elsewhere the
     absence of a crossing says nothing. Vessel and air shipments are out of
     scope: no land crossing is expected for them.
+
+    A crossing extract misses trucks now and then. A lone unsupported declaration is judged
+    against its track record (the exporter and importer's other land declarations, else the
+    exporter's with all its buyers, from ``min_history`` on) and alerted only where that many
+    unsupported ones would arise by chance with probability at most ``max_chance`` at the
+    rate of unsupported declarations of the rest of that country and mode. Unsupported
+    declarations of ``outage_parties`` or more unrelated exporters at one port on one day mean
+    the extract lacks that port and day; none of them is alerted.
     """
 
     NAME = "cash_trade_phantom"

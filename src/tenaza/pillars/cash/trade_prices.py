@@ -31,9 +31,10 @@ class TradePricesConfig(DetectorConfig):
     min_value_moved_usd: float = Field(5_000, ge=0, description=(
         "Smallest estimated value moved (US dollars, against the group median) worth an alert."))
     max_chance: float = Field(0.01, gt=0, le=1, description=(
-        "In a relationship (exporter, importer, reporting side, price group) with more than one declaration, the "
-        "off-market prices must be less likely than this by chance at the group's own off-market rate (binomial "
-        "tail); otherwise they are one-off lots (a premium grade, a product-mix change) and not alerted."))
+        "Where the relationship (exporter, importer, reporting side, price group) or else the exporter has a track "
+        "record (min_history), its off-market prices must be less likely than this by chance at the rate of "
+        "off-market prices in the rest of the data (binomial tail); otherwise they are one-off lots (a premium grade, "
+        "a product-mix change) and not alerted."))
     min_history: int = Field(2, ge=1, description=(
         "Other declarations of the same relationship needed before an off-market price can be judged a one-of"
         "f against them; a newer relationship has no track record to give it the benefit of the doubt."))
@@ -61,8 +62,18 @@ class TradePrices(Detector):
     misdeclared; beyond 3.5 (Iglewicz and Hoaglin) the price is abnormal. A price above is
     `over_invoicing`, one below `under_invoicing`. The value moved is estimated against the
     group median (the arm's-length price) times the quantity, with Zdanowicz's conservative
-    figure (against the nearer quartile) beside it; the score grows with the z-score and the
-    value moved.
+    figure (against the nearer quartile) beside it.
+
+    Honest trade has off-market lots too (a premium grade, a product-mix change), one now and
+    then in a relationship that otherwise sells at market; laundering repeats. Each price is
+    judged against its track record: the relationship's declarations in the same group, or,
+    where the relationship has fewer than ``min_history`` others, the exporter's with all its
+    buyers. It is alerted only where that many off-market prices would arise by chance with
+    probability at most ``max_chance`` (binomial tail) at the rate of off-market prices in the
+    rest of the data, or where there is no track record to judge. An exporter whose typical
+    price is itself off-market with ``house_price_buyers`` or more buyers sells at its own
+    level (a premium brand) and is not alerted. The score grows with the z-score, the value
+    moved and, most, the improbability of the repetition, so patterns rank first.
     """
 
     NAME = "cash_trade_prices"

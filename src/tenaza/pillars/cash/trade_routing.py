@@ -45,7 +45,9 @@ class TradeRouting(Detector):
     - **detour** (0.7): an import of goods that originate in the other partner country but
       depart from a third country (US goods entering Mexico from Panama). Where the first
       leg is found (an export of the same six-digit HS code and quantity to that third country
-      within 90 days) it joins the evidence and the score.
+      within 90 days) it joins the evidence and the score. A supplier that sells partner-origin
+      goods by the same detour to ``distributor_buyers`` or more unrelated importers is a
+      wholesaler (a Colón free-zone distributor) and raises no detour sign.
     - **declared elsewhere** (0.8): an export declared to a third country whose mirror import
       (same transport document, or same parties, goods and quantity) was filed by a partner.
     - **third-country party** (0.6): goods that go straight from one partner to the other,

@@ -77,9 +77,11 @@ class TradeThirdParty(Detector):
     from this exporter over the period (in the peso exchange the importer pays the broker in
     pesos and never the exporter; an honest buyer who is late with one invoice pays the
     others); or where the declaration itself names a payer who is neither importer nor
-    exporter. Alerts group flagged exports per exporter
-    and importer, with the Mexican import declarations of the same shipments (mirror pairs)
-    and the parties and accounts that paid.
+    exporter (names compared with Jaro-Winkler), unless that payer is a disclosed financier:
+    a factoring or trade-finance house pays the invoice itself, in one payment, for most of
+    the exports it is named on, where a broker's nominees pay in pieces. Alerts group flagged
+    exports per exporter and importer, with the Mexican import declarations of the same
+    shipments (mirror pairs) and the parties and accounts that paid.
     """
 
     NAME = "cash_trade_third_party"
