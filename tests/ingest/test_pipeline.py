@@ -166,3 +166,15 @@ def test_date_order_is_inferred_when_a_day_tells(ws: Workspace, tmp_path: Path) 
     f.write_text("sale_id,date,ffl_id\n1,01/02/2024,F\n2,25/04/2024,F\n", encoding="utf-8")
     ingest_file(ws, f, "firearm_sales", originator="ATF", releasable_to=["USA"])
     assert rows(ws, "SELECT strftime(date, '%Y-%m-%d') FROM firearm_sales ORDER BY 1") == [("2024-02-01",), ("2024-04-25",)]
+
+
+def test_times_given_as_steps_after_an_origin(ws: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "sim.csv").write_text("id,step,amount\n1,0,5\n2,400,5\n3,1.5,5\n4,soon,5\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text("columns:\n  txn_id: id\n  ts: {from: step, origin: 2020-01-01, unit: days}\n"
+                                     "  currency: {value: USD}\n  channel: {value: wire}\n", encoding="utf-8")
+    report = ingest_file(ws, tmp_path / "sim.csv", "transactions", mapping=tmp_path / "m.yaml",
+                         originator="LAB", releasable_to=["USA"])
+    assert rows(ws, "SELECT txn_id, strftime(ts, '%Y-%m-%d %H:%M') FROM transactions ORDER BY 1") == [
+        ("1", "2020-01-01 00:00"), ("2", "2021-02-04 00:00"), ("3", "2020-01-02 12:00")]
+    assert report.rows_quarantined == 1
+    assert rows(ws, "SELECT reason FROM quarantine") == [("ts: not a number of days: 'soon'",)]

@@ -6,6 +6,7 @@ sets constants and says how to parse dates and amounts. See docs/ingest.md for t
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,9 @@ class ColumnMap(BaseModel):
     dates: DateOrder | None = Field(None, description="Order of slash dates: dmy (Mexico) or mdy (US).")
     decimal: DecimalMark | None = Field(None, description="Decimal mark of amounts.")
     split: str | None = Field(None, description="Separator of a list column.")
+    origin: datetime | None = Field(None, description="For a date or time given as a number of `unit`s after "
+                                                       "this moment (simulation steps, epoch seconds).")
+    unit: Literal["seconds", "minutes", "hours", "days"] = Field("days", description="Unit of a number after `origin`.")
     join: str = Field(" ", description="Separator used when several source columns are joined.")
 
     @field_validator("from_", "format", mode="before")

@@ -62,6 +62,8 @@ class ColumnPlan:
     decimal: str = "."
     split: str | None = None  # separator of a list column; default ; or |
     value_map: dict[str, str] = field(default_factory=dict)  # upper-cased source value -> canonical value
+    origin: str | None = None  # ISO moment; the source gives a number of `unit_seconds` after it
+    unit_seconds: float = 86_400.0
 
 
 def _clean(raw: str) -> str:
@@ -100,6 +102,10 @@ def number_expr(x: str, decimal: str) -> str:
     return f"coalesce({fast}, {slow})"
 
 
+UNIT_SECONDS = {"seconds": 1.0, "minutes": 60.0, "hours": 3_600.0, "days": 86_400.0}
+_UNIT_NAMES = {v: k for k, v in UNIT_SECONDS.items()}
+
+
 def _date_formats(plan: ColumnPlan, with_time: bool) -> list[str]:
     if plan.formats:
         return plan.formats
@@ -128,6 +134,11 @@ def typed_expr(plan: ColumnPlan, x: str, bind: Binds) -> tuple[str, str | None]:
         return f"try_cast(replace({x}, ',', '') AS BIGINT)", f"'not a whole number: ' || {quoted}"
     if t is ColumnType.DECIMAL:
         return number_expr(x, plan.decimal), f"'not a number: ' || {quoted}"
+    if t in (ColumnType.DATE, ColumnType.TIMESTAMP) and plan.origin is not None:
+        moment = (f"CAST({bind(plan.origin)} AS TIMESTAMP) + "
+                  f"to_seconds(try_cast({x} AS DOUBLE) * {bind(plan.unit_seconds)})")
+        v = f"CAST({moment} AS DATE)" if t is ColumnType.DATE else moment
+        return v, f"'not a number of ' || {bind(_UNIT_NAMES[plan.unit_seconds])} || ': ' || {quoted}"
     if t is ColumnType.DATE:
         fmts = bind(_date_formats(plan, with_time=True))
         iso = "" if plan.formats else f"try_cast({x} AS DATE), try_cast(try_cast({x} AS TIMESTAMP) AS DATE), "

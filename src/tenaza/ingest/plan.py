@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from tenaza.errors import IngestError, MappingError, Problem
 from tenaza.ingest.mapping import Mapping
-from tenaza.ingest.normalize import Binds, ColumnPlan
+from tenaza.ingest.normalize import UNIT_SECONDS, Binds, ColumnPlan
 from tenaza.schema.specs import ColumnType, TableSpec
 
 
@@ -72,6 +72,8 @@ def resolve(spec: TableSpec, mapping: Mapping | None, source_columns: list[str],
             decimal=(cmap.decimal if cmap and cmap.decimal else None) or mapping.decimal or decimal or "",
             split=cmap.split if cmap else None,
             value_map=value_map,
+            origin=cmap.origin.isoformat(sep=" ") if cmap and cmap.origin else None,
+            unit_seconds=UNIT_SECONDS[cmap.unit] if cmap else UNIT_SECONDS["days"],
         ))
     if problems:
         raise MappingError(problems)
@@ -90,7 +92,7 @@ def resolve(spec: TableSpec, mapping: Mapping | None, source_columns: list[str],
 
 def needs_date_order(plan: ColumnPlan) -> bool:
     return plan.spec.type in (ColumnType.DATE, ColumnType.TIMESTAMP) and plan.raw is not None \
-        and not plan.formats and plan.dates is None
+        and not plan.formats and plan.dates is None and plan.origin is None
 
 
 def needs_decimal_mark(plan: ColumnPlan) -> bool:

@@ -46,7 +46,7 @@ def test_ibm_aml_layout_loads_and_a_fan_in_is_found(ws: Workspace, tmp_path: Pat
 def test_amlsim_layout_loads_transactions_and_nodes_and_a_cycle_is_found(ws: Workspace, tmp_path: Path) -> None:
     edges = ["1,2,100000.0,0", "2,3,98000.0,2", "3,1,96000.0,4",  # a cycle that starts at step 0
              "1,2,80000.0,30", "2,3,79000.0,31", "3,1,78000.0,33",
-             "4,5,500.0,10", "5,6,20.0,200"]
+             "4,5,500.0,10", "5,6,20.0,200", "6,4,15.0,400"]  # runs may outlast a year
     (tmp_path / "transactions.csv").write_text("sourceNodeId,targetNodeId,value,time\n" + "\n".join(edges) + "\n",
                                                encoding="utf-8")
     (tmp_path / "nodes.csv").write_text("nodeid,isFraud,init_balance\n1,1,5000\n2,1,300\n3,1,100\n4,0,50\n",
@@ -55,9 +55,9 @@ def test_amlsim_layout_loads_transactions_and_nodes_and_a_cycle_is_found(ws: Wor
     tx = ingest_file(ws, tmp_path / "transactions.csv", "transactions",
                      mapping=LAYOUTS / "amlsim_transactions.mapping.yaml", **marks)
     nodes = ingest_file(ws, tmp_path / "nodes.csv", "accounts", mapping=LAYOUTS / "amlsim_nodes.mapping.yaml", **marks)
-    assert (tx.rows_accepted, tx.rows_quarantined, nodes.rows_accepted) == (8, 0, 4)
+    assert (tx.rows_accepted, tx.rows_quarantined, nodes.rows_accepted) == (9, 0, 4)
     days = ws.backend.fetch("t", "SELECT date_diff('day', min(ts), max(ts)), count(DISTINCT ts) FROM transactions")
-    assert days[0] == (200, 8)  # steps keep their order and their distance in days
+    assert days[0] == (400, 9)  # steps keep their order and their distance in days
     assert json.loads(ws.backend.scalar("t", "SELECT extras FROM accounts WHERE account_id = '1'"))["isFraud"] == "1"
     run(ws, select("cash"))
     assert ("cycle", ["account:1", "account:2", "account:3"]) in _alerts(ws)
