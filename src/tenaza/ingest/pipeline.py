@@ -183,7 +183,7 @@ def _transaction(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: M
     path = src.path
     try:
         with ws.backend.transaction(f"ingest {path.name}"):
-            ingest_id = int(ws.backend.scalar("next ingest id", "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingest_log"))
+            ingest_id = ws.next_ingest_id()
             report.ingest_id = ingest_id
             bad_rows = _load(ws, src, spec, mapping, report, ingest_id, dates=dates, decimal=decimal, step=step,
                              size=size)
@@ -195,22 +195,16 @@ def _transaction(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: M
                         raise _AlreadyIngested(int(known_id))
             finish(ws, spec, report, bad_rows, ingest_id=ingest_id, source=path.name, originator=originator,
                    releasable_to=releasable_to, now=now, step=step)
-            ws.backend.execute("log ingest", _LOG_SQL, {
-                "id": ingest_id, "t": spec.name, "src": path.name, "path": str(path), "sha": sha, "n": size,
-                "map": mapping.path if mapping else None, "fmt": src.fmt, "read": report.rows_read,
-                "ok": report.rows_accepted, "q": report.rows_quarantined, "fix": report.values_repaired,
-                "ids": report.ids_flagged, "extra": report.extra_columns, "orig": originator, "rel": releasable_to,
-                "at": now, "secs": round(time.perf_counter() - started, 3)})
+            ws.log_load(ingest_id, target_table=spec.name, source=path.name, path=str(path), content_sha256=sha,
+                        content_bytes=size, mapping=mapping.path if mapping else None, file_format=src.fmt,
+                        rows_read=report.rows_read, rows_accepted=report.rows_accepted,
+                        rows_quarantined=report.rows_quarantined, values_repaired=report.values_repaired,
+                        ids_flagged=report.ids_flagged, extra_columns=report.extra_columns, originator=originator,
+                        releasable_to=releasable_to, started_at=now, seconds=time.perf_counter() - started)
     finally:
         if src.hasher is not None:
             src.hasher.close()
     return sha
-
-
-_LOG_SQL = """INSERT INTO ingest_log (ingest_id, target_table, source, path, content_sha256, content_bytes, mapping,
-  file_format, rows_read, rows_accepted, rows_quarantined, values_repaired, ids_flagged, extra_columns, originator,
-  releasable_to, started_at, seconds)
-VALUES ($id, $t, $src, $path, $sha, $n, $map, $fmt, $read, $ok, $q, $fix, $ids, $extra, $orig, $rel, $at, $secs)"""
 
 
 def _already(ws: Workspace, report: IngestReport, ingest_id: int, started: float) -> IngestReport:

@@ -136,6 +136,28 @@ class Workspace:
         value = self.backend.scalar("read _meta", "SELECT value FROM _meta WHERE key = $k", {"k": key})
         return None if value is None else str(value)
 
+    # -- the ingest log --------------------------------------------------------------------
+    def next_ingest_id(self) -> int:
+        """The id the next load will take; call inside the load's transaction."""
+        return int(self.backend.scalar("next ingest id", "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingest_log"))
+
+    def log_load(self, ingest_id: int, *, target_table: str, source: str, path: str, content_sha256: str,
+                 content_bytes: int, file_format: str, rows_read: int, rows_accepted: int, rows_quarantined: int,
+                 originator: str, releasable_to: list[str], started_at: datetime, seconds: float,
+                 mapping: str | None = None, values_repaired: int = 0, ids_flagged: int = 0,
+                 extra_columns: list[str] | None = None) -> None:
+        """Record one load (a file by ``tenaza ingest``, or a list loaded by its own reader):
+        its markings apply to every row stored under ``ingest_id``."""
+        row = {"ingest_id": ingest_id, "target_table": target_table, "source": source, "path": path,
+               "content_sha256": content_sha256, "content_bytes": content_bytes, "mapping": mapping,
+               "file_format": file_format, "rows_read": rows_read, "rows_accepted": rows_accepted,
+               "rows_quarantined": rows_quarantined, "values_repaired": values_repaired, "ids_flagged": ids_flagged,
+               "extra_columns": extra_columns or [], "originator": originator,
+               "releasable_to": sorted(releasable_to), "started_at": started_at, "seconds": round(seconds, 3)}
+        columns = ", ".join(ident(k) for k in row)
+        self.backend.execute("log load", f"INSERT INTO ingest_log ({columns}) VALUES ({', '.join('$' + k for k in row)})",
+                             row)
+
     # -- queries --------------------------------------------------------------------------
     def count(self, table: str) -> int:
         return int(self.backend.scalar(f"count {table}", f"SELECT count(*) FROM {ident(table)}"))

@@ -99,17 +99,11 @@ def store(ws: Workspace, path: Path, parsed: ListFile, releasable_to: Sequence[s
                         f"under another version (--version {parsed.version}-full)")
     now = datetime.now(UTC).replace(tzinfo=None)
     with b.transaction("load designation list"):
-        ingest_id = int(b.scalar("next ingest", "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingest_log"))
-        log_row = {"ingest_id": ingest_id, "target_table": "designations", "source": path.name, "path": str(path),
-                   "content_sha256": digest, "file_format": parsed.file_format, "rows_read": len(parsed.entries),
-                   "rows_accepted": len(parsed.entries), "rows_quarantined": 0, "values_repaired": 0,
-                   "ids_flagged": 0, "originator": originator, "releasable_to": sorted(releasable_to),
-                   "started_at": now, "seconds": 0}
-        cols = {str(r[0]) for r in b.fetch("ingest_log columns", "DESCRIBE ingest_log")}
-        if "content_bytes" in cols:
-            log_row["content_bytes"] = path.stat().st_size
-        b.execute("log list ingest", f"INSERT INTO ingest_log ({', '.join(log_row)}) "
-                  f"VALUES ({', '.join('$' + k for k in log_row)})", log_row)
+        ingest_id = ws.next_ingest_id()
+        ws.log_load(ingest_id, target_table="designations", source=path.name, path=str(path), content_sha256=digest,
+                    content_bytes=path.stat().st_size, file_format=parsed.file_format,
+                    rows_read=len(parsed.entries), rows_accepted=len(parsed.entries), rows_quarantined=0,
+                    originator=originator, releasable_to=list(releasable_to), started_at=now, seconds=0.0)
         rows = [_entry_row(e, name, ingest_id, i) for i, e in enumerate(parsed.entries, start=1)]
         columns = list(rows[0]) if rows else []
         if rows:
