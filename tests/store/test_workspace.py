@@ -76,3 +76,12 @@ def test_columns_declared_later_are_added_on_open(tmp_path: Path) -> None:
     with Workspace.open(path) as ws:
         cols = [r[0] for r in ws.backend.fetch("t", "DESCRIBE trade_declarations")]
         assert "importer_id" in cols and "record_id" in cols
+
+
+def test_a_backend_hands_over_its_connection_only_where_the_engine_can(ws: Workspace) -> None:
+    from tenaza.store.dialect import UnsupportedCapability
+
+    con = ws.backend.native("hand over a DuckDB connection")
+    assert con.execute("SELECT 42").fetchall() == [(42,)]
+    with pytest.raises(UnsupportedCapability, match="cannot hand over a Spark session"):
+        ws.backend.native("hand over a Spark session")

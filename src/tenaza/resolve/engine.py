@@ -18,8 +18,7 @@ import duckdb
 
 from tenaza.errors import EngineError
 from tenaza.store.backend import Backend
-from tenaza.store.dialect import UnsupportedCapability, ident
-from tenaza.store.duckdb_backend import DuckDBBackend
+from tenaza.store.dialect import ident
 
 log = logging.getLogger("tenaza")
 SCRATCH = "tenaza_scratch"
@@ -27,9 +26,9 @@ SCRATCH = "tenaza_scratch"
 
 def connection(backend: Backend) -> duckdb.DuckDBPyConnection:
     """The DuckDB connection behind a backend; other engines need Splink's SparkAPI."""
-    if not isinstance(backend, DuckDBBackend):
-        raise UnsupportedCapability(backend.dialect.name, "run Splink through the DuckDB API")
-    return backend.con
+    con = backend.native("hand over a DuckDB connection")
+    assert isinstance(con, duckdb.DuckDBPyConnection)
+    return con
 
 
 @dataclass(frozen=True)

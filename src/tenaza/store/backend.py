@@ -40,6 +40,10 @@ class Backend(ABC):
     @abstractmethod
     def _unregister(self, name: str) -> None: ...
 
+    def _native(self) -> Any:
+        """The engine's own connection object, for engines that hand one over."""
+        raise NotImplementedError
+
     @abstractmethod
     def _begin(self) -> None: ...
 
@@ -77,6 +81,13 @@ class Backend(ABC):
             return self._columns(self.dialect.translate(sql), params)
         except Exception as exc:
             raise EngineError(step, sql, exc) from exc
+
+    @final
+    def native(self, capability: str) -> Any:
+        """The engine's own connection, for a library that drives the engine itself (Splink);
+        fails with UnsupportedCapability where this engine cannot hand one over."""
+        self.dialect.require(capability)
+        return self._native()
 
     @final
     @contextmanager

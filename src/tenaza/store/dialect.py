@@ -68,6 +68,7 @@ class DuckDBDialect(Dialect):
         "read parquet",
         "transactions",  # BEGIN / COMMIT / ROLLBACK, DDL included
         "named parameters",
+        "hand over a DuckDB connection",  # for libraries that drive DuckDB themselves (Splink's DuckDBAPI)
     })
 
 

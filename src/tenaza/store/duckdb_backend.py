@@ -55,6 +55,9 @@ class DuckDBBackend(Backend):
     def _unregister(self, name: str) -> None:
         self.con.unregister(name)
 
+    def _native(self) -> duckdb.DuckDBPyConnection:
+        return self.con
+
     def _begin(self) -> None:
         self.con.execute("BEGIN TRANSACTION").fetchall()
 
