@@ -178,3 +178,12 @@ def test_times_given_as_steps_after_an_origin(ws: Workspace, tmp_path: Path) -> 
         ("1", "2020-01-01 00:00"), ("2", "2021-02-04 00:00"), ("3", "2020-01-02 12:00")]
     assert report.rows_quarantined == 1
     assert rows(ws, "SELECT reason FROM quarantine") == [("ts: not a number of days: 'soon'",)]
+
+
+def test_country_lists_become_iso_codes(ws: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text("list_name,entry_id,name,countries\nL,1,A,México; EE.UU.\nL,2,B,Narnia|MX\n",
+                                    encoding="utf-8")
+    report = ingest_file(ws, tmp_path / "d.csv", "designations", originator="OFAC", releasable_to=["USA"])
+    assert rows(ws, "SELECT entry_id, countries FROM designations") == [("1", ["MEX", "USA"])]
+    assert report.rows_quarantined == 1
+    assert rows(ws, "SELECT reason FROM quarantine") == [("countries: not ISO 3166 countries: Narnia",)]

@@ -162,16 +162,16 @@ def typed_expr(plan: ColumnPlan, x: str, bind: Binds) -> tuple[str, str | None]:
     if t is ColumnType.HS_CODE:
         v = f"regexp_replace({x}, '[.\\s-]', '', 'g')"
         return f"CASE WHEN regexp_full_match({v}, '[0-9]{{2,10}}') THEN {v} END", f"'not an HS code (2 to 10 digits): ' || {quoted}"
-    if t is ColumnType.STRING_LIST:
-        split = f"string_split({x}, {bind(plan.split)})" if plan.split else f"string_split_regex({x}, '[;|]')"
+    if t in (ColumnType.STRING_LIST, ColumnType.COUNTRY_LIST):
+        # Country lists are resolved to ISO codes after the pass, once per distinct value (triage.py).
+        default = "'[;|,]'" if t is ColumnType.COUNTRY_LIST else "'[;|]'"
+        split = f"string_split({x}, {bind(plan.split)})" if plan.split else f"string_split_regex({x}, {default})"
         parts = (f"CASE WHEN starts_with({x}, '[') AND json_valid({x}) THEN CAST(json_extract_string({x}, '$[*]') AS VARCHAR[]) "
                  f"ELSE {split} END")
         return (f"list_filter(list_transform({parts}, lambda e: nullif(nfc_normalize(trim(e)), '')), lambda e: e IS NOT NULL)",
                 None)
     if t.is_identifier:
         return identifier_norm(x), None
-    if t is ColumnType.COUNTRY_LIST:
-        return f"string_split(upper({x}), ',')", None
     raise ValueError(f"no rule to read a {t.value} column from a source")
 
 

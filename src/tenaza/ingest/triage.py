@@ -80,10 +80,13 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
     b = ws.backend
     t = ident(spec.physical_name)
     for c in spec.source_columns:
-        if c.type not in (ColumnType.COUNTRY, ColumnType.CURRENCY):
+        if c.type not in (ColumnType.COUNTRY, ColumnType.CURRENCY, ColumnType.COUNTRY_LIST):
             continue
         col = ident(c.name)
-        aliases = country_aliases() if c.type is ColumnType.COUNTRY else currency_aliases()
+        aliases = currency_aliases() if c.type is ColumnType.CURRENCY else country_aliases()
+        if c.type is ColumnType.COUNTRY_LIST:
+            _resolve_code_lists(ws, t, col, c.name, aliases, ingest_id)
+            continue
         values = [str(r[0]) for r in b.fetch(f"list {c.name} values", f"SELECT DISTINCT {col} FROM {t} "
                                              f"WHERE ingest_id = $i AND {col} IS NOT NULL", {"i": ingest_id})]
         codes = {v: aliases.get(fold(v)) for v in values}
@@ -99,6 +102,27 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
                       f"$msg || '''' || {col} || ''''), _raw = coalesce(_raw, $raw) "
                       f"WHERE ingest_id = $i AND list_contains($v, {col})",
                       {"i": ingest_id, "v": unknown, "msg": f"{c.name}: not {what}: ", "raw": None})
+
+
+def _resolve_code_lists(ws: Workspace, t: str, col: str, name: str, aliases: dict[str, str], ingest_id: int) -> None:
+    """The same for lists of countries: each element to its code; a list with an unknown
+    element is a problem of its row."""
+    b = ws.backend
+    values = [str(r[0]) for r in b.fetch(f"list {name} values", f"SELECT DISTINCT e FROM (SELECT unnest({col}) AS e "
+                                         f"FROM {t} WHERE ingest_id = $i)", {"i": ingest_id})]
+    codes = {v: aliases.get(fold(v)) for v in values}
+    change = {v: code for v, code in codes.items() if code is not None and code != v}
+    unknown = [v for v, code in codes.items() if code is None]
+    if change:
+        b.execute(f"resolve {name}", f"""UPDATE {t}
+            SET {col} = list_transform({col}, lambda e: coalesce(map_extract_value(map($src, $dst), e), e))
+            WHERE ingest_id = $i AND list_has_any({col}, $src)""",
+                  {"i": ingest_id, "src": list(change), "dst": list(change.values())})
+    if unknown:
+        b.execute(f"flag unknown {name}", f"UPDATE {t} SET _problems = concat_ws('; ', _problems, $msg || "
+                  f"array_to_string(list_filter({col}, lambda e: list_contains($v, e)), ', ')) "
+                  f"WHERE ingest_id = $i AND list_has_any({col}, $v)",
+                  {"i": ingest_id, "v": unknown, "msg": f"{name}: not ISO 3166 countries: "})
 
 
 def _repair_mojibake(ws: Workspace, spec: TableSpec, ingest_id: int) -> int:

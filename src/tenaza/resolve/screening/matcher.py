@@ -61,7 +61,7 @@ def list_names_sql(relation: str, name_param: str = "$list_name") -> str:
 SELECT d.entry_id, d.kind, d.name AS entry_primary, d.programs, d.releasable_to,
        list_transform(coalesce(d.ids, []), lambda x: lower(trim(split_part(x, ':', 1))) || ':'
                       || regexp_replace(upper(substr(x, strpos(x, ':') + 1)), '[^A-Z0-9]', '', 'g')) AS ids,
-       CAST(json_extract(d.extras, '$.countries') AS VARCHAR[]) AS countries, d.dob,
+       coalesce(d.countries, CAST(json_extract(d.extras, '$.countries') AS VARCHAR[])) AS countries, d.dob,
        n.v AS entry_name, n.i > 1 AS is_alias,
        list_contains(coalesce(CAST(json_extract(d.extras, '$.weak_aliases') AS VARCHAR[]), []), n.v) AS weak,
        {_name_tokens_sql("d.kind", "n.v")} AS toks

@@ -79,8 +79,8 @@ def _entry_row(e: Entry, name: str, ingest_id: int, line: int) -> dict[str, obje
     return {"list_name": name, "entry_id": e.entry_id, "name": e.name,
             "kind": e.kind if e.kind in ("person", "company", "organization", "vessel", "aircraft") else "other",
             "programs": e.programs, "aliases": [a.name for a in e.aliases], "dob": "; ".join(e.dobs) or None,
-            "ids": e.ids, "addresses": e.addresses, "ingest_id": ingest_id, "source_row": line,
-            "extras": json.dumps({"countries": e.countries, "weak_aliases": [a.name for a in e.aliases if a.weak]})}
+            "ids": e.ids, "countries": e.countries, "addresses": e.addresses, "ingest_id": ingest_id,
+            "source_row": line, "extras": json.dumps({"weak_aliases": [a.name for a in e.aliases if a.weak]})}
 
 
 def store(ws: Workspace, path: Path, parsed: ListFile, releasable_to: Sequence[str],
