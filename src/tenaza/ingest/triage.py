@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tenaza.errors import IngestError, Problem
 from tenaza.ingest.readers import BadRow
@@ -87,11 +87,8 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
         if c.type is ColumnType.COUNTRY_LIST:
             _resolve_code_lists(ws, t, col, c.name, aliases, ingest_id)
             continue
-        values = [str(r[0]) for r in b.fetch(f"list {c.name} values", f"SELECT DISTINCT {col} FROM {t} "
-                                             f"WHERE ingest_id = $i AND {col} IS NOT NULL", {"i": ingest_id})]
-        codes = {v: aliases.get(fold(v)) for v in values}
-        change = {v: code for v, code in codes.items() if code is not None and code != v}
-        unknown = [v for v, code in codes.items() if code is None]
+        change, unknown = _classify(b.fetch(f"list {c.name} values", f"SELECT DISTINCT {col} FROM {t} "
+                                            f"WHERE ingest_id = $i AND {col} IS NOT NULL", {"i": ingest_id}), aliases)
         if change:
             b.execute(f"resolve {c.name}", f"UPDATE {t} SET {col} = map_extract_value(map($src, $dst), {col}) "
                       f"WHERE ingest_id = $i AND list_contains($src, {col})",
@@ -104,15 +101,19 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
                       {"i": ingest_id, "v": unknown, "msg": f"{c.name}: not {what}: ", "raw": None})
 
 
+def _classify(rows: list[tuple[Any, ...]], aliases: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Distinct values as (value -> its code, where they differ) and the values with no code."""
+    codes = {str(r[0]): aliases.get(fold(str(r[0]))) for r in rows}
+    return ({v: code for v, code in codes.items() if code is not None and code != v},
+            [v for v, code in codes.items() if code is None])
+
+
 def _resolve_code_lists(ws: Workspace, t: str, col: str, name: str, aliases: dict[str, str], ingest_id: int) -> None:
     """The same for lists of countries: each element to its code; a list with an unknown
     element is a problem of its row."""
     b = ws.backend
-    values = [str(r[0]) for r in b.fetch(f"list {name} values", f"SELECT DISTINCT e FROM (SELECT unnest({col}) AS e "
-                                         f"FROM {t} WHERE ingest_id = $i)", {"i": ingest_id})]
-    codes = {v: aliases.get(fold(v)) for v in values}
-    change = {v: code for v, code in codes.items() if code is not None and code != v}
-    unknown = [v for v, code in codes.items() if code is None]
+    change, unknown = _classify(b.fetch(f"list {name} values", f"SELECT DISTINCT e FROM (SELECT unnest({col}) AS e "
+                                        f"FROM {t} WHERE ingest_id = $i)", {"i": ingest_id}), aliases)
     if change:
         b.execute(f"resolve {name}", f"""UPDATE {t}
             SET {col} = list_transform({col}, lambda e: coalesce(map_extract_value(map($src, $dst), e), e))
