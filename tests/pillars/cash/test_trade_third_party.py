@@ -39,7 +39,8 @@ def _load(ws: Workspace, tmp_path: Path, decls: list[dict[str, object]], txns: l
 def test_export_paid_by_strangers_and_cash_is_the_peso_exchange(ws: Workspace, tmp_path: Path) -> None:
     decls = [export("E1", "2024-04-01", "FRONTERA ELECTRONICS, LLC", "Importadora Sol SA de CV", "851712", 100,
                     50_000.0)]
-    txns = [_txn("T1", "2024-04-03", "A-S1", "A-EXP", 15_000), _txn("T2", "2024-04-05", "A-S2", "A-EXP", 15_000),
+    txns = [_txn("T1", "2024-04-03", "A-S1", "A-EXP", 8_000), _txn("T2", "2024-04-05", "A-S2", "A-EXP", 15_000),
+            _txn("T1B", "2024-04-09", "A-S1", "A-EXP", 7_000),  # the same nominee pays again
             _txn("T3", "2024-04-06", None, "A-EXP", 9_000, "cash_deposit"),
             _txn("T4", "2024-04-07", None, "A-EXP", 9_000, "cash_deposit"),
             _txn("T5", "2024-09-30", "A-C1", "A-EXP", 40_000)]  # far outside the window: not linked
@@ -50,8 +51,9 @@ def test_export_paid_by_strangers_and_cash_is_the_peso_exchange(ws: Workspace, t
     _, score, subjects, evidence, figures, explanation = found[0]
     fig = json.loads(figures)
     assert fig["third_party_paid_usd"] == 48_000 and fig["unrelated_paying_accounts"] == 2 and fig["cash_deposits"] == 2
+    assert fig["recurring_payers"] == 1
     assert {"decl:E1", "party:P-EXP", "party:P-IMP", "account:A-EXP", "account:A-S1", "account:A-S2"} <= set(subjects)
-    assert len(evidence) == 5 and float(score) > 0.8
+    assert len(evidence) == 6 and float(score) > 0.8
     assert "paid 48,000 USD by parties unrelated" in explanation
 
 
@@ -65,6 +67,32 @@ def test_exporter_paid_by_its_importer_with_domestic_customers_stays_quiet(ws: W
     _load(ws, tmp_path, decls, txns)
     run(ws, [TradeThirdParty])
     assert alerts(ws, "cash_trade_third_party") == []
+
+
+def test_a_dealer_exporting_a_few_cars_with_walk_in_customers_stays_quiet(ws: Workspace, tmp_path: Path) -> None:
+    """Near miss: a car dealer's walk-in buyers (each paying once, or in cash) pass the third-party test.
+
+    The buyer has not paid yet and strangers paid more than the invoice in its window, but no
+    stranger pays twice: ordinary retail income, not a broker's nominees settling invoice after invoice.
+    """
+    people = [{"party_id": f"P-W{i}", "kind": "person", "name": f"Walk In Buyer {i}", "country": "USA"}
+              for i in range(6)]
+    dealer = [{"party_id": "P-DLR", "kind": "company", "name": "Bluebonnet Auto Sales Corp", "country": "USA"}]
+    accounts = [{"account_id": f"A-{p['party_id']}", "institution": "Bank", "holder_party_id": p["party_id"]}
+                for p in people + dealer]
+    load(ws, tmp_path, "parties", people + dealer)
+    load(ws, tmp_path, "accounts", accounts)
+    decls = [export("D1", "2024-04-01", "BLUEBONNET AUTO SALES CORP.", "Importadora Sol SA de CV", "870323", 2,
+                    40_000.0)]
+    txns = [_txn(f"TW{i}", f"2024-04-{3 + 4 * i:02d}", f"A-P-W{i}", "A-P-DLR", 7_500) for i in range(6)]
+    txns += [_txn("TC1", "2024-04-08", None, "A-P-DLR", 6_000, "cash_deposit"),
+             _txn("TC2", "2024-04-15", None, "A-P-DLR", 5_000, "cash_deposit")]
+    _load(ws, tmp_path, decls, txns)
+    run(ws, [TradeThirdParty])
+    assert alerts(ws, "cash_trade_third_party") == []
+    # without the recurring-payer test the dealer's customers read as the peso exchange
+    run(ws, [TradeThirdParty], {"cash_trade_third_party": {"min_repeat_payments": 1}})
+    assert len(alerts(ws, "cash_trade_third_party")) == 1
 
 
 def test_a_declared_third_party_payer_is_flagged_by_itself(ws: Workspace, tmp_path: Path) -> None:
@@ -82,7 +110,8 @@ def test_a_typo_in_the_importer_name_does_not_make_the_buyer_a_stranger(ws: Work
     decls = [export("E6", "2024-04-01", "Honest Tools Inc", "Ferreteria Lunna SA de CV", "820540", 100, 50_000.0)]
     txns = [_txn("T1", "2024-04-20", "A-LUNA", "A-HON", 30_000), _txn("T2", "2024-04-22", "A-C1", "A-HON", 20_000)]
     _load(ws, tmp_path, decls, txns)
-    settings: dict[str, dict[str, object]] = {"cash_trade_third_party": {"count_company_payers": True, "min_payers": 1}}
+    settings: dict[str, dict[str, object]] = {"cash_trade_third_party": {
+        "count_company_payers": True, "min_payers": 1, "min_repeat_payments": 1}}
     run(ws, [TradeThirdParty], settings)
     assert alerts(ws, "cash_trade_third_party") == []
     settings["cash_trade_third_party"]["same_name"] = 1.0  # exact names only: the buyer looks like a stranger

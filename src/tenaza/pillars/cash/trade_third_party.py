@@ -50,6 +50,11 @@ class TradeThirdPartyConfig(DetectorConfig):
         "A declared payer that settles at least this share of the exports it is named on is a disclosed financier "
         "(a factoring or trade-finance house paying the invoice for the buyer): naming it is not a third-party "
         "sign. A peso broker's nominees pay in pieces, not the invoice."))
+    min_repeat_payments: int = Field(2, ge=1, description=(
+        "Fewest payments that one unrelated payer account must make to the exporter within the flagged exports' "
+        "windows for payments alone to raise an alert. A broker's few nominees pay export after export; a "
+        "dealer's or retailer's walk-in customers each pay once. A declared third-party payer raises an alert "
+        "without it. 1 turns the test off."))
 
 
 @register
@@ -81,7 +86,11 @@ class TradeThirdParty(Detector):
     a factoring or trade-finance house pays the invoice itself, in one payment, for most of
     the exports it is named on, where a broker's nominees pay in pieces. Alerts group flagged
     exports per exporter and importer, with the Mexican import declarations of the same
-    shipments (mirror pairs) and the parties and accounts that paid.
+    shipments (mirror pairs) and the parties and accounts that paid. Unless a payer is declared,
+    a group is only an alert where one unrelated account paid at least twice within its exports'
+    windows: a broker has a handful of nominees pay export after export, where a car dealer's or
+    retailer's walk-in customers (which also pass the third-party test when the dealer ships a
+    few cars south) each pay once. Groups with more such recurring payers score higher.
     """
 
     NAME = "cash_trade_third_party"
@@ -97,7 +106,8 @@ class TradeThirdParty(Detector):
                        "bp_imp": cfg.max_importer_share, "bp_payers": cfg.min_payers, "bp_cash": cfg.cash_is_third_party,
                        "bp_min": cfg.min_value_usd, "bp_min_pay": cfg.min_payment_usd,
                        "bp_companies": cfg.count_company_payers, "bp_same": cfg.same_name,
-                       "bp_settled": cfg.settled_share, "bp_financier": cfg.financier_share})
+                       "bp_settled": cfg.settled_share, "bp_financier": cfg.financier_share,
+                       "bp_repeat": cfg.min_repeat_payments})
         pairs = mirror_pairs_sql(params, days_before=5, days_after=20, qty_tolerance=0.05)
         return f"""
         WITH decl AS ({declarations_sql()}),
@@ -193,24 +203,32 @@ class TradeThirdParty(Detector):
           FROM flagged AS f LEFT JOIN pairs AS pr ON pr.e_id = f.decl_id LEFT JOIN decl AS i ON i.decl_id = pr.i_id
           GROUP BY f.exporter_key, f.importer_key
         ),
+        repeaters AS (
+          SELECT f.exporter_key, f.importer_key, w.from_account, count(DISTINCT w.txn_id) AS repeats
+          FROM flagged AS f JOIN win AS w USING (decl_id) WHERE w.cls = 'third' GROUP BY ALL
+        ),
         moneys AS (
           SELECT f.exporter_key, f.importer_key, sum(w.usd) AS third_total, count(*) AS n_payments,
                  count(DISTINCT w.from_account) FILTER (WHERE w.cls = 'third') AS n_accounts,
                  count(*) FILTER (WHERE w.cls = 'cash') AS n_cash, list(w.t_rec) AS t_recs,
                  list(DISTINCT 'account:' || w.from_account) FILTER (WHERE w.from_account IS NOT NULL) AS payer_accts,
                  list(DISTINCT 'account:' || w.to_account) AS exporter_accts, min(w.ts) AS first_ts, max(w.ts) AS last_ts,
-                 list(DISTINCT 'party:' || w.payer_party) FILTER (WHERE w.payer_party IS NOT NULL) AS payer_parties
+                 list(DISTINCT 'party:' || w.payer_party) FILTER (WHERE w.payer_party IS NOT NULL) AS payer_parties,
+                 max(r.repeats) AS max_repeats, count(DISTINCT r.from_account) FILTER (WHERE r.repeats >= 2) AS n_repeaters
           FROM (SELECT DISTINCT w.txn_id, w.t_rec, w.usd, w.cls, w.from_account, w.to_account, w.payer_party, p.ts,
                        f.exporter_key, f.importer_key
                 FROM flagged AS f JOIN win AS w USING (decl_id) JOIN pay AS p ON p.txn_id = w.txn_id
                 WHERE w.cls IN ('third', 'cash')) AS w
           JOIN (SELECT DISTINCT exporter_key, importer_key FROM flagged) AS f USING (exporter_key, importer_key)
+          LEFT JOIN repeaters AS r ON r.exporter_key = f.exporter_key AND r.importer_key = f.importer_key
+           AND r.from_account = w.from_account
           GROUP BY f.exporter_key, f.importer_key
         ),
         pk AS ({party_keys_sql()})
         SELECT 'bmpe' AS typology,
                least(1.0, 0.5 + 0.2 * least(1.0, coalesce(m.third_total, 0) / g.exported)
                           + 0.04 * least(coalesce(m.n_accounts, 0) + coalesce(m.n_cash, 0), 6)
+                          + 0.05 * least(coalesce(m.n_repeaters, 0), 3)
                           + CASE WHEN g.declared THEN 0.15 ELSE 0 END) AS score,
                list_transform(g.decls || coalesce(g.imports, []), lambda x: 'decl:' || x)
                  || {party_subjects('pe.ids', 'g.exporter')} || {party_subjects('pi.ids', 'g.importer')}
@@ -221,11 +239,13 @@ class TradeThirdParty(Detector):
                            'third_party_paid_usd', round(coalesce(m.third_total, 0), 2),
                            'third_party_payments', coalesce(m.n_payments, 0),
                            'unrelated_paying_accounts', coalesce(m.n_accounts, 0),
-                           'cash_deposits', coalesce(m.n_cash, 0), 'declared_payers', g.declared_payers) AS figures,
+                           'cash_deposits', coalesce(m.n_cash, 0),
+                           'recurring_payers', coalesce(m.n_repeaters, 0), 'declared_payers', g.declared_payers) AS figures,
                'Exporter ' || g.exporter || ' shipped ' || len(g.decls) || ' export(s) worth ' || {money('g.exported')}
                  || ' USD to ' || coalesce(g.importer, 'an unnamed importer') || ' but was paid '
                  || {money('coalesce(m.third_total, 0)')} || ' USD by parties unrelated to it ('
-                 || coalesce(m.n_accounts, 0) || ' unrelated accounts, ' || coalesce(m.n_cash, 0) || ' cash deposits'
+                 || coalesce(m.n_accounts, 0) || ' unrelated accounts, ' || coalesce(m.n_repeaters, 0)
+                 || ' of them paying more than once, ' || coalesce(m.n_cash, 0) || ' cash deposits'
                  || CASE WHEN g.declared THEN ', and a declared payer ' || array_to_string(g.declared_payers, ', ')
                          ELSE '' END || '), the Black Market Peso Exchange pattern.' AS explanation,
                CAST(least(g.first_day, CAST(m.first_ts AS DATE)) AS TIMESTAMP) AS period_start,
@@ -233,4 +253,5 @@ class TradeThirdParty(Detector):
         FROM grouped AS g LEFT JOIN moneys AS m USING (exporter_key, importer_key)
         LEFT JOIN pk AS pe ON pe.key = g.exporter_key
         LEFT JOIN pk AS pi ON pi.key = g.importer_key
-        WHERE coalesce(m.third_total, 0) >= $bp_min OR (g.declared AND g.exported >= $bp_min)"""
+        WHERE (coalesce(m.third_total, 0) >= $bp_min AND coalesce(m.max_repeats, 0) >= $bp_repeat)
+           OR (g.declared AND g.exported >= $bp_min)"""
