@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterable, Sequence
@@ -94,7 +93,3 @@ def run(ws: Workspace, detectors: Iterable[type[Detector]], configs: dict[str, d
         log.info("detector %s: %d alerts in %.2fs", cls.NAME, n, secs)
         out.append(DetectorRun(cls.NAME, cls.PILLAR, n, secs))
     return out
-
-
-def config_json(cls: type[Detector]) -> str:
-    return json.dumps(cls.CONFIG().model_dump(), default=str)

@@ -7,7 +7,6 @@ rest stay. Values are bound as parameters (``Binds``), never pasted into the SQL
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -265,8 +264,3 @@ def _sibling(plan: SelectPlan, name: str) -> int | None:
         if cp.spec.name == name:
             return j
     return None
-
-
-def blank_count_sql(relation: str, source_exprs: Sequence[str]) -> str:
-    blank = " AND ".join(f"coalesce({e}, '') = ''" for e in source_exprs)
-    return f"SELECT count(*) FILTER (WHERE {blank}) FROM {relation}"

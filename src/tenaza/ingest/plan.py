@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tenaza.errors import IngestError, MappingError, Problem
 from tenaza.ingest.mapping import Mapping
@@ -20,9 +20,7 @@ def _norm_name(name: str) -> str:
 @dataclass
 class ResolvedPlan:
     columns: list[ColumnPlan]
-    used: set[int]
     extras: list[int]
-    warnings: list[str] = field(default_factory=list)
 
 
 def resolve(spec: TableSpec, mapping: Mapping | None, source_columns: list[str], source_exprs: list[str],
@@ -87,7 +85,7 @@ def resolve(spec: TableSpec, mapping: Mapping | None, source_columns: list[str],
                                    f"Name them in a mapping file (--mapping).{hint}", line=1)])
     ignore = {_norm_name(c) for c in mapping.ignore}
     extras = [i for i, c in enumerate(source_columns) if i not in used and _norm_name(c) not in ignore]
-    return ResolvedPlan(plans, used, extras)
+    return ResolvedPlan(plans, extras)
 
 
 def needs_date_order(plan: ColumnPlan) -> bool:

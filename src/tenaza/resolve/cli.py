@@ -24,8 +24,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 
 def _fail(exc: TenazaError) -> None:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
+    """The command line's one way to fail: every problem listed, engine SQL logged, status 2."""
+    from tenaza.cli import fail
+
+    fail(exc)
 
 
 def resolve_cmd(workspace: WorkspaceArg,
