@@ -1,5 +1,5 @@
 """``tenaza analyze``: every step after ingest, in order, each skipped with a note where its
-inputs are empty: resolve parties into entities, screen them against the designation lists,
+inputs are empty: exchange rates for the transactions' currencies, resolve parties into entities, screen them against the designation lists,
 run every registered detector."""
 
 from __future__ import annotations
@@ -25,6 +25,20 @@ class StepResult:
 @dataclass
 class AnalyzeReport:
     steps: list[StepResult] = field(default_factory=list)
+
+
+def _rates(ws: Workspace) -> str:
+    """Dollar amounts at each date's own rate: the ECB's rates unless the user loaded some."""
+    from tenaza.money import load_rates, usd_coverage
+
+    loaded = ""
+    if not ws.backend.scalar("have rates", "SELECT count(*) FROM fx_rates"):
+        counts = load_rates(ws)
+        loaded = f"{sum(counts.values()):,} ECB rate periods loaded; "
+    cover = usd_coverage(ws)
+    if cover.without_usd:
+        log.warning("%s", cover.sentence())
+    return loaded + cover.sentence()
 
 
 def _resolve(ws: Workspace) -> str:
@@ -57,6 +71,7 @@ def _detect(ws: Workspace) -> str:
 
 
 STEPS: tuple[tuple[str, str, Callable[[Workspace], str]], ...] = (
+    ("rates", "transactions", _rates),
     ("resolve", "parties", _resolve),
     ("screen", "parties", _screen),
     ("detect", "", _detect),

@@ -53,6 +53,10 @@ class MappingError(ProblemsError):
     """A mapping file is broken or does not fit the source file."""
 
 
+class RatesError(ProblemsError):
+    """An exchange-rates file or setting is wrong; the rates table is unchanged."""
+
+
 class IngestError(ProblemsError):
     """A source file cannot be read at all; nothing of it was stored."""
 

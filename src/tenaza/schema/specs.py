@@ -14,6 +14,7 @@ class ColumnType(str, Enum):
     STRING_LIST = "string_list"
     INTEGER = "integer"
     DECIMAL = "decimal"  # amounts and quantities; either decimal convention
+    FLOAT = "float"  # derived ratios such as exchange rates, where relative precision matters
     DATE = "date"
     TIMESTAMP = "timestamp"
     BOOLEAN = "boolean"

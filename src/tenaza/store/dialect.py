@@ -33,6 +33,7 @@ class Dialect:
         ColumnType.STRING_LIST: "VARCHAR[]",
         ColumnType.INTEGER: "BIGINT",
         ColumnType.DECIMAL: "DECIMAL(18,4)",
+        ColumnType.FLOAT: "DOUBLE",
         ColumnType.DATE: "DATE",
         ColumnType.TIMESTAMP: "TIMESTAMP",
         ColumnType.BOOLEAN: "BOOLEAN",
