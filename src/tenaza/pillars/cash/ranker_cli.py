@@ -22,27 +22,40 @@ def register(app: typer.Typer) -> None:
         top_k: Annotated[int, typer.Option(help="k of the precision@k reported.")] = 100,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
-        """Rank accounts with LightGBM where labels exist; skipped, with a note, where none do."""
+        """Rank accounts: with LightGBM where labels exist, else against their peers and alerts (always)."""
         from tenaza.cli import fail, out
         from tenaza.detect import run
         from tenaza.errors import TenazaError
         from tenaza.pillars.cash.ranker import RankerConfig, load_labels
         from tenaza.pillars.cash.ranker import rank as run_ranker
         from tenaza.pillars.cash.ranker_alerts import RankedRisk
+        from tenaza.rank import rank_unsupervised
         from tenaza.store import Workspace
 
+        unsup = None
         try:
             cfg = RankerConfig(window_days=window_days, train_fraction=train_fraction, top_k=top_k)
             with Workspace.open(workspace) as ws:
                 report = run_ranker(ws, load_labels(ws, truth), cfg)
-                alerts = 0 if report.skipped else run(ws, [RankedRisk])[0].alerts
+                if report.skipped:
+                    unsup = rank_unsupervised(ws)
+                alerts = 0 if (unsup or report).skipped else run(ws, [RankedRisk])[0].alerts
         except TenazaError as exc:
             fail(exc)
         if as_json:
-            out.print_json(json.dumps({**asdict(report), "alerts": alerts}, default=str))
+            out.print_json(json.dumps({**asdict(report), "unsupervised": asdict(unsup) if unsup else None,
+                                       "alerts": alerts}, default=str))
             return
-        if report.skipped:
-            out.print(f"[yellow]ranker skipped[/]: {report.skipped}")
+        if unsup is not None:
+            out.print(f"[yellow]supervised ranker skipped[/]: {report.skipped}")
+            if unsup.skipped:
+                out.print(f"[yellow]unsupervised ranker skipped[/]: {unsup.skipped}")
+                return
+            out.print(f"ranked {unsup.accounts:,} accounts without labels against {unsup.peer_groups} peer groups "
+                      f"({unsup.fallbacks:,} in a wider group for want of peers), amounts at {unsup.rates}; "
+                      f"{unsup.accounts_with_alerts:,} accounts carry {unsup.alerts_used:,} alerts")
+            out.print("features furthest from peers: " + ", ".join(f"{n} ({v:.2f})" for n, v in unsup.top_features))
+            out.print(f"{unsup.accounts:,} scores written (run {unsup.run_id}); {alerts:,} ranked_risk alerts")
             return
         out.print(f"labels: {report.label_source}; trained on {report.train_rows:,} account-windows before "
                   f"{report.split_at} ({report.train_positives:,} positive)")
