@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from tenaza import __version__
 from tenaza.errors import WorkspaceError
@@ -16,6 +16,9 @@ from tenaza.store.backend import Backend
 from tenaza.store.dialect import ident
 from tenaza.store.duckdb_backend import DuckDBBackend
 from tenaza.store.reference import country_aliases, currency_aliases
+
+if TYPE_CHECKING:
+    from tenaza.markings import Viewer
 
 SCHEMA_VERSION = "1"
 
@@ -34,6 +37,7 @@ class Workspace:
     def __init__(self, backend: Backend, path: Path) -> None:
         self.backend = backend
         self.path = path
+        self.viewer: Viewer | None = None  # None or OWNER: the workspace owner, who sees every row
 
     # -- life cycle -----------------------------------------------------------------------
     @classmethod
@@ -53,8 +57,12 @@ class Workspace:
         return ws
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False) -> Workspace:
+    def open(cls, path: Path | str, *, read_only: bool = False, viewer: Viewer | None = None) -> Workspace:
+        """Open a workspace. With a ``viewer`` (other than the owner) it is read-only and every
+        table holding marked rows reads through that viewer's filter (tenaza.markings)."""
         path = Path(path)
+        if viewer is not None and not viewer.is_owner:
+            read_only = True
         if not path.is_file():
             raise WorkspaceError(f"{path}: no workspace here; create one with `tenaza init {path}`")
         try:
@@ -71,6 +79,15 @@ class Workspace:
             raise WorkspaceError(f"{path}: schema version {version}, this tenaza reads {SCHEMA_VERSION}")
         if not read_only:
             ws._add_missing_tables()
+        if viewer is not None and not viewer.is_owner:
+            from tenaza.markings import install_viewer
+
+            try:
+                install_viewer(ws, viewer)
+            except BaseException:
+                ws.close()
+                raise
+        ws.viewer = viewer
         return ws
 
     def close(self) -> None:
