@@ -25,7 +25,8 @@ err = Console(stderr=True)
 
 # Areas add their commands through a register(app) function in these modules.
 AREAS = ("tenaza.demo", "tenaza.detect.cli", "tenaza.scenario.cli", "tenaza.resolve.cli",
-         "tenaza.pillars.cash.ranker_cli", "tenaza.money.cli")
+         "tenaza.pillars.cash.ranker_cli", "tenaza.money.cli",
+         "tenaza.detect.alerts_cli")
 
 WorkspaceArg = Annotated[Path, typer.Argument(help="Workspace file (created by `tenaza init`).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
@@ -43,9 +44,41 @@ def fail(exc: TenazaError) -> None:
     raise typer.Exit(2)
 
 
+AS_HELP = ("Read as a viewer of COUNTRY (ISO alpha-3), optionally of AGENCY: MEX or MEX/UIF. Every row, count and "
+           "derived figure shown is filtered inside the query to what that viewer may see. Without it, commands "
+           "run as the workspace owner, who sees everything. Commands that change the workspace refuse it.")
+
+
 @app.callback()
-def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what tenaza does.")] = False) -> None:
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what tenaza does.")] = False,
+          as_viewer: Annotated[str | None, typer.Option("--as", metavar="COUNTRY[/AGENCY]", help=AS_HELP)] = None,
+          ) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    from tenaza.markings import Viewer, set_default_viewer
+
+    try:
+        set_default_viewer(Viewer.parse(as_viewer) if as_viewer is not None else None)
+    except TenazaError as exc:
+        fail(exc)
+
+
+def _hoist_global_options(argv: list[str]) -> list[str]:
+    """``--as X`` and ``-v`` are accepted in any position: moved before the command for Typer."""
+    head: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--as" and i + 1 < len(argv):
+            head += [a, argv[i + 1]]
+            i += 2
+            continue
+        if a.startswith("--as=") or a in ("-v", "--verbose"):
+            head.append(a)
+        else:
+            rest.append(a)
+        i += 1
+    return head + rest
 
 
 @app.command()
@@ -193,7 +226,7 @@ _register_areas()
 
 def main() -> None:
     try:
-        app()
+        app(args=_hoist_global_options(sys.argv[1:]))
     except KeyboardInterrupt:
         err.print("interrupted; the workspace is unchanged by the interrupted step")
         sys.exit(130)

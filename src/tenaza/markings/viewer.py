@@ -14,6 +14,7 @@ applies), not by remembering to filter in each read.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,16 @@ class Viewer:
 
 
 OWNER = Viewer("*")
+# The viewer of this process's reads, set once by the CLI's --as; None is the workspace owner.
+_DEFAULT: ContextVar[Viewer | None] = ContextVar("tenaza_viewer", default=None)
+
+
+def set_default_viewer(viewer: Viewer | None) -> None:
+    _DEFAULT.set(viewer)
+
+
+def default_viewer() -> Viewer | None:
+    return _DEFAULT.get()
 
 
 def visible_sql(releasable: str = "releasable_to", originator: str | None = "originator") -> str:

@@ -59,8 +59,15 @@ class Workspace:
     @classmethod
     def open(cls, path: Path | str, *, read_only: bool = False, viewer: Viewer | None = None) -> Workspace:
         """Open a workspace. With a ``viewer`` (other than the owner) it is read-only and every
-        table holding marked rows reads through that viewer's filter (tenaza.markings)."""
+        table holding marked rows reads through that viewer's filter (tenaza.markings). Without
+        one, the process's default viewer (the CLI's ``--as``) applies to read-only opens, and a
+        writing open under a default viewer is refused: only the owner changes a workspace."""
+        from tenaza.markings import default_viewer
+
         path = Path(path)
+        if viewer is None and (viewer := default_viewer()) is not None and not viewer.is_owner and not read_only:
+            raise WorkspaceError(f"{path}: this command changes the workspace, which only its owner does; "
+                                 f"run it without --as {viewer}, then read the results with --as")
         if viewer is not None and not viewer.is_owner:
             read_only = True
         if not path.is_file():
