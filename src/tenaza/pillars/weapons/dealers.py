@@ -1,0 +1,78 @@
+"""Dealers whose guns are traced from Mexico more often than their sales volume predicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from tenaza.detect.base import Detector, register
+from tenaza.pillars.weapons.common import guns_cte, no_nulls, saturate
+from tenaza.pillars.weapons.link import LinkConfig
+
+
+class DealerExcessConfig(LinkConfig):
+    min_traces: int = Field(3, ge=1, description="Guns traced from Mexico a dealer needs before it is tested.")
+    min_z: float = Field(3.09, gt=0,
+                         description="Signed root of the Poisson likelihood-ratio statistic a dealer must reach: "
+                                     "3.09 is a one-sided p of about 0.001.")
+    overdispersion: float = Field(0.0, ge=0,
+                                  description="Negative-binomial overdispersion alpha (variance = mu + alpha mu^2); "
+                                              "0 is the Poisson test. Raise it where dealers differ in clientele "
+                                              "more than chance explains.")
+
+
+@register
+class DealerTraceExcess(Detector):
+    """Dealers (FFLs) whose sales are traced from Mexico far more often than their volume predicts.
+
+    Expectation: a dealer with n sales in the period is expected to have
+    mu = n * T / N of its guns traced from Mexico, where T is the Mexico traces that name a
+    dealer with sales in the data and N is all those dealers' sales (one national rate). The
+    observed count t is tested against it with the likelihood-ratio statistic
+    G = 2 (t ln(t / mu) - (t - mu)) of a Poisson count; its signed root z = sqrt(G) is about
+    standard normal under the expectation, so z >= 3.09 is p < 0.001 one-sided. With an
+    overdispersion alpha > 0 the variance is mu + alpha mu^2 (negative binomial) and z is
+    deflated by sqrt(1 + alpha mu). A dealer used by straw buyers need not be complicit; the
+    alert asks for an inspection of its multiple-sale and trace records.
+    """
+
+    NAME = "weapons_dealer_trace_excess"
+    PILLAR = "weapons"
+    TYPOLOGIES = ("dealer_trace_excess",)
+    CONFIG = DealerExcessConfig
+    NEEDS = ("firearm_sales", "firearm_traces")
+
+    def findings(self, params: dict[str, Any]) -> str:
+        c = self.config
+        assert isinstance(c, DealerExcessConfig)
+        params.update(min_traces=c.min_traces, min_z=c.min_z, alpha=c.overdispersion)
+        return f"""
+WITH {guns_cte(c, params)},
+vol AS (SELECT ffl_id, count(*) AS sales, min(ffl_state) AS state, min(date) AS p0, max(date) AS p1
+        FROM firearm_sales WHERE ffl_id IS NOT NULL GROUP BY ffl_id),
+tr AS (SELECT ffl_id, count(*) AS traced, list(trace_rid) AS rids, list(trace_id) AS traces,
+              median(ttc_days) AS median_days FROM mx WHERE ffl_id IS NOT NULL GROUP BY ffl_id),
+d AS (SELECT v.*, coalesce(t.traced, 0) AS traced, t.rids, t.traces, t.median_days FROM vol AS v
+      LEFT JOIN tr AS t USING (ffl_id)),
+rate AS (SELECT CAST(sum(traced) AS DOUBLE) / sum(sales) AS r FROM d),
+z AS (
+  SELECT d.*, d.sales * rate.r AS mu FROM d, rate WHERE d.traced >= $min_traces AND rate.r > 0
+),
+zz AS (
+  SELECT *, sqrt(greatest(2.0 * (traced * ln(traced / mu) - (traced - mu)), 0.0)) / sqrt(1.0 + $alpha * mu) AS zval
+  FROM z WHERE traced > mu
+)
+SELECT 'dealer_trace_excess' AS typology, {saturate('zval - $min_z + 1', '3')} AS score,
+       ['ffl:' || ffl_id] AS subjects, {no_nulls('rids')} AS evidence,
+       json_object('sales', sales, 'traced_from_mexico', traced, 'expected', round(mu, 3),
+                   'ratio', round(traced / mu, 2), 'z', round(zval, 2), 'state', state,
+                   'median_time_to_crime_days', median_days, 'test',
+                   CASE WHEN $alpha > 0 THEN 'negative binomial LR, alpha ' || $alpha ELSE 'Poisson LR' END)
+         AS figures,
+       format('Dealer {{}} ({{}}) sold {{}} guns; {{}} were traced from Mexico against {{}} expected at the '
+              || 'national rate (z = {{}}).', ffl_id, coalesce(state, '?'), sales, traced,
+              CAST(round(mu, 2) AS VARCHAR), CAST(round(zval, 1) AS VARCHAR)) AS explanation,
+       CAST(p0 AS TIMESTAMP) AS period_start, CAST(p1 AS TIMESTAMP) AS period_end
+FROM zz WHERE zval >= $min_z
+"""
