@@ -61,6 +61,10 @@ class IngestError(ProblemsError):
     """A source file cannot be read at all; nothing of it was stored."""
 
 
+class OutcomesError(ProblemsError):
+    """A strategy framework, a series or an evaluation request is wrong; nothing was stored."""
+
+
 class WorkspaceError(TenazaError):
     """A workspace is missing, not a tenaza workspace, or of another schema version."""
 

@@ -1,0 +1,205 @@
+"""Series in and out of a workspace: checked, then loaded through ingest; read back one series at a time.
+
+A file is checked as a whole before anything is stored. A month given twice or a state code that
+does not exist stops the load (every problem reported, with its line); a gap is only a warning,
+because public series do have holes, and evaluation refuses a window with one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from tenaza.errors import OutcomesError, Problem
+from tenaza.outcomes.geo import state_codes
+from tenaza.store import Workspace
+
+log = logging.getLogger("tenaza")
+
+ORIGINATOR = "PUBLIC"
+RELEASABLE_TO = ("MEX", "USA")
+KEY = ["indicator", "geo_level", "geo_code", "period_start", "period_end"]
+
+
+def shipped_files() -> list[Path]:
+    """The compact public series bundled with tenaza (see data/series/SOURCES.md)."""
+    root = Path(str(resources.files("tenaza") / "data" / "series"))
+    return sorted(root.glob("*.csv.gz"))
+
+
+@dataclass
+class SeriesCheck:
+    path: str
+    rows: int
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _monthly(start: pd.Series, end: pd.Series) -> pd.Series:
+    return (start.dt.day == 1) & (end == start + pd.offsets.MonthEnd(0))
+
+
+def check_frame(df: pd.DataFrame, path: str) -> SeriesCheck:
+    """Collect every problem of a file in the indicator layout. Lines count the header as line 1."""
+    check = SeriesCheck(path, len(df))
+    line = pd.Series(range(2, len(df) + 2), index=df.index)
+    start = pd.to_datetime(df["period_start"], errors="coerce")
+    end = pd.to_datetime(df["period_end"], errors="coerce")
+    for col, parsed in (("period_start", start), ("period_end", end)):
+        for i in parsed.index[parsed.isna()]:
+            check.problems.append(Problem(path, f"not a date: {df.at[i, col]!r} (expected YYYY-MM-DD)", int(line[i]),
+                                          col))
+    bad_order = start.notna() & end.notna() & (end < start)
+    for i in df.index[bad_order]:
+        check.problems.append(Problem(path, "period_end is before period_start", int(line[i]), "period_end"))
+    states = df["geo_level"] == "state"
+    codes = df["geo_code"].astype(str)
+    valid = codes.map(lambda c: c in state_codes("MEX") or c in state_codes("USA"))
+    for i in df.index[states & ~valid]:
+        check.problems.append(Problem(path, f"unknown state code {codes[i]!r} (expected a US postal code or an "
+                                            "INEGI key 01-32)", int(line[i]), "geo_code"))
+    dup = df.assign(period_start=start, period_end=end).duplicated(KEY, keep="first")
+    for i in df.index[dup]:
+        check.problems.append(Problem(path, f"{df.at[i, 'indicator']} {codes[i]} {df.at[i, 'period_start']} given "
+                                            "twice in this file", int(line[i]), "period_start"))
+    monthly = start.notna() & end.notna() & _monthly(start, end)
+    if monthly.any():
+        m = df[monthly].assign(month=start[monthly].dt.to_period("M"))
+        for (ind, geo), grp in m.groupby(["indicator", "geo_code"]):
+            months = grp["month"].drop_duplicates().sort_values()
+            span = (months.iloc[-1] - months.iloc[0]).n + 1
+            missing = span - len(months)
+            if missing:
+                full = pd.period_range(months.iloc[0], months.iloc[-1], freq="M")
+                first_gap = next(p for p in full if p not in set(months))
+                check.warnings.append(f"{path}: {ind} {geo}: {missing} month(s) missing, the first {first_gap}")
+    return check
+
+
+def read_file(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype={"geo_code": str, "indicator": str, "geo_level": str}, keep_default_na=False,
+                           na_values={"value": [""]})
+    except (OSError, ValueError) as exc:
+        raise OutcomesError([Problem(str(path), f"cannot read: {exc}")]) from exc
+
+
+@dataclass
+class LoadResult:
+    path: str
+    ingest_id: int | None
+    rows: int
+    already_loaded: bool
+    warnings: list[str]
+
+
+def load_series(ws: Workspace, paths: list[Path] | None = None) -> list[LoadResult]:
+    """Check every file, then ingest each into ``indicators`` (public: releasable to USA and MEX).
+    A file loaded before (same content) is not loaded twice."""
+    from tenaza.ingest import ingest_file
+
+    paths = paths if paths is not None else shipped_files()
+    checks = [check_frame(read_file(p), str(p)) for p in paths]
+    problems = [pr for c in checks for pr in c.problems]
+    if problems:
+        raise OutcomesError(problems)
+    results = []
+    for p, c in zip(paths, checks, strict=True):
+        for w in c.warnings:
+            log.warning(w)
+        rep = ingest_file(ws, p, "indicators", originator=ORIGINATOR, releasable_to=list(RELEASABLE_TO))
+        results.append(LoadResult(str(p), rep.ingest_id or rep.already_ingested_as, rep.rows_accepted,
+                                  rep.already_ingested_as is not None, c.warnings))
+    return results
+
+
+@dataclass(frozen=True)
+class Series:
+    """One indicator at one place, as read: the latest load of each period wins (revisions)."""
+
+    indicator: str
+    geo_code: str
+    unit: str
+    publisher: str
+    values: pd.Series  # indexed by period_end (Timestamp), float
+    record_ids: list[str]
+
+    @property
+    def monthly(self) -> bool:
+        idx = pd.DatetimeIndex(self.values.index)
+        return len(idx) > 2 and bool(((idx[1:] - idx[:-1]).days <= 31).all())
+
+
+_READ = """
+SELECT period_start, period_end, CAST(value AS DOUBLE), unit, publisher, record_id
+FROM indicators
+WHERE indicator = $indicator AND geo_code = $geo AND value IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY indicator, geo_level, geo_code, period_start, period_end
+                           ORDER BY ingest_id DESC, source_row DESC) = 1
+ORDER BY period_end
+"""
+
+
+def read_series(ws: Workspace, indicator: str, geo_code: str) -> Series:
+    rows = ws.backend.fetch("read series", _READ, {"indicator": indicator, "geo": geo_code})
+    if not rows:
+        raise OutcomesError([Problem(str(ws.path), f"no values of {indicator} for {geo_code} in the workspace "
+                                                   "(load them with `tenaza outcomes load`)", field="indicator")])
+    idx = pd.DatetimeIndex([pd.Timestamp(r[1]) for r in rows])
+    values = pd.Series([float(r[2]) for r in rows], index=idx, name=indicator)
+    return Series(indicator, geo_code, str(rows[-1][3] or ""), str(rows[-1][4] or ""), values,
+                  [str(r[5]) for r in rows])
+
+
+def available(ws: Workspace) -> list[tuple[str, str, str, int, date, date]]:
+    """(indicator, geo_level, geo_code, values, first period_end, last period_end) of every series present."""
+    rows = ws.backend.fetch("series available", "SELECT indicator, geo_level, geo_code, count(*), min(period_end), "
+                            "max(period_end) FROM indicators GROUP BY ALL ORDER BY ALL")
+    return [(str(a), str(b), str(c), int(d), e, f) for a, b, c, d, e, f in rows]
+
+
+_WORKSPACE = {
+    "alerts": ("alerts", "pillar", "coalesce(period_start, created_at)", "alerts"),
+    "seizures": ("seizures", "kind", "date", "seizures"),
+}
+
+
+def workspace_series(ws: Workspace, name: str) -> Series:
+    """A count by month computed from the workspace: ``workspace_alerts_<pillar>`` or
+    ``workspace_seizures_<kind>``. It reads the tables as they are, so it follows ``tenaza analyze``."""
+    parts = name.split("_", 2)
+    if len(parts) != 3 or parts[0] != "workspace" or parts[1] not in _WORKSPACE:
+        raise OutcomesError([Problem("framework", f"{name!r}: a workspace series is workspace_alerts_<pillar> or "
+                                                  "workspace_seizures_<kind>", field="series")])
+    table, column, when, unit = _WORKSPACE[parts[1]]
+    sql = (f"SELECT date_trunc('month', CAST({when} AS DATE)) AS m, count(*), list(record_id ORDER BY record_id) "
+           f"FROM {table} WHERE {column} = $v AND {when} IS NOT NULL GROUP BY m ORDER BY m")
+    rows = ws.backend.fetch(f"workspace series {name}", sql, {"v": parts[2]})
+    idx = pd.DatetimeIndex([pd.Timestamp(r[0]) + pd.offsets.MonthEnd(0) for r in rows])
+    values = pd.Series([float(r[1]) for r in rows], index=idx, name=name, dtype=float)
+    if len(values):
+        full = pd.date_range(idx.min(), idx.max(), freq="ME")
+        values = values.reindex(full, fill_value=0.0)  # a month without any is a zero, not a gap
+    return Series(name, "USA-MEX", unit, f"tenaza workspace {ws.path.name}: {table}", values,
+                  [str(x) for r in rows for x in r[2]])
+
+
+def read_panel(ws: Workspace, indicator: str, geo_level: str = "state") -> pd.DataFrame:
+    """Every place's series of one indicator side by side: one column per geo_code, one row per period_end."""
+    rows = ws.backend.fetch("read panel", """
+        SELECT geo_code, period_end, CAST(value AS DOUBLE) FROM indicators
+        WHERE indicator = $indicator AND geo_level = $level AND value IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY indicator, geo_level, geo_code, period_start, period_end
+                                   ORDER BY ingest_id DESC, source_row DESC) = 1""",
+        {"indicator": indicator, "level": geo_level})
+    if not rows:
+        raise OutcomesError([Problem(str(ws.path), f"no {geo_level} values of {indicator} in the workspace",
+                                     field="indicator")])
+    df = pd.DataFrame(rows, columns=["geo", "t", "y"])
+    df["t"] = pd.to_datetime(df["t"])
+    return df.pivot(index="t", columns="geo", values="y").sort_index()

@@ -1,0 +1,84 @@
+import gzip
+from pathlib import Path
+
+import pytest
+
+from tenaza.errors import OutcomesError
+from tenaza.outcomes.series import check_frame, load_series, read_file, read_series, shipped_files
+from tenaza.store import Workspace
+
+HEADER = "indicator,geo_level,geo_code,period_start,period_end,value,unit,publisher\n"
+
+
+def write(tmp_path: Path, body: str, name: str = "s.csv") -> Path:
+    p = tmp_path / name
+    p.write_text(HEADER + body)
+    return p
+
+
+def test_a_month_given_twice_and_an_unknown_state_are_refused_with_their_lines(tmp_path: Path) -> None:
+    p = write(tmp_path, "h,state,08,2020-01-01,2020-01-31,10,deaths,x\n"
+                        "h,state,08,2020-01-01,2020-01-31,11,deaths,x\n"
+                        "h,state,33,2020-01-01,2020-01-31,5,deaths,x\n"
+                        "h,state,ZZ,2020-01-01,2020-01-31,5,deaths,x\n")
+    ws = Workspace.create(tmp_path / "w.duckdb")
+    with ws, pytest.raises(OutcomesError) as err:
+        load_series(ws, [p])
+    text = err.value.details()
+    assert f"{p}:3: period_start: h 08 2020-01-01 given twice" in text
+    assert f"{p}:4: geo_code: unknown state code '33'" in text
+    assert f"{p}:5: geo_code: unknown state code 'ZZ'" in text
+    with Workspace.open(tmp_path / "w.duckdb") as ws2:
+        assert ws2.count("indicators") == 0  # nothing stored
+
+
+def test_a_gap_is_a_warning_naming_the_first_missing_month(tmp_path: Path) -> None:
+    p = write(tmp_path, "h,state,08,2020-01-01,2020-01-31,10,deaths,x\n"
+                        "h,state,08,2020-02-01,2020-02-29,10,deaths,x\n"
+                        "h,state,08,2020-05-01,2020-05-31,10,deaths,x\n")
+    check = check_frame(read_file(p), str(p))
+    assert not check.problems
+    assert check.warnings == [f"{p}: h 08: 2 month(s) missing, the first 2020-03"]
+
+
+def test_a_bad_date_is_located(tmp_path: Path) -> None:
+    p = write(tmp_path, "h,state,TX,2020-13-01,2020-01-31,10,deaths,x\n")
+    check = check_frame(read_file(p), str(p))
+    assert any(pr.line == 2 and pr.field == "period_start" for pr in check.problems)
+
+
+def test_values_trace_to_file_and_row_and_a_revision_wins(tmp_path: Path) -> None:
+    first = write(tmp_path, "od,state,AZ,2019-02-01,2020-01-31,100,deaths,x\n"
+                            "od,state,AZ,2019-03-01,2020-02-29,110,deaths,x\n", "first.csv")
+    revised = write(tmp_path, "od,state,AZ,2019-03-01,2020-02-29,115,deaths,x\n", "revised.csv")
+    with Workspace.create(tmp_path / "w.duckdb") as ws:
+        a, = load_series(ws, [first])
+        b, = load_series(ws, [revised])
+        s = read_series(ws, "od", "AZ")
+        assert list(s.values) == [100.0, 115.0]
+        assert s.record_ids == [f"{a.ingest_id}:2", f"{b.ingest_id}:2"]
+        rows = ws.backend.fetch("t", "SELECT source, source_row, releasable_to, originator FROM indicators "
+                                "WHERE record_id = $r", {"r": s.record_ids[1]})
+        assert rows == [("revised.csv", 2, ["MEX", "USA"], "PUBLIC")]
+        again, = load_series(ws, [first])
+        assert again.already_loaded
+
+
+def test_shipped_series_pass_their_checks() -> None:
+    files = shipped_files()
+    assert len(files) >= 13
+    assert sum(f.stat().st_size for f in files) < 5_000_000
+    for f in files:
+        check = check_frame(read_file(f), str(f))
+        assert not check.problems, check.problems[:3]
+
+
+def test_a_shipped_file_loads_through_ingest(tmp_path: Path) -> None:
+    poppy = next(f for f in shipped_files() if f.name == "poppy.csv.gz")
+    with gzip.open(poppy, "rt") as fh:
+        rows = sum(1 for _ in fh) - 1
+    with Workspace.create(tmp_path / "w.duckdb") as ws:
+        r, = load_series(ws, [poppy])
+        assert r.rows == rows == ws.count("indicators")
+        s = read_series(ws, "poppy_hectares_ondcp", "MEX")
+        assert s.values[s.values.index.year == 2017].iloc[0] == 44100
