@@ -69,24 +69,31 @@ class Effect:
             return fmt_number(x, lang, digits=3)
 
         rel = f" ({n(100 * self.effect / self.baseline)} %)" if self.baseline else ""
+        label = self.details.get(f"label_{lang}", self.indicator)
+        when = self.intervention
+        if len(when) == 10:
+            from datetime import date
+
+            from tenaza.outcomes.locale import fmt_date
+            when = fmt_date(date.fromisoformat(when), lang)
         place = f" ({self.place})" if self.place else ""
         method = _METHOD[self.method][lang == "es"]
         if lang == "es":
             if self.detected:
                 word = "aumentó" if self.effect > 0 else "disminuyó"
-                return (f"{method}: tras {self.intervention}, {self.indicator}{place} {word} en "
+                return (f"{method}: tras {when}, {label}{place} {word} en "
                         f"{n(abs(self.effect))} {self.unit}{rel}; intervalo de 95 %: {n(self.ci_low)} a "
                         f"{n(self.ci_high)}, p {fmt_p(self.p_value, lang)}.")
-            return (f"{method}: sin efecto detectable de {self.intervention} en {self.indicator}{place} "
+            return (f"{method}: sin efecto detectable de la intervención del {when} en {label}{place} "
                     f"(estimación {n(self.effect)} {self.unit}, intervalo de 95 %: {n(self.ci_low)} a "
                     f"{n(self.ci_high)}, p {fmt_p(self.p_value, lang)}). Con estos datos solo se detectaría un efecto "
                     f"de al menos {n(self.mde)} {self.unit}.")
         if self.detected:
             word = "rose" if self.effect > 0 else "fell"
-            return (f"{method}: after {self.intervention}, {self.indicator}{place} {word} by "
+            return (f"{method}: after {when}, {label}{place} {word} by "
                     f"{n(abs(self.effect))} {self.unit}{rel}; 95 % interval {n(self.ci_low)} to {n(self.ci_high)}, "
                     f"p {fmt_p(self.p_value, lang)}.")
-        return (f"{method}: no detectable effect of {self.intervention} on {self.indicator}{place} "
+        return (f"{method}: no detectable effect of the intervention of {when} on {label}{place} "
                 f"(estimate {n(self.effect)} {self.unit}, 95 % interval {n(self.ci_low)} to {n(self.ci_high)}, "
                 f"p {fmt_p(self.p_value, lang)}). These data could only have detected an effect of at least "
                 f"{n(self.mde)} {self.unit}.")

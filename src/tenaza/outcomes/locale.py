@@ -45,5 +45,5 @@ def fmt_date(d: date, lang: str) -> str:
 def fmt_p(p: float, lang: str) -> str:
     """'= 0.03' or '< 0.001' (the comparison included)."""
     if p < 0.001:
-        return "< " + fmt_number(0.001, lang)
+        return "< " + fmt_number(0.001, lang, digits=1)
     return "= " + fmt_number(p, lang, digits=2)

@@ -164,8 +164,8 @@ def available(ws: Workspace) -> list[tuple[str, str, str, int, date, date]]:
 
 
 _WORKSPACE = {
-    "alerts": ("alerts", "pillar", "coalesce(period_start, created_at)", "alerts"),
-    "seizures": ("seizures", "kind", "date", "seizures"),
+    "alerts": ("alerts", "pillar", "coalesce(period_start, created_at)", "alerts", "alert_id"),
+    "seizures": ("seizures", "kind", "date", "seizures", "record_id"),
 }
 
 
@@ -176,8 +176,8 @@ def workspace_series(ws: Workspace, name: str) -> Series:
     if len(parts) != 3 or parts[0] != "workspace" or parts[1] not in _WORKSPACE:
         raise OutcomesError([Problem("framework", f"{name!r}: a workspace series is workspace_alerts_<pillar> or "
                                                   "workspace_seizures_<kind>", field="series")])
-    table, column, when, unit = _WORKSPACE[parts[1]]
-    sql = (f"SELECT date_trunc('month', CAST({when} AS DATE)) AS m, count(*), list(record_id ORDER BY record_id) "
+    table, column, when, unit, ident = _WORKSPACE[parts[1]]
+    sql = (f"SELECT date_trunc('month', CAST({when} AS DATE)) AS m, count(*), list({ident} ORDER BY {ident}) "
            f"FROM {table} WHERE {column} = $v AND {when} IS NOT NULL GROUP BY m ORDER BY m")
     rows = ws.backend.fetch(f"workspace series {name}", sql, {"v": parts[2]})
     idx = pd.DatetimeIndex([pd.Timestamp(r[0]) + pd.offsets.MonthEnd(0) for r in rows])

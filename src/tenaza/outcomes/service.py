@@ -49,11 +49,28 @@ def _yearly(panel: pd.DataFrame) -> pd.DataFrame:
     return by_year[counts >= 12] if len(counts) and counts.max() >= 12 else by_year
 
 
+SYNTH_DONORS = 10
+
+
+def _nearest(panel: pd.DataFrame, treated: str, before: int, k: int) -> pd.DataFrame:
+    """The treated unit and the k units whose pre-period mean is closest: a donor pool of places
+    like it (and placebos that finish in seconds rather than minutes)."""
+    pre = panel[panel.index < before].mean()
+    if treated not in pre.index:
+        return panel
+    distance = (pre.drop(treated) - pre[treated]).abs().sort_values()
+    return panel[[treated, *distance.index[:k]]]
+
+
 def run(ws: Workspace, fw: Framework, req: Request) -> list[ev.Effect]:
     unknown = [m for m in req.methods if m not in METHODS]
     if unknown:
         raise OutcomesError([Problem("--method", f"unknown method {unknown[0]!r}; expected {', '.join(METHODS)}")])
     series, geo, level, title = resolve(fw, req.indicator, req.geo)
+    labels = {"label_en": title, "label_es": title}
+    for ind in fw.indicators():
+        if ind.id == req.indicator:
+            labels = {"label_en": ind.title.en, "label_es": ind.title.es}
     results: list[ev.Effect] = []
     s = read_series(ws, series, geo)
     for method in req.methods:
@@ -76,7 +93,11 @@ def run(ws: Workspace, fw: Framework, req: Request) -> list[ev.Effect]:
             panel = panel[panel.index >= req.since]
         if method == "synth":
             yearly = _yearly(panel)
+            if not req.controls:
+                yearly = _nearest(yearly, geo, req.at.year, SYNTH_DONORS)
             results.append(ev.synth(yearly, geo, req.at.year, unit=s.unit, label=title))
         else:
             results.append(ev.did(panel, [geo], req.at, unit=s.unit, label=title))
+    for e in results:
+        e.details.update(labels)
     return results
