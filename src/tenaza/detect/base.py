@@ -2,7 +2,7 @@
 
 A detector is a class with a NAME, a PILLAR, a CONFIG (a pydantic model whose fields carry
 documented defaults and thresholds) and a docstring saying what it finds and why it matters.
-Its ``findings`` method returns SQL (DuckDB dialect) producing one row per finding with the
+Its ``findings`` method returns SQL written through ``self.dialect`` (tenaza.store.dialect) producing one row per finding with the
 columns of ``FINDING_COLUMNS``; the framework turns findings into alerts: stable ids, scores
 clipped to [0, 1], and releasability computed from the evidence (the intersection).
 """
@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from tenaza.errors import TenazaError
+from tenaza.store.dialect import DUCKDB, Dialect
 
 PILLARS = ("production", "distribution", "cash", "weapons", "network")
 
@@ -45,6 +46,9 @@ class Detector(ABC):
     CONFIG: ClassVar[type[DetectorConfig]] = DetectorConfig
     # Canonical tables the detector reads; it is skipped (with a note) where they are empty.
     NEEDS: ClassVar[tuple[str, ...]] = ()
+
+    # The dialect the SQL is written for; the runner sets the workspace engine's.
+    dialect: Dialect = DUCKDB
 
     def __init__(self, config: DetectorConfig | dict[str, Any] | None = None) -> None:
         if isinstance(config, DetectorConfig):

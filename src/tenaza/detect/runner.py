@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tenaza.detect.base import REGISTRY, Detector, DetectorError
+from tenaza.store.dialect import Dialect
 from tenaza.store.workspace import Workspace
 
 log = logging.getLogger("tenaza")
@@ -50,22 +51,28 @@ def _load_pillars() -> None:
 # Alerts from findings: a stable id from the detector, typology and subjects; the score
 # clipped to [0, 1]; releasable only where every evidence row is (record_id is
 # <ingest_id>:<source_row>, and a file's releasability is in ingest_log).
-_WRITE = """
-INSERT INTO alerts (alert_id, detector, pillar, typology, score, subjects, evidence, figures, explanation,
-                    period_start, period_end, created_at, releasable_to)
+ALERT_COLUMNS = ["alert_id", "detector", "pillar", "typology", "score", "subjects", "evidence", "figures",
+                 "explanation", "period_start", "period_end", "created_at", "releasable_to"]
+
+
+def alerts_sql(d: Dialect, findings: str) -> str:
+    """SELECT of the alert rows (ALERT_COLUMNS) made from a detector's findings."""
+    subjects = d.array_sort("subjects")
+    return f"""
 WITH f AS ({findings}),
-numbered AS (SELECT *, row_number() OVER () AS _n FROM f),
+numbered AS (SELECT *, row_number() OVER (ORDER BY typology) AS _n FROM f),
 ev AS (
-  SELECT n._n, list_reduce(list(DISTINCT l.releasable_to), lambda a, b: list_intersect(a, b)) AS rel
-  FROM numbered AS n, unnest(n.evidence) AS e(record_id)
-  JOIN ingest_log AS l ON l.ingest_id = CAST(split_part(e.record_id, ':', 1) AS BIGINT)
-  GROUP BY n._n
+  SELECT x._n, {d.list_agg_intersect('l.releasable_to')} AS rel
+  FROM (SELECT _n, {d.explode('evidence')} AS record_id FROM numbered) AS x
+  JOIN ingest_log AS l ON l.ingest_id = CAST(split_part(x.record_id, ':', 1) AS BIGINT)
+  GROUP BY x._n
 )
-SELECT $detector || ':' || substr(md5(typology || '|' || array_to_string(list_sort(subjects), ',') || '|'
-                                      || coalesce(CAST(period_start AS VARCHAR), '')), 1, 16),
-       $detector, $pillar, typology, greatest(0.0, least(1.0, score)), list_sort(subjects), list_sort(evidence),
-       CAST(figures AS VARCHAR), explanation, period_start, period_end, $now,
-       list_sort(coalesce(ev.rel, []))
+SELECT $detector || ':' || substr(md5(typology || '|' || {d.array_join(subjects, "','")} || '|'
+                                      || coalesce(CAST(period_start AS STRING), '')), 1, 16) AS alert_id,
+       $detector AS detector, $pillar AS pillar, typology, CAST(greatest(0.0, least(1.0, score)) AS DOUBLE) AS score,
+       {subjects} AS subjects, {d.array_sort('evidence')} AS evidence,
+       CAST(figures AS STRING) AS figures, explanation, period_start, period_end, $now AS created_at,
+       {d.array_sort(f"coalesce(ev.rel, {d.empty_string_array()})")} AS releasable_to
 FROM numbered LEFT JOIN ev USING (_n)
 """
 
@@ -82,13 +89,13 @@ def run(ws: Workspace, detectors: Iterable[type[Detector]], configs: dict[str, d
             out.append(DetectorRun(cls.NAME, cls.PILLAR, 0, 0.0, skipped=f"no rows in {', '.join(empty)}"))
             continue
         detector = cls(configs.get(cls.NAME))
+        detector.dialect = ws.backend.dialect
         params: dict[str, Any] = {}
         findings = detector.findings(params)
         params.update({"detector": cls.NAME, "pillar": cls.PILLAR, "now": datetime.now(UTC).replace(tzinfo=None)})
-        with ws.backend.transaction(f"detect {cls.NAME}"):
-            ws.backend.execute(f"clear {cls.NAME}", "DELETE FROM alerts WHERE detector = $detector", params)
-            ws.backend.execute(f"detect {cls.NAME}", _WRITE.format(findings=findings), params)
-            n = int(ws.backend.scalar("count alerts", "SELECT count(*) FROM alerts WHERE detector = $detector", params))
+        ws.backend.replace_rows(f"detect {cls.NAME}", "alerts", "detector = $detector", ALERT_COLUMNS,
+                                alerts_sql(ws.backend.dialect, findings), params)
+        n = int(ws.backend.scalar("count alerts", "SELECT count(*) FROM alerts WHERE detector = $detector", params))
         secs = time.perf_counter() - started
         log.info("detector %s: %d alerts in %.2fs", cls.NAME, n, secs)
         out.append(DetectorRun(cls.NAME, cls.PILLAR, n, secs))

@@ -53,6 +53,19 @@ class Backend(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def table_columns(self) -> dict[str, set[str]]:
+        """Every table and view of the workspace with its column names."""
+        columns: dict[str, set[str]] = {}
+        for table, column in self._run("SELECT table_name, column_name FROM information_schema.columns", None):
+            columns.setdefault(str(table), set()).add(str(column))
+        return columns
+
+    def _replace_rows(self, table: str, where: str, columns: list[str], select: str, params: Params) -> None:
+        """Delete the rows matching ``where`` and insert the rows of ``select`` (``columns``)."""
+        cols = ", ".join(f'"{c}"' for c in columns)
+        self._run(f"DELETE FROM {table} WHERE {where}", params)
+        self._run(f"INSERT INTO {table} ({cols}) {select}", params)
+
     # -- template methods -----------------------------------------------------------------
     @final
     def fetch(self, step: str, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
@@ -101,6 +114,36 @@ class Backend(ABC):
                 self._unregister(name)
             except Exception:  # noqa: BLE001 - in an aborted transaction; the rollback drops it
                 log.debug("could not unregister %s; the transaction is being rolled back", name)
+
+    @final
+    def replace_rows(self, step: str, table: str, where: str, columns: list[str], select: str,
+                     params: Params = None) -> None:
+        """Replace the rows of ``table`` matching ``where`` by those of ``select`` (giving
+        ``columns``), as one unit: a transaction where the engine has them; on Spark a new copy
+        of the table's Parquet files swapped in once it is complete."""
+        started = time.perf_counter()
+        try:
+            if self.dialect.has("transactions"):
+                with self.transaction(step):
+                    self._replace_rows(table, where, columns, select, params)
+            else:
+                self._replace_rows(table, where, columns, select, params)
+        except TenazaError:
+            raise
+        except Exception as exc:
+            raise EngineError(step, select, exc) from exc
+        log.debug("step %s took %.3fs", step, time.perf_counter() - started)
+
+    @final
+    @contextmanager
+    def atomic(self, step: str) -> Iterator[None]:
+        """A transaction where the engine has them; elsewhere each statement commits on its own
+        (Spark writes a statement's Parquet files, then commits them by renaming)."""
+        if not self.dialect.has("transactions"):
+            yield
+            return
+        with self.transaction(step):
+            yield
 
     @final
     @contextmanager

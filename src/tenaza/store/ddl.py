@@ -34,7 +34,7 @@ def create_view(spec: TableSpec) -> str:
         if c.stored:
             exprs.append(f"r.{ident(c.name)}")
         elif c.name == "record_id":
-            exprs.append("CAST(r.ingest_id AS VARCHAR) || ':' || CAST(r.source_row AS VARCHAR) AS record_id")
+            exprs.append("CAST(r.ingest_id AS STRING) || ':' || CAST(r.source_row AS STRING) AS record_id")
         else:
             exprs.append(f"{_FROM_INGEST_LOG[c.name]} AS {ident(c.name)}")
     select = ",\n  ".join(exprs)

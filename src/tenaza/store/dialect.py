@@ -1,18 +1,32 @@
 """Engine differences, kept in one place.
 
-A dialect names the capabilities an engine has. Asking for one that an engine lacks fails
-loudly with ``UnsupportedCapability`` instead of producing SQL that silently does less.
+SQL is written once, in the subset of SQL that DuckDB and Spark SQL share (CTEs, joins, window
+functions with ``WINDOW`` and ``FILTER (WHERE ...)``, ``CASE``, ``coalesce``, ``||`` on strings
+and arrays, ``min_by``/``max_by``, ``any_value``, ``bool_or``, ``md5``, ``split_part``, casts to
+``STRING``, ``BIGINT``, ``DOUBLE``, ``DATE`` and ``TIMESTAMP``). Everything else is *named* here,
+the way Splink's dialects name functions: a method returns the SQL text of one operation (array
+transform, JSON object, a time interval, ...) for its engine. No module outside the dialects
+spells an engine-specific function.
+
+A dialect also names the capabilities an engine has. Asking for one that an engine lacks
+(``require``) fails loudly with ``UnsupportedCapability`` instead of producing SQL that silently
+does less; a method whose operation an engine lacks raises it too.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
-import sqlglot
 from sqlglot import exp
 
 from tenaza.errors import TenazaError
 from tenaza.schema.specs import ColumnType
+
+# Latin letters with diacritics and their plain forms: what ``strip_accents`` removes on an
+# engine without a Unicode-normalizing function (Spanish, Portuguese, French, German names).
+_ACCENTED = "ÀÁÂÃÄÅàáâãäåÈÉÊËèéêëÌÍÎÏìíîïÒÓÔÕÖòóôõöÙÚÛÜùúûüÑñÇçÝýÿ"
+_PLAIN = "AAAAAAaaaaaaEEEEeeeeIIIIiiiiOOOOOoooooUUUUuuuuNnCcYyy"
 
 
 class UnsupportedCapability(TenazaError):
@@ -20,11 +34,14 @@ class UnsupportedCapability(TenazaError):
         super().__init__(f"the {engine} engine cannot {capability}")
 
 
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 class Dialect:
-    """Base dialect. SQL is written once in DuckDB's dialect; others transpile with sqlglot."""
+    """What every engine's dialect provides. The base class holds DuckDB's spelling."""
 
     name = "duckdb"
-    sqlglot_dialect = "duckdb"
     capabilities: ClassVar[frozenset[str]] = frozenset()
 
     TYPES: ClassVar[dict[ColumnType, str]] = {
@@ -49,18 +66,151 @@ class Dialect:
         ColumnType.JSON: "VARCHAR",
     }
 
+    # -- capabilities and types ------------------------------------------------------------
     def require(self, capability: str) -> None:
         if capability not in self.capabilities:
             raise UnsupportedCapability(self.name, capability)
+
+    def has(self, capability: str) -> bool:
+        return capability in self.capabilities
 
     def engine_type(self, ctype: ColumnType) -> str:
         return self.TYPES[ctype]
 
     def translate(self, sql: str) -> str:
-        """SQL written in DuckDB's dialect, as this engine needs it."""
-        if self.sqlglot_dialect == "duckdb":
-            return sql
-        return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=self.sqlglot_dialect))
+        """The statement as the engine receives it (SQL is already written for it)."""
+        return sql
+
+    # -- arrays ----------------------------------------------------------------------------
+    def array(self, *items: str) -> str:
+        return f"[{', '.join(items)}]"
+
+    def empty_string_array(self) -> str:
+        return "CAST([] AS VARCHAR[])"
+
+    def array_transform(self, arr: str, var: str, body: str) -> str:
+        return f"list_transform({arr}, lambda {var}: {body})"
+
+    def array_filter(self, arr: str, var: str, body: str) -> str:
+        return f"list_filter({arr}, lambda {var}: {body})"
+
+    def array_intersect(self, a: str, b: str) -> str:
+        return f"list_intersect({a}, {b})"
+
+    def array_distinct(self, arr: str) -> str:
+        return f"list_distinct({arr})"
+
+    def array_sort(self, arr: str) -> str:
+        return f"list_sort({arr})"
+
+    def array_contains(self, arr: str, item: str) -> str:
+        return f"list_contains({arr}, {item})"
+
+    def array_append(self, arr: str, item: str) -> str:
+        return f"list_append({arr}, {item})"
+
+    def array_prepend(self, item: str, arr: str) -> str:
+        return f"list_prepend({item}, {arr})"
+
+    def array_concat(self, a: str, b: str) -> str:
+        return f"list_concat({a}, {b})"
+
+    def array_flatten(self, arr: str) -> str:
+        return f"flatten({arr})"
+
+    def array_length(self, arr: str) -> str:
+        return f"len({arr})"
+
+    def array_join(self, arr: str, sep: str) -> str:
+        return f"array_to_string({arr}, {sep})"
+
+    def explode(self, arr: str) -> str:
+        """A select-list expression giving one row per element of ``arr``."""
+        return f"unnest({arr})"
+
+    def rows_from_arrays(self, columns: dict[str, str]) -> str:
+        """A SELECT with one row per position of equally long arrays, column name -> array SQL."""
+        return "SELECT " + ", ".join(f"unnest({arr}) AS {name}" for name, arr in columns.items())
+
+    def split(self, text: str, sep: str) -> str:
+        """``text`` split at every occurrence of the plain (not regex) string ``sep``."""
+        return f"string_split({text}, {_quote(sep)})"
+
+    # -- aggregates ------------------------------------------------------------------------
+    def list_agg(self, expr: str, *, distinct: bool = False, order_by: str | None = None,
+                 where: str | None = None) -> str:
+        """An aggregate collecting ``expr`` into an array, NULLs dropped (as Spark does), of the
+        rows meeting ``where``; ordered by ``order_by`` (an expression, ``DESC`` allowed)."""
+        keep = f"{expr} IS NOT NULL" + (f" AND ({where})" if where else "")
+        inner = f"DISTINCT {expr}" if distinct else expr + (f" ORDER BY {order_by}" if order_by else "")
+        return f"list({inner}) FILTER (WHERE {keep})"
+
+    def list_agg_intersect(self, expr: str) -> str:
+        """An aggregate: the elements common to every (non-NULL) array ``expr`` of the group."""
+        return f"list_reduce(list(DISTINCT {expr}), lambda a, b: list_intersect(a, b))"
+
+    # -- JSON ------------------------------------------------------------------------------
+    def json_object(self, *pairs: tuple[str, str]) -> str:
+        """A JSON object (as text) of key -> SQL expression pairs."""
+        body = ", ".join(f"{_quote(k)}, {v}" for k, v in pairs)
+        return f"CAST(json_object({body}) AS VARCHAR)"
+
+    # -- time ------------------------------------------------------------------------------
+    def interval_seconds(self, seconds: float) -> str:
+        """A literal interval (window frames need a literal on some engines)."""
+        return f"INTERVAL '{round(seconds)} seconds'"
+
+    def interval_days(self, days: int) -> str:
+        return f"INTERVAL '{int(days)} days'"
+
+    def epoch_seconds(self, ts: str) -> str:
+        return f"epoch({ts})"
+
+    def seconds_between(self, start: str, end: str) -> str:
+        return f"(epoch({end}) - epoch({start}))"
+
+    def days_between(self, start: str, end: str) -> str:
+        return f"date_diff('day', CAST({start} AS DATE), CAST({end} AS DATE))"
+
+    # -- text ------------------------------------------------------------------------------
+    def regex_match(self, text: str, pattern: str) -> str:
+        return f"regexp_matches({text}, {pattern})"
+
+    def regex_extract(self, text: str, pattern: str, group: int = 0) -> str:
+        return f"regexp_extract({text}, {pattern}, {group})"
+
+    def regex_replace_all(self, text: str, pattern: str, replacement: str) -> str:
+        return f"regexp_replace({text}, {pattern}, {replacement}, 'g')"
+
+    def strip_accents(self, text: str) -> str:
+        return f"strip_accents({text})"
+
+    def format_text(self, template: str, *args: str) -> str:
+        """Text with each ``{}`` of ``template`` replaced by the next argument."""
+        return f"format({_quote(template)}, {', '.join(args)})" if args else _quote(template)
+
+    def money(self, x: str) -> str:
+        """A dollar amount for an explanation: $12,345."""
+        return f"('$' || format('{{:,.0f}}', CAST({x} AS DOUBLE)))"
+
+    # -- numbers ---------------------------------------------------------------------------
+    def lgamma(self, x: str) -> str:
+        return f"lgamma({x})"
+
+    def greatest(self, *xs: str) -> str:
+        return f"greatest({', '.join(xs)})"
+
+    def least(self, *xs: str) -> str:
+        return f"least({', '.join(xs)})"
+
+    # -- statements ------------------------------------------------------------------------
+    def cte(self, name: str, body: str, *, materialized: bool | None = None) -> str:
+        """A CTE; ``materialized`` is a hint for engines that take one."""
+        hint = {None: "", True: "MATERIALIZED ", False: "NOT MATERIALIZED "}[materialized]
+        return f"{name} AS {hint}(\n{body}\n)"
+
+    def semi_join(self) -> str:
+        return "SEMI JOIN"
 
 
 class DuckDBDialect(Dialect):
@@ -70,7 +220,154 @@ class DuckDBDialect(Dialect):
         "transactions",  # BEGIN / COMMIT / ROLLBACK, DDL included
         "named parameters",
         "hand over a DuckDB connection",  # for libraries that drive DuckDB themselves (Splink's DuckDBAPI)
+        "lgamma",
     })
+
+
+class SparkDialect(Dialect):
+    """Spark SQL (3.5+/4.x, ANSI mode off or on), with the session time zone set to UTC and
+    TIMESTAMP meaning TIMESTAMP_NTZ, as the Spark backend configures it."""
+
+    name = "spark"
+    capabilities: ClassVar[frozenset[str]] = frozenset({
+        "read parquet",
+        "named parameters",  # bound as literals by the backend
+        "hand over a Spark session",  # for Splink's SparkAPI
+    })
+
+    TYPES: ClassVar[dict[ColumnType, str]] = {
+        ctype: {"VARCHAR": "STRING", "VARCHAR[]": "ARRAY<STRING>"}.get(t, t) for ctype, t in Dialect.TYPES.items()
+    }
+
+    def __init__(self, tables: Path | None = None) -> None:
+        self.tables = tables  # the folder holding one Parquet folder per table
+
+    def location(self, table: str) -> Path:
+        if self.tables is None:
+            raise UnsupportedCapability(self.name, "store a table without a workspace folder")
+        return self.tables / table
+
+    def array(self, *items: str) -> str:
+        return f"array({', '.join(items)})"
+
+    def empty_string_array(self) -> str:
+        return "CAST(array() AS ARRAY<STRING>)"
+
+    def array_transform(self, arr: str, var: str, body: str) -> str:
+        return f"transform({arr}, {var} -> {body})"
+
+    def array_filter(self, arr: str, var: str, body: str) -> str:
+        return f"filter({arr}, {var} -> {body})"
+
+    def array_intersect(self, a: str, b: str) -> str:
+        return f"array_intersect({a}, {b})"
+
+    def array_distinct(self, arr: str) -> str:
+        return f"array_distinct({arr})"
+
+    def array_sort(self, arr: str) -> str:
+        return f"array_sort({arr})"
+
+    def array_contains(self, arr: str, item: str) -> str:
+        return f"array_contains({arr}, {item})"
+
+    def array_append(self, arr: str, item: str) -> str:
+        return f"concat({arr}, array({item}))"
+
+    def array_prepend(self, item: str, arr: str) -> str:
+        return f"concat(array({item}), {arr})"
+
+    def array_concat(self, a: str, b: str) -> str:
+        return f"concat({a}, {b})"
+
+    def array_flatten(self, arr: str) -> str:
+        return f"flatten({arr})"
+
+    def array_length(self, arr: str) -> str:
+        return f"size({arr})"
+
+    def array_join(self, arr: str, sep: str) -> str:
+        return f"array_join({arr}, {sep})"
+
+    def explode(self, arr: str) -> str:
+        return f"explode({arr})"
+
+    def rows_from_arrays(self, columns: dict[str, str]) -> str:
+        return (f"SELECT inline(arrays_zip({', '.join(columns.values())})) AS ({', '.join(columns)})")
+
+    def split(self, text: str, sep: str) -> str:
+        regex = "".join("\\" + ch if not ch.isalnum() and ch != " " else ch for ch in sep)
+        return f"split({text}, {_quote(regex)})"
+
+    def list_agg(self, expr: str, *, distinct: bool = False, order_by: str | None = None,
+                 where: str | None = None) -> str:
+        flt = f" FILTER (WHERE {where})" if where else ""
+        if distinct:
+            return f"collect_set({expr}){flt}"
+        if not order_by:
+            return f"collect_list({expr}){flt}"
+        key, direction = order_by, "ASC"
+        if order_by.upper().endswith((" DESC", " ASC")):
+            key, _, direction = order_by.rpartition(" ")
+        ordered = f"array_sort(collect_list(named_struct('k', {key}, 'v', {expr})){flt})"
+        if direction.upper() == "DESC":
+            ordered = f"reverse({ordered})"
+        return f"transform({ordered}, s -> s.v)"
+
+    def list_agg_intersect(self, expr: str) -> str:
+        return f"aggregate(collect_set({expr}), collect_set({expr})[0], (a, b) -> array_intersect(a, b))"
+
+    def json_object(self, *pairs: tuple[str, str]) -> str:
+        body = ", ".join(f"{_quote(k)}, {v}" for k, v in pairs)
+        return f"to_json(named_struct({body}))"
+
+    def interval_seconds(self, seconds: float) -> str:
+        return f"INTERVAL '{round(seconds)}' SECOND"
+
+    def interval_days(self, days: int) -> str:
+        return f"INTERVAL '{int(days)}' DAY"
+
+    def epoch_seconds(self, ts: str) -> str:
+        return f"unix_micros(CAST({ts} AS TIMESTAMP_LTZ)) / 1e6"
+
+    def seconds_between(self, start: str, end: str) -> str:
+        return f"({self.epoch_seconds(end)} - {self.epoch_seconds(start)})"
+
+    def days_between(self, start: str, end: str) -> str:
+        return f"datediff(CAST({end} AS DATE), CAST({start} AS DATE))"
+
+    def regex_match(self, text: str, pattern: str) -> str:
+        return f"regexp_like({text}, {pattern})"
+
+    def regex_extract(self, text: str, pattern: str, group: int = 0) -> str:
+        return f"regexp_extract({text}, {pattern}, {group})"
+
+    def regex_replace_all(self, text: str, pattern: str, replacement: str) -> str:
+        return f"regexp_replace({text}, {pattern}, {replacement})"
+
+    def strip_accents(self, text: str) -> str:
+        return f"translate({text}, {_quote(_ACCENTED)}, {_quote(_PLAIN)})"
+
+    def format_text(self, template: str, *args: str) -> str:
+        if not args:
+            return _quote(template)
+        return f"format_string({_quote(template.replace('%', '%%').replace('{}', '%s'))}, {', '.join(args)})"
+
+    def money(self, x: str) -> str:
+        return f"('$' || format_number(CAST({x} AS DOUBLE), 0))"
+
+    def lgamma(self, x: str) -> str:
+        raise UnsupportedCapability(self.name, "lgamma")
+
+    def cte(self, name: str, body: str, *, materialized: bool | None = None) -> str:
+        return f"{name} AS (\n{body}\n)"
+
+    def semi_join(self) -> str:
+        return "LEFT SEMI JOIN"
+
+
+DUCKDB = DuckDBDialect()
+SPARK = SparkDialect()  # for generating SQL; a backend's own dialect knows its folder
 
 
 def ident(name: str) -> str:

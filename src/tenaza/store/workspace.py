@@ -1,4 +1,9 @@
-"""A workspace: one DuckDB file holding the canonical tables, quarantine and ingest log."""
+"""A workspace: the canonical tables, quarantine and ingest log, behind one engine.
+
+On DuckDB (the default) a workspace is one file. On Spark it is a folder of Parquet tables;
+opening a DuckDB workspace file with the Spark engine works on a Parquet copy of it kept beside
+the file (``<file>.spark/``), refreshed when the file is newer (see docs/design/architecture.md).
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,10 @@ from tenaza.errors import WorkspaceError
 from tenaza.schema import CANONICAL, TABLES, TableKind
 from tenaza.store import ddl
 from tenaza.store.backend import Backend
-from tenaza.store.dialect import ident
+from tenaza.store.dialect import UnsupportedCapability, ident
 from tenaza.store.duckdb_backend import DuckDBBackend
 from tenaza.store.reference import country_aliases, currency_aliases
+from tenaza.store.settings import current_engine
 
 if TYPE_CHECKING:
     from tenaza.markings import Viewer
@@ -41,8 +47,12 @@ class Workspace:
 
     # -- life cycle -----------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path | str) -> Workspace:
+    def create(cls, path: Path | str, *, engine: str | None = None) -> Workspace:
         path = Path(path)
+        chosen = current_engine(engine)
+        if chosen.name != "duckdb":
+            raise UnsupportedCapability(chosen.name, "create a workspace yet: create it with DuckDB, ingest, "
+                                                     "then open it with --engine spark")
         if path.exists():
             raise WorkspaceError(f"{path}: already exists; open it, or choose another path")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,6 +107,30 @@ class Workspace:
         ws.viewer = viewer
         return ws
 
+    @classmethod
+    def _open_spark(cls, path: Path, master: str, read_only: bool) -> Workspace:
+        from tenaza.store.spark_backend import SparkBackend, export_duckdb
+
+        if path.is_file():
+            root = path.with_name(path.name + ".spark")
+            if not root.is_dir() or root.stat().st_mtime < path.stat().st_mtime:
+                export_duckdb(path, root)
+        elif (path / "tables").is_dir():
+            root = path
+        else:
+            raise WorkspaceError(f"{path}: no workspace here (a DuckDB workspace file, or a folder with tables/)")
+        ws = cls(SparkBackend(root, master=master, read_only=read_only), path)
+        version = ws._meta("schema_version")
+        if version != SCHEMA_VERSION:
+            ws.close()
+            raise WorkspaceError(f"{path}: schema version {version}, this tenaza reads {SCHEMA_VERSION}")
+        # the session's catalog forgets views: make the canonical ones again
+        have = ws.backend.table_columns()
+        for spec in TABLES.values():
+            if spec.kind is TableKind.CANONICAL and spec.physical_name in have:
+                ws.backend.execute(f"create view {spec.name}", ddl.create_view(spec))
+        return ws
+
     def close(self) -> None:
         self.backend.close()
 
@@ -130,9 +164,7 @@ class Workspace:
         Only additive changes migrate this way (new columns are empty for old rows); renaming
         or retyping a column bumps SCHEMA_VERSION instead."""
         b = self.backend
-        columns: dict[str, set[str]] = {}
-        for table_name, column in b.fetch("list columns", "SELECT table_name, column_name FROM information_schema.columns"):
-            columns.setdefault(str(table_name), set()).add(str(column))
+        columns = b.table_columns()
         changes = []
         for spec in TABLES.values():
             have = columns.get(spec.physical_name)
@@ -153,9 +185,7 @@ class Workspace:
                     b.execute(f"create view {spec.name}", ddl.create_view(spec))
 
     def _meta(self, key: str) -> str | None:
-        exists = self.backend.scalar(
-            "read _meta", "SELECT count(*) FROM information_schema.tables WHERE table_name = '_meta'")
-        if not exists:
+        if "_meta" not in self.backend.table_columns():
             return None
         value = self.backend.scalar("read _meta", "SELECT value FROM _meta WHERE key = $k", {"k": key})
         return None if value is None else str(value)
@@ -188,9 +218,9 @@ class Workspace:
 
     def status(self) -> list[TableStatus]:
         quarantined = dict(self.backend.fetch(
-            "status: quarantine", "SELECT target_table, count(*) FROM quarantine GROUP BY ALL"))
+            "status: quarantine", "SELECT target_table, count(*) FROM quarantine GROUP BY target_table"))
         sources = dict(self.backend.fetch(
-            "status: sources", "SELECT target_table, count(DISTINCT content_sha256) FROM ingest_log GROUP BY ALL"))
+            "status: sources", "SELECT target_table, count(DISTINCT content_sha256) FROM ingest_log GROUP BY target_table"))
         return [TableStatus(t, self.count(t), int(quarantined.get(t, 0)), int(sources.get(t, 0))) for t in CANONICAL]
 
     def ingests(self) -> list[dict[str, object]]:

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
-from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, account_subjects, bind_list, money, rid, txn_cte
+from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, account_subjects, bind_list, rid, txn_cte
 from tenaza.pillars.cash.restricted import fold_sql
 
 # Words of company legal forms in the US and Mexico, left out when holders' names are compared
@@ -67,14 +67,14 @@ class BulkCash(Detector):
     NEEDS = ("transactions",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, d = self.config, self.dialect
         assert isinstance(c, BulkCashConfig)
         params.update(min_delivery=c.min_delivery_usd, window=c.window_days, min_deliveries=c.min_deliveries,
                       min_share=c.min_onward_share, min_third=c.min_third_party_share)
         legal = bind_list(params, "legal_forms", LEGAL_FORMS)
         cash = bind_list(params, "cash_channels", c.cash_channels)
         onward = bind_list(params, "onward_channels", c.onward_channels)
-        t = txn_cte(c, params, where=f"list_contains({cash}, channel) OR list_contains({onward}, channel)")
+        t = txn_cte(d, c, params, where=f"list_contains({cash}, channel) OR list_contains({onward}, channel)")
         window = "to_seconds(CAST($window * 86400 AS BIGINT))"
         return f"""
 WITH {t},
@@ -86,7 +86,7 @@ d AS (SELECT to_account AS account, ts, usd, ingest_id, source_row FROM t
         AND coalesce(country, '') <> 'MEX' AND to_account NOT IN (SELECT account_id FROM mx)),
 o AS (
   SELECT t.from_account AS account, t.to_account AS recipient, t.ts, t.usd, t.ingest_id, t.source_row
-  FROM t SEMI JOIN (SELECT DISTINCT account FROM d) AS da ON t.from_account = da.account
+  FROM t {d.semi_join()} (SELECT DISTINCT account FROM d) AS da ON t.from_account = da.account
   WHERE list_contains({onward}, t.channel)
     AND (t.to_account IN (SELECT account_id FROM mx) OR coalesce(t.country = 'MEX', FALSE))
 ),
@@ -123,17 +123,10 @@ outs AS (
 )
 SELECT 'bulk_cash' AS typology,
        least(1.0, sent / delivered) * (0.6 + 0.4 * n_followed / n_deliveries) AS score,
-       {account_subjects('list_prepend(account, recipients)')} AS subjects,
+       {account_subjects(d, 'list_prepend(account, recipients)')} AS subjects,
        (SELECT list(d_rec) FROM per_delivery AS p WHERE p.account = a.account) || o_recs AS evidence,
-       json_object('deliveries', n_deliveries, 'delivered_usd', round(delivered, 2),
-                   'deliveries_followed', n_followed, 'sent_to_mexico_usd', round(sent, 2),
-                   'onward_share', round(least(1.0, sent / delivered), 3), 'recipients', len(recipients),
-                   'third_party_share', round(coalesce(third_party, 0) / sent, 3),
-                   'window_days', $window) AS figures,
-       format('Account {{}} took {{}} in {{}} cash deliveries; after {{}} of them {{}} left for {{}} account(s) in '
-              || 'Mexico within {{}} days, the repatriation of bulk cash FinCEN alert FIN-2025-Alert001 describes.',
-              account, {money('delivered')}, n_deliveries, n_followed, {money('sent')}, len(recipients),
-              $window) AS explanation,
+       {d.json_object(('deliveries', 'n_deliveries'), ('delivered_usd', 'round(delivered, 2)'), ('deliveries_followed', 'n_followed'), ('sent_to_mexico_usd', 'round(sent, 2)'), ('onward_share', 'round(least(1.0, sent / delivered), 3)'), ('recipients', 'len(recipients)'), ('third_party_share', 'round(coalesce(third_party, 0) / sent, 3)'), ('window_days', '$window'))} AS figures,
+       {d.format_text('Account {} took {} in {} cash deliveries; after {} of them {} left for {} account(s) in Mexico within {} days, the repatriation of bulk cash FinCEN alert FIN-2025-Alert001 describes.', 'account', d.money('delivered'), 'n_deliveries', 'n_followed', d.money('sent'), 'len(recipients)', '$window')} AS explanation,
        period_start, period_end
 FROM a JOIN tot USING (account) JOIN outs USING (account)
 WHERE sent >= $min_share * delivered AND coalesce(third_party, 0) >= $min_third * sent

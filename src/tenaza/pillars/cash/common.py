@@ -15,6 +15,11 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import DetectorConfig
+from tenaza.detect.sql import account_subjects, bind_list, days, rid, saturate
+from tenaza.store.dialect import Dialect
+
+__all__ = ["CASH_IN", "CTR_THRESHOLD_USD", "FUNDS_TRANSFER_RECORD_USD", "TRANSFERS", "CashConfig", "account_subjects",
+           "bind_list", "days", "rid", "saturate", "txn_cte", "usd_expr"]
 
 # The US currency transaction report threshold (31 CFR 1010.311): cash over $10,000 a day.
 CTR_THRESHOLD_USD = 10_000.0
@@ -39,49 +44,16 @@ def usd_expr() -> str:
     return ("CAST(coalesce(amount_usd, CASE WHEN currency = 'MXN' THEN amount / $mxn_per_usd END) AS DOUBLE)")
 
 
-def txn_cte(config: CashConfig, params: dict[str, Any], *, where: str = "TRUE", name: str = "t") -> str:
+def txn_cte(d: Dialect, config: CashConfig, params: dict[str, Any], *, where: str = "TRUE", name: str = "t") -> str:
     """``t``: transactions with a dollar amount, restricted by ``where`` (trusted SQL, no user text).
 
-    Not materialized: each use scans the columns it needs with its own filters pushed down,
-    which on tens of millions of rows is cheaper than holding one wide copy. Rows carry
-    ingest_id and source_row instead of record_id; ``rid()`` builds the record_id text only
-    for the rows that end up as evidence.
+    Not materialized where the engine takes the hint: each use scans the columns it needs with
+    its own filters pushed down, which on tens of millions of rows is cheaper than holding one
+    wide copy. Rows carry ingest_id and source_row instead of record_id; ``rid()`` builds the
+    record_id text only for the rows that end up as evidence.
     """
     params["mxn_per_usd"] = config.mxn_per_usd
-    return f"""{name} AS NOT MATERIALIZED (
-  SELECT ingest_id, source_row, txn_id, ts, from_account, to_account, channel, country, state, city, branch,
+    return d.cte(name, f"""  SELECT ingest_id, source_row, txn_id, ts, from_account, to_account, channel, country, state, city, branch,
          {usd_expr()} AS usd
   FROM transactions
-  WHERE ({where}) AND {usd_expr()} IS NOT NULL AND amount > 0
-)"""
-
-
-def rid(alias: str = "") -> str:
-    """SQL of the record_id of a row of ``t`` (as the canonical views spell it)."""
-    p = f"{alias}." if alias else ""
-    return f"(CAST({p}ingest_id AS VARCHAR) || ':' || CAST({p}source_row AS VARCHAR))"
-
-
-def bind_list(params: dict[str, Any], name: str, values: tuple[str, ...] | list[str]) -> str:
-    params[name] = list(values)
-    return f"${name}"
-
-
-def days(param: str) -> str:
-    """An interval of ``$param`` days (a float parameter), for window frames and comparisons."""
-    return f"to_seconds(CAST(${param} * 86400 AS BIGINT))"
-
-
-def saturate(x: str, half: str) -> str:
-    """x / (x + half): 0 at 0, 0.5 at ``half``, towards 1 beyond; a score that never jumps."""
-    return f"(CAST({x} AS DOUBLE) / (CAST({x} AS DOUBLE) + CAST({half} AS DOUBLE)))"
-
-
-def money(x: str) -> str:
-    """SQL formatting a dollar amount for an explanation: $12,345."""
-    return f"('$' || format('{{:,.0f}}', CAST({x} AS DOUBLE)))"
-
-
-def account_subjects(expr: str) -> str:
-    """A VARCHAR[] of account ids as alert subjects (account:ID), without NULLs or repeats."""
-    return f"list_distinct(list_transform(list_filter({expr}, lambda a: a IS NOT NULL), lambda a: 'account:' || a))"
+  WHERE ({where}) AND {usd_expr()} IS NOT NULL AND amount > 0""", materialized=False)

@@ -13,7 +13,6 @@ from tenaza.pillars.cash.common import (
     CashConfig,
     account_subjects,
     bind_list,
-    money,
     rid,
     saturate,
     txn_cte,
@@ -76,12 +75,12 @@ class Cycles(Detector):
     NEEDS = ("transactions",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, d = self.config, self.dialect
         assert isinstance(c, CycleConfig)
         params.update(min_hops=c.min_hops, min_cycles=c.min_cycles, min_variation=c.min_amount_variation, min_amount=c.min_amount_usd, gap=c.max_gap_days, span=c.max_span_days,
                       lo=c.min_hop_ratio, hi=c.max_hop_ratio)
         channels = bind_list(params, "cycle_channels", c.channels)
-        t = txn_cte(c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
+        t = txn_cte(d, c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
                                      "AND from_account <> to_account")
         gap = "to_seconds(CAST($gap * 86400 AS BIGINT))"
         span = "to_seconds(CAST($span * 86400 AS BIGINT))"
@@ -125,13 +124,9 @@ g AS (
 )
 SELECT 'cycle' AS typology,
        (0.6 + 0.4 * {saturate('n_cycles - 1', '2')}) * least(1.0, retained / $lo) AS score,
-       {account_subjects('members')} AS subjects, evidence,
-       json_object('cycles', n_cycles, 'hops', hops, 'accounts', len(members), 'largest_usd', round(largest, 2),
-                   'retained_share', round(retained, 3), 'path', array_to_string(first_path, ' > '),
-                   'max_gap_days', $gap, 'max_span_days', $span) AS figures,
-       format('Money went round {{}} accounts and back {{}} times (for example {{}}), up to {{}} a time, keeping '
-              || '{{}}% of the amount: round-tripping.', len(members), n_cycles, array_to_string(first_path, ' > '),
-              {money('largest')}, CAST(round(retained * 100) AS INTEGER)) AS explanation,
+       {account_subjects(d, 'members')} AS subjects, evidence,
+       {d.json_object(('cycles', 'n_cycles'), ('hops', 'hops'), ('accounts', 'len(members)'), ('largest_usd', 'round(largest, 2)'), ('retained_share', 'round(retained, 3)'), ('path', "array_to_string(first_path, ' > ')"), ('max_gap_days', '$gap'), ('max_span_days', '$span'))} AS figures,
+       {d.format_text('Money went round {} accounts and back {} times (for example {}), up to {} a time, keeping {}% of the amount: round-tripping.', 'len(members)', 'n_cycles', "array_to_string(first_path, ' > ')", d.money('largest'), 'CAST(round(retained * 100) AS INTEGER)')} AS explanation,
        period_start, period_end
 FROM g
 """

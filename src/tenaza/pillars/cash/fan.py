@@ -13,11 +13,11 @@ from tenaza.pillars.cash.common import (
     CashConfig,
     account_subjects,
     bind_list,
-    money,
     rid,
     saturate,
     txn_cte,
 )
+from tenaza.store.dialect import Dialect
 
 
 class FanConfig(CashConfig):
@@ -70,15 +70,15 @@ class Fans(Detector):
     NEEDS = ("transactions",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, d = self.config, self.dialect
         assert isinstance(c, FanConfig)
         params.update(window=c.window_days, min_cp=c.min_counterparties, min_amount=c.min_amount_usd,
                       half=c.window_days / 2, min_passed=c.min_passed_on,
                       business_factor=c.business_factor, burst=c.burst_factor)
         channels = bind_list(params, "fan_channels", c.channels)
-        t = txn_cte(c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
+        t = txn_cte(d, c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
                                      "AND from_account <> to_account")
-        fans = ",\n".join(self._fan(typ) for typ in _FAN_SIDES)
+        fans = ",\n".join(self._fan(d, typ) for typ in _FAN_SIDES)
         return f"""
 WITH {t},
 e AS (SELECT from_account AS src, to_account AS dst, ts, usd, ingest_id, source_row,
@@ -123,14 +123,14 @@ bh AS (
 win_in AS (SELECT * EXCLUDE (side) FROM win WHERE side = 'in'),
 win_out AS (SELECT * EXCLUDE (side) FROM win WHERE side = 'out'),
 {fans},
-{self._gather_scatter()},
-{self._scatter_gather()}
+{self._gather_scatter(d)},
+{self._scatter_gather(d)}
 SELECT * FROM fan_in UNION ALL SELECT * FROM fan_out UNION ALL SELECT * FROM gather_scatter
 UNION ALL SELECT * FROM scatter_gather
 """
 
     @staticmethod
-    def _fan(typ: str) -> str:
+    def _fan(d: Dialect, typ: str) -> str:
         hub, other = _FAN_SIDES[typ]
         verb = "received transfers from" if typ == "fan_in" else "sent transfers to"
         return f"""{typ}_hit AS (
@@ -140,13 +140,9 @@ UNION ALL SELECT * FROM scatter_gather
 {typ} AS (
   SELECT '{typ}' AS typology,
          0.5 + 0.5 * {saturate('max_cp - $min_cp', '$min_cp')} AS score,
-         {account_subjects('list_prepend(hub, others)')} AS subjects, evidence,
-         json_object('counterparties', len(others), 'max_in_one_window', max_cp, 'windows', n_windows,
-                     'transfers', len(evidence), 'total_usd', round(total, 2), 'window_days', $window,
-                     'min_amount_usd', $min_amount) AS figures,
-         format('Account {{}} {verb} {{}} distinct accounts in its busiest windows ({{}} of them with transfers of at least {{}} in '
-                || 'one {{}}-day window), {{}} in {{}} transfers.', hub, len(others), max_cp,
-                {money('$min_amount')}, $window, {money('total')}, len(evidence)) AS explanation,
+         {account_subjects(d, 'list_prepend(hub, others)')} AS subjects, evidence,
+         {d.json_object(('counterparties', 'len(others)'), ('max_in_one_window', 'max_cp'), ('windows', 'n_windows'), ('transfers', 'len(evidence)'), ('total_usd', 'round(total, 2)'), ('window_days', '$window'), ('min_amount_usd', '$min_amount'))} AS figures,
+         {d.format_text('Account {} ' + verb + ' {} distinct accounts in its busiest windows ({} of them with transfers of at least {} in one {}-day window), {} in {} transfers.', 'hub', 'len(others)', 'max_cp', d.money('$min_amount'), '$window', d.money('total'), 'len(evidence)')} AS explanation,
          period_start, period_end
   FROM (SELECT h.hub, list(DISTINCT h.other) AS others, list(DISTINCT h.record_id) AS evidence,
                sum(h.usd) AS total, min(h.ts) AS period_start, max(h.ts) AS period_end,
@@ -158,7 +154,7 @@ UNION ALL SELECT * FROM scatter_gather
 )"""
 
     @staticmethod
-    def _gather_scatter() -> str:
+    def _gather_scatter(d: Dialect) -> str:
         # A gathering window followed, within one window length, by a scattering window of the same
         # hub that sends on at least the configured share of what was gathered.
         return f"""gs AS (
@@ -176,12 +172,9 @@ gs_ev AS (
 gather_scatter AS (
   SELECT 'gather_scatter' AS typology,
          0.5 + 0.5 * {saturate('least(n_in, n_out) - $min_cp', '$min_cp')} AS score,
-         {account_subjects('list_prepend(hub, list_concat(senders, receivers))')} AS subjects, evidence,
-         json_object('senders', len(senders), 'receivers', len(receivers), 'gathered_usd', round(gathered, 2),
-                     'scattered_usd', round(scattered, 2), 'window_days', $window) AS figures,
-         format('Account {{}} gathered {{}} from {{}} accounts and scattered {{}} to {{}} accounts within {{}} days, '
-                || 'the hub of a collection network.', hub, {money('gathered')}, len(senders),
-                {money('scattered')}, len(receivers), $window) AS explanation,
+         {account_subjects(d, 'list_prepend(hub, list_concat(senders, receivers))')} AS subjects, evidence,
+         {d.json_object(('senders', 'len(senders)'), ('receivers', 'len(receivers)'), ('gathered_usd', 'round(gathered, 2)'), ('scattered_usd', 'round(scattered, 2)'), ('window_days', '$window'))} AS figures,
+         {d.format_text('Account {} gathered {} from {} accounts and scattered {} to {} accounts within {} days, the hub of a collection network.', 'hub', d.money('gathered'), 'len(senders)', d.money('scattered'), 'len(receivers)', '$window')} AS explanation,
          period_start, period_end
   FROM (SELECT hub, list(DISTINCT src) FILTER (WHERE dst = hub) AS senders,
                list(DISTINCT dst) FILTER (WHERE src = hub) AS receivers,
@@ -192,7 +185,7 @@ gather_scatter AS (
 )"""
 
     @staticmethod
-    def _scatter_gather() -> str:
+    def _scatter_gather(d: Dialect) -> str:
         # From each scattering window, the legs on: an intermediary's transfer to a third account
         # after it was paid and within one window length. Counted per (origin, destination).
         return f"""sg_leg AS (
@@ -220,12 +213,9 @@ sg_sums AS (
 scatter_gather AS (
   SELECT 'scatter_gather' AS typology,
          0.5 + 0.5 * {saturate('len(mids)', '$min_cp')} AS score,
-         {account_subjects('list_concat([origin, dest], mids)')} AS subjects, list_distinct(evidence) AS evidence,
-         json_object('intermediaries', len(mids), 'scattered_usd', round(scattered, 2),
-                     'gathered_usd', round(gathered, 2), 'window_days', $window) AS figures,
-         format('Account {{}} scattered {{}} to {{}} accounts that passed {{}} on to one account, {{}}, within {{}} '
-                || 'days: layering through intermediaries.', origin, {money('scattered')}, len(mids),
-                {money('gathered')}, dest, $window) AS explanation,
+         {account_subjects(d, 'list_concat([origin, dest], mids)')} AS subjects, list_distinct(evidence) AS evidence,
+         {d.json_object(('intermediaries', 'len(mids)'), ('scattered_usd', 'round(scattered, 2)'), ('gathered_usd', 'round(gathered, 2)'), ('window_days', '$window'))} AS figures,
+         {d.format_text('Account {} scattered {} to {} accounts that passed {} on to one account, {}, within {} days: layering through intermediaries.', 'origin', d.money('scattered'), 'len(mids)', d.money('gathered'), 'dest', '$window')} AS explanation,
          period_start, period_end
   FROM sg JOIN sg_sums USING (origin, dest) WHERE gathered >= $min_passed * scattered
 )"""

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
-from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, bind_list, days, money, rid, saturate, txn_cte
+from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, bind_list, days, rid, saturate, txn_cte
 
 SOUTHWEST_BORDER_STATES = ("CA", "AZ", "NM", "TX")
 
@@ -59,20 +59,20 @@ class FunnelAccount(Detector):
     NEEDS = ("transactions",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, d = self.config, self.dialect
         assert isinstance(c, FunnelConfig)
         params.update(min_states=c.min_states, min_places=c.min_places, min_cash=c.min_cash_usd,
                       cash_window=c.cash_window_days, min_elsewhere=c.min_elsewhere_share,
                       window=c.window_days, min_quick=c.min_quick_share)
         border = bind_list(params, "border_states", c.border_states)
-        t = txn_cte(c, params, where="channel IN ('cash_deposit', 'cash_withdrawal', 'wire', 'msb_transfer')")
+        t = txn_cte(d, c, params, where="channel IN ('cash_deposit', 'cash_withdrawal', 'wire', 'msb_transfer')")
         return f"""
 WITH {t},
 dep AS (SELECT to_account AS account, ts, usd, state, city, ingest_id, source_row FROM t
         WHERE channel = 'cash_deposit' AND to_account IS NOT NULL),
 cand0 AS (
   SELECT account, count(DISTINCT state) AS n_states, count(DISTINCT coalesce(state, '') || '|' || coalesce(city, ''))
-         AS n_places, sum(usd) AS cash_in, count(*) AS n_dep, list(DISTINCT state) AS dep_states
+         AS n_places, sum(usd) AS cash_in, count(*) AS n_dep, {d.list_agg('state', distinct=True)} AS dep_states
   FROM dep GROUP BY account
   HAVING count(DISTINCT state) >= $min_states
      AND count(DISTINCT coalesce(state, '') || '|' || coalesce(city, '')) >= $min_places AND sum(usd) >= $min_cash
@@ -81,8 +81,8 @@ cand0 AS (
 monthly AS (
   SELECT account, max(m) AS max_month FROM (
     SELECT account, sum(usd) OVER (PARTITION BY account ORDER BY ts
-                                   RANGE BETWEEN {days('cash_window')} PRECEDING AND CURRENT ROW) AS m
-    FROM dep SEMI JOIN cand0 USING (account))
+                                   RANGE BETWEEN {days(d, c.cash_window_days)} PRECEDING AND CURRENT ROW) AS m
+    FROM dep {d.semi_join()} cand0 USING (account))
   GROUP BY account HAVING max(m) >= $min_cash
 ),
 cand AS (SELECT * FROM cand0 JOIN monthly USING (account)),
@@ -94,15 +94,15 @@ outs AS (
   WHERE t.channel IN ('cash_withdrawal', 'wire', 'msb_transfer')
 ),
 ev AS (
-  SELECT account, ts, usd AS dep, 0.0 AS out, ingest_id, source_row, NULL::VARCHAR AS channel, NULL::VARCHAR AS state,
+  SELECT account, ts, usd AS dep, 0.0 AS out, ingest_id, source_row, CAST(NULL AS STRING) AS channel, CAST(NULL AS STRING) AS state,
          FALSE AS to_mexico
-  FROM dep SEMI JOIN cand USING (account)
+  FROM dep {d.semi_join()} cand USING (account)
   UNION ALL
   SELECT account, ts, 0.0, usd, ingest_id, source_row, channel, state, to_mexico FROM outs
 ),
 w AS (
   SELECT *, sum(dep) OVER (PARTITION BY account ORDER BY ts
-                           RANGE BETWEEN {days('window')} PRECEDING AND CURRENT ROW) AS recent_in
+                           RANGE BETWEEN {days(d, c.window_days)} PRECEDING AND CURRENT ROW) AS recent_in
   FROM ev
 ),
 agg AS (
@@ -110,24 +110,17 @@ agg AS (
          sum(least(out, recent_in)) FILTER (WHERE out > 0) AS quick_out,
          coalesce(sum(out), 0) AS total_out,
          coalesce(sum(out) FILTER (WHERE to_mexico OR (channel = 'cash_withdrawal'
-             AND (NOT list_contains(cand.dep_states, state) OR list_contains({border}, state)))), 0) AS elsewhere_out,
+             AND (NOT {d.array_contains('cand.dep_states', 'state')} OR {d.array_contains(border, 'state')}))), 0) AS elsewhere_out,
          coalesce(sum(out) FILTER (WHERE to_mexico), 0) AS to_mexico_out,
-         list({rid()}) AS evidence, min(ts) AS period_start, max(ts) AS period_end
+         {d.list_agg(rid())} AS evidence, min(ts) AS period_start, max(ts) AS period_end
   FROM w JOIN cand USING (account) GROUP BY w.account
 )
 SELECT 'funnel_account' AS typology,
        0.5 * least(1.0, quick_out / cash_in) + 0.25 * {saturate('n_states - 1', '2')}
          + 0.25 * least(1.0, elsewhere_out / cash_in) AS score,
-       ['account:' || account] AS subjects, evidence,
-       json_object('cash_in_usd', round(cash_in, 2), 'deposits', n_dep, 'deposit_states', n_states,
-                   'deposit_places', n_places, 'quick_out_usd', round(quick_out, 2),
-                   'quick_share', round(least(1.0, quick_out / cash_in), 3), 'total_out_usd', round(total_out, 2),
-                   'elsewhere_out_usd', round(elsewhere_out, 2), 'to_mexico_usd', round(to_mexico_out, 2),
-                   'max_cash_in_window_usd', round(max_month, 2), 'window_days', $window) AS figures,
-       format('Account {{}} took {{}} in {{}} cash deposits made in {{}} states ({{}} places), and {{}} of it left '
-              || 'within {{}} days ({{}} withdrawn elsewhere or sent to Mexico), the pattern of a funnel account.',
-              account, {money('cash_in')}, n_dep, n_states, n_places, {money('least(quick_out, cash_in)')},
-              $window, {money('elsewhere_out')}) AS explanation,
+       {d.array("'account:' || account")} AS subjects, evidence,
+       {d.json_object(('cash_in_usd', 'round(cash_in, 2)'), ('deposits', 'n_dep'), ('deposit_states', 'n_states'), ('deposit_places', 'n_places'), ('quick_out_usd', 'round(quick_out, 2)'), ('quick_share', 'round(least(1.0, quick_out / cash_in), 3)'), ('total_out_usd', 'round(total_out, 2)'), ('elsewhere_out_usd', 'round(elsewhere_out, 2)'), ('to_mexico_usd', 'round(to_mexico_out, 2)'), ('max_cash_in_window_usd', 'round(max_month, 2)'), ('window_days', '$window'))} AS figures,
+       {d.format_text('Account {} took {} in {} cash deposits made in {} states ({} places), and {} of it left within {} days ({} withdrawn elsewhere or sent to Mexico), the pattern of a funnel account.', 'account', d.money('cash_in'), 'n_dep', 'n_states', 'n_places', d.money('least(quick_out, cash_in)'), '$window', d.money('elsewhere_out'))} AS explanation,
        period_start, period_end
 FROM agg JOIN cand USING (account)
 WHERE coalesce(quick_out, 0) / cash_in >= $min_quick AND total_out > 0 AND elsewhere_out >= $min_elsewhere * total_out

@@ -13,7 +13,6 @@ from tenaza.pillars.cash.common import (
     CashConfig,
     account_subjects,
     bind_list,
-    money,
     rid,
     saturate,
     txn_cte,
@@ -77,13 +76,13 @@ class RapidPassThrough(Detector):
     NEEDS = ("transactions",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, d = self.config, self.dialect
         assert isinstance(c, PassThroughConfig)
         params.update(window=c.window_days, max_residual=c.max_residual, min_out=c.min_outflow_usd,
                       min_episodes=c.min_episodes, min_share=c.min_through_share,
                       min_repeat=c.min_repeat_share, max_same=c.max_same_sum_share)
         channels = bind_list(params, "inflow_channels", c.inflow_channels)
-        t = txn_cte(c, params, where="from_account IS DISTINCT FROM to_account")
+        t = txn_cte(d, c, params, where="from_account IS DISTINCT FROM to_account")
         return f"""
 WITH {t},
 -- only accounts with enough days of large outflows can qualify: a cheap pass that spares the
@@ -95,10 +94,10 @@ cand AS (
 ),
 ev AS (
   SELECT to_account AS account, ts, usd AS inflow, 0.0 AS outflow, from_account AS other, ingest_id, source_row
-  FROM t SEMI JOIN cand ON t.to_account = cand.account WHERE list_contains({channels}, channel)
+  FROM t {d.semi_join()} cand ON t.to_account = cand.account WHERE {d.array_contains(channels, 'channel')}
   UNION ALL
   SELECT from_account, ts, 0.0, usd, to_account, ingest_id, source_row
-  FROM t SEMI JOIN cand ON t.from_account = cand.account
+  FROM t {d.semi_join()} cand ON t.from_account = cand.account
 ),
 daily AS (
   SELECT account, CAST(ts AS DATE) AS day, sum(inflow) AS day_in, sum(outflow) AS day_out
@@ -107,7 +106,7 @@ daily AS (
 w AS (
   SELECT *, sum(day_in) OVER win AS win_in, sum(day_out) OVER win AS win_out
   FROM daily
-  WINDOW win AS (PARTITION BY account ORDER BY day RANGE BETWEEN to_days(CAST($window AS INTEGER)) PRECEDING
+  WINDOW win AS (PARTITION BY account ORDER BY day RANGE BETWEEN {d.interval_days(round(c.window_days))} PRECEDING
                  AND CURRENT ROW)
 ),
 ep AS (
@@ -126,11 +125,11 @@ a AS (
 m AS (
   SELECT account, day, episode,
          bool_or(episode) OVER (PARTITION BY account ORDER BY day
-                                RANGE BETWEEN CURRENT ROW AND to_days(CAST($window AS INTEGER)) FOLLOWING) AS feeds
-  FROM ep SEMI JOIN a USING (account)
+                                RANGE BETWEEN CURRENT ROW AND {d.interval_days(round(c.window_days))} FOLLOWING) AS feeds
+  FROM ep {d.semi_join()} a USING (account)
 ),
 e AS (
-  SELECT ev.account, list({rid('ev')}) AS evidence, list(DISTINCT other) AS others,
+  SELECT ev.account, {d.list_agg(rid('ev'))} AS evidence, {d.list_agg('other', distinct=True)} AS others,
          CAST(min(m.day) AS TIMESTAMP) AS period_start, max(ev.ts) AS period_end
   FROM ev JOIN m ON ev.account = m.account AND CAST(ev.ts AS DATE) = m.day
   WHERE (m.episode AND ev.outflow > 0) OR (m.feeds AND ev.inflow > 0)
@@ -164,15 +163,9 @@ rs AS (
 )
 SELECT 'rapid_pass_through' AS typology,
        least(1.0, through / total_in) * (0.5 + 0.5 * {saturate('n_episodes', '5')}) AS score,
-       {account_subjects('list_prepend(account, others)')} AS subjects, evidence,
-       json_object('episodes', n_episodes, 'through_usd', round(through, 2), 'received_usd', round(total_in, 2),
-                   'sent_usd', round(total_out, 2), 'through_share', round(least(1.0, through / total_in), 3),
-                   'counterparties', len(others), 'repeat_share', round(repeat_share, 3),
-                   'same_sum_share', round(same_share, 3), 'window_days', $window, 'max_residual', $max_residual) AS figures,
-       format('Account {{}} passed {{}} of the {{}} it received straight on: {{}} times, money left within {{}} days '
-              || 'of arriving with at most {{}}% left behind.',
-              account, {money('through')}, {money('total_in')}, n_episodes, $window,
-              CAST(round($max_residual * 100) AS INTEGER)) AS explanation,
+       {account_subjects(d, d.array_prepend('account', 'others'))} AS subjects, evidence,
+       {d.json_object(('episodes', 'n_episodes'), ('through_usd', 'round(through, 2)'), ('received_usd', 'round(total_in, 2)'), ('sent_usd', 'round(total_out, 2)'), ('through_share', 'round(least(1.0, through / total_in), 3)'), ('counterparties', d.array_length('others')), ('repeat_share', 'round(repeat_share, 3)'), ('same_sum_share', 'round(same_share, 3)'), ('window_days', '$window'), ('max_residual', '$max_residual'))} AS figures,
+       {d.format_text('Account {} passed {} of the {} it received straight on: {} times, money left within {} days of arriving with at most {}% left behind.', 'account', d.money('through'), d.money('total_in'), 'n_episodes', '$window', 'CAST(round($max_residual * 100) AS INTEGER)')} AS explanation,
        period_start, period_end
 FROM a JOIN e USING (account) JOIN rs USING (account)
 """

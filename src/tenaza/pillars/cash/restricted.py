@@ -101,7 +101,7 @@ class RestrictedCounterparty(Detector):
     NEEDS = ("transactions", "accounts")
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, d = self.config, self.dialect
         assert isinstance(c, RestrictedConfig)
         path = Path(c.list_path) if c.list_path else default_list()
         entries = load_list(path)
@@ -148,13 +148,9 @@ g AS (
 )
 SELECT 'restricted_counterparty' AS typology,
        CASE WHEN n_after > 0 THEN 1.0 ELSE $before_score END AS score,
-       {account_subjects('list_prepend(ours, theirs)')} AS subjects, evidence,
-       json_object('institution', institution, 'transactions', n, 'after_effective', n_after,
-                   'effective_date', CAST(effective AS VARCHAR), 'total_usd', round(usd, 2),
-                   'sar_key', sar_key, 'authority', authority, 'list', $r_list) AS figures,
-       format('Account {{}} {{}} {{}} ({{}} transactions, {{}} of them on or after {{}}), an institution named in a '
-              || '{{}}; SAR key "{{}}".', coalesce(ours, 'of a cash customer'), array_to_string(directions, ' and '),
-              institution, n, n_after, CAST(effective AS VARCHAR), authority, sar_key) AS explanation,
+       {account_subjects(d, 'list_prepend(ours, theirs)')} AS subjects, evidence,
+       {d.json_object(('institution', 'institution'), ('transactions', 'n'), ('after_effective', 'n_after'), ('effective_date', 'CAST(effective AS VARCHAR)'), ('total_usd', 'round(usd, 2)'), ('sar_key', 'sar_key'), ('authority', 'authority'), ('list', '$r_list'))} AS figures,
+       {d.format_text('Account {} {} {} ({} transactions, {} of them on or after {}), an institution named in a {}; SAR key "{}".', "coalesce(ours, 'of a cash customer')", "array_to_string(directions, ' and ')", 'institution', 'n', 'n_after', 'CAST(effective AS VARCHAR)', 'authority', 'sar_key')} AS explanation,
        period_start, period_end
 FROM g WHERE n_after > 0 OR $include_before
 """

@@ -12,7 +12,6 @@ from tenaza.pillars.cash.common import (
     CashConfig,
     account_subjects,
     days,
-    money,
     rid,
     saturate,
     txn_cte,
@@ -64,14 +63,15 @@ class Structuring(Detector):
     NEEDS = ("transactions",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, d = self.config, self.dialect
         assert isinstance(c, StructuringConfig)
         params.update(threshold=c.threshold_usd, near=c.near_fraction * c.threshold_usd, window=c.window_days,
                       min_near=c.min_near_deposits, min_windows=c.min_windows, min_near_share=c.min_near_share,
                       min_avoidance=c.min_avoidance)
-        t = txn_cte(c, params, where="channel = 'cash_deposit' AND to_account IS NOT NULL")
-        moves = txn_cte(c, params, name="moves", where="to_account IS NOT NULL AND from_account IS NOT NULL "
+        t = txn_cte(d, c, params, where="channel = 'cash_deposit' AND to_account IS NOT NULL")
+        moves = txn_cte(d, c, params, name="moves", where="to_account IS NOT NULL AND from_account IS NOT NULL "
                                                        "AND from_account <> to_account")
+        empty = d.empty_string_array()
         return f"""
 WITH {t}, {moves},
 w AS (
@@ -79,13 +79,13 @@ w AS (
          sum(usd) FILTER (WHERE usd < $threshold) OVER win AS win_sum,
          count(*) FILTER (WHERE usd < $threshold) OVER win AS win_n
   FROM t
-  WINDOW win AS (PARTITION BY to_account ORDER BY ts RANGE BETWEEN {days('window')} PRECEDING AND CURRENT ROW)
+  WINDOW win AS (PARTITION BY to_account ORDER BY ts RANGE BETWEEN {days(d, c.window_days)} PRECEDING AND CURRENT ROW)
 ),
 closing AS (SELECT *, under AND win_n >= 2 AND win_sum >= $threshold AS closes FROM w),
 -- a deposit belongs to a structured window when a window closing within the next days takes it in
 member AS (
   SELECT *, bool_or(closes) OVER (PARTITION BY to_account ORDER BY ts
-                                  RANGE BETWEEN CURRENT ROW AND {days('window')} FOLLOWING) AND under AS in_window
+                                  RANGE BETWEEN CURRENT ROW AND {days(d, c.window_days)} FOLLOWING) AND under AS in_window
   FROM closing
 ),
 a AS (
@@ -99,7 +99,7 @@ a AS (
          count(DISTINCT coalesce(branch, city)) FILTER (WHERE in_window) AS n_branches,
          count(DISTINCT city) FILTER (WHERE in_window) AS n_cities,
          count(DISTINCT CAST(ts AS DATE)) FILTER (WHERE in_window) AS n_days,
-         list({rid()}) FILTER (WHERE in_window OR (usd >= $near AND under)) AS evidence,
+         {d.list_agg(rid(), where='in_window OR (usd >= $near AND under)')} AS evidence,
          min(ts) FILTER (WHERE in_window OR (usd >= $near AND under)) AS period_start,
          max(ts) FILTER (WHERE in_window OR (usd >= $near AND under)) AS period_end
   FROM member GROUP BY to_account
@@ -112,31 +112,33 @@ f AS (
 -- where the structured cash went: accounts paid at least a tenth of it from the period's start
 -- until a window after its end (a collector, a sweep account, the next hop abroad)
 ben AS (
-  SELECT f.account, m.to_account AS beneficiary, sum(m.usd) AS sent, list({rid('m')}) AS recs
+  SELECT f.account, m.to_account AS beneficiary, sum(m.usd) AS sent, {d.list_agg(rid('m'))} AS recs
   FROM moves AS m JOIN f ON m.from_account = f.account
-   AND m.ts >= f.period_start AND m.ts <= f.period_end + {days('window')}
+   AND m.ts >= f.period_start AND m.ts <= f.period_end + {days(d, c.window_days)}
   GROUP BY f.account, m.to_account
 ),
 top AS (
-  SELECT b.account, list(b.beneficiary ORDER BY b.sent DESC) AS beneficiaries, sum(b.sent) AS sent,
-         flatten(list(b.recs)) AS recs
+  SELECT b.account, {d.list_agg('b.beneficiary', order_by='b.sent DESC')} AS beneficiaries, sum(b.sent) AS sent,
+         {d.array_flatten(d.list_agg('b.recs'))} AS recs
   FROM ben AS b JOIN f USING (account) WHERE b.sent >= 0.1 * f.total GROUP BY b.account
 )
 SELECT 'structuring' AS typology,
        avoidance * (0.3 + 0.35 * near_share + 0.35 * {saturate('n_windows', '3')}) AS score,
-       {account_subjects('list_prepend(account, coalesce(beneficiaries, []))')} AS subjects,
-       evidence || coalesce(recs, []) AS evidence,
-       json_object('deposits_just_under', n_near, 'deposits_over', n_over, 'structured_windows', n_windows,
-                   'deposits_in_windows', n_in_windows, 'avoidance', round(avoidance, 3),
-                   'near_share', round(near_share, 3), 'deposits', n_deposits,
-                   'branches', n_branches, 'cities', n_cities, 'days', n_days, 'total_usd', round(total, 2),
-                   'sent_on_usd', round(coalesce(sent, 0), 2), 'beneficiaries', len(coalesce(beneficiaries, [])),
-                   'threshold_usd', $threshold, 'window_days', $window) AS figures,
-       format('Account {{}} took {{}} cash deposits just under {{}} and {{}} over it; {{}} times within {{}} days '
-              || 'deposits under the threshold added up to it ({{}} in all, {{}} branches), a pattern that avoids '
-              || 'currency transaction reports.',
-              account, n_near, {money('$threshold')}, n_over, n_windows, $window, {money('total')},
-              n_branches) AS explanation,
+       {account_subjects(d, d.array_prepend('account', f'coalesce(beneficiaries, {empty})'))} AS subjects,
+       {d.array_concat('evidence', f'coalesce(recs, {empty})')} AS evidence,
+       {d.json_object(('deposits_just_under', 'n_near'), ('deposits_over', 'n_over'),
+                      ('structured_windows', 'n_windows'), ('deposits_in_windows', 'n_in_windows'),
+                      ('avoidance', 'round(avoidance, 3)'), ('near_share', 'round(near_share, 3)'),
+                      ('deposits', 'n_deposits'), ('branches', 'n_branches'), ('cities', 'n_cities'),
+                      ('days', 'n_days'), ('total_usd', 'round(total, 2)'),
+                      ('sent_on_usd', 'round(coalesce(sent, 0), 2)'),
+                      ('beneficiaries', d.array_length(f'coalesce(beneficiaries, {empty})')),
+                      ('threshold_usd', '$threshold'), ('window_days', '$window'))} AS figures,
+       {d.format_text("Account {} took {} cash deposits just under {} and {} over it; {} times within {} days "
+                      "deposits under the threshold added up to it ({} in all, {} branches), a pattern that avoids "
+                      "currency transaction reports.",
+                      'account', 'n_near', d.money('$threshold'), 'n_over', 'n_windows', '$window',
+                      d.money('total'), 'n_branches')} AS explanation,
        period_start, period_end
 FROM f LEFT JOIN top USING (account)
 """

@@ -1,0 +1,200 @@
+"""Apache Spark as the engine: PySpark in local mode (``local[N]``) or against any master URL.
+
+Storage. A Spark workspace is a directory; every table is a folder of Parquet files under
+``<workspace>/tables/<physical name>/``, registered on open as an external table of the
+session's in-memory catalog, and the canonical views are re-created over them. Parquet rather
+than Delta Lake: it needs no extra jars or package, DuckDB reads and writes the same files, and
+the only updates tenaza makes are whole replacements of a detector's alerts, which
+``replace_rows`` does by writing a complete new copy of the table and swapping the folders.
+
+Sessions. Starting a JVM takes seconds, so one SparkSession per master is kept for the life
+of the process; ``close`` leaves it running. The session is configured for the SQL tenaza
+writes: time zone UTC, TIMESTAMP meaning TIMESTAMP_NTZ (DuckDB's TIMESTAMP), ANSI mode with
+double-quoted identifiers.
+
+Parameters. ``$name`` parameters are bound as SQL literals before a statement is sent (Spark
+needs literals in window frames, and takes no array parameters).
+
+PySpark is imported only here, and only when a Spark backend is made: ``import tenaza`` works
+without it (``pip install tenaza[spark]``; Java 17 must be on the PATH).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+import shutil
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tenaza.errors import WorkspaceError
+from tenaza.store.backend import Backend, Params
+from tenaza.store.dialect import SparkDialect, ident
+
+log = logging.getLogger("tenaza")
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_SESSIONS: dict[str, Any] = {}
+
+
+def literal(value: Any) -> str:
+    """A Python value as a Spark SQL literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return f"{value}L" if abs(value) >= 2**31 else str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return f"CAST('{value}' AS DOUBLE)"
+        return f"{value!r}D"
+    if isinstance(value, Decimal):
+        return f"CAST('{value}' AS DECIMAL(38, 10))"
+    if isinstance(value, dt.datetime):
+        return f"TIMESTAMP '{value.replace(tzinfo=None).isoformat(sep=' ')}'"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "CAST(array() AS ARRAY<STRING>)"
+        return f"array({', '.join(literal(v) for v in value)})"
+    raise WorkspaceError(f"cannot bind a {type(value).__name__} as a Spark SQL literal")
+
+
+def bind(sql: str, params: Params) -> str:
+    """``sql`` with each ``$name`` it names replaced by the literal of ``params[name]``."""
+    if not params:
+        return sql
+    return _PARAM.sub(lambda m: literal(params[m.group(1)]) if m.group(1) in params else m.group(0), sql)
+
+
+def session(master: str) -> Any:
+    """The process's SparkSession for ``master``, started on first use."""
+    if master in _SESSIONS:
+        return _SESSIONS[master]
+    try:
+        from pyspark.sql import SparkSession
+    except ModuleNotFoundError as exc:
+        raise WorkspaceError("the spark engine needs PySpark: pip install 'tenaza[spark]' (and Java 17)") from exc
+    logging.getLogger("py4j").setLevel(logging.WARNING)
+    spark = (SparkSession.builder.master(master).appName("tenaza")
+             .config("spark.ui.enabled", "false")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
+             .config("spark.sql.ansi.enabled", "true")
+             .config("spark.sql.ansi.doubleQuotedIdentifiers", "true")
+             .config("spark.sql.shuffle.partitions", "4" if master.startswith("local") else "200")
+             .config("spark.sql.legacy.allowNonEmptyLocationInCTAS", "true")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    _SESSIONS[master] = spark
+    return spark
+
+
+class SparkBackend(Backend):
+    def __init__(self, root: Path | str, *, master: str = "local[*]", read_only: bool = False) -> None:
+        self.root = Path(root)
+        self.read_only = read_only
+        self.spark_dialect = SparkDialect(self.root / "tables")
+        self.dialect = self.spark_dialect
+        self.spark = session(master)
+        self.master = master
+        self._register_tables()
+
+    # -- storage ---------------------------------------------------------------------------
+    def _register_tables(self) -> None:
+        """Drop what the session knew of another workspace, and register this one's tables."""
+        for t in self.spark.catalog.listTables():
+            if t.isTemporary:
+                self.spark.catalog.dropTempView(t.name)
+            elif t.tableType == "VIEW":
+                self.spark.sql(f"DROP VIEW IF EXISTS `{t.name}`")
+            else:
+                self.spark.sql(f"DROP TABLE IF EXISTS `{t.name}`")
+        folder = self.root / "tables"
+        if not folder.is_dir():
+            return
+        for d in sorted(folder.iterdir()):
+            if d.is_dir() and not d.name.startswith("."):
+                self.spark.sql(f"CREATE TABLE `{d.name}` USING parquet LOCATION '{d.as_posix()}'")
+
+    def table_columns(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for t in self.spark.catalog.listTables():
+            out[t.name] = set(self.spark.table(f"`{t.name}`").columns)
+        return out
+
+    def _replace_rows(self, table: str, where: str, columns: list[str], select: str, params: Params) -> None:
+        name = table.strip('"`')
+        location = self.spark_dialect.location(name)
+        schema = self.spark.table(f"`{name}`").schema
+        new = ", ".join(f"CAST({ident(f.name) if f.name in columns else 'NULL'} AS {f.dataType.simpleString()})"
+                        f" AS {ident(f.name)}" for f in schema.fields)
+        sql = (f"SELECT * FROM {ident(name)} WHERE coalesce(NOT ({where}), TRUE)\n"
+               f"UNION ALL\nSELECT {new} FROM (\n{select}\n) AS _new")
+        staged = location.parent / f".{name}.{uuid.uuid4().hex}"
+        self.spark.sql(bind(sql, params)).write.mode("error").parquet(staged.as_posix())
+        old = location.parent / f".{name}.old.{uuid.uuid4().hex}"
+        location.rename(old)
+        staged.rename(location)
+        shutil.rmtree(old, ignore_errors=True)
+        self.spark.sql(f"REFRESH TABLE {ident(name)}")
+
+    # -- hooks -----------------------------------------------------------------------------
+    def _run(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
+        rows = self.spark.sql(bind(sql, params)).collect()
+        return [tuple(r) for r in rows]
+
+    def _columns(self, sql: str, params: Params) -> list[tuple[str, str]]:
+        schema = self.spark.sql(bind(sql, params)).schema
+        return [(f.name, f.dataType.simpleString()) for f in schema.fields]
+
+    def _register(self, name: str, reader: Any) -> None:
+        table = reader.read_all() if hasattr(reader, "read_all") else reader
+        self.spark.createDataFrame(table).createOrReplaceTempView(name)
+
+    def _unregister(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+
+    def _native(self) -> Any:
+        return self.spark
+
+    def _begin(self) -> None:
+        raise NotImplementedError("Spark has no transactions")
+
+    def _end(self, commit: bool) -> None:
+        raise NotImplementedError("Spark has no transactions")
+
+    def close(self) -> None:
+        """The session stays up for the next workspace of this process (a JVM is slow to start)."""
+
+
+def export_duckdb(duckdb_path: Path | str, root: Path | str) -> Path:
+    """Copy every table of a DuckDB workspace to Parquet folders under ``root/tables`` (a Spark
+    workspace), replacing what was there. Returns ``root``."""
+    import duckdb
+
+    root = Path(root)
+    tables = root / "tables"
+    if root.exists():
+        shutil.rmtree(root)
+    tables.mkdir(parents=True)
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()]
+        for name in names:
+            folder = tables / name
+            folder.mkdir()
+            con.execute(f"COPY (SELECT * FROM {ident(name)}) TO '{(folder / 'part-0.parquet').as_posix()}' "
+                        "(FORMAT parquet)").fetchall()
+    finally:
+        con.close()
+    log.info("exported %d tables of %s to %s", len(names), duckdb_path, root)
+    return root
