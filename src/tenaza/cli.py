@@ -26,7 +26,7 @@ err = Console(stderr=True)
 # Areas add their commands through a register(app) function in these modules.
 AREAS = ("tenaza.demo", "tenaza.detect.cli", "tenaza.scenario.cli", "tenaza.resolve.cli",
          "tenaza.pillars.cash.ranker_cli", "tenaza.money.cli",
-         "tenaza.detect.alerts_cli", "tenaza.outcomes.cli")
+         "tenaza.detect.alerts_cli", "tenaza.outcomes.cli", "tenaza.pillars.distribution.planner.cli")
 
 WorkspaceArg = Annotated[Path, typer.Argument(help="Workspace file (created by `tenaza init`).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
@@ -52,12 +52,17 @@ AS_HELP = ("Read as a viewer of COUNTRY (ISO alpha-3), optionally of AGENCY: MEX
 @app.callback()
 def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what tenaza does.")] = False,
           as_viewer: Annotated[str | None, typer.Option("--as", metavar="COUNTRY[/AGENCY]", help=AS_HELP)] = None,
+          engine: Annotated[str | None, typer.Option(
+              "--engine", help="duckdb (default) or spark[:MASTER], e.g. spark:local[2]; also TENAZA_ENGINE.")] = None,
           ) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
     from tenaza.markings import Viewer, set_default_viewer
 
     try:
         set_default_viewer(Viewer.parse(as_viewer) if as_viewer is not None else None)
+        from tenaza.store.settings import set_engine
+
+        set_engine(engine)
     except TenazaError as exc:
         fail(exc)
 
