@@ -67,6 +67,8 @@ def _trend(s: Series, lang: str, up_is_good: bool) -> str:
     if earlier.empty or earlier.iloc[-1] == 0:
         return ""
     change = 100 * (v.iloc[-1] / earlier.iloc[-1] - 1)
+    if abs(change) < 0.05:
+        return f"{label}: {fmt_number(0.0, lang)} %"
     better = (change > 0) == up_is_good
     return f"{label}: {'+' if change > 0 else ''}{fmt_number(change, lang)} % ({T['good' if better else 'bad'][lang]})"
 

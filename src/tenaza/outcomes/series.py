@@ -110,8 +110,9 @@ def load_series(ws: Workspace, paths: list[Path] | None = None) -> list[LoadResu
         raise OutcomesError(problems)
     results = []
     for p, c in zip(paths, checks, strict=True):
-        for w in c.warnings:
-            log.warning(w)
+        if c.warnings:  # one line per file; the full list is in the result
+            log.warning("%s: %d series with missing months, e.g. %s", p.name, len(c.warnings),
+                        c.warnings[0].split(": ", 1)[1])
         rep = ingest_file(ws, p, "indicators", originator=ORIGINATOR, releasable_to=list(RELEASABLE_TO))
         results.append(LoadResult(str(p), rep.ingest_id or rep.already_ingested_as, rep.rows_accepted,
                                   rep.already_ingested_as is not None, c.warnings))
