@@ -85,6 +85,7 @@ def session(master: str) -> Any:
     logging.getLogger("py4j").setLevel(logging.WARNING)
     spark = (SparkSession.builder.master(master).appName("tenaza")
              .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.session.timeZone", "UTC")
              .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
              .config("spark.sql.ansi.enabled", "true")

@@ -67,7 +67,8 @@ class Workspace:
         return ws
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False, viewer: Viewer | None = None) -> Workspace:
+    def open(cls, path: Path | str, *, read_only: bool = False, viewer: Viewer | None = None,
+             engine: str | None = None) -> Workspace:
         """Open a workspace. With a ``viewer`` (other than the owner) it is read-only and every
         table holding marked rows reads through that viewer's filter (tenaza.markings). Without
         one, the process's default viewer (the CLI's ``--as``) applies to read-only opens, and a
@@ -80,10 +81,15 @@ class Workspace:
                                  f"run it without --as {viewer}, then read the results with --as")
         if viewer is not None and not viewer.is_owner:
             read_only = True
+        chosen = current_engine(engine)
+        if chosen.name == "spark":
+            if viewer is not None and not viewer.is_owner:
+                raise UnsupportedCapability("spark", "read through a viewer's filter yet; use the duckdb engine")
+            return cls._open_spark(path, chosen.master or "local[*]", read_only)
         if not path.is_file():
             raise WorkspaceError(f"{path}: no workspace here; create one with `tenaza init {path}`")
         try:
-            backend = DuckDBBackend(path, read_only=read_only)
+            backend: Backend = DuckDBBackend(path, read_only=read_only)
         except Exception as exc:
             raise WorkspaceError(f"{path}: not a tenaza workspace ({str(exc).splitlines()[0]})") from exc
         ws = cls(backend, path)
