@@ -1,0 +1,1 @@
+"""Targeting: rank crossings and customs declarations for inspection under a capacity."""
