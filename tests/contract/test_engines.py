@@ -82,6 +82,8 @@ def test_detector_gives_the_same_alerts_on_duckdb_and_spark(engines: dict[str, A
     ws: Workspace = engines["spark"]
     r = run(ws, select(None, [name]))[0]
     assert r.skipped == engines["skipped"][name]
+    if r.skipped:
+        pytest.skip(f"{name} has nothing to run on the scenario on either engine: {r.skipped}")
     spark = _alerts(ws, name)
     duck = engines["duck"][name]
     assert duck or engines["skipped"][name], f"{name} raised no alert on the scenario: nothing is compared"
