@@ -229,9 +229,17 @@ def _register_areas() -> None:
 _register_areas()
 
 
+INTERRUPTED = "interrupted; the workspace is unchanged by the interrupted step (each step is one transaction)"
+
+
 def main() -> None:
     try:
         app(args=_hoist_global_options(sys.argv[1:]))
     except KeyboardInterrupt:
-        err.print("interrupted; the workspace is unchanged by the interrupted step")
+        err.print(INTERRUPTED)
         sys.exit(130)
+    except SystemExit as exc:
+        # Typer turns Ctrl-C into exit status 130 without a word: say what it means.
+        if exc.code == 130:
+            err.print(INTERRUPTED)
+        raise

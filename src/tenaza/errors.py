@@ -61,6 +61,20 @@ class IngestError(ProblemsError):
     """A source file cannot be read at all; nothing of it was stored."""
 
 
+class ManifestError(TenazaError):
+    """A file of a manifest failed: says which files were committed before it, which were
+    skipped as loaded already, and which were not attempted."""
+
+    def __init__(self, cause: TenazaError, manifest: str, committed: Sequence[str], skipped: Sequence[str],
+                 not_attempted: Sequence[str]) -> None:
+        self.cause = cause
+        parts = [f"{label}: {', '.join(names)}" for label, names in (
+            ("committed", committed), ("skipped (already loaded)", skipped), ("not attempted", not_attempted))
+            if names]
+        super().__init__(f"{cause}; manifest {manifest} stopped there"
+                         + (f" ({'; '.join(parts)})" if parts else ""))
+
+
 class OutcomesError(ProblemsError):
     """A strategy framework, a series or an evaluation request is wrong; nothing was stored."""
 

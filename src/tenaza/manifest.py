@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from tenaza.errors import MappingError, Problem
+from tenaza.errors import ManifestError, MappingError, Problem, TenazaError
 from tenaza.ingest import IngestReport, ingest_file
 from tenaza.store import Workspace
 
@@ -52,16 +52,25 @@ def load_manifest(path: Path) -> Manifest:
 
 def ingest_manifest(ws: Workspace, path: Path,
                     on_file: Callable[[ManifestFile], None] | None = None) -> list[IngestReport]:
-    """Ingest every file of the manifest, each in its own transaction, in order."""
+    """Ingest every file of the manifest, each in its own transaction, in order.
+
+    A file that fails stops the manifest; the files before it stay committed, and the error
+    says which were committed, which skipped as already loaded, and which not attempted."""
     manifest = load_manifest(path)
-    reports = []
-    for f in manifest.files:
+    reports: list[IngestReport] = []
+    for i, f in enumerate(manifest.files):
         if on_file:
             on_file(f)
-        report = ingest_file(
-            ws, path.parent / f.path, f.table, mapping=path.parent / f.mapping if f.mapping else None,
-            originator=f.originator, releasable_to=f.releasable_to, delimiter=f.delimiter, encoding=f.encoding,
-            dates=f.dates)
+        try:
+            report = ingest_file(
+                ws, path.parent / f.path, f.table, mapping=path.parent / f.mapping if f.mapping else None,
+                originator=f.originator, releasable_to=f.releasable_to, delimiter=f.delimiter, encoding=f.encoding,
+                dates=f.dates)
+        except TenazaError as exc:
+            done = list(zip(manifest.files, reports, strict=False))
+            raise ManifestError(exc, path.name, [m.path for m, r in done if r.already_ingested_as is None],
+                                [m.path for m, r in done if r.already_ingested_as is not None],
+                                [m.path for m in manifest.files[i + 1:]]) from exc
         if report.already_ingested_as is None:
             if f.rows is not None and f.rows != report.rows_read:
                 report.warnings.append(f"the manifest says {f.rows:,} rows; {report.rows_read:,} were read")

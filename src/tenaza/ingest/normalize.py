@@ -20,12 +20,15 @@ ID_SHAPES = {
     ColumnType.EIN: r"^[0-9]{9}$",
     ColumnType.SSN: r"^[0-9]{9}$",
 }
+# Two-digit years come first: a four-digit year never matches %y (the digits left over fail),
+# while %Y would read 24 as the year 0024. The engine pivots %y as POSIX does: 00-68 are
+# 2000-2068, 69-99 are 1969-1999 (docs/ingest.md).
 DATE_FORMATS = {
-    "dmy": ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"],
-    "mdy": ["%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y"],
+    "dmy": ["%d/%m/%y", "%d-%m-%y", "%d.%m.%y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"],
+    "mdy": ["%m/%d/%y", "%m-%d-%y", "%m/%d/%Y", "%m-%d-%Y"],
 }
 TIME_SUFFIXES = [" %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", "T%H:%M:%S", ""]
-OTHER_DATE_FORMATS = ["%Y%m%d", "%Y/%m/%d", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%y"]
+OTHER_DATE_FORMATS = ["%Y%m%d", "%Y/%m/%d", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y"]
 TRUE = ["true", "t", "yes", "y", "1", "si", "sí", "s", "x", "verdadero"]
 FALSE = ["false", "f", "no", "n", "0", "falso"]
 
@@ -35,7 +38,14 @@ NUM_DOT = r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"
 NUM_COMMA = r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"
 ONLY_DOT = r"^[-+]?(\d{1,3}(,\d{3})+\.\d+|\d*\.\d{1,2}|\d*\.\d{4,}|\d{1,3}(,\d{3}){2,})$"
 ONLY_COMMA = r"^[-+]?(\d{1,3}(\.\d{3})+,\d+|\d*,\d{1,2}|\d*,\d{4,}|\d{1,3}(\.\d{3}){2,})$"
-MONEY_NOISE = r"\s|\$|USD|MXN|M\.N\.|MN|US"
+# Currency signs and codes are noise only at either end of an amount ("$1,200.50 MXN");
+# inside it ("1MN2") they make it not a number. Spaces anywhere are thousands separators.
+_CURRENCY_WORDS = r"\$|USD|MXN|M\.N\.|MN|US"
+MONEY_NOISE = rf"^([-+]?)(\s|{_CURRENCY_WORDS})+|(\s|{_CURRENCY_WORDS})+$|\s"
+# DECIMAL(18,4): 14 digits before the mark. Amounts are parsed exactly first, then stored.
+STORED_DECIMAL = "DECIMAL(18,4)"
+EXACT_DECIMAL = "DECIMAL(38,10)"
+NUMBER_SHAPE = r"^[-+]?[0-9][0-9.,]*$"
 
 
 class Binds:
@@ -73,31 +83,31 @@ def _text(x: str) -> str:
     return f"CASE WHEN regexp_matches({x}, '\\s\\s|[\\t\\r\\n]') THEN nfc_normalize(regexp_replace({x}, '\\s+', ' ', 'g')) ELSE nfc_normalize({x}) END"
 
 
-MIN_YEAR, MAX_YEAR = 1800, 2200  # dates outside are typing errors (0024 for 2024), not history
+MIN_YEAR, MAX_YEAR = 1000, 2200  # dates outside are typing errors (0024 for 2024); history is kept
 
 
 def number_text(x: str) -> str:
     """Text of a number without currency signs, codes, spaces; (1.00) as -1.00."""
-    return f"regexp_replace(regexp_replace({x}, '^\\((.*)\\)$', '-\\1'), '{MONEY_NOISE}', '', 'g')"
+    return f"regexp_replace(regexp_replace({x}, '^\\((.*)\\)$', '-\\1'), '{MONEY_NOISE}', '\\1', 'g')"
 
 
-def number_expr(x: str, decimal: str) -> str:
-    """Typed DECIMAL from trimmed text ``x``.
+def number_expr(x: str, decimal: str, kind: str = EXACT_DECIMAL) -> str:
+    """Typed DECIMAL (``kind``) from trimmed text ``x``.
 
     A plain number (the common case) is one cast. Otherwise unambiguous shapes decide per
     value and the rest follow the column's decimal mark; the cleaning and the regular
     expressions run only for the values that reach them."""
     n = number_text(x)
-    as_dot = f"try_cast(replace({n}, ',', '') AS DECIMAL(18,4))"
-    as_comma = f"try_cast(replace(replace({n}, '.', ''), ',', '.') AS DECIMAL(18,4))"
+    as_dot = f"try_cast(replace({n}, ',', '') AS {kind})"
+    as_comma = f"try_cast(replace(replace({n}, '.', ''), ',', '.') AS {kind})"
     default_pat, default_parse = (NUM_COMMA, as_comma) if decimal == "," else (NUM_DOT, as_dot)
     slow = (f"CASE WHEN regexp_full_match({n}, '{ONLY_DOT}') THEN {as_dot} "
             f"WHEN regexp_full_match({n}, '{ONLY_COMMA}') THEN {as_comma} "
             f"WHEN regexp_full_match({n}, '{default_pat}') THEN {default_parse} END")
     if decimal == ",":
-        fast = f"CASE WHEN NOT contains({x}, '.') THEN try_cast(replace({x}, ',', '.') AS DECIMAL(18,4)) END"
+        fast = f"CASE WHEN NOT contains({x}, '.') THEN try_cast(replace({x}, ',', '.') AS {kind}) END"
     else:
-        fast = f"try_cast({x} AS DECIMAL(18,4))"
+        fast = f"try_cast({x} AS {kind})"
     return f"coalesce({fast}, {slow})"
 
 
@@ -132,7 +142,11 @@ def typed_expr(plan: ColumnPlan, x: str, bind: Binds) -> tuple[str, str | None]:
     if t is ColumnType.INTEGER:
         return f"try_cast(replace({x}, ',', '') AS BIGINT)", f"'not a whole number: ' || {quoted}"
     if t is ColumnType.DECIMAL:
-        return number_expr(x, plan.decimal), f"'not a number: ' || {quoted}"
+        # Parsed exactly (DECIMAL(38,10)); stored as DECIMAL(18,4) below, the exact text kept
+        # in extras when storing rounds it, and a value too large for storage said so.
+        return number_expr(x, plan.decimal), (f"CASE WHEN regexp_full_match({number_text(x)}, '{NUMBER_SHAPE}') "
+                                              f"THEN 'too large for an amount (at most 14 digits before the decimal "
+                                              f"mark): ' ELSE 'not a number: ' END || {quoted}")
     if t in (ColumnType.DATE, ColumnType.TIMESTAMP) and plan.origin is not None:
         moment = (f"CAST({bind(plan.origin)} AS TIMESTAMP) + "
                   f"to_seconds(try_cast({x} AS DOUBLE) * {bind(plan.unit_seconds)})")
@@ -140,14 +154,17 @@ def typed_expr(plan: ColumnPlan, x: str, bind: Binds) -> tuple[str, str | None]:
         return v, f"'not a number of ' || {bind(_UNIT_NAMES[plan.unit_seconds])} || ': ' || {quoted}"
     if t is ColumnType.DATE:
         fmts = bind(_date_formats(plan, with_time=True))
-        iso = "" if plan.formats else f"try_cast({x} AS DATE), try_cast(try_cast({x} AS TIMESTAMP) AS DATE), "
-        v = f"coalesce({iso}try_strptime({x}, {fmts})::DATE)"
+        # The engine's cast reads '01/02/24' as the year 1: ISO text only (yyyy-...).
+        iso = "" if plan.formats else (f"CASE WHEN substr({x}, 5, 1) = '-' THEN coalesce(try_cast({x} AS DATE), "
+                                       f"try_cast(try_cast({x} AS TIMESTAMP) AS DATE)) END, ")
+        # The engine's casts take 'epoch' and 'infinity' as moments; a date has digits.
+        v = f"CASE WHEN regexp_matches({x}, '[0-9]') THEN coalesce({iso}try_strptime({x}, {fmts})::DATE) END"
         expected = plan.formats[0] if plan.formats else (f"{plan.dates} order or ISO" if plan.dates else "ISO yyyy-mm-dd")
         return (v, f"'not a date: ' || {quoted} || ' (expected ' || {bind(expected)} || ')'")
     if t is ColumnType.TIMESTAMP:
         fmts = bind(_date_formats(plan, with_time=True))
-        iso = "" if plan.formats else f"try_cast({x} AS TIMESTAMP), "
-        v = f"coalesce({iso}try_strptime({x}, {fmts}))"
+        iso = "" if plan.formats else f"CASE WHEN substr({x}, 5, 1) = '-' THEN try_cast({x} AS TIMESTAMP) END, "
+        v = f"CASE WHEN regexp_matches({x}, '[0-9]') THEN coalesce({iso}try_strptime({x}, {fmts})) END"
         expected = plan.formats[0] if plan.formats else (f"{plan.dates} order or ISO" if plan.dates else "ISO yyyy-mm-dd hh:mm:ss")
         return (v, f"'not a date and time: ' || {quoted} || ' (expected ' || {bind(expected)} || ')'")
     if t is ColumnType.BOOLEAN:
@@ -198,7 +215,11 @@ def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
     ctes_s = [f"{e} AS s{i}" for i, e in enumerate(plan.source_exprs)]
     raw_cols: list[str] = []
     typed: list[str] = []
-    reasons: list[str] = []
+    checks: list[str] = []  # b{j}: why the value of column j is bad, or NULL
+    reasons: list[str] = []  # problems of the whole row (required columns): the row is quarantined
+    invalid: list[str] = []  # optional columns: the value is cleared and kept in extras with its reason
+    exact: list[str] = []  # amounts that storage rounds: the exact text is kept in extras
+    checked: set[int] = set()
     for j, cp in enumerate(plan.columns):
         c = cp.spec
         raw = cp.raw if cp.raw is not None else "NULL::VARCHAR"
@@ -210,12 +231,26 @@ def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
         expr, reason = typed_expr(cp, x, bind)
         typed.append(f"CASE WHEN {x} IS NULL THEN NULL ELSE {expr} END AS v{j}")
         if reason is not None:
+            checked.add(j)
             bad = f"v{j} IS NULL"
             if c.type in (ColumnType.DATE, ColumnType.TIMESTAMP):
-                bad += f" OR NOT year(v{j}) BETWEEN {MIN_YEAR} AND {MAX_YEAR}"
-            reasons.append(f"CASE WHEN {x} IS NOT NULL AND ({bad}) THEN {bind(c.name + ': ')} || {reason} END")
+                bad += f" OR NOT coalesce(year(v{j}) BETWEEN {MIN_YEAR} AND {MAX_YEAR}, false)"
+            if c.type is ColumnType.DECIMAL:
+                bad += f" OR abs(v{j}) >= 1e14"
+            checks.append(f"CASE WHEN {x} IS NOT NULL AND ({bad}) THEN {bind(c.name + ': ')} || {reason} END AS b{j}")
+            if c.required:
+                reasons.append(f"b{j}")
+            else:
+                invalid += [bind(c.name), (f"CASE WHEN b{j} IS NOT NULL THEN json_object('raw', r{j}, 'reason', "
+                                          f"substr(b{j}, {len(c.name) + 3})) END")]
+            if c.type is ColumnType.DECIMAL:
+                exact += [bind(c.name), f"CASE WHEN b{j} IS NULL AND v{j} <> try_cast(v{j} AS {STORED_DECIMAL}) THEN r{j} END"]
         if c.required:
             reasons.append(f"CASE WHEN {x} IS NULL THEN {bind(c.name + ': required value missing')} END")
+
+    def val(j: int) -> str:
+        return f"CASE WHEN b{j} IS NULL THEN v{j} END" if j in checked else f"v{j}"
+
     # Identifier companions: the shape check happens here, check digits afterwards.
     outputs: list[tuple[str, str]] = []
     for j, cp in enumerate(plan.columns):
@@ -229,17 +264,33 @@ def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
         elif c.name.endswith("_usd") and _sibling(plan, c.name[:-4]) is not None and _sibling(plan, "currency") is not None:
             # A US-dollar amount left empty equals the amount itself when the currency is USD.
             k, cur = _sibling(plan, c.name[:-4]), _sibling(plan, "currency")
-            outputs.append((c.name, f"coalesce(v{j}, CASE WHEN v{cur} = 'USD' THEN v{k} END)"))
+            assert k is not None and cur is not None
+            usd = f"coalesce({val(j)}, CASE WHEN {val(cur)} = 'USD' THEN {val(k)} END)"
+            # a bad value given stays cleared; only an empty one is filled from the amount
+            outputs.append((c.name, f"CASE WHEN b{j} IS NULL THEN {usd} END" if j in checked else usd))
         else:
-            outputs.append((c.name, f"v{j}"))
+            outputs.append((c.name, val(j)))
     if plan.row_check:
         reasons.insert(0, plan.row_check)
     if plan.raw_text:
         raw_json = plan.raw_text
     else:
         raw_json = "json_object(" + ", ".join(f"{bind(n)}, s{i}" for i, n in enumerate(plan.source_columns)) + ")"
-    extras = ("json_object(" + ", ".join(f"{bind(plan.source_columns[i])}, nullif(s{i}, '')" for i in plan.extras) + ")"
-              if plan.extras else "NULL")
+    base = ("json_object(" + ", ".join(f"{bind(plan.source_columns[i])}, nullif(s{i}, '')" for i in plan.extras) + ")"
+            if plan.extras else "NULL")
+    notes: list[str] = []
+    if invalid:
+        notes.append(f"'_invalid', json_merge_patch('{{}}', json_object({', '.join(invalid)}))")
+    if exact:
+        notes.append(f"'_exact', json_merge_patch('{{}}', json_object({', '.join(exact)}))")
+    extras = "_extras"
+    if notes:
+        # json_merge_patch drops the keys whose value is null: only the columns concerned stay.
+        extras = (f"CASE WHEN _invalid_any OR _exact_any THEN json_merge_patch(coalesce(_extras, '{{}}'), "
+                  f"json_merge_patch('{{}}', json_object({', '.join(notes)}))) ELSE _extras END")
+    bad_any = " OR ".join(f"b{j} IS NOT NULL" for j in checked if not plan.columns[j].spec.required) or "false"
+    exact_any = " OR ".join(f"(b{j} IS NULL AND v{j} <> try_cast(v{j} AS {STORED_DECIMAL}))" for j in checked
+                            if plan.columns[j].spec.type is ColumnType.DECIMAL) or "false"
     blank = plan.blank or " AND ".join(f"coalesce(s{i}, '') = ''" for i in range(len(plan.source_exprs)))
     where = f"WHERE NOT ({blank})" if blank else ""
     problems = "nullif(concat_ws('; ', " + ", ".join(reasons) + "), '')" if reasons else "NULL"
@@ -248,7 +299,10 @@ def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
     s = f"SELECT {LINE_COL}, {', '.join(ctes_s + plan.passthrough) or 'NULL AS s_none'} FROM {plan.relation}"
     r = f"SELECT *, {', '.join(raw_cols)} FROM ({s}) AS s {where}"
     v = f"SELECT r.*, {', '.join(typed)} FROM ({r}) AS r"
-    p = f"SELECT *, {problems} AS _problems FROM ({v}) AS v"
+    if checks:
+        v = f"SELECT *, {', '.join(checks)} FROM ({v}) AS v0"
+    p = (f"SELECT *, {problems} AS _problems, {base} AS _extras, {bad_any} AS _invalid_any, "
+         f"{exact_any} AS _exact_any FROM ({v}) AS v")
     sql = f"""INSERT INTO {ident(plan.table.physical_name)} ({target}, ingest_id, source_row, extras, _problems, _raw)
 SELECT {', '.join(e for _, e in outputs)}, {bind(plan.ingest_id)}, {LINE_COL}, {extras},
        _problems, CASE WHEN _problems IS NOT NULL THEN {raw_json} END

@@ -19,10 +19,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from tenaza.errors import IngestError, MappingError, Problem
+from tenaza.errors import EngineError, IngestError, MappingError, Problem, TenazaError
 from tenaza.ingest import readers
 from tenaza.ingest.mapping import Mapping, load_mapping
-from tenaza.ingest.normalize import LINE_COL, MONEY_NOISE, ONLY_COMMA, ONLY_DOT, Binds, SelectPlan, select_sql
+from tenaza.ingest.normalize import LINE_COL, ONLY_COMMA, ONLY_DOT, Binds, SelectPlan, number_text, select_sql
 from tenaza.ingest.plan import ResolvedPlan, needs_date_order, needs_decimal_mark, resolve
 from tenaza.ingest.triage import finish
 from tenaza.schema import CANONICAL, TableSpec, table
@@ -34,7 +34,7 @@ SRC = "_t_src"
 Progress = Callable[[str, int, int], None]  # (step, done, total); bytes while reading
 INGEST_MEMORY_LIMIT = "1GB"
 SAMPLE_BYTES = 1 << 21
-_AGENCY = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
+_AGENCY = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")  # one-character agency codes exist
 
 
 @dataclass
@@ -53,6 +53,9 @@ class IngestReport:
     already_ingested_as: int | None = None
     seconds: float = 0.0
     reasons: list[tuple[str, int]] = field(default_factory=list)
+    # field -> {"cleared": optional values not valid, kept in extras._invalid with the reason;
+    # "rounded": amounts whose exact text is kept in extras._exact; "quarantined": rows}
+    fields: dict[str, dict[str, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -68,9 +71,12 @@ class _AlreadyIngested(Exception):
 def _check_markings(originator: str, releasable_to: Sequence[str]) -> tuple[str, list[str]]:
     problems = []
     if not _AGENCY.match(originator or ""):
-        problems.append(Problem("--originator", f"{originator!r} is not an agency code (2-32 letters, digits, . _ -)"))
+        problems.append(Problem("--originator", f"{originator!r} is not an agency code (1-32 letters, digits, . _ -)"))
     codes = sorted({c.strip().upper() for c in releasable_to if c.strip()})
     unknown = [c for c in codes if c not in alpha3_codes()]
+    if not codes:
+        problems.append(Problem("--releasable-to", "no country given: the rows must be releasable to at least one "
+                                "country, ISO 3166 alpha-3 (for example USA or USA,MEX)"))
     if unknown:
         problems.append(Problem("--releasable-to", f"not ISO 3166 alpha-3 country codes: {', '.join(unknown)} "
                                 "(for example USA, MEX)"))
@@ -130,7 +136,7 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
         sha = readers.sha256_of(path)
         for known_sha, known_id in same_size:
             if known_sha == sha:
-                return _already(ws, report, int(known_id), started)
+                return _already(ws, report, int(known_id), started, agency, rel)
 
     src = _open(path, fmt, compression, mapping, delimiter=delimiter, encoding=encoding,
                 hash_while_reading=sha is None)
@@ -165,7 +171,7 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
         # left to the close, the checkpoint ran with the full pool and doubled the peak.
         ws.backend.execute("checkpoint", "CHECKPOINT")
     except _AlreadyIngested as done:
-        return _already(ws, report, done.ingest_id, started)
+        return _already(ws, report, done.ingest_id, started, agency, rel)
     finally:
         ws.backend.execute("restore memory limit", "SET memory_limit = $m", {"m": previous_limit})
         ws.backend.execute("restore insertion order", "SET preserve_insertion_order = $o", {"o": previous_order})
@@ -195,6 +201,7 @@ def _transaction(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: M
                         raise _AlreadyIngested(int(known_id))
             finish(ws, spec, report, bad_rows, ingest_id=ingest_id, source=path.name, originator=originator,
                    releasable_to=releasable_to, now=now, step=step)
+            _warn_overlap(ws, spec, report, ingest_id)
             ws.log_load(ingest_id, target_table=spec.name, source=path.name, path=str(path), content_sha256=sha,
                         content_bytes=size, mapping=mapping.path if mapping else None, file_format=src.fmt,
                         rows_read=report.rows_read, rows_accepted=report.rows_accepted,
@@ -207,15 +214,45 @@ def _transaction(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: M
     return sha
 
 
-def _already(ws: Workspace, report: IngestReport, ingest_id: int, started: float) -> IngestReport:
-    row = ws.backend.fetch("read earlier ingest", "SELECT rows_read, rows_accepted, rows_quarantined FROM ingest_log "
-                           "WHERE ingest_id = $i", {"i": ingest_id})[0]
+def _already(ws: Workspace, report: IngestReport, ingest_id: int, started: float, originator: str,
+             releasable_to: list[str]) -> IngestReport:
+    row = ws.backend.fetch("read earlier ingest", "SELECT rows_read, rows_accepted, rows_quarantined, originator, "
+                           "releasable_to, source FROM ingest_log WHERE ingest_id = $i", {"i": ingest_id})[0]
     report.already_ingested_as = ingest_id
     report.ingest_id = ingest_id
-    report.rows_read, report.rows_accepted, report.rows_quarantined = (int(v) for v in row)
+    report.rows_read, report.rows_accepted, report.rows_quarantined = (int(v) for v in row[:3])
     report.seconds = time.perf_counter() - started
     report.warnings.append(f"the same content was loaded into {report.table} by ingest {ingest_id}; nothing to do")
+    was_orig, was_rel = str(row[3]), sorted(str(c) for c in (row[4] or []))
+    if (was_orig, was_rel) != (originator, sorted(releasable_to)):
+        report.warnings.append(
+            f"the markings given now (originator {originator}, releasable to {','.join(releasable_to)}) were NOT "
+            f"applied: the rows keep those of ingest {ingest_id} ({row[5]}: originator {was_orig}, releasable to "
+            f"{','.join(was_rel)}). To load them under other markings, build the workspace again with the file's "
+            "markings corrected in its ingest command or manifest")
     return report
+
+
+def _warn_overlap(ws: Workspace, spec: TableSpec, report: IngestReport, ingest_id: int) -> None:
+    """Rows whose key and required values equal a row an earlier file loaded: overlapping
+    extracts would count each such row twice."""
+    from tenaza.store.dialect import ident
+
+    if not spec.key:
+        return
+    t = ident(spec.physical_name)
+    cols = [ident(c.name) for c in spec.source_columns if c.required or c.name == spec.key]
+    same = " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in cols)
+    found = ws.backend.fetch("find rows loaded before", f"""
+        SELECT l.source, b.ingest_id, count(DISTINCT a.source_row) FROM {t} AS a
+        JOIN {t} AS b ON b.ingest_id <> $i AND {same}
+        JOIN ingest_log AS l ON l.ingest_id = b.ingest_id
+        WHERE a.ingest_id = $i GROUP BY ALL ORDER BY 3 DESC LIMIT 5""", {"i": ingest_id})
+    for source, earlier, n in found:
+        report.warnings.append(
+            f"{int(n):,} rows have the same {spec.key} and values as rows of {source} (ingest {earlier}): if the "
+            f"files overlap, those {spec.name} are now counted twice; load each extract once (cut the overlap "
+            "from one file and build the workspace again)")
 
 
 def _load(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: Mapping | None, report: IngestReport,
@@ -255,7 +292,12 @@ def _load(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: Mapping 
     def consume(reader: pa.RecordBatchReader) -> None:
         step("reading", 0, size)
         with b.arrow_relation(SRC, _counting(reader, src, step, size)):
-            b.execute(f"load {spec.name}", sql, params)
+            try:
+                b.execute(f"load {spec.name}", sql, params)
+            except EngineError:
+                if src.failure is not None:
+                    raise src.failure from None
+                raise
 
     consume(src.reader())
     stored = int(b.scalar("count stored rows", f"SELECT count(*) FROM {ident(spec.physical_name)} WHERE ingest_id = $i",
@@ -268,10 +310,14 @@ def _load(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: Mapping 
 def _counting(reader: pa.RecordBatchReader, src: readers.Source, step: Callable[..., None],
               size: int) -> pa.RecordBatchReader:
     def batches() -> Any:
-        for batch in reader:
-            done = src.hasher.bytes_read if src.hasher is not None else 0
-            step("reading", done, size)
-            yield batch
+        try:
+            for batch in reader:
+                done = src.hasher.bytes_read if src.hasher is not None else 0
+                step("reading", done, size)
+                yield batch
+        except TenazaError as exc:
+            src.failure = exc  # the engine passes it on as text only; raised again after it
+            raise
 
     return pa.RecordBatchReader.from_batches(reader.schema, batches())
 
@@ -305,7 +351,7 @@ def _infer(ws: Workspace, src: readers.Source, plan: ResolvedPlan, relation: str
                   f"count(*) FILTER (WHERE try_cast(regexp_extract({x}, '^(\\d{{1,2}})[/.-]\\d{{1,2}}[/.-]', 1) AS INT) > 12)",
                   f"count(*) FILTER (WHERE try_cast(regexp_extract({x}, '^\\d{{1,2}}[/.-](\\d{{1,2}})[/.-]', 1) AS INT) > 12)"]
     for p in numbers:
-        x = f"regexp_replace(trim({p.raw}), '{MONEY_NOISE}', '', 'g')"
+        x = number_text(f"trim({p.raw})")
         exprs += [f"count(*) FILTER (WHERE regexp_full_match({x}, '{ONLY_DOT}'))", f"count(*) FILTER (WHERE regexp_full_match({x}, '{ONLY_COMMA}'))"]
     inner = ", ".join(f"{e} AS {a}" for e, a in zip(source_exprs, aliases, strict=True)) or "NULL AS s_none"
     sql = f"SELECT {', '.join(exprs)} FROM (SELECT {inner} FROM {relation})"
@@ -327,6 +373,11 @@ def _infer(ws: Workspace, src: readers.Source, plan: ResolvedPlan, relation: str
         counts = evidence(whole=True)
     for i, p in enumerate(dated):
         slash, dmy, mdy = counts[3 * i: 3 * i + 3]
+        if dmy and mdy:
+            raise IngestError([Problem(str(src.path), f"both date orders appear: {dmy:,} dates have a day above 12 "
+                                       f"first (dd/mm) and {mdy:,} second (mm/dd); pass --dates dmy or --dates mdy "
+                                       "(or set `dates:` in the mapping); the other order's dates are then "
+                                       "quarantined", field=p.spec.name)])
         if slash and dmy == mdy:
             raise IngestError([Problem(str(src.path), "dates like dd/mm/yyyy and mm/dd/yyyy cannot be told apart "
                                        "(no day above 12); pass --dates dmy (Mexican order) or --dates mdy (US order), "
@@ -341,6 +392,7 @@ def _infer(ws: Workspace, src: readers.Source, plan: ResolvedPlan, relation: str
 def _reopen(src: readers.Source) -> readers.Source:
     if isinstance(src, readers.CsvSource):
         return readers.CsvSource(src.path, src.fmt, src.columns, delimiter=src.delimiter, encoding=src.encoding,
-                                 compression=src.compression, exact=True, header=src.header, quoting=src.quoting,
+                                 compression=src.compression, exact=True, header=src.header, header_lines=src.header_lines,
+                                 quoting=src.quoting,
                                  trim=src.trim)
     return readers.open_parquet(src.path)

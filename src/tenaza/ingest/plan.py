@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from tenaza.errors import IngestError, MappingError, Problem
 from tenaza.ingest.mapping import Mapping
 from tenaza.ingest.normalize import UNIT_SECONDS, Binds, ColumnPlan
+from tenaza.ingest.readers import echo
 from tenaza.schema.specs import ColumnType, TableSpec
 
 
@@ -49,7 +50,7 @@ def resolve(spec: TableSpec, mapping: Mapping | None, source_columns: list[str],
                 found = find(src)
                 if found is None:
                     problems.append(Problem(mapping.path or file, f"source column {src!r} is not in {file}; "
-                                            f"it has: {', '.join(source_columns)}", field=f"columns.{col.name}.from"))
+                                            f"it has: {echo(', '.join(source_columns))}", field=f"columns.{col.name}.from"))
                 else:
                     idx.append(found)
             used.update(idx)
@@ -81,7 +82,7 @@ def resolve(spec: TableSpec, mapping: Mapping | None, source_columns: list[str],
         if len(source_columns) == 1 and re.search(r"[;,|\t]", source_columns[0]):
             hint = " The header was read as one column: is the delimiter right (--delimiter)?"
         raise IngestError([Problem(file, f"missing required column{'s' * (len(missing) > 1)} for {spec.name}: "
-                                   f"{', '.join(missing)}; the file has: {', '.join(source_columns)}. "
+                                   f"{', '.join(missing)}; the file has: {echo(', '.join(source_columns))}. "
                                    f"Name them in a mapping file (--mapping).{hint}", line=1)])
     ignore = {_norm_name(c) for c in mapping.ignore}
     extras = [i for i, c in enumerate(source_columns) if i not in used and _norm_name(c) not in ignore]

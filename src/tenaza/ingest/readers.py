@@ -168,19 +168,45 @@ def _sniff_delimiter(text: str) -> str:
         return max(",;|\t", key=header.count) if header else ","
 
 
-def _header(text: str, delimiter: str) -> list[str]:
-    row = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter), [])
+def _header(text: str, delimiter: str) -> tuple[list[str], int]:
+    """Unique column names (a repeated name gets _2, _3 ... never one the file uses itself) and
+    the number of physical lines the header takes (a quoted name may hold a newline)."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
+    row = next(reader, [])
+    lines = max(reader.line_num, 1)
+    raw = [r.strip() or f"column_{i + 1}" for i, r in enumerate(row)]
+    taken = set(raw)
     names: list[str] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(row):
-        name = raw.strip() or f"column_{i + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 1
+    used: set[str] = set()
+    for name in raw:
+        if name in used:
+            k = 2
+            while f"{name}_{k}" in taken or f"{name}_{k}" in used:
+                k += 1
+            name = f"{name}_{k}"
+        used.add(name)
         names.append(name)
-    return names
+    return names, lines
+
+
+def echo(text: str, limit: int = 200) -> str:
+    """Source text quoted in a message, cut to ``limit`` characters."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def check_encoding(path: Path, encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise IngestError([Problem(str(path), f"unknown encoding {encoding!r}; for example utf-8, cp1252, latin-1, "
+                                   "utf-16", field="--encoding")]) from None
+
+
+def check_delimiter(path: Path, delimiter: str) -> str:
+    if len(delimiter) != 1 or delimiter in "\r\n\"":
+        raise IngestError([Problem(str(path), f"delimiter {delimiter!r}: expected one character other than a quote "
+                                   "or a newline, such as , ; | or a tab", field="--delimiter")])
+    return delimiter
 
 
 @dataclass
@@ -194,6 +220,7 @@ class Source:
     blank_lines: int = 0
     rows_yielded: int = 0
     hasher: HashingFile | None = None
+    failure: Exception | None = None  # the reader's own error, when the engine stopped on it
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         raise NotImplementedError
@@ -260,6 +287,7 @@ class CsvSource(Source):
     quoting: bool = True  # JSON lines are read verbatim, quotes and all
     trim: bool = True  # JSON lines keep their raw text; their values are trimmed in SQL
     block_size: int = BLOCK_SIZE
+    header_lines: int = 1
 
     def _open(self) -> Any:
         if self.hash_while_reading:
@@ -281,6 +309,7 @@ class CsvSource(Source):
     def batches(self) -> Iterator[pa.RecordBatch]:
         self._restart = False
         self._pending_bad: dict[int, BadRow] = {}
+        self._pos = (1, 1)
         try:
             yield from self._batches()
         except pa.ArrowInvalid as exc:
@@ -288,10 +317,18 @@ class CsvSource(Source):
                 raise Restart from exc
             if "UTF8" in str(exc) or "utf8" in str(exc).lower():
                 raise _encoding_error(self.path, self.compression, self.encoding) from exc
-            raise IngestError([Problem(str(self.path), f"cannot parse as CSV: {str(exc).splitlines()[0]}")]) from exc
+            if "straddl" in str(exc):
+                raise IngestError([Problem(str(self.path), f"a value longer than the reader's block "
+                                           f"({self.block_size >> 20} MiB) starts on this line or soon after; "
+                                           "values that long are not supported: is a quote left open?",
+                                           line=self._pos[1])]) from exc
+            raise IngestError([Problem(str(self.path), f"cannot parse as CSV: {echo(str(exc).splitlines()[0])}",
+                                       line=self._pos[1])]) from exc
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
-        read = pacsv.ReadOptions(column_names=self.columns, skip_rows=1 if self.header else 0, block_size=self.block_size,
+        # The header is skipped as a parsed record, not a line: a quoted name may hold a newline.
+        read = pacsv.ReadOptions(column_names=self.columns, skip_rows_after_names=1 if self.header else 0,
+                                 block_size=self.block_size,
                                  use_threads=not self.exact, encoding=self.encoding)
         parse = pacsv.ParseOptions(delimiter=self.delimiter, quote_char='"' if self.quoting else False,
                                    newlines_in_values=self.quoting, ignore_empty_lines=False,
@@ -299,11 +336,15 @@ class CsvSource(Source):
         convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in self.columns},
                                        strings_can_be_null=False, quoted_strings_can_be_null=False)
         stream = self._open()
-        pos = (2, 2) if self.header else (1, 1)  # the header is record 1 and line 1
+        # the header is record 1 and starts line 1; it may take several lines
+        pos = (2, 1 + self.header_lines) if self.header else (1, 1)
+        self._pos = pos
         try:
             with pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert) as rdr:
                 for batch in rdr:
                     lines, pos = self._lines(batch, pos)
+                    self._pos = pos
+                    _refuse_nul(self.path, batch, lines)
                     self.rows_yielded += batch.num_rows
                     yield (trimmed(batch) if self.trim else batch).append_column(LINE, pa.array(lines, pa.int64()))
             self._flush_pending(pos)
@@ -356,14 +397,28 @@ class CsvSource(Source):
         self._pending_bad.clear()
 
 
+def _refuse_nul(path: Path, batch: pa.RecordBatch, lines: np.ndarray) -> None:
+    """A NUL byte anywhere (the sniffed head checks only the first 64 KiB) rejects the file."""
+    for col in batch.columns:
+        data = col.buffers()[2] if pa.types.is_string(col.type) else None
+        if data is None or not (np.frombuffer(data, dtype=np.uint8) == 0).any():
+            continue
+        hit = pc.find_substring(col, "\x00").to_numpy(zero_copy_only=False)
+        row = int(np.argmax(hit >= 0))
+        raise IngestError([Problem(str(path), "binary content (NUL bytes), not a text file; is this the right file?",
+                                   line=int(lines[row]))])
+
+
 def open_csv(path: Path, compression: str | None, *, delimiter: str | None, encoding: str | None,
              hash_while_reading: bool) -> CsvSource:
-    enc = encoding or "utf-8"
+    enc = check_encoding(path, encoding or "utf-8")
+    if delimiter is not None:
+        check_delimiter(path, delimiter)
     text = _check_text(path, _head(path, compression), enc)
     delim = delimiter or _sniff_delimiter(text)
-    columns = _header(text, delim)
+    columns, header_lines = _header(text, delim)
     return CsvSource(path, "csv", columns, delimiter=delim, encoding=enc, compression=compression,
-                     hash_while_reading=hash_while_reading)
+                     hash_while_reading=hash_while_reading, header_lines=header_lines)
 
 
 def caused_by_restart(exc: BaseException | None) -> bool:
@@ -417,7 +472,7 @@ def open_parquet(path: Path) -> ParquetSource:
 
 def open_jsonl(path: Path, compression: str | None, *, encoding: str | None, hash_while_reading: bool) -> CsvSource:
     """JSON lines are read as one text column per physical line; the engine parses the JSON."""
-    enc = encoding or "utf-8"
+    enc = check_encoding(path, encoding or "utf-8")
     _check_text(path, _head(path, compression), enc)
     return CsvSource(path, "jsonl", [JSONL_COLUMN], delimiter="\x1f", encoding=enc, compression=compression,
                      hash_while_reading=hash_while_reading, header=False, quoting=False, trim=False)

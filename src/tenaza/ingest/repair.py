@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 import ftfy
+from ftfy.badness import badness
 from stdnum import exceptions as stdnum_errors
 from stdnum.mx import curp as mx_curp
 from stdnum.mx import rfc as mx_rfc
@@ -40,11 +41,35 @@ def fix_text(value: str) -> str:
     if _FOREIGN.search(fixed) and not _FOREIGN.search(value):
         fixed = next((c for c in (_round_trip(value, "cp1252"), _round_trip(value, "latin-1"))
                       if c is not None and not _FOREIGN.search(c)), value)
-    if _CJK.search(fixed):
+    if _CJK.search(fixed) and _LATIN_LETTER.search(fixed):
+        # Only a value that mixes Latin letters with ideographs ("JOS茅") is taken for GBK
+        # mojibake: text written in one script ("毛泽东", "梅") is never turned into another.
         candidate = _round_trip(fixed, "gbk")
         if candidate is not None and not _CJK.search(candidate) and _LATIN_LETTER.search(candidate):
             return candidate
+    if fixed == value:
+        return value
+    before, after = _script(value), _script(fixed)
+    if before in ("latin", "cjk", "other") and after != before:
+        return value  # never across scripts: a value written in one script stays in it
+    if badness(fixed) > badness(value):
+        return value  # ftfy's own measure: the repair must be at least as plausible
     return fixed
+
+
+def _script(text: str) -> str:
+    """The script of a value's letters: latin, cjk, other or mixed."""
+    kinds = set()
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        if _CJK.match(ch):
+            kinds.add("cjk")
+        elif ord(ch) <= 0x024F:
+            kinds.add("latin")
+        else:
+            kinds.add("other")
+    return kinds.pop() if len(kinds) == 1 else "mixed" if kinds else "none"
 
 
 def _round_trip(value: str, encoding: str) -> str | None:

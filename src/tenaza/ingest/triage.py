@@ -69,9 +69,33 @@ def finish(ws: Workspace, spec: TableSpec, report: IngestReport, bad_rows: list[
     if not report.reconciles:
         raise IngestError([Problem(source, f"counts do not reconcile: {report.rows_read} read, {report.rows_accepted} "
                                    f"accepted, {report.rows_quarantined} quarantined; nothing was stored")])
+    report.fields = _field_counts(ws, spec, ingest_id)
     report.reasons = [(str(r[0]), int(r[1])) for r in b.fetch("summarize quarantine", """
         SELECT regexp_replace(split_part(reason, '; ', 1), '''.*''', '…'),
                count(*) FROM quarantine WHERE ingest_id = $i GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT 10""", i)]
+
+
+def _field_counts(ws: Workspace, spec: TableSpec, ingest_id: int) -> dict[str, dict[str, int]]:
+    """Per field: values cleared (optional, not valid; kept in extras._invalid), amounts that
+    storage rounds (exact text in extras._exact), rows quarantined over it."""
+    b = ws.backend
+    t = ident(spec.physical_name)
+    out: dict[str, dict[str, int]] = {}
+
+    def add(rows: list[tuple[Any, ...]], what: str) -> None:
+        for name, n in rows:
+            out.setdefault("(row)" if name is None else str(name), {})[what] = int(n)
+
+    for what, key in (("cleared", "_invalid"), ("rounded", "_exact")):
+        add(b.fetch(f"count {what} values", f"""SELECT k, count(*) FROM (
+                SELECT unnest(json_keys(extras, '$.{key}')) AS k FROM {t}
+                WHERE ingest_id = $i AND extras IS NOT NULL AND json_exists(extras, '$.{key}'))
+            GROUP BY k ORDER BY k""", {"i": ingest_id}), what)
+    add(b.fetch("count quarantined per field", """SELECT f, count(DISTINCT line) FROM (
+            SELECT line, CASE WHEN column_name IS NOT NULL THEN split_part(e, ':', 1) END AS f FROM (
+                SELECT line, column_name, unnest(string_split(reason, '; ')) AS e FROM quarantine WHERE ingest_id = $i))
+        GROUP BY f ORDER BY f""", {"i": ingest_id}), "quarantined")
+    return out
 
 
 def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
@@ -85,7 +109,7 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
         col = ident(c.name)
         aliases = currency_aliases() if c.type is ColumnType.CURRENCY else country_aliases()
         if c.type is ColumnType.COUNTRY_LIST:
-            _resolve_code_lists(ws, t, col, c.name, aliases, ingest_id)
+            _resolve_code_lists(ws, t, col, c.name, aliases, ingest_id, required=c.required)
             continue
         change, unknown = _classify(b.fetch(f"list {c.name} values", f"SELECT DISTINCT {col} FROM {t} "
                                             f"WHERE ingest_id = $i AND {col} IS NOT NULL", {"i": ingest_id}), aliases)
@@ -93,7 +117,11 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
             b.execute(f"resolve {c.name}", f"UPDATE {t} SET {col} = map_extract_value(map($src, $dst), {col}) "
                       f"WHERE ingest_id = $i AND list_contains($src, {col})",
                       {"i": ingest_id, "src": list(change), "dst": list(change.values())})
-        if unknown:
+        if unknown and not c.required:
+            what = "an ISO 3166 country" if c.type is ColumnType.COUNTRY else "an ISO 4217 currency"
+            _clear(ws, t, col, c.name, f"list_contains($v, {col})", f"CAST({col} AS VARCHAR)",
+                   f"$why || {col}", ingest_id, {"v": unknown, "why": f"not {what}: "})
+        elif unknown:
             what = "an ISO 3166 country" if c.type is ColumnType.COUNTRY else "an ISO 4217 currency"
             b.execute(f"flag unknown {c.name}", f"UPDATE {t} SET _problems = concat_ws('; ', _problems, "
                       f"$msg || '''' || {col} || ''''), _raw = coalesce(_raw, $raw) "
@@ -108,7 +136,19 @@ def _classify(rows: list[tuple[Any, ...]], aliases: dict[str, str]) -> tuple[dic
             [v for v, code in codes.items() if code is None])
 
 
-def _resolve_code_lists(ws: Workspace, t: str, col: str, name: str, aliases: dict[str, str], ingest_id: int) -> None:
+def _clear(ws: Workspace, t: str, col: str, name: str, where: str, raw: str, reason: str, ingest_id: int,
+           params: dict[str, Any], kept: str = "NULL") -> None:
+    """An optional value that is not valid: cleared and kept in extras with its reason; the row
+    stays (docs/ingest.md, "Field-level validity")."""
+    ws.backend.execute(f"clear invalid {name}", f"""UPDATE {t} SET
+        extras = json_merge_patch(coalesce(extras, '{{}}'), json_object('_invalid', json_object($name,
+                 json_object('raw', {raw}, 'reason', {reason})))),
+        {col} = {kept}
+        WHERE ingest_id = $i AND _problems IS NULL AND {where}""", {"i": ingest_id, "name": name, **params})
+
+
+def _resolve_code_lists(ws: Workspace, t: str, col: str, name: str, aliases: dict[str, str], ingest_id: int, *,
+                        required: bool) -> None:
     """The same for lists of countries: each element to its code; a list with an unknown
     element is a problem of its row."""
     b = ws.backend
@@ -119,7 +159,12 @@ def _resolve_code_lists(ws: Workspace, t: str, col: str, name: str, aliases: dic
             SET {col} = list_transform({col}, lambda e: coalesce(map_extract_value(map($src, $dst), e), e))
             WHERE ingest_id = $i AND list_has_any({col}, $src)""",
                   {"i": ingest_id, "src": list(change), "dst": list(change.values())})
-    if unknown:
+    if unknown and not required:
+        _clear(ws, t, col, name, f"list_has_any({col}, $v)", f"array_to_string({col}, ';')",
+               f"$why || array_to_string(list_filter({col}, lambda e: list_contains($v, e)), ', ')",
+               ingest_id, {"v": unknown, "why": "not ISO 3166 countries: "},
+               kept=f"nullif(list_filter({col}, lambda e: NOT list_contains($v, e)), [])")
+    elif unknown:
         b.execute(f"flag unknown {name}", f"UPDATE {t} SET _problems = concat_ws('; ', _problems, $msg || "
                   f"array_to_string(list_filter({col}, lambda e: list_contains($v, e)), ', ')) "
                   f"WHERE ingest_id = $i AND list_has_any({col}, $v)",

@@ -75,6 +75,8 @@ class Backend(ABC):
         except TenazaError:
             raise
         except Exception as exc:
+            if _interrupted(exc):
+                raise KeyboardInterrupt from exc  # Ctrl-C reached the engine mid-query
             raise EngineError(step, sql, exc) from exc
         log.debug("step %s took %.3fs", step, time.perf_counter() - started)
         return rows
@@ -131,6 +133,8 @@ class Backend(ABC):
         except TenazaError:
             raise
         except Exception as exc:
+            if _interrupted(exc):
+                raise KeyboardInterrupt from exc
             raise EngineError(step, select, exc) from exc
         log.debug("step %s took %.3fs", step, time.perf_counter() - started)
 
@@ -166,3 +170,12 @@ class Backend(ABC):
             self._end(commit=True)
         except Exception as exc:
             raise EngineError(step, "COMMIT", exc) from exc
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """The engine stopped a query because the user pressed Ctrl-C: DuckDB says "Query
+    interrupted" (or raises InterruptException), or names the KeyboardInterrupt that a Python
+    stream it was reading raised."""
+    text = str(exc).strip()
+    return (type(exc).__name__ == "InterruptException" or text.startswith("Query interrupted")
+            or text.endswith("KeyboardInterrupt"))

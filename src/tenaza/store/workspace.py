@@ -7,6 +7,7 @@ the file (``<file>.spark/``), refreshed when the file is newer (see docs/design/
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,7 +92,12 @@ class Workspace:
         try:
             backend: Backend = DuckDBBackend(path, read_only=read_only)
         except Exception as exc:
-            raise WorkspaceError(f"{path}: not a tenaza workspace ({str(exc).splitlines()[0]})") from exc
+            first = str(exc).splitlines()[0]
+            held = re.search(r"Conflicting lock is held in .*?\(PID (\d+)\)", first)
+            if held:
+                raise WorkspaceError(f"{path}: busy, held by process {held.group(1)}; wait for it to finish or stop "
+                                     "it, then try again (a workspace has one writer at a time)") from exc
+            raise WorkspaceError(f"{path}: not a tenaza workspace ({first})") from exc
         ws = cls(backend, path)
         version = ws._meta("schema_version")
         if version is None:
