@@ -150,6 +150,8 @@ def _print_report(report: Any) -> None:
     if report.already_ingested_as is not None:
         out.print(f"{Path(report.path).name}: already loaded into {report.table} by ingest "
                   f"{report.already_ingested_as} (same content); nothing to do")
+        for w in report.warnings[1:]:  # the first says the same as the line above
+            out.print(f"  [yellow]{w}[/]")
         return
     colour = "green" if report.rows_quarantined == 0 else "yellow"
     out.print(f"{Path(report.path).name} → {report.table} (ingest {report.ingest_id}): "
@@ -165,6 +167,13 @@ def _print_report(report: Any) -> None:
         out.print(f"  kept in extras (no canonical column): {', '.join(report.extra_columns)}")
     for reason, n in report.reasons:
         out.print(f"  quarantined {n:,}× {reason}", highlight=False)
+    for name, counts in report.fields.items():
+        said = [f"{counts[k]:,} {label}" for k, label in (
+            ("cleared", "values cleared (not valid; kept raw in extras._invalid)"),
+            ("rounded", "amounts rounded in storage (exact text in extras._exact)"),
+            ("quarantined", "rows quarantined")) if counts.get(k)]
+        if said:
+            out.print(f"  {name}: {'; '.join(said)}", highlight=False)
     for w in report.warnings:
         out.print(f"  [yellow]{w}[/]")
 
