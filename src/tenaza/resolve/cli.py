@@ -61,12 +61,30 @@ def resolve_cmd(workspace: WorkspaceArg,
 
 def screen_cmd(workspace: WorkspaceArg,
                list_file: Annotated[Path | None, typer.Option("--list", help="OFAC SDN file (sdn.csv or sdn.xml) to "
-                                                                 "load as a new version and screen against; default: "
+                                                                 "load as a new version and screen against; alt.csv "
+                                                                 "and add.csv beside sdn.csv are read too; default: "
                                                                  "every list in the workspace (the latest version of "
                                                                  "each), or the shipped 2024-05-03 list if none.")] = None,
                version: Annotated[str | None, typer.Option(help="Version of --list (default: from the file).")] = None,
                threshold: Annotated[float | None, typer.Option(help="Hit threshold (default: the tuned one).")] = None,
                show: Annotated[int, typer.Option(help="Hits to print.")] = 20,
+               legal_forms: Annotated[Path | None, typer.Option(
+                   "--legal-forms", help="CSV of more legal forms to strip (layout of the shipped legal_forms.csv).")]
+               = None,
+               org_words: Annotated[Path | None, typer.Option(
+                   "--org-words", help="CSV of more organization words (layout of the shipped org_words.csv).")] = None,
+               explain_name: Annotated[str | None, typer.Option(
+                   "--explain", metavar="NAME", help="Show the best candidates for NAME and why (every part of each "
+                                                     "score); reads only: no list is loaded, no hit is stored.")] = None,
+               kind: Annotated[str, typer.Option(help="With --explain: person, company or organization.")] = "person",
+               dob: Annotated[str | None, typer.Option(help="With --explain: date of birth, YYYY-MM-DD.")] = None,
+               country: Annotated[str | None, typer.Option(help="With --explain: country (ISO alpha-3).")] = None,
+               ident: Annotated[list[str] | None, typer.Option(
+                   "--id", help="With --explain: identifier as scheme:value (curp, rfc, ssn, ein); repeatable.")] = None,
+               entry: Annotated[list[str] | None, typer.Option(
+                   "--entry", help="With --explain: also score this entry id, even if it is no candidate; "
+                                   "repeatable.")] = None,
+               top: Annotated[int, typer.Option(help="With --explain: candidates to show.")] = 5,
                as_json: JsonOpt = False) -> None:
     """Screen party records against a designation list; report new and dropped hits."""
     from tenaza.resolve.screening.matcher import ScreeningConfig
@@ -75,8 +93,17 @@ def screen_cmd(workspace: WorkspaceArg,
     from tenaza.resolve.screening.versions import ingested, load, versions
     from tenaza.store import Workspace
 
-    config = ScreeningConfig() if threshold is None else ScreeningConfig(threshold=threshold)
+    settings: dict[str, object] = {"legal_forms_file": str(legal_forms) if legal_forms else None,
+                                   "org_words_file": str(org_words) if org_words else None}
+    if threshold is not None:
+        settings["threshold"] = threshold
+    if explain_name is not None:
+        _explain(workspace, explain_name, ScreeningConfig(**settings), kind=kind, dob=dob, country=country,
+                 ids=ident or [], entries=entry or [], top=top, list_file=list_file, version=version,
+                 as_json=as_json)
+        return
     try:
+        config = ScreeningConfig(**settings)
         with Workspace.open(workspace) as ws:
             if list_file is not None or not (versions(ws) or ingested(ws)):
                 targets = [load(ws, list_file or SDN, version=version)[0]]
@@ -94,6 +121,81 @@ def screen_cmd(workspace: WorkspaceArg,
         return
     for report in reports:
         _print_screen(report, show)
+
+
+def _explain(workspace: Path, name: str, config: object, *, kind: str, dob: str | None, country: str | None,
+             ids: list[str], entries: list[str], top: int, list_file: Path | None, version: str | None,
+             as_json: bool) -> None:
+    from datetime import date
+
+    from tenaza.errors import Problem, ProblemsError
+    from tenaza.resolve.screening.explain import Query, explain_name
+    from tenaza.resolve.screening.matcher import ScreeningConfig
+    from tenaza.store import Workspace
+
+    assert isinstance(config, ScreeningConfig)
+    try:
+        problems = []
+        if kind not in ("person", "company", "organization"):
+            problems.append(Problem("--kind", f"expected person, company or organization, got {kind!r}"))
+        born = None
+        if dob:
+            try:
+                born = date.fromisoformat(dob)
+            except ValueError:
+                problems.append(Problem("--dob", f"expected a date as YYYY-MM-DD, got {dob!r}"))
+        bad_ids = [i for i in ids if i.partition(":")[0].lower() not in ("curp", "rfc", "ssn", "ein")
+                   or not i.partition(":")[2]]
+        problems += [Problem("--id", f"expected scheme:value with scheme curp, rfc, ssn or ein, got {i!r}")
+                     for i in bad_ids]
+        if problems:
+            raise ProblemsError(problems)
+        query = Query(name, kind, born, country, tuple(f"{i.partition(':')[0].lower()}:{i.partition(':')[2]}"
+                                                       for i in ids))
+        with Workspace.open(workspace, read_only=True) as ws:
+            found = explain_name(ws, query, config, top=top, entries=entries, list_file=list_file, version=version)
+    except TenazaError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        out.print_json(json.dumps([asdict(e) for e in found], default=str))
+        return
+    for e in found:
+        out.print(f"[bold]{name!r}[/] ({kind}) against {e.list_name}; a hit needs {e.threshold:.2f}. "
+                  "Nothing is stored.", highlight=False)
+        if not e.candidates:
+            out.print("  no candidate: the name shares no pair of token keys and no trigrams with any listed name")
+        for rank, c in enumerate(e.candidates, start=1):
+            verdict = "[bold green]hit[/]" if c.hit else (
+                "[yellow]no candidate[/] (no path finds it; scored because --entry asked)" if not c.candidate
+                else f"no hit ({c.threshold_gap(e.threshold):+.2f} to the threshold)")
+            f = c.features
+            out.print(f"{rank}. [bold]{c.score:.2f}[/] {verdict}  entry {c.entry_id} {c.entry_name!r}"
+                      + (" (alias" + (", weak" if f["name"]["weak_alias"] else "") + ")" if c.is_alias else "")
+                      + (f" [{', '.join(c.programs)}]" if c.programs else "")
+                      + (f"; candidate by {', '.join(v for v in c.via if v != 'forced')}" if c.candidate else ""),
+                      highlight=False)
+            table = Table("side", "token", "key", "weight", "matched", "credit", box=None, pad_edge=False)
+            for side, toks in (("query", c.tokens), ("entry", c.entry_tokens)):
+                for t in toks:
+                    table.add_row(side, t["token"], t["key"], f"{t['weight']:.2f}", t["matched"] or "-",
+                                  f"{t['credit']:.2f}")
+            out.print(table)
+            parts = c.contributions
+            name_line = (f"   name {parts['name']:.3f} = mean of query coverage {f['name']['party_coverage']:.3f} "
+                         f"and entry coverage {f['name']['entry_coverage']:.3f}"
+                         + (" x weak-alias factor" if f["name"]["weak_alias"] else ""))
+            out.print(name_line, highlight=False)
+            out.print(f"   dob {parts['dob']:+.2f} (query {f['dob']['party'] or '-'}, listed {f['dob']['entry'] or '-'}); "
+                      f"country {parts['country']:+.2f} (query {', '.join(f['country']['party']) or '-'}, listed "
+                      f"{', '.join(f['country']['entry'] or []) or '-'}); identifier "
+                      + (f"shared {', '.join(f['identifier']['shared'])}: score at least "
+                         f"{f['identifier']['effect'].split()[-1]}" if f["identifier"]["shared"]
+                         else f"{parts['identifier']:+.2f}")
+                      + f"; kind {parts['kind']:+.2f} ({f['kind']['party']} / {f['kind']['entry']})", highlight=False)
+            total = sum(parts.values())
+            out.print(f"   score = {' + '.join(f'{v:.2f}' for v in parts.values())} = {total:.2f}"
+                      + (f", bounded to {c.score:.2f}" if abs(total - c.score) > 1e-6 else ""), highlight=False)
 
 
 def _print_screen(report: ScreenReport, show: int) -> None:

@@ -1,11 +1,15 @@
 """Readers of designation lists: OFAC's SDN list in its CSV layout (sdn.csv, no header) and
 its XML layout (sdn.xml). Both give the same ``Entry`` records, with aliases, programs, dates
-of birth, identifiers and countries, so screening never depends on the layout.
+of birth, identifiers, countries and addresses, so screening never depends on the layout.
 
 In the CSV layout, everything but the name, type and programs sits in the free-text remarks
 ("DOB 29 Mar 1990; POB Culiacan, Sinaloa, Mexico; C.U.R.P. GULO900329HSLZPV09 (Mexico);
 a.k.a. 'El Raton'."); the reader takes it apart. Remarks aliases are OFAC's weak aliases
-(nicknames); the XML marks each alias strong or weak itself.
+(nicknames). OFAC publishes the strong aliases and the addresses of the CSV layout in two
+files beside sdn.csv, alt.csv and add.csv, keyed by ent_num; the reader takes them from the
+same folder when they are there (alt.csv/ALT.CSV, or the name of the list file with "sdn"
+replaced: ofac_alt_2024-05-03.csv.gz beside ofac_sdn_2024-05-03.csv.gz). The XML marks each
+alias strong or weak itself.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import logging
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -22,6 +27,8 @@ from pathlib import Path
 
 from tenaza.errors import IngestError, Problem
 from tenaza.store.reference import country_aliases, fold
+
+log = logging.getLogger("tenaza")
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,8 @@ class ListFile:
     version: str
     file_format: str
     entries: list[Entry]
+    files: tuple[Path, ...] = ()  # every file read: the list, and alt.csv and add.csv when found beside it
+    warnings: tuple[str, ...] = ()  # rows of alt.csv/add.csv that could not be used, located
 
 
 _KINDS = {"individual": "person", "entity": "company", "-0-": "company", "": "company", "vessel": "vessel",
@@ -99,6 +108,10 @@ def parse_remarks(entry: Entry, remarks: str, aliases: dict[str, str]) -> None:
 
 
 def _open_text(path: Path) -> io.TextIOBase:
+    if not path.exists():
+        raise IngestError([Problem(str(path), "no such file")])
+    if not path.is_file():
+        raise IngestError([Problem(str(path), "not a file (give the list file itself, e.g. sdn.csv)")])
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
@@ -110,26 +123,98 @@ def _version_from_name(path: Path) -> str | None:
     return m.group(1) if m else None
 
 
-def read_ofac_csv(path: Path, version: str | None = None) -> ListFile:
+_LIST_PART = re.compile(r"(?i)(?<![a-z])(sdn|prim)(?![a-z])")
+
+
+def sibling(path: Path, part: str) -> Path | None:
+    """OFAC's ``alt`` or ``add`` file of the release that ``path`` (its sdn.csv) belongs to, if it is
+    there: the name with "sdn" (or the consolidated list's "prim") replaced, in the same case."""
+    m = _LIST_PART.search(path.name)
+    if not m:
+        return None
+    word = part.upper() if m.group(1).isupper() else part
+    found = path.with_name(path.name[:m.start()] + word + path.name[m.end():])
+    return found if found.is_file() and found != path else None
+
+
+def _cells(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Rows of an OFAC CSV file, '-0-' as empty, the end-of-file Ctrl-Z and blank lines skipped."""
+    for line, row in enumerate(csv.reader(_open_text(path)), start=1):
+        if not row or (len(row) == 1 and (not row[0].strip() or row[0].startswith("\x1a"))) \
+                or row[0].startswith("\x1a"):
+            continue
+        yield line, [c.strip() if c.strip() != "-0-" else "" for c in row]
+
+
+def read_alt(path: Path, entries: dict[str, Entry]) -> list[str]:
+    """OFAC's alt.csv: ent_num, alt_num, alt_type (aka, fka, nka), alt_name, alt_remarks. Its
+    aliases are OFAC's strong ones; one that repeats a weak alias of the remarks replaces it."""
+    warnings = []
+    for line, cells in _cells(path):
+        if len(cells) < 4 or not cells[3]:
+            warnings.append(f"{path.name}:{line}: expected ent_num, alt_num, alt_type, alt_name, alt_remarks")
+            continue
+        entry = entries.get(cells[0])
+        if entry is None:
+            warnings.append(f"{path.name}:{line}: entry {cells[0]} is not in the list; alias {cells[3]!r} skipped")
+            continue
+        same = [a for a in entry.aliases if fold(a.name) == fold(cells[3])]
+        entry.aliases = [a for a in entry.aliases if a not in same] + [Alias(cells[3], weak=False)]
+    return warnings
+
+
+def read_add(path: Path, entries: dict[str, Entry], aliases: dict[str, str]) -> list[str]:
+    """OFAC's add.csv: ent_num, add_num, address, city/state/province/postal code, country,
+    add_remarks. The country joins the entry's countries, as the XML's addresses do."""
+    warnings = []
+    for line, cells in _cells(path):
+        if len(cells) < 5:
+            warnings.append(f"{path.name}:{line}: expected ent_num, add_num, address, city, country, add_remarks")
+            continue
+        entry = entries.get(cells[0])
+        if entry is None:
+            warnings.append(f"{path.name}:{line}: entry {cells[0]} is not in the list; address skipped")
+            continue
+        text = ", ".join(p for p in cells[2:5] if p)
+        if text:
+            entry.addresses.append(text)
+        if cells[4] and (c := _country(cells[4], aliases)) and c not in entry.countries:
+            entry.countries.append(c)
+    return warnings
+
+
+def read_ofac_csv(path: Path, version: str | None = None, alt: Path | None = None,
+                  add: Path | None = None) -> ListFile:
     """OFAC's sdn.csv: ent_num, name, type, programs, title, call sign, vessel type, tonnage,
-    GRT, vessel flag, vessel owner, remarks; no header; '-0-' means empty."""
+    GRT, vessel flag, vessel owner, remarks; no header; '-0-' means empty. ``alt`` and ``add``
+    default to the alt.csv and add.csv found beside it."""
     aliases = country_aliases()
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for line, row in enumerate(csv.reader(_open_text(path)), start=1):
-        if not row or (len(row) == 1 and not row[0].strip()) or row[0].startswith("\x1a"):
+    for line, cells in _cells(path):
+        if len(cells) < 12:
+            problems.append(Problem(path.name, f"expected 12 fields, found {len(cells)}", line=line))
             continue
-        if len(row) < 12:
-            problems.append(Problem(path.name, f"expected 12 fields, found {len(row)}", line=line))
-            continue
-        cells = [c.strip() if c.strip() != "-0-" else "" for c in row]
         entry = Entry(cells[0], cells[1], _KINDS.get(cells[2].lower(), "other"),
                       programs=[p.strip(" []") for p in cells[3].split("] [") if p.strip(" []")])
         parse_remarks(entry, cells[11], aliases)
         entries.append(entry)
     if problems and not entries:
         raise IngestError(problems)
-    return ListFile("OFAC-SDN", version or _version_from_name(path) or "unknown", "ofac-csv", entries)
+    by_id = {e.entry_id: e for e in entries}
+    files, warnings = [path], []
+    if alt := alt or sibling(path, "alt"):
+        files.append(alt)
+        warnings += read_alt(alt, by_id)
+    if add := add or sibling(path, "add"):
+        files.append(add)
+        warnings += read_add(add, by_id, aliases)
+    for w in warnings[:20]:
+        log.warning("%s", w)
+    if len(warnings) > 20:
+        log.warning("... and %d more rows of %s skipped", len(warnings) - 20, ", ".join(f.name for f in files[1:]))
+    return ListFile("OFAC-SDN", version or _version_from_name(path) or "unknown", "ofac-csv", entries,
+                    tuple(files), tuple(warnings))
 
 
 def _local(tag: str) -> str:
@@ -198,7 +283,7 @@ def read_ofac_xml(path: Path, version: str | None = None) -> ListFile:
                     entry.countries.append(c)
         entry.remarks = _text(el, "remarks")
         entries.append(entry)
-    return ListFile("OFAC-SDN", version or _version_from_name(path) or "unknown", "ofac-xml", entries)
+    return ListFile("OFAC-SDN", version or _version_from_name(path) or "unknown", "ofac-xml", entries, (path,))
 
 
 def read_list(path: Path | str, version: str | None = None) -> ListFile:

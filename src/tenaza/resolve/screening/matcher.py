@@ -24,13 +24,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tenaza.resolve.features import _lit, company_core_sql, tokens_sql
+from tenaza.resolve.features import _lit, tokens_sql
+from tenaza.resolve.screening.legal import LegalForms
 
 
-def _name_tokens_sql(kind: str, name: str) -> str:
-    """Tokens of a name; a company's without its legal form (S.A. de C.V., LLC, ...)."""
-    core = f"list_filter(string_split({company_core_sql(name)}, ' '), lambda t: t <> '')"
-    return f"CASE WHEN {kind} = 'person' THEN {tokens_sql(name)} ELSE {core} END"
+def _name_tokens_sql(kind: str, name: str, forms: LegalForms) -> str:
+    """Tokens of a name; a company's without its legal forms (``legal.py``)."""
+    return f"CASE WHEN {kind} = 'person' THEN {tokens_sql(name)} ELSE {forms.core_tokens_sql(name)} END"
 
 
 class ScreeningConfig(BaseModel):
@@ -42,6 +42,9 @@ class ScreeningConfig(BaseModel):
     threshold: float = Field(0.82, description="Score at or above which a candidate is a hit (tuned: docs/resolve.md).")
     prefilter: float = Field(0.45, description="Name score below which a candidate is not scored further.")
     max_token_df: int = Field(200, description="Pairs of tokens in more list names than this make no candidates.")
+    ngram_max_tokens: int = Field(2, description="Companies of at most this many words are also candidates by "
+                                                 "character trigrams (0: off), so a typo in a short name finds it.")
+    ngram_min_dice: float = Field(0.5, description="Share of trigrams (Dice) two short names must have in common.")
     typo_jaro_winkler: float = Field(0.9, description="Similarity at which two differing tokens count as a typo.")
     typo_credit: float = Field(0.8, description="Credit a typo-matched token gets, against 1 for an exact one.")
     dob_match: float = Field(0.15, description="Added when a listed date of birth equals the party's.")
@@ -53,9 +56,16 @@ class ScreeningConfig(BaseModel):
     id_conflict: float = Field(-0.3, description="Added when both carry the same scheme with different values.")
     kind_conflict: float = Field(-0.4, description="Added when a person meets a company or the reverse.")
     weak_alias: float = Field(0.85, description="Factor on the name score of a weak alias.")
+    legal_forms_file: str | None = Field(None, description="A CSV of more legal forms (layout of the shipped "
+                                                           "legal_forms.csv), added to the shipped ones.")
+    org_words_file: str | None = Field(None, description="A CSV of more organization words (layout of the shipped "
+                                                         "org_words.csv), added to the shipped ones.")
+
+    def legal_forms(self) -> LegalForms:
+        return LegalForms.load(self.legal_forms_file)
 
 
-def list_names_sql(relation: str, name_param: str = "$list_name") -> str:
+def list_names_sql(relation: str, forms: LegalForms, name_param: str = "$list_name") -> str:
     """One row per name and alias of a list version: tokens and the qualifiers."""
     return f"""
 SELECT d.entry_id, d.kind, d.name AS entry_primary, d.programs, d.releasable_to,
@@ -64,7 +74,7 @@ SELECT d.entry_id, d.kind, d.name AS entry_primary, d.programs, d.releasable_to,
        coalesce(d.countries, CAST(json_extract(d.extras, '$.countries') AS VARCHAR[])) AS countries, d.dob,
        n.v AS entry_name, n.i > 1 AS is_alias,
        list_contains(coalesce(CAST(json_extract(d.extras, '$.weak_aliases') AS VARCHAR[]), []), n.v) AS weak,
-       {_name_tokens_sql("d.kind", "n.v")} AS toks
+       {_name_tokens_sql("d.kind", "n.v", forms)} AS toks
 FROM {relation} AS d,
      unnest(list_transform(list_concat([d.name], coalesce(d.aliases, [])), lambda v, i: struct_pack(v := v, i := i))) AS u(e),
      LATERAL (SELECT u.e.v AS v, u.e.i AS i) AS n
@@ -72,7 +82,7 @@ WHERE d.list_name = {name_param}
 """
 
 
-def subjects_sql(relation: str) -> str:
+def subjects_sql(relation: str, forms: LegalForms) -> str:
     """One row per name and alias of each party record."""
     return f"""
 SELECT p.record_id, p.kind, p.name AS party_primary, p.dob, p.releasable_to,
@@ -82,25 +92,16 @@ SELECT p.record_id, p.kind, p.name AS party_primary, p.dob, p.releasable_to,
                     'ssn:' || regexp_replace(p.ssn, '[^0-9]', '', 'g'),
                     'ein:' || regexp_replace(p.ein, '[^0-9]', '', 'g')], lambda x: x IS NOT NULL) AS ids,
        n.v AS party_name,
-       {_name_tokens_sql("p.kind", "n.v")} AS toks
+       {_name_tokens_sql("p.kind", "n.v", forms)} AS toks
 FROM {relation} AS p,
      unnest(list_concat([p.name], coalesce(p.aliases, []))) AS n(v)
 """
 
 
-def candidates_sql(subjects: str, names: str, keys: str, config: ScreeningConfig) -> str:
-    """Name scores of the (subject name, list name) pairs that share two token keys.
-
-    Candidates are found by pairs of keys (GARSIA+LOPES), not single keys: a pair is far
-    rarer than either of its tokens, so the join stays small however common the surnames,
-    and a true match shares at least two tokens anyway (a one-token name, such as the alias
-    'El Raton', is its own key). ``keys`` maps token -> key (phonetic key of the canonical
-    form); ``names`` and ``subjects`` come from ``list_names_sql`` and ``subjects_sql`` with a
-    row id ``nid``/``sid``.
-    """
-    jw, credit = config.typo_jaro_winkler, config.typo_credit
+def _token_ctes(subjects: str, names: str, keys: str) -> str:
+    """Token rows of both sides with their keys, and each key's weight: ln(1 + names / names with it)."""
     return f"""
-WITH nt AS (
+nt AS (
   SELECT DISTINCT n.nid, u.t AS tok, k.key FROM {names} n, unnest(n.toks) AS u(t) JOIN {keys} k ON k.tok = u.t
 ),
 st AS (
@@ -108,6 +109,56 @@ st AS (
 ),
 nk AS (SELECT DISTINCT nid, key FROM nt),
 sk AS (SELECT DISTINCT sid, key FROM st),
+df AS (SELECT key, count(*) AS df FROM nk GROUP BY key),
+nn AS (SELECT count(*) AS n FROM {names}),
+w AS (SELECT key, ln(1 + (SELECT n FROM nn) / df) AS w FROM df)"""
+
+
+def _ngrams_sql(relation: str, id_col: str, max_tokens: int) -> str:
+    """Distinct character trigrams of the short non-person names of ``relation`` (padded with spaces)."""
+    return f"""
+  SELECT DISTINCT x.{id_col}, substr(x.s, r.i, 3) AS g
+  FROM (SELECT {id_col}, ' ' || array_to_string(toks, ' ') || ' ' AS s FROM {relation}
+        WHERE kind <> 'person' AND len(toks) BETWEEN 1 AND {int(max_tokens)}) AS x,
+       unnest(range(1, length(x.s) - 1)) AS r(i)"""
+
+
+def candidates_sql(subjects: str, names: str, keys: str, config: ScreeningConfig, forced: str | None = None) -> str:
+    """Name scores of the (subject name, list name) pairs that are candidates.
+
+    Candidates are found three ways, and ``via`` says which:
+
+    * ``tokens``: the names share a *pair* of token keys (GARSIA+LOPES), not a single key: a
+      pair is far rarer than either of its tokens, so the join stays small however common the
+      surnames, and a true match shares at least two tokens anyway (a one-token name, such as
+      the alias 'El Raton', is its own key);
+    * ``ngrams``: a company name of at most ``ngram_max_tokens`` words and a listed non-person
+      name of one word more at most share character trigrams with a Dice coefficient of at
+      least ``ngram_min_dice``, so a typo in a short name (FORPERS / FORPRES) still finds its
+      entry, where no intact key pair is left;
+    * ``forced``: pairs of the relation ``forced`` (sid, nid), which `screen --explain --entry`
+      uses to score an entry that is not a candidate at all.
+
+    ``keys`` maps token -> key (phonetic key of the canonical form, or an organization word's
+    group); ``names`` and ``subjects`` come from ``list_names_sql`` and ``subjects_sql`` with a
+    row id ``nid``/``sid``.
+    """
+    jw, credit = config.typo_jaro_winkler, config.typo_credit
+    m = int(config.ngram_max_tokens)
+    ngram_ctes = f"""
+sg AS ({_ngrams_sql(subjects, "sid", m)}),
+ng AS ({_ngrams_sql(names, "nid", m + 1)}),
+sgc AS (SELECT sid, count(*) AS c FROM sg GROUP BY sid),
+ngc AS (SELECT nid, count(*) AS c FROM ng GROUP BY nid),
+nshared AS (SELECT sg.sid, ng.nid, count(*) AS shared FROM sg JOIN ng USING (g) GROUP BY sg.sid, ng.nid),
+ngood AS (
+  SELECT x.sid, x.nid FROM nshared x JOIN sgc USING (sid) JOIN ngc USING (nid)
+  WHERE 2.0 * x.shared >= {float(config.ngram_min_dice)} * (sgc.c + ngc.c)
+),""" if m > 0 else "ngood AS (SELECT CAST(NULL AS BIGINT) AS sid, CAST(NULL AS BIGINT) AS nid WHERE false),"
+    forced_sql = f"SELECT sid, nid, 'forced' AS via FROM {forced}" if forced else \
+        "SELECT CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), '' WHERE false"
+    return f"""
+WITH {_token_ctes(subjects, names, keys)},
 n1 AS (SELECT nid FROM nk GROUP BY nid HAVING count(*) = 1),
 s1 AS (SELECT sid FROM sk GROUP BY sid HAVING count(*) = 1),
 np AS (
@@ -119,18 +170,21 @@ sp AS (
   UNION ALL SELECT sk.sid, sk.key, '' FROM sk JOIN s1 USING (sid)
 ),
 npc AS (SELECT k1, k2 FROM np GROUP BY k1, k2 HAVING count(*) <= {int(config.max_token_df)}),
+tgood AS (SELECT DISTINCT sp.sid, np.nid FROM sp JOIN np USING (k1, k2) JOIN npc USING (k1, k2)),
+{ngram_ctes}
 good AS (
-  SELECT DISTINCT sp.sid, np.nid FROM sp JOIN np USING (k1, k2) JOIN npc USING (k1, k2)
+  SELECT sid, nid, list_sort(list(DISTINCT via)) AS via FROM (
+    SELECT sid, nid, 'tokens' AS via FROM tgood
+    UNION ALL SELECT sid, nid, 'ngrams' FROM ngood
+    UNION ALL {forced_sql}
+  ) GROUP BY sid, nid
 ),
-df AS (SELECT key, count(*) AS df FROM nk GROUP BY key),
-nn AS (SELECT count(*) AS n FROM {names}),
-w AS (SELECT key, ln(1 + (SELECT n FROM nn) / df) AS w FROM df),
 -- best match of each subject token among the entry's tokens: 1 for the same key, a typo credit
 pairs AS (
   SELECT g.sid, g.nid, st.key AS skey,
          max(CASE WHEN nt.key = st.key THEN 1.0
                   WHEN jaro_winkler_similarity(nt.tok, st.tok) >= {jw} THEN {credit} ELSE 0 END) AS best
-  FROM good g JOIN st ON st.sid = g.sid JOIN nt ON nt.nid = g.nid
+  FROM good g JOIN st ON st.sid = g.sid LEFT JOIN nt ON nt.nid = g.nid
   GROUP BY g.sid, g.nid, st.key
 ),
 ent AS (
@@ -140,11 +194,39 @@ ent AS (
 SELECT p.sid, p.nid,
        sum(p.best * coalesce(w.w, ln(1 + (SELECT n FROM nn)))) AS shared_w,
        sum(coalesce(w.w, ln(1 + (SELECT n FROM nn)))) AS subject_w,
-       any_value(e.entry_w) AS entry_w,
-       list(p.skey ORDER BY p.skey) FILTER (WHERE p.best = 1.0) AS matched,
-       list(p.skey ORDER BY p.skey) FILTER (WHERE p.best > 0 AND p.best < 1.0) AS typos
-FROM pairs p LEFT JOIN w ON w.key = p.skey JOIN ent e ON e.nid = p.nid
+       coalesce(any_value(e.entry_w), 0.0) AS entry_w,
+       coalesce(list(p.skey ORDER BY p.skey) FILTER (WHERE p.best = 1.0), []) AS matched,
+       coalesce(list(p.skey ORDER BY p.skey) FILTER (WHERE p.best > 0 AND p.best < 1.0), []) AS typos,
+       any_value(g.via) AS via
+FROM pairs p JOIN good g USING (sid, nid) LEFT JOIN w ON w.key = p.skey LEFT JOIN ent e ON e.nid = p.nid
 GROUP BY p.sid, p.nid
+"""
+
+
+def token_detail_sql(pairs: str, subjects: str, names: str, keys: str, config: ScreeningConfig) -> str:
+    """For the (sid, nid) pairs of ``pairs``: every token of both names, its key, its weight and
+    what it matched on the other side, as `screen --explain` shows them."""
+    jw, credit = config.typo_jaro_winkler, config.typo_credit
+    return f"""
+WITH {_token_ctes(subjects, names, keys)},
+sx AS (
+  SELECT p.sid, p.nid, st.tok, st.key, nt.tok AS other, nt.key AS okey,
+         CASE WHEN nt.key = st.key THEN 1.0
+              WHEN jaro_winkler_similarity(nt.tok, st.tok) >= {jw} THEN {credit} ELSE 0 END AS credit,
+         jaro_winkler_similarity(nt.tok, st.tok) AS jw
+  FROM {pairs} p JOIN st ON st.sid = p.sid LEFT JOIN nt ON nt.nid = p.nid
+)
+SELECT sid, nid, 'party' AS side, tok, key, coalesce(w.w, ln(1 + (SELECT n FROM nn))) AS weight,
+       arg_max(CASE WHEN credit > 0 THEN other END, (credit, jw)) AS matched, max(credit) AS credit
+FROM sx LEFT JOIN w USING (key) GROUP BY ALL
+UNION ALL
+SELECT p.sid, p.nid, 'entry', nt.tok, nt.key, coalesce(any_value(w.w), ln(1 + (SELECT n FROM nn))),
+       arg_max(st.tok, jaro_winkler_similarity(nt.tok, st.tok)) FILTER (WHERE st.key = nt.key
+                                                                    OR jaro_winkler_similarity(nt.tok, st.tok) >= {jw}),
+       coalesce(max(CASE WHEN st.key = nt.key THEN 1.0
+                         WHEN jaro_winkler_similarity(nt.tok, st.tok) >= {jw} THEN {credit} ELSE 0 END), 0.0)
+FROM {pairs} p JOIN nt ON nt.nid = p.nid LEFT JOIN st ON st.sid = p.sid LEFT JOIN w ON w.key = nt.key
+GROUP BY p.sid, p.nid, nt.tok, nt.key
 """
 
 
@@ -157,7 +239,10 @@ WITH base AS (
          s.ids AS party_ids, s.releasable_to AS party_rel,
          n.entry_id, n.kind AS entry_kind, n.entry_name, n.is_alias, n.programs, n.countries AS entry_countries,
          n.ids AS entry_ids, n.dob AS entry_dob, n.weak, n.releasable_to AS entry_rel,
-         least(1.0, 0.5 * c.shared_w / nullif(c.subject_w, 0) + 0.5 * c.shared_w / nullif(c.entry_w, 0))
+         coalesce(c.shared_w / nullif(c.subject_w, 0), 0) AS party_coverage,
+         coalesce(c.shared_w / nullif(c.entry_w, 0), 0) AS entry_coverage,
+         least(1.0, 0.5 * coalesce(c.shared_w / nullif(c.subject_w, 0), 0)
+                    + 0.5 * coalesce(c.shared_w / nullif(c.entry_w, 0), 0))
            * CASE WHEN n.weak THEN {c.weak_alias} ELSE 1 END AS name_score
   FROM {cands} c JOIN {subjects} s ON s.sid = c.sid JOIN {names} n ON n.nid = c.nid
 ), q AS (
@@ -178,19 +263,21 @@ WITH base AS (
                  list_transform(entry_ids, lambda x: split_part(x, ':', 1))) AS same_scheme,
     CASE WHEN party_kind = 'person' AND entry_kind IN ('company', 'vessel', 'aircraft') THEN {c.kind_conflict}
          WHEN party_kind <> 'person' AND entry_kind = 'person' THEN {c.kind_conflict} ELSE 0 END AS kind_effect
-  FROM base WHERE name_score >= {c.prefilter} OR list_has_any(party_ids, entry_ids)
+  FROM base WHERE name_score >= {c.prefilter} OR list_has_any(party_ids, entry_ids) OR list_contains(via, 'forced')
 ), s AS (
   SELECT *,
     CASE WHEN len(ids_shared) = 0 AND same_scheme THEN {c.id_conflict} ELSE 0 END AS id_effect
   FROM q
 )
-SELECT record_id, entry_id, entry_name, is_alias, programs, party_name, party_rel, entry_rel, name_score,
+SELECT sid, nid, via, record_id, entry_id, entry_name, is_alias, programs, party_name, party_rel, entry_rel, name_score,
   CASE WHEN len(ids_shared) > 0 THEN greatest({c.id_match},
             least(1.0, name_score + dob_effect + country_effect + kind_effect))
        ELSE greatest(0.0, least(1.0, name_score + dob_effect + country_effect + id_effect + kind_effect)) END AS score,
   json_object(
     'name', json_object('score', round(name_score, 3), 'party', party_name, 'entry', entry_name,
+                        'party_coverage', round(party_coverage, 3), 'entry_coverage', round(entry_coverage, 3),
                         'matched_tokens', matched, 'typo_tokens', typos, 'weak_alias', weak),
+    'candidate', via,
     'dob', json_object('party', CAST(party_dob AS VARCHAR), 'entry', entry_dob, 'effect', dob_effect),
     'country', json_object('party', party_countries, 'entry', entry_countries, 'effect', country_effect),
     'identifier', json_object('shared', ids_shared, 'effect',

@@ -26,6 +26,7 @@ from tenaza.resolve.screening.matcher import (
     subjects_sql,
 )
 from tenaza.resolve.screening.versions import ListVersion, latest, versions
+from tenaza.resolve.screening.vocabulary import groups
 from tenaza.store import Workspace
 
 log = logging.getLogger("tenaza")
@@ -58,9 +59,11 @@ class ScreenReport:
     seconds: float = 0.0
 
 
-def token_key(tok: str) -> str:
-    """The key tokens are matched on: Spanish phonetic key of the canonical form."""
-    return spanish_key(canonical_given(tok))
+def token_key(tok: str, org: dict[str, str] | None = None) -> str:
+    """The key tokens are matched on: an organization word's group (GOLFO, GULF -> ORG:GULF),
+    else the Spanish phonetic key of the canonical form (nicknames resolved)."""
+    table = groups() if org is None else org
+    return table.get(tok) or spanish_key(canonical_given(tok))
 
 
 def explain(party: str, entry: str, programs: list[str], score: float, f: dict[str, Any], threshold: float) -> str:
@@ -86,26 +89,40 @@ def explain(party: str, entry: str, programs: list[str], score: float, f: dict[s
     return "; ".join(parts) + f"; score {score:.2f} >= {threshold:.2f}."
 
 
-def _keys(sx: Scratch) -> None:
+def _keys(sx: Scratch, config: ScreeningConfig) -> None:
+    org = groups(config.org_words_file)
     toks = [str(r[0]) for r in sx.execute(
         "SELECT DISTINCT t FROM (SELECT unnest(toks) AS t FROM s_names UNION ALL SELECT unnest(toks) FROM s_subjects)"
     ).fetchall()]
-    sx.con.register("s_keys_in", pa.table({"tok": toks, "key": [token_key(t) for t in toks]}))
+    sx.con.register("s_keys_in", pa.table({"tok": toks, "key": [token_key(t, org) for t in toks]}))
     sx.run("CREATE OR REPLACE TABLE s_keys AS SELECT * FROM s_keys_in")
     sx.con.unregister("s_keys_in")
 
 
-def score_all(sx: Scratch, list_name: str, config: ScreeningConfig) -> tuple[int, int]:
-    """Fill the scratch table ``s_scored`` for every party name against ``list_name``."""
+def score_all(sx: Scratch, list_name: str, config: ScreeningConfig, *, parties: str | None = None,
+              designations: str | None = None, forced_entries: list[str] | None = None) -> tuple[int, int]:
+    """Fill the scratch table ``s_scored`` for every party name against ``list_name``.
+
+    ``parties`` and ``designations`` name the relations to read (default: the workspace's
+    parties and designations); `screen --explain` passes scratch tables of its own. The
+    names of ``forced_entries`` are scored against every party name even when they are no
+    candidate (``via`` then says 'forced')."""
+    forms = config.legal_forms()
     sx.execute("CREATE OR REPLACE TABLE s_names AS SELECT row_number() OVER () AS nid, * FROM ("
-                   + list_names_sql(sx.ws("designations")) + ")", {"list_name": list_name}).fetchall()
+               + list_names_sql(designations or sx.ws("designations"), forms) + ")",
+               {"list_name": list_name}).fetchall()
     sx.run("CREATE OR REPLACE TABLE s_subjects AS SELECT row_number() OVER () AS sid, * FROM ("
-           + subjects_sql(sx.ws("parties")) + ")")
-    _keys(sx)
-    sx.run(f"CREATE OR REPLACE TABLE s_cands AS {candidates_sql('s_subjects', 's_names', 's_keys', config)}")
+           + subjects_sql(parties or sx.ws("parties"), forms) + ")")
+    _keys(sx, config)
+    forced = None
+    if forced_entries:
+        sx.run("CREATE OR REPLACE TABLE s_forced AS SELECT s.sid, n.nid FROM s_subjects s, s_names n "
+               "WHERE list_contains($e, n.entry_id)", {"e": list(forced_entries)})
+        forced = "s_forced"
+    sx.run(f"CREATE OR REPLACE TABLE s_cands AS {candidates_sql('s_subjects', 's_names', 's_keys', config, forced)}")
     # Identifier matches are candidates whatever the names say.
-    sx.run("""INSERT INTO s_cands
-      SELECT s.sid, n.nid, 0.0, 1.0, 1.0, [], [] FROM
+    sx.run("""INSERT INTO s_cands (sid, nid, shared_w, subject_w, entry_w, matched, typos, via)
+      SELECT s.sid, n.nid, 0.0, 1.0, 1.0, [], [], ['identifier'] FROM
         (SELECT sid, unnest(ids) AS id FROM s_subjects) s
         JOIN (SELECT nid, unnest(ids) AS id FROM s_names) n USING (id)
       WHERE NOT EXISTS (SELECT 1 FROM s_cands c WHERE c.sid = s.sid AND c.nid = n.nid)""")

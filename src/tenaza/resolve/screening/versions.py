@@ -87,7 +87,14 @@ def store(ws: Workspace, path: Path, parsed: ListFile, releasable_to: Sequence[s
           originator: str = "OFAC") -> tuple[ListVersion, bool]:
     """Store a parsed list version; returns it and whether it was already there."""
     name = list_name(parsed.list_id, parsed.version)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    files = list(parsed.files) or [path]
+    if len(files) == 1:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    else:  # the list and its alt.csv/add.csv: a version is all of them
+        h = hashlib.sha256()
+        for f in files:
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        digest = h.hexdigest()
     b = ws.backend
     known = b.fetch("list known", "SELECT content_sha256 FROM designation_lists WHERE list_name = $n", {"n": name})
     if known:
@@ -100,8 +107,8 @@ def store(ws: Workspace, path: Path, parsed: ListFile, releasable_to: Sequence[s
     now = datetime.now(UTC).replace(tzinfo=None)
     with b.transaction("load designation list"):
         ingest_id = ws.next_ingest_id()
-        ws.log_load(ingest_id, target_table="designations", source=path.name, path=str(path), content_sha256=digest,
-                    content_bytes=path.stat().st_size, file_format=parsed.file_format,
+        ws.log_load(ingest_id, target_table="designations", source=" + ".join(f.name for f in files), path=str(path),
+                    content_sha256=digest, content_bytes=sum(f.stat().st_size for f in files), file_format=parsed.file_format,
                     rows_read=len(parsed.entries), rows_accepted=len(parsed.entries), rows_quarantined=0,
                     originator=originator, releasable_to=list(releasable_to), started_at=now, seconds=0.0)
         rows = [_entry_row(e, name, ingest_id, i) for i, e in enumerate(parsed.entries, start=1)]
