@@ -89,7 +89,7 @@ member AS (
     ON r.who = c.who AND r.rule = c.rule AND r.bday BETWEEN c.b1 - $window AND c.b1
 ),
 g AS (
-  SELECT m.who, min(m.purchaser) AS purchaser, list_distinct(list(m.win_rule)) AS rules, count(*) AS guns,
+  SELECT m.who, min(m.purchaser) AS purchaser, list_sort(list_distinct(list(m.win_rule))) AS rules, count(*) AS guns,
          count(DISTINCT m.ffl_id) AS dealers, count(DISTINCT m.date) AS days,
          count(*) FILTER (WHERE NOT coalesce(m.multiple_sale_report, FALSE)) AS unreported,
          count(*) FILTER (WHERE list_contains($cartel, m.caliber_n)) AS cartel_guns,
