@@ -78,7 +78,10 @@ class BulkCash(Detector):
         window = "to_seconds(CAST($window * 86400 AS BIGINT))"
         return f"""
 WITH {t},
-mx AS (SELECT account_id FROM accounts WHERE institution_country = 'MEX' GROUP BY account_id),
+-- every row a figure rests on goes into the evidence: the account records that make a recipient
+-- Mexican, every delivery counted (followed or not), the holder records the third-party test reads
+mx AS (SELECT account_id, list({rid('ac')}) AS mrecs FROM accounts AS ac WHERE institution_country = 'MEX'
+       GROUP BY account_id),
 -- cash paid into accounts outside Mexico: repatriation crosses the border, a domestic Mexican
 -- transfer does not
 d AS (SELECT to_account AS account, ts, usd, ingest_id, source_row FROM t
@@ -104,27 +107,31 @@ a AS (
   SELECT account, count(*) AS n_followed, sum(d_usd) AS followed_usd, min(d_ts) AS period_start
   FROM per_delivery GROUP BY account HAVING count(*) >= $min_deliveries
 ),
-tot AS (SELECT account, sum(usd) AS delivered, count(*) AS n_deliveries FROM d GROUP BY account),
+tot AS (SELECT account, sum(usd) AS delivered, count(*) AS n_deliveries, list({rid('d')}) AS d_recs FROM d
+        GROUP BY account),
 -- holders by name without legal forms, so that CASA DE CAMBIO X S.A. DE C.V. at a US bank and at a
 -- Mexican bank are one holder
 holder AS (
   SELECT a.account_id, any_value(array_to_string(list_filter(string_split({fold_sql('p.name')}, ' '),
-                                                              lambda w: len(w) > 1 AND NOT list_contains({legal}, w)), ' ')) AS name
+                                                              lambda w: len(w) > 1 AND NOT list_contains({legal}, w)), ' ')) AS name,
+         list({rid('a')}) || list({rid('p')}) AS hrecs
   FROM accounts AS a JOIN parties AS p ON p.party_id = a.holder_party_id GROUP BY a.account_id
 ),
 outs AS (
-  SELECT o.account, sum(o.o_usd) AS sent, list(DISTINCT o.recipient) AS recipients, list(o.o_rec) AS o_recs,
+  SELECT o.account, sum(o.o_usd) AS sent, list(DISTINCT o.recipient) AS recipients,
+         list(o.o_rec) || flatten(list(coalesce(hr.hrecs, []))) || flatten(list(coalesce(m.mrecs, [])))
+           || coalesce(any_value(hs.hrecs), []) AS o_recs,
          max(o.o_ts) AS period_end,
          sum(o.o_usd) FILTER (WHERE hs.name IS NULL OR hr.name IS NULL
                               OR jaro_winkler_similarity(hs.name, hr.name) < 0.92) AS third_party
   FROM onward AS o LEFT JOIN holder AS hs ON hs.account_id = o.account
-  LEFT JOIN holder AS hr ON hr.account_id = o.recipient
+  LEFT JOIN holder AS hr ON hr.account_id = o.recipient LEFT JOIN mx AS m ON m.account_id = o.recipient
   GROUP BY o.account
 )
 SELECT 'bulk_cash' AS typology,
        least(1.0, sent / delivered) * (0.6 + 0.4 * n_followed / n_deliveries) AS score,
        {account_subjects(d, 'list_prepend(account, recipients)')} AS subjects,
-       (SELECT list(d_rec) FROM per_delivery AS p WHERE p.account = a.account) || o_recs AS evidence,
+       list_distinct(d_recs || o_recs) AS evidence,
        {d.json_object(('deliveries', 'n_deliveries'), ('delivered_usd', 'round(delivered, 2)'), ('deliveries_followed', 'n_followed'), ('sent_to_mexico_usd', 'round(sent, 2)'), ('onward_share', 'round(least(1.0, sent / delivered), 3)'), ('recipients', 'len(recipients)'), ('third_party_share', 'round(coalesce(third_party, 0) / sent, 3)'), ('window_days', '$window'))} AS figures,
        {d.format_text('Account {} took {} in {} cash deliveries; after {} of them {} left for {} account(s) in Mexico within {} days, the repatriation of bulk cash FinCEN alert FIN-2025-Alert001 describes.', 'account', d.money('delivered'), 'n_deliveries', 'n_followed', d.money('sent'), 'len(recipients)', '$window')} AS explanation,
        period_start, period_end

@@ -88,17 +88,19 @@ monthly AS (
 cand AS (SELECT * FROM cand0 JOIN monthly USING (account)),
 outs AS (
   SELECT t.from_account AS account, t.ts, t.usd, t.channel, t.state, t.ingest_id, t.source_row,
-         coalesce(a.institution_country = 'MEX', FALSE) OR coalesce(t.country = 'MEX', FALSE) AS to_mexico
+         coalesce(a.institution_country = 'MEX', FALSE) OR coalesce(t.country = 'MEX', FALSE) AS to_mexico,
+         -- the account record that makes a recipient Mexican is evidence: the figures rest on it
+         CASE WHEN a.institution_country = 'MEX' THEN {rid('a')} END AS acct_rec
   FROM t JOIN cand ON t.from_account = cand.account
   LEFT JOIN accounts AS a ON a.account_id = t.to_account
   WHERE t.channel IN ('cash_withdrawal', 'wire', 'msb_transfer')
 ),
 ev AS (
   SELECT account, ts, usd AS dep, 0.0 AS out, ingest_id, source_row, CAST(NULL AS STRING) AS channel, CAST(NULL AS STRING) AS state,
-         FALSE AS to_mexico
+         FALSE AS to_mexico, CAST(NULL AS STRING) AS acct_rec
   FROM dep {d.semi_join()} cand USING (account)
   UNION ALL
-  SELECT account, ts, 0.0, usd, ingest_id, source_row, channel, state, to_mexico FROM outs
+  SELECT account, ts, 0.0, usd, ingest_id, source_row, channel, state, to_mexico, acct_rec FROM outs
 ),
 w AS (
   SELECT *, sum(dep) OVER (PARTITION BY account ORDER BY ts
@@ -112,7 +114,8 @@ agg AS (
          coalesce(sum(out) FILTER (WHERE to_mexico OR (channel = 'cash_withdrawal'
              AND (NOT {d.array_contains('cand.dep_states', 'state')} OR {d.array_contains(border, 'state')}))), 0) AS elsewhere_out,
          coalesce(sum(out) FILTER (WHERE to_mexico), 0) AS to_mexico_out,
-         {d.list_agg(rid())} AS evidence, min(ts) AS period_start, max(ts) AS period_end
+         {d.array_concat(d.list_agg(rid()), d.list_agg('acct_rec', distinct=True))} AS evidence,
+         min(ts) AS period_start, max(ts) AS period_end
   FROM w JOIN cand USING (account) GROUP BY w.account
 )
 SELECT 'funnel_account' AS typology,

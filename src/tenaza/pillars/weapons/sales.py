@@ -35,8 +35,9 @@ sales AS (
          CAST(floor({d} / 7.0) AS BIGINT) * 5 + least({d} - CAST(floor({d} / 7.0) AS BIGINT) * 7, 5) AS bday
   FROM firearm_sales AS s LEFT JOIN caliber_alias AS ca ON ca.alias = {caliber_clean('s.caliber')}
 ),
-traced AS (SELECT DISTINCT upper(t.ffl_id) AS ffl_id, {clean('t.serial')} AS serial FROM firearm_traces AS t
-           WHERE list_contains($mexico, t.recovery_country))"""
+-- guns traced from Mexico, with the trace records: a figure that counts them puts them in the evidence
+traced AS (SELECT upper(t.ffl_id) AS ffl_id, {clean('t.serial')} AS serial, list(t.record_id) AS trids
+           FROM firearm_traces AS t WHERE list_contains($mexico, t.recovery_country) GROUP BY ALL)"""
 
 
 class MultipleSalesConfig(DetectorConfig):
@@ -93,7 +94,7 @@ g AS (
          count(DISTINCT m.ffl_id) AS dealers, count(DISTINCT m.date) AS days,
          count(*) FILTER (WHERE NOT coalesce(m.multiple_sale_report, FALSE)) AS unreported,
          count(*) FILTER (WHERE list_contains($cartel, m.caliber_n)) AS cartel_guns,
-         count(t.serial) AS traced, list(m.sale_id) AS sales, list(m.rid) AS rids,
+         count(t.serial) AS traced, list(m.sale_id) AS sales, list(m.rid) || flatten(list(t.trids)) AS rids,
          min(m.date) AS p0, max(m.date) AS p1
   FROM member AS m LEFT JOIN firearm_sales AS fs ON fs.sale_id = m.sale_id
   LEFT JOIN traced AS t ON t.serial = {clean('fs.serial')} AND t.ffl_id = upper(m.ffl_id)
@@ -146,8 +147,9 @@ class CartelCalibers(Detector):
 WITH {_sales_cte(params)},
 g AS (
   SELECT s.who, min(s.purchaser) AS purchaser, count(*) AS guns, count(DISTINCT s.date) AS days,
-         count(DISTINCT s.ffl_id) AS dealers, list_distinct(list(s.caliber_n)) AS calibers,
-         count(t.serial) AS traced, list(s.sale_id) AS sales, list(s.rid) AS rids, min(s.date) AS p0,
+         count(DISTINCT s.ffl_id) AS dealers, list_sort(list_distinct(list(s.caliber_n))) AS calibers,
+         count(t.serial) AS traced, list(s.sale_id) AS sales, list(s.rid) || flatten(list(t.trids)) AS rids,
+         min(s.date) AS p0,
          max(s.date) AS p1
   FROM sales AS s LEFT JOIN firearm_sales AS fs ON fs.sale_id = s.sale_id
   LEFT JOIN traced AS t ON t.serial = {clean('fs.serial')} AND t.ffl_id = upper(s.ffl_id)

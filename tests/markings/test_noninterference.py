@@ -1,0 +1,127 @@
+"""Nothing a viewer is shown depends on a row the viewer may not see.
+
+For random markings of a generated world's files and a random viewer, every alert the viewer
+sees in the full workspace must come out the same (id, score, subjects, evidence, figures and
+sentence) when the detectors run on a workspace holding only the rows that viewer may see; and
+every count the viewer reads must equal the owner's count of that smaller workspace.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tenaza.detect import run, select
+from tenaza.manifest import ingest_manifest
+from tenaza.markings import Viewer
+from tenaza.scenario.config import ScenarioConfig
+from tenaza.scenario.generate import generate
+from tenaza.schema import TABLES, TableKind
+from tenaza.store import Workspace
+
+MARKINGS = (["USA"], ["MEX"], ["MEX", "USA"])
+# Detectors whose alerts are known to rest on rows outside their evidence. Every trade detector
+# judges a declaration against a baseline that counts rows the viewer may not see: the
+# market's prices and the relationship's record (prices), the crossings and the month's
+# coverage (phantom), payers' history (third party), the mirror declaration and the
+# distributor's buyers (mirror, routing); the dealer trace excess judges a dealer against the
+# national trace rate of every sale and trace. Found by this test on 2026-12-02; each must come
+# off the list when fixed (the strict xfail below fails as soon as they stop leaking). The weapons
+# multiple-sales and cartel-calibers detectors leaked the traces they counted until the same day:
+# the trace records are now in their evidence.
+KNOWN_LEAKS = frozenset({"cash_trade_phantom", "cash_trade_third_party", "cash_trade_prices", "cash_trade_mirror",
+                         "cash_trade_routing", "weapons_dealer_trace_excess"})
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("ni")
+    res = generate(ScenarioConfig(20_000, seed=11), tmp / "world")
+    with Workspace.create(tmp / "full.duckdb") as ws:
+        ingest_manifest(ws, res.manifest)
+    return tmp / "full.duckdb"
+
+
+def _alerts(ws: Workspace) -> dict[str, tuple[Any, ...]]:
+    rows = ws.backend.fetch("alerts", "SELECT alert_id, typology, round(score, 6), list_sort(subjects), "
+                                      "list_sort(evidence), figures, explanation FROM alerts")
+    return {str(r[0]): tuple(r[1:]) for r in rows}
+
+
+def _counts(ws: Workspace) -> dict[str, int]:
+    return {s.name: int(ws.backend.scalar("count", f'SELECT count(*) FROM "{s.name}"'))
+            for s in TABLES.values() if s.kind is TableKind.CANONICAL}
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(marks=st.lists(st.sampled_from(range(len(MARKINGS))), min_size=16, max_size=16),
+       country=st.sampled_from(["USA", "MEX"]))
+def test_what_a_viewer_sees_rests_only_on_rows_it_may_see(world: Path, tmp_path: Path, marks: list[int],
+                                                          country: str) -> None:
+    full = tmp_path / f"full-{country}-{''.join(map(str, marks))}.duckdb"
+    shutil.copy(world, full)
+    with Workspace.open(full) as ws:
+        ids = [int(r[0]) for r in ws.backend.fetch("ids", "SELECT ingest_id FROM ingest_log ORDER BY 1")]
+        for ingest_id, m in zip(ids, marks, strict=False):
+            ws.backend.execute("remark", "UPDATE ingest_log SET releasable_to = $r WHERE ingest_id = $i",
+                               {"r": MARKINGS[m], "i": ingest_id})
+        hidden = [int(r[0]) for r in ws.backend.fetch("hidden", "SELECT ingest_id FROM ingest_log WHERE NOT "
+                                                                "list_contains(releasable_to, $c)", {"c": country})]
+        run(ws, select())
+    part = full.with_name(full.stem + "-part.duckdb")
+    shutil.copy(full, part)
+    with Workspace.open(part) as ws:
+        for spec in TABLES.values():
+            if spec.kind is TableKind.CANONICAL or spec.name == "quarantine":
+                ws.backend.execute("drop hidden", f'DELETE FROM "{spec.physical_name}" WHERE list_contains($h, ingest_id)',
+                                   {"h": hidden})
+        ws.backend.execute("drop hidden", "DELETE FROM ingest_log WHERE list_contains($h, ingest_id)", {"h": hidden})
+        ws.backend.execute("clear", "DELETE FROM alerts")
+        run(ws, select())
+        expected = _alerts(ws)
+        expected_counts = _counts(ws)
+    # The viewer has no agency here: an agency also sees its own rows, which the smaller
+    # workspace would then have to keep; the country rule is the one derived rows follow.
+    with Workspace.open(full, viewer=Viewer(country)) as ws:
+        seen = _alerts(ws)
+        seen_counts = _counts(ws)
+    assert seen_counts == expected_counts
+    leaks = {a: (v, expected.get(a)) for a, v in seen.items() if expected.get(a) != v}
+    new = {a: v for a, v in leaks.items() if a.split(":")[0] not in KNOWN_LEAKS}
+    assert not new, f"{len(new)} of {len(seen)} alerts the viewer sees rest on hidden rows: " + "; ".join(
+        f"{a}: seen {v[0][4]} / {v[0][5]!r}, from visible rows alone {v[1][4] if v[1] else 'no such alert'}"
+        for a, v in list(new.items())[:3])
+
+
+@pytest.mark.xfail(strict=True, reason="known leaks (KNOWN_LEAKS): the trade detectors judge against hidden rows")
+def test_known_leaky_detectors_do_not_leak(world: Path, tmp_path: Path) -> None:
+    """All files USA-only but the Mexican crossings and Mexican payers' files."""
+    marks = [2] * 16
+    marks[10] = 1  # anam_cruces.csv: MEX only
+    marks[4] = 1  # uif_personas.csv: MEX only
+    full = tmp_path / "full.duckdb"
+    shutil.copy(world, full)
+    with Workspace.open(full) as ws:
+        for ingest_id, m in enumerate(marks, start=1):
+            ws.backend.execute("remark", "UPDATE ingest_log SET releasable_to = $r WHERE ingest_id = $i",
+                               {"r": MARKINGS[m], "i": ingest_id})
+        run(ws, select(names=sorted(KNOWN_LEAKS)))
+        hidden = [11, 5]
+    part = tmp_path / "part.duckdb"
+    shutil.copy(full, part)
+    with Workspace.open(part) as ws:
+        for spec in TABLES.values():
+            if spec.kind is TableKind.CANONICAL or spec.name == "quarantine":
+                ws.backend.execute("drop", f'DELETE FROM "{spec.physical_name}" WHERE list_contains($h, ingest_id)',
+                                   {"h": hidden})
+        ws.backend.execute("clear", "DELETE FROM alerts")
+        run(ws, select(names=sorted(KNOWN_LEAKS)))
+        expected = _alerts(ws)
+    with Workspace.open(full, viewer=Viewer("USA")) as ws:
+        seen = _alerts(ws)
+    assert all(expected.get(a) == v for a, v in seen.items())
