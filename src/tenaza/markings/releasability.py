@@ -20,4 +20,4 @@ def intersect(sets: Iterable[Iterable[str]]) -> list[str]:
 
 def intersect_sql(list_of_lists: str) -> str:
     """SQL of the sorted intersection of a list of country lists (an aggregate's ``list(...)``)."""
-    return f"list_sort(coalesce(list_reduce({list_of_lists}, lambda a, b: list_intersect(a, b)), []))"
+    return f"list_sort(list_distinct(coalesce(list_reduce({list_of_lists}, lambda a, b: list_intersect(a, b)), [])))"
