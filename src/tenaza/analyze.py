@@ -1,6 +1,6 @@
 """``tenaza analyze``: every step after ingest, in order, each skipped with a note where its
 inputs are empty: exchange rates for the transactions' currencies, resolve parties into entities, screen them against the designation lists,
-run every registered detector."""
+run every registered detector, load the public indicators of the strategy."""
 
 from __future__ import annotations
 
@@ -70,11 +70,25 @@ def _detect(ws: Workspace) -> str:
     return f"{sum(r.alerts for r in done):,} alerts from {len(done)} detectors ({len(runs) - len(done)} skipped: no input)"
 
 
+def _outcomes(ws: Workspace) -> str:
+    """The strategy's public indicators (shipped series), once: they are what `tenaza report`
+    and `tenaza outcomes evaluate` read."""
+    try:
+        from tenaza.outcomes.series import load_series
+    except ImportError as exc:  # the outcomes extra (pandas, statsmodels) is not installed
+        return f"skipped: {exc.name} is missing; install tenaza[outcomes] to load the public indicators"
+    if ws.count("indicators"):
+        return f"{ws.count('indicators'):,} indicator rows already loaded (tenaza outcomes load adds more)"
+    results = load_series(ws)
+    return f"{sum(r.rows for r in results):,} indicator rows from {len(results)} public series files"
+
+
 STEPS: tuple[tuple[str, str, Callable[[Workspace], str]], ...] = (
     ("rates", "transactions", _rates),
     ("resolve", "parties", _resolve),
     ("screen", "parties", _screen),
     ("detect", "", _detect),
+    ("outcomes", "", _outcomes),
 )
 
 
