@@ -40,7 +40,8 @@ def _load_pillars() -> None:
     """Import the pillar packages so that their detectors register themselves."""
     import importlib
 
-    for module in ("tenaza.pillars.cash", "tenaza.pillars.weapons", "tenaza.pillars.production"):
+    for module in ("tenaza.pillars.cash", "tenaza.pillars.weapons", "tenaza.pillars.production",
+                   "tenaza.pillars.distribution"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
