@@ -26,7 +26,8 @@ err = Console(stderr=True)
 # Areas add their commands through a register(app) function in these modules.
 AREAS = ("tenaza.demo", "tenaza.detect.cli", "tenaza.scenario.cli", "tenaza.resolve.cli",
          "tenaza.pillars.cash.ranker_cli", "tenaza.money.cli",
-         "tenaza.detect.alerts_cli", "tenaza.outcomes.cli", "tenaza.pillars.distribution.planner.cli")
+         "tenaza.detect.alerts_cli", "tenaza.outcomes.cli", "tenaza.pillars.distribution.planner.cli",
+         "tenaza.pillars.distribution.targeting.cli")
 
 WorkspaceArg = Annotated[Path, typer.Argument(help="Workspace file (created by `tenaza init`).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
