@@ -41,6 +41,9 @@ def register(app: typer.Typer) -> None:
         days: Annotated[int | None, typer.Option(help="Days simulated (default: the whole month).")] = None,
         curve: Annotated[Path | None, typer.Option(help="Precision-capacity curve JSON from the targeting model.")
                          ] = None,
+        workspace: Annotated[Path | None, typer.Option(help=(
+            "Workspace whose targeting run (tenaza target) gives the curve: the model's measured rare-class recall "
+            "at each capacity, for this port where it has enough finds."))] = None,
         sweep: Annotated[str | None, typer.Option(help="Sweep one of: officers, lanes, nii_portals, nii_rate, "
                                                        "targeting_capacity.")] = None,
         values: Annotated[str | None, typer.Option(help="Comma-separated values of the sweep.")] = None,
@@ -68,6 +71,15 @@ def register(app: typer.Typer) -> None:
                 e = exc.errors()[0]
                 raise PlanError(f"option --{str(e['loc'][0]).replace('_', '-')}: {e['msg']}") from exc
             the_curve = seizures.load_curve(curve) if curve else None
+            if workspace and not the_curve:
+                from tenaza.pillars.distribution.planner.volume import find_port
+
+                the_curve = seizures.workspace_curve(workspace, find_port(port).code)
+                if the_curve is None:
+                    from tenaza.cli import err
+
+                    err.print(f"[yellow]{workspace}: no targeting scores with dangerous finds; using the default "
+                              "curve (run tenaza target first)[/]")
             if sweep:
                 try:
                     vals = [float(v) for v in values.split(",")] if values else None

@@ -67,6 +67,38 @@ def load_curve(path: Path) -> Curve:
     return Curve(tuple(ks), tuple(rs), str(data.get("source", path.name)))
 
 
+MIN_FINDS = 5  # dangerous finds a port needs for its own curve; fewer: the curve of every port
+
+
+def workspace_curve(path: Path, port_code: str | None = None) -> Curve | None:
+    """The targeting model's measured curve in a workspace (``inspection_scores`` of the last
+    `tenaza target` run): rare-class recall when each port-day inspects its top k %, for the
+    port where it has ``MIN_FINDS`` dangerous finds with outcomes, else over every port. None
+    where the workspace has no scores with dangerous finds (the planner then says it uses the
+    default curve)."""
+    from tenaza.store.workspace import Workspace
+
+    ks = (0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5)
+    with Workspace.open(path, read_only=True) as ws:
+        if not ws.count("inspection_scores"):
+            return None
+        sql = """
+            WITH s AS (SELECT port_code, day, label_rare, rank, count(*) OVER (PARTITION BY port_code, day) AS n
+                       FROM inspection_scores WHERE ($port IS NULL OR port_code = $port))
+            SELECT sum(label_rare), {cols} FROM s WHERE label_rare IS NOT NULL"""
+        cols = ", ".join(f"sum(CASE WHEN label_rare = 1 AND rank <= ceil({k} * n - 1e-9) THEN 1 ELSE 0 END)"
+                         for k in ks)
+        for port in ([port_code, None] if port_code else [None]):
+            row = ws.backend.fetch("planner: targeting curve", sql.format(cols=cols), {"port": port})[0]
+            total = int(row[0] or 0)
+            if total >= MIN_FINDS:
+                recall = [float(x or 0) / total for x in row[1:]]
+                recall = [max(recall[: i + 1]) for i in range(len(recall))]
+                where = f"port {port}" if port else "all ports"
+                return Curve(ks, tuple(recall), f"targeting model in {path.name} ({where}, {total} dangerous finds)")
+    return None
+
+
 def detection(curve: Curve, capacity: float, nii_rate: float) -> float:
     """Probability that a load is found (targeting and NII taken as independent)."""
     return 1 - (1 - curve.at(capacity) * SECONDARY_FINDS) * (1 - nii_rate * NII_DETECTS)
