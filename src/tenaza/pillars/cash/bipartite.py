@@ -1,0 +1,143 @@
+"""Bipartite and stack: a set of senders paying a set of receivers, and layers of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from tenaza.detect.base import Detector, register
+from tenaza.detect.sql import account_subjects, rid, saturate
+from tenaza.pillars.cash.relative import RelativeConfig, edges_cte
+
+
+class BipartiteConfig(RelativeConfig):
+    window_days: float = Field(10, gt=0, description="Length of the time windows a block is looked for in. Windows "
+                                                     "overlap by half, so a block is never cut in two.")
+    min_side: int = Field(3, ge=2, description="Fewest senders and fewest receivers of a block.")
+    min_density: float = Field(0.6, gt=0, le=1,
+                               description="Share of the block's receivers each sender pays, and share of the "
+                                           "anchor receiver's senders another receiver shares, at least.")
+    max_degree: int = Field(25, ge=2,
+                            description="Accounts with more counterparties than this in one window (above the "
+                                        "floor) are not members: a shop and its customers, an employer and its "
+                                        "staff are stars, not blocks of nominees.")
+    min_stack_overlap: float = Field(0.6, gt=0, le=1,
+                                     description="Stack: share of the first block's receivers that are the second "
+                                                 "block's senders.")
+
+
+@register
+class Bipartite(Detector):
+    """Bipartite and stack: a set of senders that each pay most of one set of receivers.
+
+    FATF's professional money-laundering report and the IBM AML (AMLworld) pattern set describe
+    placement through nominees: several accounts, each controlled by the same organisation, pay
+    the same handful of accounts within days, so that no one account looks like a hub. In the
+    transfer graph that is a dense bipartite block: at least ``min_side`` senders and
+    ``min_side`` receivers, each sender paying at least ``min_density`` of the receivers. A
+    stack is layering through two such blocks: the receivers of one block pay on as the senders
+    of a second block within a window, so money crosses two rows of nominees. A block is found
+    from each receiver in each window: the receivers that share most of its senders, then the
+    senders that pay most of those receivers. Transfers under the floor (a percentile of the
+    data's own amounts) are not counted, and accounts with more counterparties in a window than
+    ``max_degree`` are left out: a shop and its many customers, a payroll account and its staff,
+    are stars. A block that is a layer of a stack is reported as the stack only. Look-alikes:
+    a family of companies paying the same suppliers (a real purchasing group), roommates paying
+    the same utilities; amounts above the floor and short windows keep most of them out.
+    """
+
+    NAME = "bipartite"
+    PILLAR = "cash"
+    TYPOLOGIES = ("bipartite", "stack")
+    CONFIG = BipartiteConfig
+    NEEDS = ("transactions",)
+
+    def findings(self, params: dict[str, Any]) -> str:
+        c, d = self.config, self.dialect
+        assert isinstance(c, BipartiteConfig)
+        params.update(bp_window=c.window_days, bp_half=c.window_days / 2, bp_min=c.min_side,
+                      bp_density=c.min_density, bp_max_degree=c.max_degree, bp_overlap=c.min_stack_overlap)
+        window = d.interval_seconds(c.window_days * 86400)
+        return f"""
+WITH {edges_cte(d, c, params, 'bp')},
+b AS (SELECT e.*, o.off, CAST(floor((e.day + o.off) / $bp_window) AS BIGINT) AS bucket
+      FROM e CROSS JOIN (SELECT 0.0 AS off UNION ALL SELECT $bp_half) AS o),
+pe AS (SELECT DISTINCT off, bucket, src, dst FROM b),
+indeg AS (SELECT off, bucket, dst, count(*) AS n_in FROM pe GROUP BY off, bucket, dst),
+outdeg AS (SELECT off, bucket, src, count(*) AS n_out FROM pe GROUP BY off, bucket, src),
+ce AS MATERIALIZED (
+  SELECT pe.off, pe.bucket, pe.src, pe.dst FROM pe JOIN indeg USING (off, bucket, dst) JOIN outdeg USING (off, bucket, src)
+  WHERE n_in >= 2 AND n_out >= 2 AND n_in <= $bp_max_degree AND n_out <= $bp_max_degree
+),
+-- receivers that share senders with an anchor receiver (the anchor with itself: its own senders)
+co AS (
+  SELECT x.off, x.bucket, x.dst AS anchor, y.dst AS r, count(*) AS common
+  FROM ce AS x JOIN ce AS y ON y.off = x.off AND y.bucket = x.bucket AND y.src = x.src
+  GROUP BY x.off, x.bucket, x.dst, y.dst
+),
+own AS (SELECT off, bucket, anchor, common AS n FROM co WHERE r = anchor AND common >= $bp_min),
+rset AS (
+  SELECT co.off, co.bucket, co.anchor, co.r FROM co JOIN own USING (off, bucket, anchor)
+  WHERE co.common >= $bp_density * own.n
+),
+rsize AS (SELECT off, bucket, anchor, count(*) AS n_r FROM rset GROUP BY off, bucket, anchor HAVING count(*) >= $bp_min),
+sset AS (
+  SELECT rs.off, rs.bucket, rs.anchor, ce.src FROM rset AS rs JOIN rsize AS z USING (off, bucket, anchor)
+  JOIN ce ON ce.off = rs.off AND ce.bucket = rs.bucket AND ce.dst = rs.r
+  GROUP BY rs.off, rs.bucket, rs.anchor, ce.src, z.n_r HAVING count(*) >= $bp_density * z.n_r
+),
+blocks0 AS (
+  SELECT r.off, r.bucket, r.anchor, s.senders, r.receivers
+  FROM (SELECT off, bucket, anchor, list(DISTINCT r ORDER BY r) AS receivers FROM rset
+        JOIN rsize USING (off, bucket, anchor) GROUP BY off, bucket, anchor) AS r
+  JOIN (SELECT off, bucket, anchor, list(DISTINCT src ORDER BY src) AS senders FROM sset
+        GROUP BY off, bucket, anchor HAVING count(*) >= $bp_min) AS s USING (off, bucket, anchor)
+),
+-- one block per (senders, receivers), with the transfers between them in its window
+blocks AS (
+  SELECT senders, receivers, min(off) AS off, arg_min(bucket, off) AS bucket FROM blocks0 GROUP BY senders, receivers
+),
+bev AS (
+  SELECT k.senders, k.receivers, b.src, b.dst, b.v, b.unit, b.ts, {rid('b')} AS record_id
+  FROM blocks AS k JOIN b ON b.off = k.off AND b.bucket = k.bucket
+   AND list_contains(k.senders, b.src) AND list_contains(k.receivers, b.dst)
+),
+blk AS (
+  SELECT senders, receivers, list(DISTINCT record_id) AS evidence, sum(v) AS total, any_value(unit) AS unit,
+         count(DISTINCT src || '>' || dst) AS pairs, min(ts) AS t0, max(ts) AS t1, min(v) AS floor_seen
+  FROM bev GROUP BY senders, receivers
+),
+stk AS (
+  SELECT l1.senders AS s1, l1.receivers AS mids, l2.receivers AS r2, l1.evidence AS ev1, l2.evidence AS ev2,
+         l1.total AS total1, l2.total AS total2, l1.unit, l1.t0, greatest(l1.t1, l2.t1) AS t1,
+         l2.senders AS s2, l1.receivers AS rec1
+  FROM blk AS l1 JOIN blk AS l2
+    ON len(list_intersect(l1.receivers, l2.senders)) >= $bp_overlap * len(l1.receivers)
+   AND len(list_intersect(l1.receivers, l2.senders)) >= $bp_min
+   AND len(list_intersect(l1.senders, l2.receivers)) = 0
+   AND l2.t1 > l1.t0 AND l2.t0 <= l1.t1 + {window}
+),
+bipartite AS (
+  SELECT 'bipartite' AS typology,
+         0.5 + 0.5 * {saturate(f'least(len(senders), len(receivers)) - $bp_min + pairs / (len(senders) * len(receivers))', '$bp_min')} AS score,
+         {account_subjects(d, 'list_concat(senders, receivers)')} AS subjects, evidence,
+         {d.json_object(('senders', 'len(senders)'), ('receivers', 'len(receivers)'), ('pairs', 'pairs'), ('density', 'round(pairs / (len(senders) * len(receivers)), 3)'), ('total', 'round(total, 2)'), ('unit', 'unit'), ('transfers', 'len(evidence)'), ('window_days', '$bp_window'))} AS figures,
+         {d.format_text('{} accounts paid {} accounts within {} days, {} of the {} possible pairs, {} ({}) in {} transfers: a block of nominees.', 'len(senders)', 'len(receivers)', '$bp_window', 'pairs', 'len(senders) * len(receivers)', 'round(total, 2)', 'unit', 'len(evidence)')} AS explanation,
+         t0 AS period_start, t1 AS period_end
+  FROM blk AS k
+  WHERE NOT EXISTS (SELECT 1 FROM stk WHERE (stk.s1 = k.senders AND stk.rec1 = k.receivers)
+                                        OR (stk.s2 = k.senders AND stk.r2 = k.receivers))
+),
+stack AS (
+  SELECT 'stack' AS typology,
+         0.6 + 0.4 * {saturate('len(mids) - $bp_min + 1', '$bp_min')} AS score,
+         {account_subjects(d, 'list_concat(list_concat(s1, mids), r2)')} AS subjects,
+         list_distinct(list_concat(ev1, ev2)) AS evidence,
+         {d.json_object(('senders', 'len(s1)'), ('middle', 'len(mids)'), ('receivers', 'len(r2)'), ('first_layer_total', 'round(total1, 2)'), ('second_layer_total', 'round(total2, 2)'), ('unit', 'unit'), ('window_days', '$bp_window'))} AS figures,
+         {d.format_text('{} accounts paid {} accounts that paid on {} accounts, {} then {} ({}): layering through two rows of nominees.', 'len(s1)', 'len(mids)', 'len(r2)', 'round(total1, 2)', 'round(total2, 2)', 'unit')} AS explanation,
+         t0 AS period_start, t1 AS period_end
+  FROM stk
+)
+SELECT * FROM bipartite UNION ALL SELECT * FROM stack
+"""
