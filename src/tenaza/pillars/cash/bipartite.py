@@ -120,7 +120,7 @@ stk AS (
 ),
 bipartite AS (
   SELECT 'bipartite' AS typology,
-         0.5 + 0.5 * {saturate(f'least(len(senders), len(receivers)) - $bp_min + pairs / (len(senders) * len(receivers))', '$bp_min')} AS score,
+         0.5 + 0.5 * {saturate('least(len(senders), len(receivers)) - $bp_min + pairs / (len(senders) * len(receivers))', '$bp_min')} AS score,
          {account_subjects(d, 'list_concat(senders, receivers)')} AS subjects, evidence,
          {d.json_object(('senders', 'len(senders)'), ('receivers', 'len(receivers)'), ('pairs', 'pairs'), ('density', 'round(pairs / (len(senders) * len(receivers)), 3)'), ('total', 'round(total, 2)'), ('unit', 'unit'), ('transfers', 'len(evidence)'), ('window_days', '$bp_window'))} AS figures,
          {d.format_text('{} accounts paid {} accounts within {} days, {} of the {} possible pairs, {} ({}) in {} transfers: a block of nominees.', 'len(senders)', 'len(receivers)', '$bp_window', 'pairs', 'len(senders) * len(receivers)', 'round(total, 2)', 'unit', 'len(evidence)')} AS explanation,
