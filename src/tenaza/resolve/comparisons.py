@@ -98,11 +98,13 @@ class Kind(Comparison):
 
 @register
 class GivenName(Comparison):
-    """First given name, with nicknames and English forms resolved (PEPE, JOSEPH -> JOSE).
+    """First given name as written; nicknames and other-language forms are equivalences.
 
-    Levels: same canonical name; same Spanish phonetic key (GERARDO/JERARDO); similar spelling;
-    the first given name of one is among the given names of the other (a record that uses a
-    second given name, 'Angel' for 'Jose Angel'); anything else.
+    Levels: same name; equivalent names (a nickname or the English or Spanish form: PEPE,
+    JOSEPH and JOSE; SAM and SAMUEL; the name is never rewritten, so an exact spelling
+    weighs more than an equivalence); same Spanish phonetic key (GERARDO/JERARDO); similar
+    spelling; the first given name of one is among the given names of the other (a record
+    that uses a second given name, 'Angel' for 'Jose Angel'); anything else.
     """
 
     NAME = "given_name"
@@ -112,9 +114,10 @@ class GivenName(Comparison):
         jw = self.config.jaro_winkler if isinstance(self.config, GivenNameConfig) else 0.88
         return [
             _null("given1_l IS NULL OR given1_r IS NULL", "given name missing"),
-            _level("given1_l = given1_r", "same given name (nicknames resolved)", tf="given1", m=0.85),
-            _level("given1_ph_l = given1_ph_r", "same phonetic key", m=0.05),
-            _level(f"jaro_winkler_similarity(given1_l, given1_r) >= {jw}", f"jaro-winkler >= {jw}", m=0.04),
+            _level("given1_l = given1_r", "same given name", tf="given1", m=0.8),
+            _level("list_has_any(given1_eq_l, given1_eq_r)", "equivalent names (nickname or other language)", m=0.05),
+            _level("given1_ph_l = given1_ph_r", "same phonetic key", m=0.04),
+            _level(f"jaro_winkler_similarity(given1_l, given1_r) >= {jw}", f"jaro-winkler >= {jw}", m=0.05),
             _level("list_contains(given_all_r, given1_l) OR list_contains(given_all_l, given1_r)",
                    "first given name among the other's given names", m=0.03),
             _else(0.03),
@@ -151,8 +154,10 @@ class Surnames(Comparison):
             _level("pat_ph_l = mat_ph_r AND mat_ph_l = pat_ph_r", "surnames swapped", m=0.03),
             _level("pat_ph_l = pat_ph_r", "paternal agrees, maternal differs", m=0.02),
             _level("list_has_any(surnames_ph_l, surnames_ph_r)", "a surname of one is a surname of the other", m=0.05),
+            _level("list_has_any(surnames_ph_l, given_ph_all_r) OR list_has_any(given_ph_all_l, surnames_ph_r)",
+                   "a surname of one is a given name of the other (swapped or one-word names)", m=0.03),
             _level(f"jaro_winkler_similarity(pat_l, pat_r) >= {jw}", f"paternal jaro-winkler >= {jw}", m=0.05),
-            _else(0.05),
+            _else(0.02),
         ]
 
 
@@ -208,8 +213,10 @@ class DateOfBirth(Comparison):
             _level("year(dob_l) = year(dob_r) AND month(dob_l) = day(dob_r) AND day(dob_l) = month(dob_r)",
                    "day and month swapped", m=0.03),
             _level("year(dob_l) = year(dob_r) AND month(dob_l) = month(dob_r)", "same year and month", m=0.03),
-            _level("abs(year(dob_l) - year(dob_r)) <= 1", "within a year", m=0.04),
-            _else(0.05),
+            _level("damerau_levenshtein(strftime(dob_l, '%Y%m%d'), strftime(dob_r, '%Y%m%d')) <= 1",
+                   "one digit differs or two swapped", m=0.04),
+            _level("abs(year(dob_l) - year(dob_r)) <= 1", "within a year", m=0.02),
+            _else(0.03),
         ]
 
 
@@ -271,37 +278,66 @@ class Phone(Comparison):
 
 @register
 class Email(Comparison):
-    """E-mail address, lower-cased. Levels: same; different."""
+    """E-mail address, lower-cased. Levels: same; similar (a typo, a digit more or less);
+    different."""
 
     NAME = "email"
 
     def levels(self) -> list[Level]:
         return [
             _null("email_l IS NULL OR email_r IS NULL", "email missing"),
-            _level("email_l = email_r", "same email", m=0.7),
-            _else(0.3),
+            _level("email_l = email_r", "same email", tf="email", m=0.6),
+            _level("jaro_winkler_similarity(email_l, email_r) >= 0.9", "similar email", m=0.2),
+            _else(0.2),
+        ]
+
+
+@register
+class OtherIds(Comparison):
+    """Other identifiers (``other_ids``, scheme:value: passports, voter cards, a source's own
+    person number). Levels: an identifier shared; the first identifiers of the same scheme
+    differ by one character (a typo); both carry one and they differ."""
+
+    NAME = "other_id"
+
+    def levels(self) -> list[Level]:
+        scheme = "split_part({}, ':', 1)"
+        return [
+            _null("len(other_ids_l) = 0 OR len(other_ids_r) = 0", "no other identifier on one side"),
+            _level("list_has_any(other_ids_l, other_ids_r)", "identifier shared", m=0.7),
+            _level(f"{scheme.format('other_id_l')} = {scheme.format('other_id_r')} "
+                   "AND damerau_levenshtein(other_id_l, other_id_r) <= 1", "one character differs", m=0.15),
+            _else(0.15),
         ]
 
 
 @register
 class Location(Comparison):
-    """Where the party lives or is registered: address, city and state, folded. Levels:
-    similar street address; same city and state; same state; anything else."""
+    """Where the party lives or is registered: address, postcode, city and state, folded.
+    Levels: similar street address; same postcode and city; same postcode; same city and
+    state; same city (city alone is evidence: many sources give no state); same state;
+    anything else. Same city and same postcode are adjusted for how common the place is."""
 
     NAME = "location"
 
     def levels(self) -> list[Level]:
         return [
             _null("(address_l IS NULL OR address_r IS NULL) AND (city_l IS NULL OR city_r IS NULL) "
-                  "AND (state_l IS NULL OR state_r IS NULL)", "location missing"),
+                  "AND (state_l IS NULL OR state_r IS NULL) AND (postcode_l IS NULL OR postcode_r IS NULL)",
+                  "location missing"),
             _level("jaro_winkler_similarity(address_l, address_r) >= 0.92", "similar address", m=0.3),
-            _level("city_l = city_r AND state_l = state_r", "same city and state", m=0.4),
-            _level("state_l = state_r", "same state", m=0.15),
-            _else(0.15),
+            _level("postcode_l = postcode_r AND city_l = city_r", "same postcode and city", m=0.2),
+            _level("postcode_l = postcode_r", "same postcode", tf="postcode", m=0.1),
+            _level("city_l = city_r AND state_l = state_r", "same city and state", m=0.15),
+            _level("city_l = city_r", "same city", tf="city", m=0.08),
+            _level("state_l = state_r", "same state", m=0.07),
+            _else(0.1),
         ]
 
 
 DEFAULT_COMPARISONS: tuple[str, ...] = tuple(REGISTRY)
+# The comparisons that weigh a name: a model without any of them is refused (linkage.py).
+NAME_COMPARISONS: tuple[str, ...] = ("given_name", "surnames", "company_name")
 
 
 def build(names: tuple[str, ...] = DEFAULT_COMPARISONS) -> list[dict[str, Any]]:

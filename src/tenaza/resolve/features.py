@@ -8,7 +8,7 @@ Spanish phonetic key) is computed in Python once per distinct token and joined b
 
 from __future__ import annotations
 
-from tenaza.resolve.text import LEGAL_FORMS, MOJIBAKE, PARTICLES
+from tenaza.resolve.text import LEGAL_FORMS, MOJIBAKE, PARTICLES, TITLES
 from tenaza.store.dialect import ident
 
 
@@ -18,6 +18,13 @@ def _lit(text: str) -> str:
 
 
 PARTICLES_SQL = "[" + ", ".join(_lit(p) for p in sorted(PARTICLES)) + "]"
+TITLES_SQL = "[" + ", ".join(_lit(p) for p in sorted(TITLES)) + "]"
+IS_TITLE_SQL = f"(list_contains({TITLES_SQL}, t) OR regexp_matches(t, '^[0-9]+(ST|ND|RD|TH|O|A|ER)?$'))"
+
+
+def names_sql(expr: str) -> str:
+    """SQL twin of ``tokens`` without titles (``text.is_title``)."""
+    return f"list_filter({tokens_sql(expr)}, lambda t: NOT {IS_TITLE_SQL})"
 _LEGAL_RE = r"(\s+(" + "|".join(f.replace(" ", r"\s") for f in LEGAL_FORMS) + r"))+$"
 
 
@@ -57,7 +64,7 @@ def parse_sql(relation: str) -> str:
     return f"""
 WITH base AS (
   SELECT record_id, party_id, kind, name, given_names, paternal_surname, maternal_surname, aliases,
-         dob, nationality, country, state, city, address, phone, email,
+         dob, nationality, country, state, city, address, postcode, other_ids, phone, email,
          rfc, rfc_check, curp, curp_check, ein, ein_check, ssn, ssn_check, releasable_to, originator,
          {repair_sql('name')} AS rname
   FROM {relation}
@@ -69,38 +76,48 @@ WITH base AS (
   SELECT *,
     CASE
       WHEN coalesce(paternal_surname, maternal_surname) IS NOT NULL THEN 'structured'
+      WHEN len({names_sql('given_names')}) > 0 THEN 'given'
       WHEN contains(rname, ',') THEN 'comma'
       WHEN has_lower AND len(list_filter(raw_toks, lambda t: {caps})) BETWEEN 1 AND len(raw_toks) - 1 THEN 'caps'
       ELSE 'positional'
     END AS how,
-    {tokens_sql('rname')} AS toks
+    {names_sql('rname')} AS toks,
+    list_distinct(list_filter(list_concat({tokens_sql('rname')}, coalesce({tokens_sql('given_names')}, [])),
+                              lambda t: {IS_TITLE_SQL})) AS titles
   FROM raw
 ), parts AS (
   SELECT *,
     CASE how
-      WHEN 'structured' THEN {tokens_sql('given_names')}
-      WHEN 'comma' THEN {tokens_sql("substr(rname, strpos(rname, ',') + 1)")}
-      WHEN 'caps' THEN {tokens_sql("array_to_string(list_filter(raw_toks, lambda t: NOT " + caps + "), ' ')")}
+      WHEN 'structured' THEN coalesce({names_sql('given_names')}, [])
+      WHEN 'given' THEN {names_sql('given_names')}
+      WHEN 'comma' THEN {names_sql("substr(rname, strpos(rname, ',') + 1)")}
+      WHEN 'caps' THEN {names_sql("array_to_string(list_filter(raw_toks, lambda t: NOT " + caps + "), ' ')")}
       ELSE CASE WHEN len(toks) >= 3 THEN list_slice(toks, 1, len(toks) - 2)
                 WHEN len(toks) = 2 THEN list_slice(toks, 1, 1) ELSE [] END
     END AS given0,
     CASE how
-      WHEN 'structured' THEN list_filter([{tokens_sql('paternal_surname')}[1], {tokens_sql('maternal_surname')}[1]],
+      WHEN 'structured' THEN list_filter([{names_sql('paternal_surname')}[1], {names_sql('maternal_surname')}[1]],
                                          lambda t: t IS NOT NULL)
-      WHEN 'comma' THEN {tokens_sql("split_part(rname, ',', 1)")}
-      WHEN 'caps' THEN {tokens_sql("array_to_string(list_filter(raw_toks, lambda t: " + caps + "), ' ')")}
+      WHEN 'given' THEN list_filter(toks, lambda t: NOT list_contains({names_sql('given_names')}, t))
+      WHEN 'comma' THEN {names_sql("split_part(rname, ',', 1)")}
+      WHEN 'caps' THEN {names_sql("array_to_string(list_filter(raw_toks, lambda t: " + caps + "), ' ')")}
       ELSE CASE WHEN len(toks) >= 3 THEN list_slice(toks, len(toks) - 1, len(toks))
                 WHEN len(toks) = 2 THEN list_slice(toks, 2, 2) ELSE toks END
     END AS sur0
   FROM split
 ), fixed AS (
   SELECT *,
-    CASE WHEN len(sur0) = 0 AND len(given0) > 0 THEN list_slice(given0, len(given0), len(given0)) ELSE sur0 END AS sur,
-    CASE WHEN len(sur0) = 0 AND len(given0) > 0 THEN list_slice(given0, 1, len(given0) - 1) ELSE given0 END AS given
+    CASE WHEN len(sur0) = 0 AND len(given0) > 0 AND how <> 'given'
+         THEN list_slice(given0, len(given0), len(given0)) ELSE sur0 END AS sur,
+    CASE WHEN len(sur0) = 0 AND len(given0) > 0 AND how <> 'given'
+         THEN list_slice(given0, 1, len(given0) - 1) ELSE given0 END AS given
   FROM parts
 )
 SELECT record_id, party_id, kind, name, aliases, dob, coalesce(nationality, country) AS country,
        {fold_sql('state')} AS state_f, {fold_sql('city')} AS city_f, {fold_sql('address')} AS address_f,
+       nullif(upper(regexp_replace(postcode, '[^0-9A-Za-z]', '', 'g')), '') AS postcode_f,
+       list_sort(list_transform(coalesce(other_ids, []), lambda x: upper(trim(x)))) AS other_ids_f,
+       CASE WHEN kind = 'person' THEN titles ELSE [] END AS titles,
        phone, lower(trim(email)) AS email,
        rfc, rfc_check, curp, curp_check, ein, ein_check, ssn, ssn_check, releasable_to, originator, how,
        CASE WHEN kind = 'person' THEN given END AS given,
@@ -133,20 +150,22 @@ def distinct_phones_sql(parsed: str) -> str:
 def features_sql(parsed: str, tokens: str, phones: str) -> str:
     """The model's input: one row per record, with the columns the comparisons read.
 
-    ``tokens`` maps token -> (canon, ph): the canonical given name (nicknames resolved) and
-    the Spanish phonetic key. ``phones`` maps (phone, country) -> e164.
+    ``tokens`` maps token -> (canon, ph, eq): the canonical given name (for blocking only),
+    the Spanish phonetic key, and the equivalence classes of the token (nicknames and other-
+    language forms: JOHN and JUAN share one, but neither is rewritten into the other). ``phones`` maps (phone, country) -> e164.
     """
     p, t, ph = ident(parsed), ident(tokens), ident(phones)
     id_ok = "IS DISTINCT FROM 'malformed'"
     yy = "CAST(year(current_date) % 100 AS INTEGER)"
     return f"""
-WITH tok AS (SELECT tok, canon, ph FROM {t}),
+WITH tok AS (SELECT tok, canon, ph, eq FROM {t}),
 gu AS (
   SELECT p.record_id, u.e.i AS i, u.e.x AS x
   FROM {p} AS p, unnest(list_transform(p.given, lambda x, i: struct_pack(x := x, i := i))) AS u(e)
 ),
 g AS (
-  SELECT gu.record_id, list(tok.canon ORDER BY gu.i) AS given_c, list(tok.ph ORDER BY gu.i) AS given_ph
+  SELECT gu.record_id, list(tok.canon ORDER BY gu.i) AS given_c, list(tok.ph ORDER BY gu.i) AS given_ph,
+         list(tok.eq ORDER BY gu.i) AS given_eq
   FROM gu JOIN tok ON tok.tok = gu.x
   GROUP BY gu.record_id
 ),
@@ -162,7 +181,7 @@ a AS (
   GROUP BY record_id
 ),
 f AS (
-  SELECT p.*, g.given_c, g.given_ph, a.alias_keys, tp.ph AS pat_ph, tm.ph AS mat_ph, e.e164 AS phone_e164,
+  SELECT p.*, g.given_c, g.given_ph, g.given_eq, a.alias_keys, tp.ph AS pat_ph, tm.ph AS mat_ph, e.e164 AS phone_e164,
          try_cast(substr(upper(p.curp), 5, 2) AS INTEGER) AS curp_yy,
          regexp_extract(upper(replace(replace(p.rfc, '-', ''), ' ', '')), '^[A-Z&Ñ]{{3,4}}([0-9]{{6}})', 1) AS rfc_ymd
   FROM {p} AS p
@@ -191,7 +210,9 @@ d AS (
 SELECT
   CAST(row_number() OVER (ORDER BY record_id) AS BIGINT) AS unique_id,
   record_id, party_id, kind, name, aliases, country, releasable_to, originator,
-  given_c[1] AS given1, given_ph[1] AS given1_ph, given_c AS given_all,
+  given[1] AS given1, given_c[1] AS given_c, given_ph[1] AS given1_ph, coalesce(given_eq[1], []) AS given1_eq,
+  given AS given_all, coalesce(given_ph, []) AS given_ph_all, titles,
+  left(given[1], 2) AS given1_p2, left(pat, 2) AS pat_p2,
   pat, mat, pat_ph, mat_ph,
   list_filter([pat_ph, mat_ph], lambda x: x IS NOT NULL) AS surnames_ph,
   company,
@@ -216,6 +237,7 @@ SELECT
   CASE WHEN ssn_check {id_ok} THEN regexp_replace(ssn, '[^0-9]', '', 'g') END AS ssn,
   CASE WHEN ein_check {id_ok} THEN regexp_replace(ein, '[^0-9]', '', 'g') END AS ein,
   phone_e164 AS phone, right(phone_e164, 10) AS phone_nat, email, address_f AS address, city_f AS city, state_f AS state,
+  postcode_f AS postcode, other_ids_f AS other_ids, other_ids_f[1] AS other_id,
   year(coalesce(dob, curp_date, rfc_date)) AS birth_year
 FROM d LEFT JOIN ck USING (record_id)
 """

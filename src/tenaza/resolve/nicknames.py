@@ -1,4 +1,4 @@
-"""Nicknames (hipocorísticos) and English equivalents of Spanish given names.
+"""Nicknames (hipocorísticos) and English equivalents of given names.
 
 Mexican records use nicknames that share no letters with the name (PEPE for JOSE, CHUY for
 JESUS, PANCHO for FRANCISCO), and US records anglicize names (JOSEPH for JOSE). Each maps to
@@ -86,6 +86,80 @@ def _build() -> dict[str, str]:
 
 
 NICKNAMES: dict[str, str] = _build()
+
+
+# English nicknames and short forms of English names, and more Spanish ones, that the
+# groups above do not hold. Used only as equivalences (``equivalents``); screening's
+# canonical form (``canonical_given``) is unchanged by them.
+_MORE: dict[str, tuple[str, ...]] = {
+    "SAMUEL": ("SAM", "SAMMY", "SAMI"),
+    "SAMANTHA": ("SAM", "SAMMY", "SAMI"),
+    "ALFRED": ("FRED", "ALF", "ALFIE", "FREDDIE", "ALFREDO", "FREDY"),
+    "FREDERICK": ("FRED", "FREDDIE", "FREDDY", "FEDERICO", "FREDERIC"),
+    "WILFRED": ("FRED", "WILF"),
+    "ELIZABETH": ("LIZ", "LIZZIE", "BETH", "BETSY", "BETTY", "ELIZA", "LISA", "ISABEL", "ELISABET", "ELISA"),
+    "MARGARET": ("MEG", "MAGGIE", "PEGGY", "MARGE", "MARGIE", "MARGARITA", "GRETA", "RITA"),
+    "KATHERINE": ("KATE", "KATIE", "KATHY", "KAT", "CATHERINE", "KATHRYN", "CATALINA", "KITTY"),
+    "CHRISTOPHER": ("CHRIS", "KIT", "CRISTOBAL", "TOPHER"),
+    "CHRISTINE": ("CHRIS", "CHRISSY", "TINA", "CRISTINA", "CHRISTINA", "KRISTEN", "KIRSTEN"),
+    "NICHOLAS": ("NICK", "NICKY", "NICO", "NICOLAS", "COLIN"),
+    "JONATHAN": ("JON", "JONNY", "JONNIE", "NATHAN"),
+    "NATHANIEL": ("NATE", "NAT", "NATHAN", "NATANAEL"),
+    "MATTHEW": ("MATT", "MATTY", "MATEO", "MATIAS"),
+    "PATRICK": ("PAT", "PADDY", "PATRICIO", "PATO"),
+    "PATRICIA": ("PAT", "PATTY", "TRISH", "TRICIA", "PATY"),
+    "TIMOTHY": ("TIM", "TIMMY", "TIMOTEO"),
+    "JOSHUA": ("JOSH", "JOSUE"),
+    "ZACHARY": ("ZACH", "ZACK", "ZAC"),
+    "BENJAMIN": ("BEN", "BENNY", "BENJI"),
+    "DOUGLAS": ("DOUG",), "GREGORY": ("GREG", "GREGORIO", "GOYO"), "LEONARD": ("LEN", "LENNY", "LEO", "LEONARDO"),
+    "RONALD": ("RON", "RONNIE", "RONALDO"), "DONALD": ("DON", "DONNIE"), "KENNETH": ("KEN", "KENNY"),
+    "STEPHEN": ("STEVE", "STEVIE", "STEVEN", "ESTEBAN"), "ANDREW": ("ANDY", "DREW", "ANDRES"),
+    "ANTHONY": ("TONY", "ANTONIO", "TOÑO", "TONO"), "JAMES": ("JIM", "JIMMY", "JAMIE", "JAIME", "DIEGO", "SANTIAGO"),
+    "ROBERT": ("ROB", "ROBBIE", "BOB", "BOBBY", "BERT", "ROBERTO", "BETO"),
+    "ALBERT": ("AL", "BERT", "BERTIE", "ALBERTO", "BETO"), "HUMBERTO": ("BETO",),
+    "WILLIAM": ("WILL", "BILL", "BILLY", "WILLIE", "LIAM", "GUILLERMO", "MEMO"),
+    "RICHARD": ("RICK", "RICKY", "DICK", "RICH", "RICHIE", "RICARDO"), "EDWARD": ("ED", "EDDIE", "TED", "NED", "EDUARDO", "LALO"),
+    "THEODORE": ("TED", "TEDDY", "THEO", "TEODORO"), "HENRY": ("HANK", "HARRY", "ENRIQUE", "KIKE", "QUIQUE"),
+    "HAROLD": ("HARRY", "HAL"), "JOHN": ("JACK", "JOHNNY", "JON", "JUAN", "IAN", "SEAN"),
+    "MICHAEL": ("MIKE", "MICKEY", "MICK", "MIGUEL"), "JOSEPH": ("JOE", "JOEY", "JO", "JOSE", "PEPE"),
+    "ALEXANDER": ("ALEX", "ALEC", "SANDY", "ALEJANDRO", "ALEXANDRE", "XANDER"),
+    "ALEXANDRA": ("ALEX", "SANDRA", "SANDY", "ALEJANDRA", "LEXI"), "SUSAN": ("SUE", "SUSIE", "SUZANNE", "SUSANA"),
+    "DEBORAH": ("DEB", "DEBBIE", "DEBBY", "DEBORA"), "REBECCA": ("BECKY", "BECCA", "REBECA"),
+    "JENNIFER": ("JEN", "JENNY", "JENNI"), "JESSICA": ("JESS", "JESSIE"), "VICTORIA": ("VICKY", "TORI", "VIKI"),
+    "DOROTHY": ("DOT", "DOLLY", "DOROTEA"), "ABIGAIL": ("ABBY", "GAIL"), "EMILY": ("EMMA", "EMILIA", "MILLY"),
+    "AMANDA": ("MANDY", "AMY"), "CAROLINE": ("CAROL", "CARRIE", "CAROLINA", "CARO"), "ANNE": ("ANN", "ANNIE", "ANA", "ANITA", "NANCY"),
+    "MARY": ("MOLLY", "POLLY", "MAE", "MARIA", "MARIE", "MAMIE"), "HELEN": ("NELL", "NELLIE", "ELENA", "HELENA", "LENA"),
+    "LOUISE": ("LOU", "LOUISA", "LUISA"), "LOUIS": ("LOU", "LOUIE", "LUIS", "LUCHO"),
+    "DANIEL": ("DAN", "DANNY", "DANI"), "DAVID": ("DAVE", "DAVEY", "DAVY"), "THOMAS": ("TOM", "TOMMY", "TOMAS"),
+    "PETER": ("PETE", "PEDRO"), "PHILIP": ("PHIL", "PIP", "FELIPE"), "LAWRENCE": ("LARRY", "LAURIE", "LORENZO"),
+    "GERALD": ("GERRY", "JERRY"), "JEROME": ("JERRY",), "FRANCIS": ("FRANK", "FRAN", "FRANCISCO", "PACO", "PANCHO"),
+    "FRANCES": ("FRAN", "FRANNIE", "FRANCISCA", "PAQUITA"), "CHARLES": ("CHARLIE", "CHUCK", "CHAS", "CARLOS"),
+    "EUGENE": ("GENE", "EUGENIO"), "RAYMOND": ("RAY", "RAMON", "RAMONCITO"), "VINCENT": ("VINCE", "VINNY", "VICENTE", "CHENTE"),
+    "ISABEL": ("CHABELA", "CHAVELA", "ISA", "BELLA", "ISABELLA"), "JOSEFINA": ("JOSEPHINE", "JOSIE", "FINA", "PEPA"),
+    "TERESA": ("TERESITA", "TERE", "THERESA", "TERRY", "TESS"), "MERCEDES": ("MECHE", "MERCHE"),
+    "ALEJANDRO": ("ALEX", "ALEJO", "JANDRO"), "ARTURO": ("ARTHUR", "ART", "TURI"), "RAUL": ("RALPH",),
+}
+
+
+def _build_equivalents() -> dict[str, tuple[str, ...]]:
+    classes: dict[str, set[str]] = {}
+    for groups in (_GROUPS, _MORE):
+        for canonical, nicks in groups.items():
+            for tok in (canonical, *nicks):
+                classes.setdefault(tok, set()).add(canonical)
+    return {tok: tuple(sorted(c)) for tok, c in classes.items()}
+
+
+EQUIVALENTS: dict[str, tuple[str, ...]] = _build_equivalents()
+
+
+def equivalents(token: str) -> list[str]:
+    """The equivalence classes of a folded given name: every group it belongs to (BETO is in
+    ALBERTO's, ROBERTO's and HUMBERTO's). Two names are equivalent where their classes meet;
+    neither is rewritten, so JOHN stays JOHN and the comparison can weigh exact spelling
+    above mere equivalence."""
+    return list(EQUIVALENTS.get(token, ()))
 
 
 def canonical_given(token: str) -> str:

@@ -19,8 +19,8 @@ from tenaza.resolve.cluster import cluster
 from tenaza.resolve.engine import Scratch, scratch
 from tenaza.resolve.identifiers import phone_e164_fast
 from tenaza.resolve.judgements import CURRENT_SQL
-from tenaza.resolve.linkage import Levels, LinkageConfig, predict
-from tenaza.resolve.nicknames import canonical_given
+from tenaza.resolve.linkage import Levels, LinkageConfig, ModelReport, predict
+from tenaza.resolve.nicknames import canonical_given, equivalents
 from tenaza.resolve.phonetic import spanish_key
 from tenaza.resolve.writer import write_entities
 from tenaza.store import Workspace
@@ -40,11 +40,13 @@ class ResolveReport:
     splits_applied: int = 0
     links_refused_by_splits: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    model: ModelReport = field(default_factory=ModelReport)
 
 
 def _load_lookups(sx: Scratch) -> None:
     toks = [str(r[0]) for r in sx.execute(F.distinct_tokens_sql("r_parsed")).fetchall()]
-    table = pa.table({"tok": toks, "canon": [canonical_given(t) for t in toks], "ph": [spanish_key(t) for t in toks]})
+    table = pa.table({"tok": toks, "canon": [canonical_given(t) for t in toks], "ph": [spanish_key(t) for t in toks],
+                      "eq": pa.array([equivalents(t) for t in toks], type=pa.list_(pa.string()))})
     sx.con.register("r_tokens_in", table)
     sx.run("CREATE OR REPLACE TABLE r_tokens AS SELECT * FROM r_tokens_in")
     sx.con.unregister("r_tokens_in")
@@ -107,7 +109,8 @@ def resolve(ws: Workspace, config: LinkageConfig | None = None) -> ResolveReport
         if report.records == 0:
             write_entities(ws, sx, report.run_id, None, Levels({}), {})
             return report
-        pairs, levels = predict(sx, "r_features", config) if report.records > 1 else ("", Levels({}))
+        pairs, levels = (predict(sx, "r_features", config, report.model) if report.records > 1
+                         else ("", Levels({})))
         lap("model")
         links: list[tuple[int, int]] = []
         if pairs:

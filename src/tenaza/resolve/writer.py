@@ -24,8 +24,13 @@ log = logging.getLogger("tenaza")
 
 
 def weights_sql(levels: Levels, columns: set[str]) -> str:
-    """A JSON object of each comparison's level and match weight, from Splink's columns."""
+    """A JSON object of each comparison's level and match weight, from Splink's columns, and
+    the prior's weight (log2 of the prior odds) under ``prior``: their sum is the pair's
+    match weight, and 2^w / (1 + 2^w) its match probability."""
     parts = []
+    if levels.prior_weight is not None:
+        parts.append(f"'prior', json_object('level', {_lit(f'p = {levels.prior:.3g}')}, "
+                     f"'weight', {round(levels.prior_weight, 2)})")
     for name, labels in levels.labels.items():
         gamma, mw, tf = f"gamma_{name}", f"mw_{name}", f"mw_tf_adj_{name}"
         if gamma not in columns:
