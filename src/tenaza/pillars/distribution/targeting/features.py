@@ -91,9 +91,11 @@ def price_z(df: pd.DataFrame, ref: PriceReference) -> np.ndarray:
         table = ref.levels.get(digits, {})
         if not table:
             continue
+        from tenaza.pillars.distribution.targeting.matrix import lookup
+
         code = hs.str[:digits]
-        m = code.map({c: v[0] for c, v in table.items()}).to_numpy(dtype=float, na_value=np.nan)
-        s = code.map({c: v[1] for c, v in table.items()}).to_numpy(dtype=float, na_value=np.nan)
+        m = lookup(code, {c: v[0] for c, v in table.items()})
+        s = lookup(code, {c: v[1] for c, v in table.items()})
         use = ~done & ~np.isnan(m)
         med[use], mad[use], done[use] = m[use], s[use], True
     return np.asarray((p - med) / (1.4826 * mad), dtype=float)

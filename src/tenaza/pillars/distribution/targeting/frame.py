@@ -29,6 +29,25 @@ class TargetingError(TenazaError):
     pass
 
 
+def _clean(col: pd.Series) -> pd.Series:
+    """Trimmed, upper-case Arrow strings; empty text is missing."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = col.astype(STR).array
+    x = pc.utf8_upper(pc.utf8_trim_whitespace(pa.chunked_array(arr._pa_array)))  # noqa: SLF001 - Arrow view
+    x = pc.if_else(pc.equal(x, ""), pa.scalar(None, pa.string()), x)
+    return pd.Series(pd.arrays.ArrowStringArray(x))
+
+
+def _nulls(n: int) -> pd.Series:
+    import pandas as pd
+    import pyarrow as pa
+
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.nulls(n, pa.string())])))
+
+
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with every field present and typed, a day number, the HS chapter and route.
 
@@ -49,13 +68,12 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     out["day"] = ((ts - pd.Timestamp("1970-01-01")) // pd.Timedelta(days=1)).to_numpy(dtype=np.int64)
     for c in TEXT:
         if c in df.columns:
-            col = df[c].astype(STR).str.strip().str.upper()
-            out[c] = col.where(col != "", None).to_numpy()
-            out[c] = out[c].astype(STR)
+            out[c] = _clean(df[c])
         else:
-            out[c] = pd.Series([None] * len(df), dtype=STR)
-    out["hs_code"] = out["hs_code"].str.replace(r"[^0-9]", "", regex=True)
-    out["crossing_hs_code"] = out["crossing_hs_code"].str.replace(r"[^0-9]", "", regex=True)
+            out[c] = _nulls(len(df))
+    for c in ("hs_code", "crossing_hs_code"):  # 0702.00.00, 0702 00: the digits are the code
+        if out[c].notna().any():
+            out[c] = out[c].str.replace(r"[^0-9]", "", regex=True)
     for c in NUMBER:
         out[c] = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float) if c in df.columns else np.nan
     for c in LABELS:

@@ -59,11 +59,17 @@ def fit_encoding(df: pd.DataFrame, smoothing: float) -> Encoding:
 
 
 def category_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
-    """The training period's code of each value; NaN for a value training never saw."""
+    """The training period's code of each value; NaN for a value training never saw (or none)."""
+    return lookup(values, {c: float(i) for i, c in enumerate(categories)})
+
+
+def lookup(values: pd.Series, table: dict[str, float]) -> np.ndarray:
+    """``table[value]`` for each value, NaN where absent: the distinct values are looked up once."""
     import pandas as pd
 
-    codes = pd.Index(categories, dtype=object).get_indexer(values.to_numpy(dtype=object, na_value=None))
-    return np.where(codes < 0, np.nan, codes).astype(float)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    found = np.array([table.get(str(u), np.nan) for u in uniques] + [np.nan], dtype=float)
+    return found[codes]  # the sentinel -1 picks the trailing NaN
 
 
 def build(df: pd.DataFrame, enc: Encoding, before: dict[str, f.Totals] | None = None

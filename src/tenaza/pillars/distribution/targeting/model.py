@@ -151,12 +151,21 @@ def combined(fitted: Fitted, x: np.ndarray, cfg: TargetingConfig,
 
 
 def select(df: pd.DataFrame, score: np.ndarray, capacity: float) -> tuple[np.ndarray, np.ndarray]:
-    """(rank within the item's port and day, selected): the top ceil(k * n) of each port-day."""
+    """(rank within the item's port and day, selected): the top ceil(k * n) of each port-day.
+    Ties keep the items' order, so that the same input gives the same queue."""
     import pandas as pd
 
-    g = pd.DataFrame({"port": df["port"].fillna("?").to_numpy(), "day": df["day"].to_numpy(), "s": -score})
-    rank = g.groupby(["port", "day"])["s"].rank(method="first").to_numpy(dtype=int)
-    n = g.groupby(["port", "day"])["s"].transform("size").to_numpy()
+    port, _ = pd.factorize(df["port"], use_na_sentinel=False)
+    day = df["day"].to_numpy()
+    group = port.astype(np.int64) * (int(day.max() - day.min()) + 1 if len(day) else 1) + (day - day.min()
+                                                                                           if len(day) else day)
+    g, _ = pd.factorize(group)
+    order = np.lexsort((-score, g))
+    sizes = np.bincount(g)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    rank = np.empty(len(g), dtype=np.int64)
+    rank[order] = np.arange(len(g)) - starts[g[order]] + 1
+    n = sizes[g]
     return rank, rank <= np.ceil(capacity * n - 1e-9)
 
 
