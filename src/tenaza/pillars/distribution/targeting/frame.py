@@ -35,8 +35,8 @@ def _clean(col: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = col.astype(STR).array
-    x = pc.utf8_upper(pc.utf8_trim_whitespace(pa.chunked_array(arr._pa_array)))  # noqa: SLF001 - Arrow view
+    arr = pa.chunked_array([pa.array(col.astype(STR).array)])  # the Arrow data, through __arrow_array__
+    x = pc.utf8_upper(pc.utf8_trim_whitespace(arr))
     x = pc.if_else(pc.equal(x, ""), pa.scalar(None, pa.string()), x)
     return pd.Series(pd.arrays.ArrowStringArray(x))
 

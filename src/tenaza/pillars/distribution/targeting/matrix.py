@@ -69,7 +69,7 @@ def lookup(values: pd.Series, table: dict[str, float]) -> np.ndarray:
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     found = np.array([table.get(str(u), np.nan) for u in uniques] + [np.nan], dtype=float)
-    return found[codes]  # the sentinel -1 picks the trailing NaN
+    return np.asarray(found[codes], dtype=float)  # the sentinel -1 picks the trailing NaN
 
 
 def build(df: pd.DataFrame, enc: Encoding, before: dict[str, f.Totals] | None = None
