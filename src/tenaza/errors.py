@@ -95,3 +95,23 @@ class EngineError(TenazaError):
 
     def details(self) -> str:
         return f"{self}\n--- SQL of step {self.step!r} ---\n{self.sql}\n--- engine said ---\n{self.cause}"
+
+
+class ListError(TenazaError):
+    """A list version cannot be loaded or found."""
+
+
+class JudgementError(TenazaError):
+    """A judgement names a record or entity the workspace does not have."""
+
+
+class DetectorError(TenazaError):
+    """A detector is declared wrongly, or its settings or SQL cannot run."""
+
+
+class PrecursorListError(TenazaError):
+    """The precursor reference file is malformed (the message names the file, line and field)."""
+
+
+class PlanError(TenazaError):
+    """A planner input the simulation cannot use (unknown port, impossible configuration)."""

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from tenaza.resolve.judgements import JudgementError, current, judge
+from tenaza.errors import JudgementError
+from tenaza.resolve.judgements import current, judge
 from tenaza.store import Workspace
 
 from .conftest import add_parties

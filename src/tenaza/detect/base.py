@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from tenaza.errors import TenazaError
+from tenaza.errors import DetectorError
 from tenaza.store.dialect import DUCKDB, Dialect
 
 PILLARS = ("production", "distribution", "cash", "weapons", "network")
@@ -64,10 +64,6 @@ class Detector(ABC):
     def describe(cls) -> str:
         own = cls.__dict__.get("__doc__")  # not inherited: every detector explains itself
         return inspect.cleandoc(own) if own else ""
-
-
-class DetectorError(TenazaError):
-    pass
 
 
 REGISTRY: dict[str, type[Detector]] = {}

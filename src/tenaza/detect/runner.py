@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tenaza.detect.base import REGISTRY, Detector, DetectorError
+from tenaza.detect.base import REGISTRY, Detector
+from tenaza.detect.screen import Screened, measure
+from tenaza.errors import DetectorError
 from tenaza.store.dialect import Dialect
 from tenaza.store.workspace import Workspace
 
@@ -23,6 +25,10 @@ class DetectorRun:
     alerts: int
     seconds: float
     skipped: str | None = None
+    profile: str | None = None  # the threshold profile in force, for detectors with an amount floor
+    unjudged: int = 0  # rows the detector reads that have no dollar amount
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def select(pillar: str | None = None, names: Sequence[str] | None = None) -> list[type[Detector]]:
@@ -91,6 +97,15 @@ def run(ws: Workspace, detectors: Iterable[type[Detector]], configs: dict[str, d
             continue
         detector = cls(configs.get(cls.NAME))
         detector.dialect = ws.backend.dialect
+        screened = None
+        if isinstance(detector, Screened):
+            _ensure_rates(ws)
+            screened = measure(ws, cls.NAME, detector.screen(), detector.config)
+            for w in screened.warnings:
+                log.warning("%s", w)
+            if screened.update:
+                detector = cls(detector.config.model_copy(update=screened.update))
+                detector.dialect = ws.backend.dialect
         params: dict[str, Any] = {}
         findings = detector.findings(params)
         params.update({"detector": cls.NAME, "pillar": cls.PILLAR, "now": datetime.now(UTC).replace(tzinfo=None)})
@@ -99,5 +114,28 @@ def run(ws: Workspace, detectors: Iterable[type[Detector]], configs: dict[str, d
         n = int(ws.backend.scalar("count alerts", "SELECT count(*) FROM alerts WHERE detector = $detector", params))
         secs = time.perf_counter() - started
         log.info("detector %s: %d alerts in %.2fs", cls.NAME, n, secs)
-        out.append(DetectorRun(cls.NAME, cls.PILLAR, n, secs))
+        run_ = DetectorRun(cls.NAME, cls.PILLAR, n, secs)
+        if screened is not None:
+            run_.profile, run_.unjudged = screened.profile, screened.unjudged
+            run_.notes, run_.warnings = screened.notes, screened.warnings
+            if n == 0 and not screened.warnings:
+                run_.notes.append(f"no alerts: {screened.passing:,} of {screened.rows:,} rows reach its amount floor "
+                                  f"and none made a finding")
+        out.append(run_)
     return out
+
+
+def _ensure_rates(ws: Workspace) -> None:
+    """Load the ECB's reference rates once where the workspace has none and some amount is not
+    in dollars, so that a first `tenaza detect` values every currency (as `tenaza analyze` does)."""
+    b = ws.backend
+    if b.scalar("have rates", "SELECT count(*) FROM fx_rates"):
+        return
+    if not b.scalar("foreign amounts", "SELECT count(*) FROM transactions WHERE currency IS DISTINCT FROM 'USD' "
+                                       "AND amount_usd IS NULL"):
+        return
+    from tenaza.money import load_rates
+
+    counts = load_rates(ws)
+    log.warning("loaded %s ECB exchange-rate periods (no rates in the workspace); load your own with "
+                "`tenaza rates load`", f"{sum(counts.values()):,}")

@@ -12,14 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from tenaza.errors import TenazaError
+from tenaza.errors import JudgementError
 from tenaza.store import Workspace
 
 Decision = Literal["merge", "split"]
-
-
-class JudgementError(TenazaError):
-    """A judgement names a record or entity the workspace does not have."""
 
 
 @dataclass(frozen=True)

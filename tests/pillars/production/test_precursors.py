@@ -10,8 +10,9 @@ import pytest
 import tenaza.pillars.production  # noqa: F401 - registers the production detectors
 from tenaza.detect.base import REGISTRY
 from tenaza.detect.runner import run
+from tenaza.errors import PrecursorListError
 from tenaza.ingest import ingest_file
-from tenaza.pillars.production.reference import PrecursorListError, load
+from tenaza.pillars.production.reference import load
 from tenaza.store import Workspace
 
 COLUMNS = ("decl_id", "direction", "reporting_country", "date", "exporter", "importer", "hs_code", "description",

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tenaza.errors import ListError
 from tenaza.resolve.screening.screen import screen
-from tenaza.resolve.screening.versions import ListError, load, versions
+from tenaza.resolve.screening.versions import load, versions
 from tenaza.store import Workspace
 
 from ..conftest import add_parties

@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import Field
 
-from tenaza.detect.base import Detector, DetectorError, register
+from tenaza.detect.base import Detector, register
+from tenaza.errors import DetectorError
 from tenaza.pillars.cash.common import CashConfig, account_subjects, rid
 
 log = logging.getLogger("tenaza")

@@ -15,16 +15,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from tenaza.errors import TenazaError
+from tenaza.errors import PrecursorListError
 from tenaza.store.reference import fold
 
 REQUIRED = ("chemical", "name_es", "synonyms", "cas", "hs6", "drug_family", "hs_confidence", "usd_per_kg")
 FILLER = frozenset({"DE", "DEL", "LA", "EL", "Y", "OF", "THE", "AND", "SUS", "ITS"})
 CAS = re.compile(r"^\d{2,7}-\d{2}-\d$")
-
-
-class PrecursorListError(TenazaError):
-    """The precursor reference file is malformed (the message names the file, line and field)."""
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tenaza.errors import TenazaError
+from tenaza.errors import ListError
 from tenaza.resolve.screening.lists import Entry, ListFile, read_list
 from tenaza.store import Workspace
 
 log = logging.getLogger("tenaza")
-
-
-class ListError(TenazaError):
-    """A list version cannot be loaded or found."""
 
 
 @dataclass(frozen=True)

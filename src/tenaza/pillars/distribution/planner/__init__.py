@@ -3,7 +3,8 @@
 See docs/distribution.md for what each parameter means and where its default comes from.
 """
 
+from tenaza.errors import PlanError
 from tenaza.pillars.distribution.planner.model import PortConfig, PortResult, simulate
-from tenaza.pillars.distribution.planner.volume import PlanError, find_port, ports, profile
+from tenaza.pillars.distribution.planner.volume import find_port, ports, profile
 
 __all__ = ["PlanError", "PortConfig", "PortResult", "find_port", "ports", "profile", "simulate"]

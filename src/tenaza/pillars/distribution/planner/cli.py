@@ -56,11 +56,10 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from tenaza.cli import fail, out
-        from tenaza.errors import TenazaError
+        from tenaza.errors import PlanError, TenazaError
         from tenaza.pillars.distribution.planner import seizures
         from tenaza.pillars.distribution.planner import sweep as sweeps
         from tenaza.pillars.distribution.planner.model import PortConfig, simulate
-        from tenaza.pillars.distribution.planner.volume import PlanError
 
         try:
             try:

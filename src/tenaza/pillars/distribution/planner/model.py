@@ -22,8 +22,9 @@ import numpy as np
 import simpy
 from pydantic import BaseModel, ConfigDict, Field
 
+from tenaza.errors import PlanError
 from tenaza.pillars.distribution.planner import seizures
-from tenaza.pillars.distribution.planner.volume import PlanError, busiest_month, days_in_month, find_port, profile
+from tenaza.pillars.distribution.planner.volume import busiest_month, days_in_month, find_port, profile
 
 log = logging.getLogger("tenaza")
 

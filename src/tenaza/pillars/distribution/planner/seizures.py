@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from tenaza.pillars.distribution.planner.volume import PlanError, Port, days_in_month, ports
+from tenaza.errors import PlanError
+from tenaza.pillars.distribution.planner.volume import Port, days_in_month, ports
 
 # Status quo against which the number of loads is calibrated. NII shares: CBP's statements of
 # about 2023 (about 17 % of commercial and 2 % of passenger vehicles scanned); targeting share:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from tenaza.errors import PlanError
 from tenaza.pillars.distribution.planner import seizures
 from tenaza.pillars.distribution.planner.model import PortConfig, PortResult, simulate
-from tenaza.pillars.distribution.planner.volume import PlanError
 
 SWEEPABLE = {"officers": int, "lanes": int, "nii_portals": int, "nii_rate": float, "targeting_capacity": float}
 

@@ -15,14 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from tenaza.errors import TenazaError
+from tenaza.errors import PlanError
 
 CONVEYANCES = ("truck", "personal_vehicle")
 YEAR = 2024  # the year of the BTS copy; month lengths follow it
-
-
-class PlanError(TenazaError):
-    """A planner input the simulation cannot use (unknown port, impossible configuration)."""
 
 
 @dataclass(frozen=True)
