@@ -47,7 +47,8 @@ class RelativeConfig(DetectorConfig):
 def edges_cte(d: Dialect, config: RelativeConfig, params: dict[str, Any], prefix: str) -> str:
     """CTEs ending in ``e``: transfers between two distinct accounts at or above the floor, with
     src, dst, ts, v (the amount compared), pr (its percent rank in its group), unit, ingest_id,
-    source_row and day (days since the epoch, fractional)."""
+    source_row and day (days since the epoch, fractional). ``pr`` ranks the amount among all
+    of its group's, below the floor too."""
     where = "from_account IS NOT NULL AND to_account IS NOT NULL AND from_account <> to_account AND amount > 0"
     if config.channels is not None:
         where += f" AND list_contains({bind_list(params, prefix + '_channels', config.channels)}, channel)"
@@ -67,11 +68,11 @@ tv AS (
          CASE WHEN g.in_usd THEN 'USD' ELSE 'source unit' END AS unit
   FROM tm JOIN grp AS g USING (mark)
 ),
+ranked AS (SELECT tv.*, percent_rank() OVER (PARTITION BY tv.mark ORDER BY tv.v) AS pr FROM tv WHERE tv.v IS NOT NULL),
 floors AS (
-  SELECT mark, coalesce(${prefix}_abs, quantile_cont(v, ${prefix}_pct)) AS floor_v FROM tv WHERE v IS NOT NULL GROUP BY mark
+  SELECT mark, coalesce(${prefix}_abs, quantile_cont(v, ${prefix}_pct)) AS floor_v FROM ranked GROUP BY mark
 ),
 e AS MATERIALIZED (
-  SELECT tv.*, f.floor_v, percent_rank() OVER (PARTITION BY tv.mark ORDER BY tv.v) AS pr,
-         {d.epoch_seconds('tv.ts')} / 86400.0 AS day
-  FROM tv JOIN floors AS f USING (mark) WHERE tv.v IS NOT NULL AND tv.v >= f.floor_v
+  SELECT r.*, f.floor_v, {d.epoch_seconds('r.ts')} / 86400.0 AS day
+  FROM ranked AS r JOIN floors AS f USING (mark) WHERE r.v >= f.floor_v
 )"""
