@@ -185,6 +185,18 @@ class Dialect:
     def strip_accents(self, text: str) -> str:
         return f"strip_accents({text})"
 
+    def fold(self, text: str) -> str:
+        """A name folded for comparison: lower case, no accents, every run of other characters than
+        letters and digits one space, trimmed."""
+        return f"trim({self.regex_replace_all(f'lower({self.strip_accents(text)})', _quote('[^a-z0-9]+'), _quote(' '))})"
+
+    def starts_with(self, text: str, prefix: str) -> str:
+        return f"starts_with({text}, {prefix})"
+
+    def jaro_winkler(self, a: str, b: str) -> str:
+        """Jaro-Winkler similarity of two strings (0..1; prefix scale 0.1 over at most 4 letters)."""
+        return f"jaro_winkler_similarity({a}, {b})"
+
     def format_text(self, template: str, *args: str) -> str:
         """Text with each ``{}`` of ``template`` replaced by the next argument."""
         return f"format({_quote(template)}, {', '.join(args)})" if args else _quote(template)
@@ -347,6 +359,13 @@ class SparkDialect(Dialect):
 
     def strip_accents(self, text: str) -> str:
         return f"translate({text}, {_quote(_ACCENTED)}, {_quote(_PLAIN)})"
+
+    def starts_with(self, text: str, prefix: str) -> str:
+        return f"startswith({text}, {prefix})"
+
+    def jaro_winkler(self, a: str, b: str) -> str:
+        # Spark SQL has no Jaro-Winkler: the backend registers tenaza.store.similarity's as a UDF
+        return f"tenaza_jaro_winkler({a}, {b})"
 
     def format_text(self, template: str, *args: str) -> str:
         if not args:

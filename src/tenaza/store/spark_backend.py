@@ -26,6 +26,7 @@ import logging
 import math
 import re
 import shutil
+import sys
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -92,10 +93,22 @@ def session(master: str) -> Any:
              .config("spark.sql.ansi.doubleQuotedIdentifiers", "true")
              .config("spark.sql.shuffle.partitions", "4" if master.startswith("local") else "200")
              .config("spark.sql.legacy.allowNonEmptyLocationInCTAS", "true")
+             .config("spark.pyspark.python", sys.executable)  # the UDFs' workers: this interpreter
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
+    _register_functions(spark)
     _SESSIONS[master] = spark
     return spark
+
+
+def _register_functions(spark: Any) -> None:
+    """The functions the Spark dialect names that Spark SQL lacks, as Python UDFs (on a cluster,
+    tenaza must be installed on the workers too)."""
+    from pyspark.sql.types import DoubleType
+
+    from tenaza.store.similarity import jaro_winkler
+
+    spark.udf.register("tenaza_jaro_winkler", jaro_winkler, DoubleType())
 
 
 class SparkBackend(Backend):
