@@ -84,11 +84,40 @@ FROM numbered LEFT JOIN ev USING (_n)
 """
 
 
+def check_configs(configs: Any) -> None:
+    """Detector settings as a YAML file gives them: {detector name: {setting: value}}."""
+    import difflib
+
+    from pydantic import ValidationError
+
+    _load_pillars()
+    if not isinstance(configs, dict):
+        raise DetectorError("settings: expected detector names, each with its settings (name: {setting: value})")
+    for name, settings in configs.items():
+        if name not in REGISTRY:
+            near = difflib.get_close_matches(str(name), list(REGISTRY), n=1)
+            raise DetectorError(f"settings: no detector named {name!r}" + (f" (did you mean {near[0]}?)" if near else
+                                "; `tenaza detectors` lists them"))
+        try:
+            REGISTRY[name].CONFIG.model_validate(settings or {})
+        except ValidationError as exc:
+            e = exc.errors()[0]
+            where = ".".join(str(x) for x in e["loc"])
+            raise DetectorError(f"settings: {name}.{where}: {e['msg']}"
+                                + (f" (got {e['input']!r})" if e["type"] != "extra_forbidden" else
+                                   f"; its settings are {', '.join(REGISTRY[name].CONFIG.model_fields)}")) from exc
+
+
 def run(ws: Workspace, detectors: Iterable[type[Detector]], configs: dict[str, dict[str, Any]] | None = None
         ) -> list[DetectorRun]:
-    """Replace each detector's alerts with a fresh run's, in one transaction per detector."""
+    """Replace each detector's alerts with a fresh run's, in one transaction per detector.
+
+    Every setting is checked before any detector runs: a detector name that does not exist, or a
+    setting a detector does not have or cannot take, is a ``DetectorError`` naming it."""
     out = []
     configs = configs or {}
+    detectors = list(detectors)
+    check_configs(configs)
     for cls in detectors:
         started = time.perf_counter()
         empty = [t for t in cls.NEEDS if ws.count(t) == 0]
