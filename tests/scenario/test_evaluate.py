@@ -71,3 +71,13 @@ def test_entity_subjects_stand_for_their_member_parties(ws: Workspace, truth: Pa
     scores = {(s.level, s.name): s for s in evaluate(ws.path, truth)}
     straw = scores[("typology", "straw_purchase")]
     assert (straw.true_alerts, straw.precision, straw.recall) == (1, 0.5, 1.0)
+
+
+def test_a_truth_file_that_is_not_parquet_is_one_error_naming_it(tmp_path: Path) -> None:
+    from tenaza.errors import TenazaError
+    from tenaza.scenario.evaluate import TruthIndex
+
+    bad = tmp_path / "truth.csv"
+    bad.write_text("subject,typology,pillar\naccount:A1,structuring,cash\n", encoding="utf-8")
+    with pytest.raises(TenazaError, match=r"truth.csv: not a truth file: a Parquet file with the columns"):
+        TruthIndex(bad)

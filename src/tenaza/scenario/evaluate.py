@@ -27,8 +27,10 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tenaza.errors import TenazaError
 from tenaza.scenario.truth import TYPOLOGIES
 from tenaza.store import Workspace
 
@@ -70,7 +72,11 @@ class Alert:
 
 class TruthIndex:
     def __init__(self, path: Path | str) -> None:
-        tab = pq.read_table(path, columns=["subject", "typology", "pillar"]).to_pydict()
+        try:
+            tab = pq.read_table(path, columns=["subject", "typology", "pillar"]).to_pydict()
+        except (pa.ArrowException, OSError) as exc:
+            raise TenazaError(f"{path}: not a truth file: a Parquet file with the columns subject, typology and "
+                              f"pillar is expected ({str(exc).splitlines()[0]})") from exc
         self.by_typology: dict[str, set[str]] = defaultdict(set)
         self.by_pillar: dict[str, set[str]] = defaultdict(set)
         for s, t, p in zip(tab["subject"], tab["typology"], tab["pillar"], strict=True):
