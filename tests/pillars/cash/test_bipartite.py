@@ -71,3 +71,13 @@ def test_the_floor_leaves_out_small_blocks_and_an_absolute_floor_can_replace_it(
     assert bank.detect("bipartite") == []  # under the 25th percentile of the data's amounts
     assert [a.typology for a in bank.detect("bipartite", {"amount_percentile": 0})] == ["bipartite"]
     assert bank.detect("bipartite", {"min_amount": 3000}) == []
+
+
+def test_members_who_deal_mostly_with_others_are_no_closed_block(bank: Bank) -> None:
+    """Three customers paying the same three shops, which are each paid by twenty other people."""
+    rng = random.Random(6)
+    rows = _background(rng) + _block(["S0", "S1", "S2"], ["M0", "M1", "M2"], 3, 4000)
+    rows += [txn(rng.uniform(0, 9), f"X{i}", f"M{i % 3}", 4000) for i in range(60)]
+    bank.transactions(rows)
+    assert bank.detect("bipartite") == []
+    assert [a.typology for a in bank.detect("bipartite", {"min_closure": 0})] == ["bipartite"]

@@ -22,6 +22,10 @@ class BipartiteConfig(RelativeConfig):
                             description="Accounts with more counterparties than this in one window (above the "
                                         "floor) are not members: a shop and its customers, an employer and its "
                                         "staff are stars, not blocks of nominees.")
+    min_closure: float = Field(0.5, ge=0, le=1,
+                               description="Share of the block's members' counterparties in the window that are in "
+                                           "the block, at least, on each side: nominees exist for the scheme, a "
+                                           "shop's customers who also pay the utility are a few of its many payers.")
     min_stack_overlap: float = Field(0.6, gt=0, le=1,
                                      description="Stack: share of the first block's receivers that are the second "
                                                  "block's senders.")
@@ -42,7 +46,8 @@ class Bipartite(Detector):
     senders that pay most of those receivers. Transfers under the floor (a percentile of the
     data's own amounts) are not counted, and accounts with more counterparties in a window than
     ``max_degree`` are left out: a shop and its many customers, a payroll account and its staff,
-    are stars. A block that is a layer of a stack is reported as the stack only. Look-alikes:
+    are stars. A block must be closed: at least ``min_closure`` of its members' counterparties
+    in the window are in the block. A block that is a layer of a stack is reported as the stack only. Look-alikes:
     a family of companies paying the same suppliers (a real purchasing group), roommates paying
     the same utilities; amounts above the floor and short windows keep most of them out.
     """
@@ -57,7 +62,8 @@ class Bipartite(Detector):
         c, d = self.config, self.dialect
         assert isinstance(c, BipartiteConfig)
         params.update(bp_window=c.window_days, bp_half=c.window_days / 2, bp_min=c.min_side,
-                      bp_density=c.min_density, bp_max_degree=c.max_degree, bp_overlap=c.min_stack_overlap)
+                      bp_density=c.min_density, bp_max_degree=c.max_degree, bp_overlap=c.min_stack_overlap,
+                      bp_closure=c.min_closure)
         window = d.interval_seconds(c.window_days * 86400)
         return f"""
 WITH {edges_cte(d, c, params, 'bp')},
@@ -103,10 +109,24 @@ bev AS (
   FROM blocks AS k JOIN b ON b.off = k.off AND b.bucket = k.bucket
    AND list_contains(k.senders, b.src) AND list_contains(k.receivers, b.dst)
 ),
+-- a block is closed: its members deal mostly with each other in the window (a shop's customers
+-- who also pay the utility are a few of the shop's many payers)
+closure AS (
+  SELECT k.senders, k.receivers,
+         (SELECT sum(i.n_in) FROM indeg AS i WHERE i.off = k.off AND i.bucket = k.bucket
+                                               AND list_contains(k.receivers, i.dst)) AS all_in,
+         (SELECT sum(o.n_out) FROM outdeg AS o WHERE o.off = k.off AND o.bucket = k.bucket
+                                                 AND list_contains(k.senders, o.src)) AS all_out
+  FROM blocks AS k
+),
 blk AS (
-  SELECT senders, receivers, list(DISTINCT record_id) AS evidence, sum(v) AS total, any_value(unit) AS unit,
-         count(DISTINCT src || '>' || dst) AS pairs, min(ts) AS t0, max(ts) AS t1, min(v) AS floor_seen
-  FROM bev GROUP BY senders, receivers
+  SELECT b.senders, b.receivers, b.evidence, b.total, b.unit, b.pairs, b.t0, b.t1,
+         b.pairs / c.all_in AS closure_in, b.pairs / c.all_out AS closure_out
+  FROM (SELECT senders, receivers, list(DISTINCT record_id) AS evidence, sum(v) AS total, any_value(unit) AS unit,
+               count(DISTINCT src || '>' || dst) AS pairs, min(ts) AS t0, max(ts) AS t1
+        FROM bev GROUP BY senders, receivers) AS b
+  JOIN closure AS c USING (senders, receivers)
+  WHERE b.pairs >= $bp_closure * c.all_in AND b.pairs >= $bp_closure * c.all_out
 ),
 stk AS (
   SELECT l1.senders AS s1, l1.receivers AS mids, l2.receivers AS r2, l1.evidence AS ev1, l2.evidence AS ev2,
@@ -122,7 +142,7 @@ bipartite AS (
   SELECT 'bipartite' AS typology,
          0.5 + 0.5 * {saturate('least(len(senders), len(receivers)) - $bp_min + pairs / (len(senders) * len(receivers))', '$bp_min')} AS score,
          {account_subjects(d, 'list_concat(senders, receivers)')} AS subjects, evidence,
-         {d.json_object(('senders', 'len(senders)'), ('receivers', 'len(receivers)'), ('pairs', 'pairs'), ('density', 'round(pairs / (len(senders) * len(receivers)), 3)'), ('total', 'round(total, 2)'), ('unit', 'unit'), ('transfers', 'len(evidence)'), ('window_days', '$bp_window'))} AS figures,
+         {d.json_object(('senders', 'len(senders)'), ('receivers', 'len(receivers)'), ('pairs', 'pairs'), ('density', 'round(pairs / (len(senders) * len(receivers)), 3)'), ('closure', 'round(least(closure_in, closure_out), 3)'), ('total', 'round(total, 2)'), ('unit', 'unit'), ('transfers', 'len(evidence)'), ('window_days', '$bp_window'))} AS figures,
          {d.format_text('{} accounts paid {} accounts within {} days, {} of the {} possible pairs, {} ({}) in {} transfers: a block of nominees.', 'len(senders)', 'len(receivers)', '$bp_window', 'pairs', 'len(senders) * len(receivers)', 'round(total, 2)', 'unit', 'len(evidence)')} AS explanation,
          t0 AS period_start, t1 AS period_end
   FROM blk AS k

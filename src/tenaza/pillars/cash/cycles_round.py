@@ -37,6 +37,12 @@ class RoundCycleConfig(RelativeConfig):
                                          "speed, size against the data's amounts) scores at least this; cycles the "
                                          "same accounts ran twice or more always are.")
 
+    min_amount_variation: float = Field(
+        0.05, ge=0,
+        description="Accounts that went round more than once must vary the sum (coefficient of variation of the "
+                    "amounts their rounds start with, at least this): a group's cash pooling sweeps the same sum "
+                    "round every week, however strong each round looks.")
+
     @model_validator(mode="after")
     def _hops_in_order(self) -> RoundCycleConfig:
         if self.max_hops < self.min_hops:
@@ -60,12 +66,12 @@ class RoundCycles(Detector):
     ``max_degree`` counterparties. By default the hops must come in time order within
     ``max_gap_days`` of each other; ``time_order: coarse`` accepts any order within
     ``max_span_days``, for data whose timestamps are coarse. One round is enough when its
-    evidence scores at least ``min_score``: how much of the amount came back (against the
-    ``min_hop_ratio`` allowed), how fast against
+    evidence scores at least ``min_score``: how much of the amount each hop kept (the geometric
+    mean, against the ``min_hop_ratio`` allowed), how fast against
     the span allowed, and how large the amounts are against the data's (their percentile).
-    Look-alikes: a group's cash pooling and intercompany settlements (the same sum each month,
-    several rounds: the ``cycles`` detector's variation test), a loan paid out and repaid
-    through a broker; a customer file tells most of them.
+    Accounts that went round several times with the same sum are a group's cash pooling and
+    are not reported (``min_amount_variation``). Look-alikes: intercompany settlements, a loan
+    paid out and repaid through a broker; a customer file tells most of them.
     """
 
     NAME = "cycles_round"
@@ -78,7 +84,8 @@ class RoundCycles(Detector):
         c, d = self.config, self.dialect
         assert isinstance(c, RoundCycleConfig)
         params.update(rc_min_hops=c.min_hops, rc_lo=c.min_hop_ratio, rc_hi=c.max_hop_ratio, rc_deg=c.max_degree,
-                      rc_min_score=c.min_score, rc_order=c.time_order, rc_span_s=c.max_span_days * 86400)
+                      rc_min_score=c.min_score, rc_order=c.time_order,
+                      rc_min_var=c.min_amount_variation, rc_span_s=c.max_span_days * 86400)
         gap, span = d.interval_seconds(c.max_gap_days * 86400), d.interval_seconds(c.max_span_days * 86400)
         if c.time_order == "respect":
             when = f"f.ts >= p.tl AND f.ts <= p.tl + {gap} AND f.ts <= p.t0 + {span}"
@@ -114,13 +121,14 @@ cyc AS (
 ),
 scored AS (
   SELECT *, list_sort(list_distinct(path)) AS members,
-         least(al, a0) / greatest(al, a0) AS kept, {speed} AS speed
+         pow(least(al, a0) / greatest(al, a0), 1.0 / len(ev)) AS kept, {speed} AS speed
   FROM cyc
 ),
 g AS (
   SELECT members, count(*) AS rounds, list_distinct(flatten(list(ev))) AS evidence, arg_max(path, pr) AS first_path,
          max(a0) AS largest, avg(kept) AS kept, max(speed) AS speed, max(pr) AS pr, min(tmin) AS period_start,
-         max(tl) AS period_end, any_value(unit) AS unit, max(len(ev)) AS hops
+         max(tl) AS period_end, any_value(unit) AS unit, max(len(ev)) AS hops,
+         coalesce(stddev_pop(a0) / avg(a0), 0) AS variation
   FROM scored GROUP BY members
 ),
 s AS (
@@ -129,8 +137,8 @@ s AS (
 SELECT 'cycle' AS typology,
        least(1.0, strength + 0.3 * {saturate('rounds - 1', '1')}) AS score,
        {account_subjects(d, 'members')} AS subjects, evidence,
-       {d.json_object(('rounds', 'rounds'), ('hops', 'hops'), ('accounts', 'len(members)'), ('largest', 'round(largest, 2)'), ('unit', 'unit'), ('kept_share', 'round(kept, 3)'), ('speed', 'round(speed, 3)'), ('amount_percentile', 'round(100 * pr, 1)'), ('evidence_strength', 'round(strength, 3)'), ('path', "array_to_string(first_path, ' > ')"), ('time_order', '$rc_order'))} AS figures,
+       {d.json_object(('rounds', 'rounds'), ('hops', 'hops'), ('accounts', 'len(members)'), ('largest', 'round(largest, 2)'), ('unit', 'unit'), ('kept_share', 'round(kept, 3)'), ('speed', 'round(speed, 3)'), ('amount_variation', 'round(variation, 3)'), ('amount_percentile', 'round(100 * pr, 1)'), ('evidence_strength', 'round(strength, 3)'), ('path', "array_to_string(first_path, ' > ')"), ('time_order', '$rc_order'))} AS figures,
        {d.format_text('Money went round {} accounts and back ({}), {} round(s), up to {} ({}) a time, {}% of it coming back; evidence strength {}: round-tripping.', 'len(members)', "array_to_string(first_path, ' > ')", 'rounds', 'round(largest, 2)', 'unit', 'CAST(round(kept * 100) AS INTEGER)', 'round(strength, 2)')} AS explanation,
        period_start, period_end
-FROM s WHERE rounds >= 2 OR strength >= $rc_min_score
+FROM s WHERE (rounds >= 2 OR strength >= $rc_min_score) AND (rounds = 1 OR variation >= $rc_min_var)
 """
