@@ -41,11 +41,15 @@ def register(app: typer.Typer) -> None:
             out.print_json(json.dumps([asdict(r) for r in runs]))
             return
         t = Table(title="detectors")
-        for col in ("detector", "pillar", "alerts", "seconds", "note"):
+        for col in ("detector", "pillar", "alerts", "seconds", "profile", "note"):
             t.add_column(col)
         for r in runs:
-            t.add_row(r.detector, r.pillar, f"{r.alerts:,}", f"{r.seconds:.2f}", r.skipped or "")
+            t.add_row(r.detector, r.pillar, f"{r.alerts:,}", f"{r.seconds:.2f}", r.profile or "",
+                      r.skipped or "; ".join(r.notes))
         out.print(t)
+        for r in runs:
+            for w in r.warnings:
+                out.print(f"[yellow]warning:[/] {w}")
 
     @app.command()
     def detectors(markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/detectors.md.")] = False,

@@ -34,3 +34,24 @@ def account_subjects(d: Dialect, expr: str) -> str:
     """An array of account ids as alert subjects (account:ID), without NULLs or repeats."""
     kept = d.array_filter(expr, "a", "a IS NOT NULL")
     return d.array_distinct(d.array_transform(kept, "a", "'account:' || a"))
+
+
+def _fx_days(d: Dialect) -> str:
+    """One row per currency and day from the rates' validity periods, so that the join to the
+    transactions is on equal keys (a range join on currency alone compares every row with every
+    period of its currency: thousands of comparisons a row)."""
+    if d.name == "spark":
+        day = "explode(sequence(valid_from, date_sub(valid_to, 1)))"
+    else:
+        day = "CAST(unnest(generate_series(valid_from, valid_to - INTERVAL 1 DAY, INTERVAL 1 DAY)) AS DATE)"
+    return f"SELECT currency, {day} AS day, usd_per_unit FROM fx_rates"
+
+
+def usd_source(d: Dialect, table: str = "transactions") -> str:
+    """SQL of ``table`` (tenaza's own name) with one more column ``usd``: the amount in dollars at
+    the rate of the row's own date. ``amount_usd`` wins where the source gave it; a USD amount is
+    its own value; NULL where no rate covers the row's currency and date."""
+    return f"""SELECT tx.*, CAST(coalesce(tx.amount_usd, CASE WHEN tx.currency = 'USD' THEN tx.amount END,
+                               tx.amount * fx.usd_per_unit) AS DOUBLE) AS usd
+  FROM {table} AS tx LEFT JOIN ({_fx_days(d)}) AS fx
+    ON fx.currency = tx.currency AND fx.day = CAST(tx.ts AS DATE)"""

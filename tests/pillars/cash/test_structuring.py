@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from tests.pillars.cash.conftest import Bank, txn
+from datetime import timedelta
+from pathlib import Path
+
+from tenaza.money import load_rates
+from tests.pillars.cash.conftest import T0, Bank, txn
 
 
 def deposits(account: str, amounts: list[float], *, every: float = 1.5, branches: int = 3) -> list[dict[str, object]]:
@@ -35,9 +39,17 @@ def test_thresholds_are_settings(bank: Bank) -> None:
     assert len(bank.detect("structuring", {"threshold_usd": 7_500})) == 1
 
 
-def test_peso_amounts_without_dollars_are_converted_at_the_configured_rate(bank: Bank) -> None:
+def test_peso_amounts_are_converted_at_the_rate_of_their_own_date(bank: Bank, tmp_path: Path) -> None:
     rows = [txn(i * 1.5, None, "MX1", a * 18.3, "cash_deposit", currency="MXN", country="MEX")
             for i, a in enumerate([9_400, 9_800, 8_900, 9_950])]
     bank.transactions(rows)
+    rates = tmp_path / "rates.csv"
+    rates.write_text("date,currency,units_per_usd\n" + "".join(
+        f"{(T0 + timedelta(days=k)).date()},MXN,18.3\n" for k in range(8)), encoding="utf-8")
+    load_rates(bank.ws, [rates], ecb=False)
     assert len(bank.detect("structuring")) == 1
-    assert bank.detect("structuring", {"mxn_per_usd": 10.0}) == []  # at 10 pesos they are over $10,000
+    # at 10 pesos a dollar from the third day on, the last two deposits are over $10,000
+    rates.write_text("date,currency,units_per_usd\n" + "".join(
+        f"{(T0 + timedelta(days=k)).date()},MXN,{18.3 if k < 3 else 10.0}\n" for k in range(8)), encoding="utf-8")
+    load_rates(bank.ws, [rates], ecb=False)
+    assert bank.detect("structuring") == []

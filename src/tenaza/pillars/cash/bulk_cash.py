@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, account_subjects, bind_list, rid, txn_cte
 from tenaza.pillars.cash.restricted import fold_sql
 
@@ -65,6 +66,12 @@ class BulkCash(Detector):
     TYPOLOGIES = ("bulk_cash",)
     CONFIG = BulkCashConfig
     NEEDS = ("transactions",)
+
+    def screen(self) -> Screen:
+        c = self.config
+        assert isinstance(c, BulkCashConfig)
+        return Screen("to_account IS NOT NULL AND list_contains($cash_channels, channel)", "min_delivery_usd",
+                      {"cash_channels": list(c.cash_channels)})
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.common import (
     CTR_THRESHOLD_USD,
     TRANSFERS,
@@ -73,6 +74,13 @@ class Cycles(Detector):
     TYPOLOGIES = ("cycle",)
     CONFIG = CycleConfig
     NEEDS = ("transactions",)
+
+    def screen(self) -> Screen:
+        c = self.config
+        assert isinstance(c, CycleConfig)
+        return Screen("from_account IS NOT NULL AND to_account IS NOT NULL AND from_account <> to_account "
+                      "AND list_contains($cycle_channels, channel)", "min_amount_usd",
+                      {"cycle_channels": list(c.channels)})
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect

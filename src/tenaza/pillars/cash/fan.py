@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.common import (
     FUNDS_TRANSFER_RECORD_USD,
     TRANSFERS,
@@ -68,6 +69,12 @@ class Fans(Detector):
     TYPOLOGIES = ("fan_in", "fan_out", "gather_scatter", "scatter_gather")
     CONFIG = FanConfig
     NEEDS = ("transactions",)
+
+    def screen(self) -> Screen:
+        c = self.config
+        assert isinstance(c, FanConfig)
+        return Screen("from_account IS NOT NULL AND to_account IS NOT NULL AND from_account <> to_account "
+                      "AND list_contains($fan_channels, channel)", "min_amount_usd", {"fan_channels": list(c.channels)})
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, bind_list, days, rid, saturate, txn_cte
 
 SOUTHWEST_BORDER_STATES = ("CA", "AZ", "NM", "TX")
@@ -57,6 +58,11 @@ class FunnelAccount(Detector):
     TYPOLOGIES = ("funnel_account",)
     CONFIG = FunnelConfig
     NEEDS = ("transactions",)
+
+    def screen(self) -> Screen:
+        """The funnel's floor (min_cash_usd) is on a month's deposits added up, not on one row:
+        measured here are the rows and those without a dollar amount."""
+        return Screen("to_account IS NOT NULL AND channel = 'cash_deposit'", None)
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect

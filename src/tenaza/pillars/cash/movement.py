@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.common import (
     FUNDS_TRANSFER_RECORD_USD,
     TRANSFERS,
@@ -74,6 +75,9 @@ class RapidPassThrough(Detector):
     TYPOLOGIES = ("rapid_pass_through",)
     CONFIG = PassThroughConfig
     NEEDS = ("transactions",)
+
+    def screen(self) -> Screen:
+        return Screen("from_account IS NOT NULL AND from_account IS DISTINCT FROM to_account", "min_outflow_usd")
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect

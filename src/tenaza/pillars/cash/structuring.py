@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.common import (
     CTR_THRESHOLD_USD,
     CashConfig,
@@ -61,6 +62,14 @@ class Structuring(Detector):
     TYPOLOGIES = ("structuring",)
     CONFIG = StructuringConfig
     NEEDS = ("transactions",)
+
+    def screen(self) -> Screen:
+        """Structuring evades the reporting threshold itself, so it has no relative profile; the rows
+        that count are the deposits from the 'just under' amount up."""
+        c = self.config
+        assert isinstance(c, StructuringConfig)
+        return Screen("channel = 'cash_deposit' AND to_account IS NOT NULL", "threshold_usd", scale=c.near_fraction,
+                      relative=False)
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect
