@@ -63,14 +63,22 @@ def test_unit_price_is_judged_against_its_own_hs_code() -> None:
     assert np.nanmax(np.abs(z[:-1])) < 5  # each code's own items are ordinary, though the codes differ 400-fold
 
 
-def test_capacity_is_per_port_and_day() -> None:
+def test_capacity_is_k_of_each_ports_items_day_by_day() -> None:
     df = tiny([{"item_id": f"{p}{d}{i}", "date": f"2024-01-0{d}", "port": p} for p in "AB" for d in (1, 2)
                for i in range(30)])
     score = np.random.default_rng(1).random(len(df))
     rank, chosen = select(df, score, 0.05)
+    assert set(rank[chosen].tolist()) <= {1, 2}  # the best of each port-day
     per = pd.DataFrame({"port": df["port"], "day": df["day"], "c": chosen}).groupby(["port", "day"])["c"].sum()
-    assert (per == 2).all()  # ceil(5 % of 30) in each port-day, not 6 anywhere in the pool
-    assert rank[chosen].max() == 2
+    # 1.5 items due a day: 2 on the first (rounded), 1 on the second (3 in all), at each port
+    assert per.tolist() == [2, 1, 2, 1]
+    assert all(score[chosen & (df["port"] == p).to_numpy() & (df["day"] == d).to_numpy()].min()
+               > score[~chosen & (df["port"] == p).to_numpy() & (df["day"] == d).to_numpy()].max()
+               for p in "AB" for d in df["day"].unique())
+    # a quiet port with one crossing a day inspects one every twenty days at 5 %, not every crossing
+    quiet = tiny([{"item_id": f"q{d}", "date": str(np.datetime64("2024-01-01") + d), "port": "Q"} for d in range(40)])
+    _, q = select(quiet, np.ones(40), 0.05)
+    assert int(q.sum()) == 2
 
 
 def world(n: int, seed: int, *, shape: str = "eu") -> pd.DataFrame:

@@ -86,8 +86,10 @@ def test_cold_start_workspace_and_cli(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["mode"] == "rules (cold start)" and out["selected"] > 0 and out["curve"] == []
-    res = CliRunner().invoke(app, ["detect", str(path), "--pillar", "distribution", "--json"])
-    assert res.exit_code == 0 and json.loads(res.output)[0]["alerts"] > 0
+    conf = tmp_path / "detect.yaml"  # every scored day: at 5 % of ~3 crossings a day, not every day has one
+    conf.write_text("distribution_inspection_target: {latest_days: 0}\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["detect", str(path), "--pillar", "distribution", "--config", str(conf), "--json"])
+    assert res.exit_code == 0 and json.loads(res.output)[0]["alerts"] == out["selected"]
 
 
 def test_target_file_cli_exits_2_with_the_line(tmp_path: Path) -> None:

@@ -151,22 +151,34 @@ def combined(fitted: Fitted, x: np.ndarray, cfg: TargetingConfig,
 
 
 def select(df: pd.DataFrame, score: np.ndarray, capacity: float) -> tuple[np.ndarray, np.ndarray]:
-    """(rank within the item's port and day, selected): the top ceil(k * n) of each port-day.
-    Ties keep the items' order, so that the same input gives the same queue."""
+    """(rank within the item's port and day, selected).
+
+    Each port inspects k of its items: on a day with n items, its quota is its running total
+    of k x n rounded, minus what earlier days used. A busy day gets its share, and a port with
+    two crossings a day inspects one every few days instead of every crossing (which a per-day
+    ceiling would make it do). Ties keep the items' order, so the same input gives the same queue.
+    """
     import pandas as pd
 
     port, _ = pd.factorize(df["port"], use_na_sentinel=False)
     day = df["day"].to_numpy()
-    group = port.astype(np.int64) * (int(day.max() - day.min()) + 1 if len(day) else 1) + (day - day.min()
-                                                                                           if len(day) else day)
-    g, _ = pd.factorize(group)
+    d0 = int(day.min()) if len(day) else 0
+    group = port.astype(np.int64) * (int(day.max()) - d0 + 1 if len(day) else 1) + (day - d0)
+    g, uniq = pd.factorize(group, sort=True)  # sorted: a port's days are consecutive groups, in order
     order = np.lexsort((-score, g))
-    sizes = np.bincount(g)
+    sizes = np.bincount(g, minlength=len(uniq))
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     rank = np.empty(len(g), dtype=np.int64)
     rank[order] = np.arange(len(g)) - starts[g[order]] + 1
-    n = sizes[g]
-    return rank, rank <= np.ceil(capacity * n - 1e-9)
+    g_port = np.asarray(uniq) // (int(day.max()) - d0 + 1 if len(day) else 1)
+    due = capacity * sizes
+    cum = np.cumsum(due)
+    first = np.r_[True, g_port[1:] != g_port[:-1]]
+    base = np.maximum.accumulate(np.where(first, cum - due, 0.0))  # running total before each port's first day
+    total = np.floor(cum - base + 0.5)
+    quota = total - np.r_[0.0, total[:-1]]
+    quota[first] = total[first]
+    return rank, rank <= quota[g]
 
 
 def contributions(fitted: Fitted, x: np.ndarray, cfg: TargetingConfig) -> np.ndarray:
@@ -186,11 +198,12 @@ def contributions(fitted: Fitted, x: np.ndarray, cfg: TargetingConfig) -> np.nda
 
 
 def reasons(fitted: Fitted, row: np.ndarray, contrib: np.ndarray, top: int) -> list[str]:
-    order = np.argsort(-np.abs(contrib))[:top]
+    """The strongest contributions in words: those that raised the score first (why inspect),
+    then, if fewer than ``top`` did, the strongest that lowered it."""
+    up = [i for i in np.argsort(-contrib) if contrib[i] > 0][:top]
+    down = [i for i in np.argsort(contrib) if contrib[i] < 0][: top - len(up)]
     out = []
-    for i in order:
-        if contrib[i] == 0:
-            continue
+    for i in [*up, *down]:
         name = fitted.names[i]
         words, fmt = matrix.WORDS.get(name, (name, "{}"))
         v = row[i]

@@ -116,10 +116,14 @@ def write(ws: Workspace, result: TargetingRun, capacity: float, rare_weight: flo
     p_any = result.probabilities.get("any")
     p_rare = result.probabilities.get("rare")
     n = len(df)
+    # the score an officer reads: the share of the period's items ranked below (the combined
+    # lift itself is on no natural scale); the order, and so the queue, is the model's
+    pct = (np.argsort(np.argsort(result.score, kind="stable"), kind="stable") + 1) / max(n, 1)
     reasons = [result.reasons.get(i, []) for i in range(n)]
     figures, explanation = [], []
     for i in range(n):
-        fig: dict[str, Any] = {"score": round(float(result.score[i]), 4), "rank_in_port_day": int(result.rank[i]),
+        fig: dict[str, Any] = {"combined": round(float(result.score[i]), 6), "percentile": round(float(pct[i]), 4),
+                               "rank_in_port_day": int(result.rank[i]),
                                "capacity": capacity, "rare_weight": rare_weight, "mode": result.mode}
         if p_any is not None:
             fig["p_any"] = round(float(p_any[i]), 5)
@@ -129,7 +133,7 @@ def write(ws: Workspace, result: TargetingRun, capacity: float, rare_weight: flo
         figures.append(json.dumps(fig))
         why = "; ".join(reasons[i][:2]) or "no rule fired"
         explanation.append(f"Inspect {df['item_id'].iloc[i]} at {df['port'].iloc[i]}: rank {int(result.rank[i])} of "
-                           f"the day at score {result.score[i]:.2f} ({result.mode}); {why}.")
+                           f"the port's day, riskier than {pct[i]:.0%} of the period's items ({result.mode}); {why}.")
 
     def labels(c: str) -> list[int | None]:
         return [None if np.isnan(v) else int(v) for v in df[c].to_numpy(dtype=float)]
@@ -137,7 +141,7 @@ def write(ws: Workspace, result: TargetingRun, capacity: float, rare_weight: flo
     table = pa.table({
         "score_id": [f"{x}:{run_id}" for x in df["item_id"]], "item_id": df["item_id"].astype(str).tolist(),
         "port_code": df["port"].astype(object).where(df["port"].notna(), None).tolist(),
-        "day": df["date"].dt.date.tolist(), "score": result.score.astype(float),
+        "day": df["date"].dt.date.tolist(), "score": pct.astype(float),
         "p_any": p_any if p_any is not None else pa.nulls(n, pa.float64()),
         "p_rare": p_rare if p_rare is not None else pa.nulls(n, pa.float64()),
         "rank": result.rank.astype(np.int64), "selected": result.selected.astype(bool), "reasons": reasons,
