@@ -28,6 +28,9 @@ class ColumnMap(BaseModel):
     from_: list[str] = Field(default_factory=list, alias="from",
                              description="Source column(s); several are joined with `join`.")
     value: str | None = Field(None, description="A constant for every row, instead of a source column.")
+    line: bool = Field(False, description="Fill the column with the file's name and the row's physical line "
+                                          "(`NAME:LINE`), for layouts without an id: never from the row's content, "
+                                          "so that identical rows (a simulator's repeated transfers) all load.")
     values: dict[str, str] = Field(default_factory=dict,
                                    description="Source value -> canonical value, matched without regard to case.")
     format: list[str] = Field(default_factory=list, description="strptime formats for dates and timestamps.")
@@ -75,7 +78,7 @@ class Mapping(BaseModel):
                             f"expected one of {', '.join(sorted(known))}", field=f"columns.{name}")
                     for name in self.columns if name not in known]
         for name, cmap in self.columns.items():
-            if cmap.value is None and not cmap.from_:
+            if cmap.value is None and not cmap.from_ and not cmap.line:
                 problems.append(Problem(self.path or "mapping", "needs `from` (a source column) or `value` (a constant)",
                                         field=f"columns.{name}"))
         if problems:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from tenaza.errors import IngestError, MappingError, Problem
 from tenaza.ingest.mapping import Mapping
-from tenaza.ingest.normalize import UNIT_SECONDS, Binds, ColumnPlan
+from tenaza.ingest.normalize import LINE_COL, UNIT_SECONDS, Binds, ColumnPlan
 from tenaza.ingest.readers import echo
 from tenaza.schema.specs import ColumnType, TableSpec
 
@@ -42,7 +43,10 @@ def resolve(spec: TableSpec, mapping: Mapping | None, source_columns: list[str],
     for col in spec.source_columns:
         cmap = mapping.columns.get(col.name)
         raw: str | None = None
-        if cmap is not None and cmap.value is not None:
+        if cmap is not None and cmap.line:
+            # the id of a row is where it is, not what it says: exact repeats stay separate rows
+            raw = f"concat({bind(PurePath(file).name + ':')}, CAST({LINE_COL} AS VARCHAR))"
+        elif cmap is not None and cmap.value is not None:
             raw = bind(cmap.value.strip())
         elif cmap is not None:
             idx: list[int] = []

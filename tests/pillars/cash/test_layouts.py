@@ -61,3 +61,22 @@ def test_amlsim_layout_loads_transactions_and_nodes_and_a_cycle_is_found(ws: Wor
     assert json.loads(ws.backend.scalar("t", "SELECT extras FROM accounts WHERE account_id = '1'"))["isFraud"] == "1"
     run(ws, select("cash"))
     assert ("cycle", ["account:1", "account:2", "account:3"]) in _alerts(ws)
+
+
+def test_repeated_identical_transfers_all_load_with_ids_from_file_and_line(ws: Workspace, tmp_path: Path) -> None:
+    """The research layouts have no transaction id; their simulators repeat identical transfers."""
+    marks = {"originator": "RESEARCH", "releasable_to": ["USA", "MEX"]}
+    same = "1,2,700.0,5"
+    (tmp_path / "tx.csv").write_text("sourceNodeId,targetNodeId,value,time\n" + "\n".join([same] * 4 + ["2,3,650.0,6"])
+                                     + "\n", encoding="utf-8")
+    amlsim = ingest_file(ws, tmp_path / "tx.csv", "transactions", mapping=LAYOUTS / "amlsim_transactions.mapping.yaml",
+                         **marks)
+    ibm_row = "2022/09/01 10:00,010,A1,020,B2,4500.00,US Dollar,4500.00,US Dollar,ACH,1\n"
+    (tmp_path / "HI-Repeat_Trans.csv").write_text(IBM_HEADER + ibm_row * 3, encoding="utf-8")
+    ibm = ingest_file(ws, tmp_path / "HI-Repeat_Trans.csv", "transactions", mapping=LAYOUTS / "ibm_aml.mapping.yaml",
+                      **marks)
+    assert (amlsim.rows_accepted, amlsim.rows_quarantined) == (5, 0)
+    assert (ibm.rows_accepted, ibm.rows_quarantined) == (3, 0)
+    ids = [r[0] for r in ws.backend.fetch("ids", "SELECT txn_id FROM transactions ORDER BY txn_id")]
+    assert ids == ["HI-Repeat_Trans.csv:2", "HI-Repeat_Trans.csv:3", "HI-Repeat_Trans.csv:4",
+                   "tx.csv:2", "tx.csv:3", "tx.csv:4", "tx.csv:5", "tx.csv:6"]
