@@ -67,13 +67,18 @@ class Bipartite(Detector):
         window = d.interval_seconds(c.window_days * 86400)
         return f"""
 WITH {edges_cte(d, c, params, 'bp')},
-b AS (SELECT e.*, o.off, CAST(floor((e.day + o.off) / $bp_window) AS BIGINT) AS bucket
+b AS MATERIALIZED (SELECT e.*, o.off, CAST(floor((e.day + o.off) / $bp_window) AS BIGINT) AS bucket
       FROM e CROSS JOIN (SELECT 0.0 AS off UNION ALL SELECT $bp_half) AS o),
-pe AS (SELECT DISTINCT off, bucket, src, dst FROM b),
-indeg AS (SELECT off, bucket, dst, count(*) AS n_in FROM pe GROUP BY off, bucket, dst),
-outdeg AS (SELECT off, bucket, src, count(*) AS n_out FROM pe GROUP BY off, bucket, src),
+pe AS MATERIALIZED (SELECT DISTINCT off, bucket, src, dst FROM b),
+deg AS MATERIALIZED (
+  SELECT off, bucket, src, dst, count(*) OVER (PARTITION BY off, bucket, dst) AS n_in,
+         count(*) OVER (PARTITION BY off, bucket, src) AS n_out
+  FROM pe
+),
+indeg AS (SELECT DISTINCT off, bucket, dst, n_in FROM deg),
+outdeg AS (SELECT DISTINCT off, bucket, src, n_out FROM deg),
 ce AS MATERIALIZED (
-  SELECT pe.off, pe.bucket, pe.src, pe.dst FROM pe JOIN indeg USING (off, bucket, dst) JOIN outdeg USING (off, bucket, src)
+  SELECT off, bucket, src, dst FROM deg
   WHERE n_in >= 2 AND n_out >= 2 AND n_in <= $bp_max_degree AND n_out <= $bp_max_degree
 ),
 -- receivers that share senders with an anchor receiver (the anchor with itself: its own senders)
