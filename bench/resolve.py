@@ -1,6 +1,10 @@
 """Benchmark of tenaza resolve and tenaza screen, with Splink's generic model as the baseline.
 
-    .venv/bin/python bench/resolve.py [--records 1000000] [--skip-baseline] [--skip-screening]
+    .venv/bin/python bench/resolve.py [--records 1000000] [--skip-baseline] [--skip-screening] [--dev SETS]
+
+First the shipped dev sets (fake_1000, FEBRL 3, FEBRL 4; src/tenaza/data/dev/linkage), each
+ingested through its mapping and resolved, with Splink's tutorial-style model on the same
+records in the same run. Then the generated scenario (``--records 0`` skips it):
 
 Generates party records with known clusters (the truth) and the name variation that US and
 Mexican sources show: accents and mojibake, surnames in capitals or after a comma, dropped or
@@ -287,8 +291,15 @@ def pairwise(con: Any, clusters_sql: str) -> dict[str, float]:
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
-def baseline(con: Any) -> tuple[float, dict[str, float]]:
-    """Splink with the generic comparisons of its tutorials on the same records."""
+def _filled(con: Any, expr: str) -> bool:
+    return bool(con.execute(f"SELECT count({expr}) > 0 FROM parties").fetchall()[0][0])
+
+
+def baseline(con: Any, dev: bool = False) -> tuple[float, dict[str, float]]:
+    """Splink with the generic comparisons of its tutorials on the same records. On a dev set
+    (``dev``), the tutorials' own blocking (first name and surname without a place) and a
+    comparison on every column the set fills (postcode, address, its person number), as the
+    FEBRL tutorials do."""
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -297,7 +308,8 @@ def baseline(con: Any) -> tuple[float, dict[str, float]]:
     # punctuation stripped, "SURNAME, Given" turned around, structured columns where present,
     # otherwise the first token as first name and the last as surname.
     con.execute("""CREATE OR REPLACE TABLE baseline_input AS
-      WITH c AS (SELECT record_id, given_names, paternal_surname, dob, city, email,
+      WITH c AS (SELECT record_id, given_names, paternal_surname, dob, city, email, postcode, address,
+                        other_ids[1] AS other_id,
                         lower(strip_accents(name)) AS n FROM parties),
       t AS (SELECT *, CASE WHEN contains(n, ',') THEN trim(split_part(n, ',', 2)) || ' ' || trim(split_part(n, ',', 1))
                            ELSE n END AS ordered FROM c)
@@ -306,19 +318,32 @@ def baseline(con: Any) -> tuple[float, dict[str, float]]:
                  split_part(regexp_replace(trim(ordered), '[^a-z ]', '', 'g'), ' ', 1)) AS first_name,
         coalesce(lower(strip_accents(paternal_surname)),
                  string_split(regexp_replace(trim(ordered), '[^a-z ]', '', 'g'), ' ')[-1]) AS surname,
-        CAST(dob AS VARCHAR) AS dob, lower(strip_accents(city)) AS city, lower(email) AS email FROM t""").fetchall()
+        CAST(dob AS VARCHAR) AS dob, lower(strip_accents(city)) AS city, lower(email) AS email,
+        postcode, lower(address) AS address, other_id FROM t""").fetchall()
     db = DuckDBAPI(con)
+    extra = []
+    rules = [block_on("first_name", "surname", "city"), block_on("surname", "dob"), block_on("first_name", "dob"),
+             block_on("email")]
+    if dev:
+        rules = [block_on("first_name", "surname"), block_on("surname", "dob"), block_on("first_name", "dob"),
+                 block_on("email")]
+        if _filled(con, "postcode"):
+            extra.append(cl.ExactMatch("postcode").configure(term_frequency_adjustments=True))
+            rules.append(block_on("postcode", "first_name"))
+        if _filled(con, "address"):
+            extra.append(cl.JaroWinklerAtThresholds("address"))
+        if _filled(con, "other_ids[1]"):
+            extra.append(cl.LevenshteinAtThresholds("other_id", 2))
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[cl.NameComparison("first_name"), cl.NameComparison("surname"),
                      cl.DateOfBirthComparison("dob", input_is_string=True),
-                     cl.ExactMatch("city").configure(term_frequency_adjustments=True), cl.EmailComparison("email")],
+                     cl.ExactMatch("city").configure(term_frequency_adjustments=True), cl.EmailComparison("email"),
+                     *extra],
         # The tutorials' rules, with the city standing in for their postcode. The tutorials' bare
         # block_on("first_name", "surname") makes blocks of millions of pairs on Mexican names at
         # this scale (JOSE HERNANDEZ), so it is narrowed by the city, as ours are by the birth year.
-        blocking_rules_to_generate_predictions=[block_on("first_name", "surname", "city"),
-                                                block_on("surname", "dob"), block_on("first_name", "dob"),
-                                                block_on("email")],
+        blocking_rules_to_generate_predictions=rules,
         retain_intermediate_calculation_columns=False)
     linker = Linker(db.register("baseline_input"), settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match([block_on("first_name", "surname", "dob")], recall=0.7)
@@ -335,6 +360,49 @@ def baseline(con: Any) -> tuple[float, dict[str, float]]:
     return seconds, scores
 
 
+DEV = Path(__file__).resolve().parents[1] / "src" / "tenaza" / "data" / "dev" / "linkage"
+LAYOUTS = Path(__file__).resolve().parents[1] / "src" / "tenaza" / "data" / "layouts"
+# name -> (files, mapping, SQL of each record's true cluster)
+DEV_SETS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "fake_1000": (("fake_1000.csv.gz",), "fake_1000.mapping.yaml", "json_extract_string(extras, '$.cluster')"),
+    "febrl3": (("febrl_dataset3.csv.gz",), "febrl.mapping.yaml", "regexp_extract(party_id, '^rec-([0-9]+)-', 1)"),
+    "febrl4": (("febrl_dataset4a.csv.gz", "febrl_dataset4b.csv.gz"), "febrl.mapping.yaml",
+               "regexp_extract(party_id, '^rec-([0-9]+)-', 1)"),
+}
+
+
+def dev_bench(name: str, work: Path, threshold: float, skip_baseline: bool) -> None:
+    """Ingest a shipped dev set through its mapping, resolve it, and run the baseline on it."""
+    from tenaza.ingest.pipeline import ingest_file
+    from tenaza.resolve.linkage import LinkageConfig
+    from tenaza.resolve.pipeline import resolve
+    from tenaza.store import Workspace
+
+    files, mapping, truth_sql = DEV_SETS[name]
+    path = work / f"{name}.duckdb"
+    path.unlink(missing_ok=True)
+    with Workspace.create(path) as ws:
+        for f in files:
+            ingest_file(ws, DEV / f, "parties", mapping=LAYOUTS / mapping, originator="DEV",
+                        releasable_to=["USA", "MEX"])
+        con = ws.backend.con
+        con.execute(f"CREATE TABLE bench_truth AS SELECT record_id, {truth_sql} AS truth FROM parties").fetchall()
+        n = int(con.execute("SELECT count(*) FROM parties").fetchall()[0][0])
+        t0 = time.perf_counter()
+        report = resolve(ws, LinkageConfig(threshold=threshold))
+        seconds = time.perf_counter() - t0
+        ours = pairwise(con, "SELECT record_id, entity_id AS cluster FROM entity_members")
+        print(f"{name} ({n:,} records): tenaza {seconds:.1f}s precision {ours['precision']:.4f} recall "
+              f"{ours['recall']:.4f} F1 {ours['f1']:.4f}; {len(report.model.warnings)} model warnings")
+        for w in report.model.warnings:
+            print(f"  warning: {w}")
+        if not skip_baseline:
+            bsec, base = baseline(con, dev=True)
+            print(f"{name}: splink tutorial-style {bsec:.1f}s precision {base['precision']:.4f} recall "
+                  f"{base['recall']:.4f} F1 {base['f1']:.4f}; F1 {ours['f1'] - base['f1']:+.4f}, time x"
+                  f"{seconds / bsec:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=1_000_000)
@@ -342,9 +410,15 @@ def main() -> None:
     ap.add_argument("--skip-screening", action="store_true")
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--threshold", type=float, default=0.9)
+    ap.add_argument("--dev", default=",".join(DEV_SETS), help="Dev sets to run first (comma-separated; '' for none).")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("tenaza").setLevel(logging.INFO)
+    work0 = Path(args.workdir or tempfile.mkdtemp(prefix="bench-resolve-"))
+    for name in [d for d in args.dev.split(",") if d]:
+        dev_bench(name, work0, args.threshold, args.skip_baseline)
+    if args.records <= 0:
+        return
 
     from tenaza.resolve.linkage import LinkageConfig
     from tenaza.resolve.pipeline import resolve

@@ -57,6 +57,36 @@ def resolve_cmd(workspace: WorkspaceArg,
                          ("seconds", " ".join(f"{k} {v}" for k, v in report.seconds.items()))):
         table.add_row(label, f"{value:,}" if isinstance(value, int) else str(value))
     out.print(table)
+    _print_model(report.model)
+
+
+def _print_model(model: object) -> None:
+    """The model report: what each comparison learned, from what, and every fallback."""
+    from tenaza.resolve.linkage import ModelReport
+
+    assert isinstance(model, ModelReport)
+    if not model.comparisons:
+        return
+    out.print(f"[bold]model[/] prior {model.prior:.3g} ({model.prior_source})", highlight=False)
+    filled = ", ".join(f"{c} {p['share']:.0%}" for c, p in model.profile.items() if p["filled"])
+    out.print(f"columns filled: {filled}", highlight=False)
+    table = Table("blocking rule", "pairs", "used", title="blocking")
+    for b in model.blocking:
+        table.add_row(b["rule"], f"{b['pairs']:,}", "yes" if b["used"] else f"no: {b['why']}")
+    out.print(table)
+    table = Table("EM block", "pairs", "status", "trained", title="expectation maximisation")
+    for e in model.em_blocks:
+        table.add_row(e["rule"] or "-", f"{e['pairs']:,}", e["status"], ", ".join(e["trained"]))
+    out.print(table)
+    table = Table("comparison", "level", "m", "u", "m prior", "weight", "m from", title="comparisons")
+    for c in model.comparisons:
+        for i, lv in enumerate(c["levels"]):
+            table.add_row(c["name"] if i == 0 else "", lv["level"], f"{lv['m']:.4g}", f"{lv['u']:.3g}",
+                          "-" if lv["m_prior"] is None else f"{lv['m_prior']:.3g}", f"{lv['weight']:+.2f}",
+                          "; ".join(c["m_from"]) if i == 0 else "")
+    out.print(table)
+    for w in model.warnings:
+        err.print(f"[yellow]warning:[/] {w}", highlight=False)
 
 
 def screen_cmd(workspace: WorkspaceArg,
@@ -308,10 +338,15 @@ def entity_cmd(workspace: WorkspaceArg, ref: RefArg,
     for v in views:
         out.print(f"[bold]{v.entity_id}[/] {v.kind} {v.canonical_name!r}  dob {v.dob or '-'}  "
                   f"ids {', '.join(v.identifiers) or '-'}")
-        table = Table("record", "name", "source", "joined to", "by", "p", "why (match weight per comparison)")
+        table = Table("record", "name", "source", "joined to", "by", "p",
+                      "why: prior + match weight per comparison = total -> p = 2^total / (1 + 2^total)")
         for m in v.members:
-            why = ", ".join(f"{k}: {w['level']} ({w['weight']:+.1f})" for k, w in (m.weights or {}).items()
+            weights = m.weights or {}
+            why = ", ".join(f"{k}: {w['level']} ({w['weight']:+.2f})" for k, w in weights.items()
                             if w.get("weight"))
+            if weights:
+                total = sum(float(w.get("weight") or 0) for w in weights.values())
+                why += f" = {total:+.2f}"
             table.add_row(m.record_id, m.name, m.source, m.linked_to or "", m.joined_by,
                           f"{m.match_probability:.3f}" if m.match_probability is not None else "", why)
         out.print(table)

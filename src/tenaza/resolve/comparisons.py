@@ -301,7 +301,7 @@ class OtherIds(Comparison):
     NAME = "other_id"
 
     def levels(self) -> list[Level]:
-        scheme = "split_part({}, ':', 1)"
+        scheme = "regexp_extract({}, '^([^:]*):', 1)"
         return [
             _null("len(other_ids_l) = 0 OR len(other_ids_r) = 0", "no other identifier on one side"),
             _level("list_has_any(other_ids_l, other_ids_r)", "identifier shared", m=0.7),

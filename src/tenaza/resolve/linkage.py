@@ -115,9 +115,16 @@ CANDIDATE_PRIOR: tuple[Rule, ...] = (
 
 # Columns the profile reports (populated share, distinct values), as the comparisons read them.
 PROFILED: tuple[str, ...] = (
-    "given1", "pat", "mat", "company", "dob", "birth_year", "postcode", "city", "state", "address",
+    "given1", "pat", "mat", "company", "alias", "dob", "birth_year", "postcode", "city", "state", "address",
     "email", "phone", "curp", "rfc", "ssn", "ein", "other_id",
 )
+# The profiled columns each comparison reads; one whose columns no record fills weighs
+# nothing and is left out (reported). Name comparisons are never left out.
+READS: dict[str, tuple[str, ...]] = {
+    "alias": ("alias",), "dob": ("dob",), "mx_id": ("curp", "rfc"), "us_id": ("ssn", "ein"), "phone": ("phone",),
+    "email": ("email",), "other_id": ("other_id",), "location": ("address", "city", "state", "postcode"),
+    "company_name": ("company",),
+}
 
 
 class ModelRefused(TenazaError):
@@ -131,12 +138,13 @@ class LinkageConfig(BaseModel):
 
     comparisons: tuple[str, ...] = Field(DEFAULT_COMPARISONS, description="Registered comparison NAMEs to use.")
     threshold: float = Field(0.9, description="Match probability at or above which a pair is linked.")
-    u_pairs: float = Field(3e6, description="Random pairs sampled to estimate u probabilities.")
+    u_pairs: float = Field(2e5, description="Random pairs sampled to estimate u probabilities (Splink's u step "
+                           "grew from 1.6 s to 24 s between 1e5 and 1e6 pairs on FEBRL 3).")
     em_pairs: float = Field(1e6, description="Pairs sampled from each EM training block.")
     em_iterations: int = Field(10, description="Most EM iterations per training block.")
     seed: int = Field(7, description="Seed of the random sampling, for reproducible models.")
     prior_recall: float = Field(0.6, description="Assumed recall of the exact rules that estimate the prior.")
-    min_records_for_em: int = Field(5000, description="Below this many records EM has too few matches to learn "
+    min_records_for_em: int = Field(500, description="Below this many records EM has too few matches to learn "
                                     "from, and the comparisons' documented m priors are used as they are.")
     max_pairs_per_rule: float = Field(2e7, description="A blocking rule whose blocks would make more pairs than "
                                       "this is left out (and reported).")
@@ -180,6 +188,7 @@ class ModelReport:
     blocking: list[dict[str, Any]] = field(default_factory=list)
     em_blocks: list[dict[str, Any]] = field(default_factory=list)
     comparisons: list[dict[str, Any]] = field(default_factory=list)
+    left_out: dict[str, str] = field(default_factory=dict)  # comparison -> why it is not in the model
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, text: str) -> None:
@@ -188,6 +197,23 @@ class ModelReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def choose_comparisons(config: LinkageConfig, prof: dict[str, dict[str, float]], report: ModelReport) -> LinkageConfig:
+    """The configured comparisons less those whose columns no record fills."""
+    kept, left = [], []
+    for name in config.comparisons:
+        cols = READS.get(name, ())
+        if cols and all(prof.get(c, {}).get("share", 1.0) < config.min_populated for c in cols):
+            left.append(name)
+        else:
+            kept.append(name)
+    if not set(kept) & set(NAME_COMPARISONS):  # only companies' names were configured, and none exist
+        kept += [n for n in left if n in NAME_COMPARISONS]
+        left = [n for n in left if n not in NAME_COMPARISONS]
+    report.left_out = {n: f"{', '.join(READS[n])} filled in fewer than {config.min_populated:.1%} of records"
+                       for n in left}
+    return config.model_copy(update={"comparisons": tuple(kept)})
 
 
 def settings(config: LinkageConfig, blocking: list[Rule] | None = None) -> dict[str, Any]:
@@ -214,7 +240,9 @@ def _quiet_splink() -> None:
 def profile(sx: Scratch, features: str) -> dict[str, dict[str, float]]:
     """Per profiled column: how many records fill it, the share, and its distinct values."""
     cols = list(PROFILED)
-    parts = ", ".join(f"count({c}) AS n_{c}, approx_count_distinct({c}) AS d_{c}" for c in cols)
+    expr = {"alias": "CASE WHEN len(alias_keys) > 0 THEN alias_keys[1] END"}
+    parts = ", ".join(f"count({expr.get(c, c)}) AS n_{c}, approx_count_distinct({expr.get(c, c)}) AS d_{c}"
+                      for c in cols)
     row = sx.execute(f"SELECT count(*), {parts} FROM {features}").fetchall()[0]
     n = int(row[0])
     out: dict[str, dict[str, float]] = {}
@@ -336,7 +364,7 @@ def _check(linker: Any, config: LinkageConfig, report: ModelReport, trained_by: 
                 report.warn(f"{name}: level {lv.label_for_charts!r} never seen among random pairs; u set to "
                             f"1/u_pairs = {floor_u:.2g}")
                 lv.u_probability = u = floor_u
-            levels_out.append({"level": str(lv.label_for_charts), "m": round(float(m), 6), "u": float(f"{u:.6g}"),
+            levels_out.append({"level": str(lv.label_for_charts), "m": float(f"{m:.6g}"), "u": float(f"{u:.6g}"),
                                "m_prior": m_prior, "weight": round(math.log2(m / u), 2)})
         report.comparisons.append({"name": name, "m_from": trained_by.get(name) or ["documented prior"],
                                    "levels": levels_out})
@@ -358,6 +386,7 @@ def predict(sx: Scratch, features: str, config: LinkageConfig,
     prof = profile(sx, features)
     report.profile = prof
     blocking = choose_blocking(sx, features, config, prof, report)
+    config = choose_comparisons(config, prof, report)
     log.info("profile and blocking in %.1fs", time.perf_counter() - t0)
     db = DuckDBAPI(sx.con)
     df = db.register(features)
