@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tenaza.detect import run
+from tenaza.detect import run, select
+from tenaza.errors import TenazaError
 from tenaza.pillars.cash.ranker import RankerConfig, auc, load_labels, precision_at, rank
 from tenaza.pillars.cash.ranker_alerts import RankedRisk
 from tenaza.store import Workspace
@@ -106,3 +107,59 @@ def test_auc_and_precision_at_k() -> None:
     assert auc(np.zeros(3), np.array([0.1, 0.2, 0.3])) is None
     assert precision_at(y, np.array([0.1, 0.2, 0.8, 0.9, 0.3, 0.7]), 2) == 1.0
     assert precision_at(y, np.array([0.9, 0.2, 0.8, 0.1, 0.3, 0.7]), 2) == 0.5
+
+
+def _accounts(rows: list[dict[str, object]]) -> list[str]:
+    return sorted({str(a) for r in rows for a in (r["from_account"], r["to_account"]) if a})
+
+
+def _bad(account: str) -> bool:
+    return account.startswith(("L", "MX"))
+
+
+def test_labels_on_the_accounts_file_train_with_a_split_by_account(ws: Workspace, tmp_path: Path) -> None:
+    world = _world(labelled=False)
+    load(ws, tmp_path, "transactions", world, originator="FINCEN")
+    load(ws, tmp_path, "accounts", [{"account_id": a, "institution": "Bank", "isFraud": int(_bad(a))}
+                                    for a in _accounts(world)], originator="UIF", releasable_to=("MEX",))
+    labels = load_labels(ws, spec="accounts:isFraud")
+    assert labels.level == "accounts" and labels.positives == sum(_bad(a) for a in _accounts(world))
+    report = rank(ws, labels, RankerConfig(split="account", train_fraction=0.6, top_k=10, min_positives=3))
+    assert report.skipped is None and report.auc is not None and report.auc > 0.9
+    assert report.split_at is not None and "accounts held out" in report.split_at
+    scored = {r[0] for r in ws.backend.fetch("t", "SELECT DISTINCT account_id FROM account_scores")}
+    trained_on = len(_accounts(world)) - len(scored)
+    assert scored and trained_on > 0  # the held-out accounts only are scored
+    # the label came from a file releasable to Mexico only: so is every score built on it
+    rel = {tuple(r[0]) for r in ws.backend.fetch("t", "SELECT DISTINCT releasable_to FROM account_scores")}
+    assert rel == {("MEX",)}
+
+
+def test_a_truth_file_of_accounts_and_a_bad_one(ws: Workspace, tmp_path: Path) -> None:
+    world = _world(labelled=False)
+    load(ws, tmp_path, "transactions", world, originator="FINCEN")
+    truth = tmp_path / "truth.csv"
+    truth.write_text("account_id,label\n" + "".join(f"{a},{int(_bad(a))}\n" for a in _accounts(world)),
+                     encoding="utf-8")
+    labels = load_labels(ws, spec=f"truth:{truth}")
+    assert labels.level == "accounts" and labels.positives > 0 and labels.labelled == len(_accounts(world))
+    truth.write_text("account_id,label\nL1,maybe\n", encoding="utf-8")
+    with pytest.raises(TenazaError, match=r"truth.csv:2: label"):
+        load_labels(ws, spec=f"truth:{truth}")
+    with pytest.raises(TenazaError, match="expected transactions:COLUMN"):
+        load_labels(ws, spec="nowhere:x")
+
+
+def test_dispositions_label_the_accounts_of_confirmed_alerts(ws: Workspace, tmp_path: Path) -> None:
+    world = _world(labelled=False)
+    load(ws, tmp_path, "transactions", world, originator="FINCEN")
+    run(ws, select("cash"))
+    alerts = ws.backend.fetch("t", "SELECT alert_id, subjects FROM alerts ORDER BY alert_id")
+    assert alerts
+    verdict = {a: ("confirmed" if any(_bad(s.split(":", 1)[1]) for s in subjects) else "dismissed")
+               for a, subjects in alerts}
+    path = tmp_path / "dispositions.csv"
+    path.write_text("alert_id,disposition\n" + "".join(f"{a},{v}\n" for a, v in verdict.items()), encoding="utf-8")
+    labels = load_labels(ws, spec=f"dispositions:{path}")
+    assert labels.level == "accounts" and labels.positives > 0
+    assert labels.positives == len({s for a, subjects in alerts if verdict[a] == "confirmed" for s in subjects})

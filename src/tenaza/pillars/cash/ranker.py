@@ -20,14 +20,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from tenaza.pillars.cash import ranker_explain
 from tenaza.pillars.cash.ranker_features import FEATURES, features_sql
-from tenaza.pillars.cash.ranker_labels import Labels, from_extras, from_truth, positives_relation
+from tenaza.pillars.cash.ranker_labels import Labels, account_labels, from_spec, from_truth, positives_relation
 from tenaza.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -42,7 +42,12 @@ class RankerConfig(BaseModel):
 
     window_days: int = Field(30, ge=1, description="Length of the windows an account's activity is scored in.")
     train_fraction: float = Field(0.6, gt=0, lt=1, description=(
-        "Share of the windows, earliest first, the model learns from; it is measured on the rest."))
+        "Share of the windows, earliest first (split 'time'), or of the accounts (split 'account'), the model "
+        "learns from; it is measured on the rest."))
+    split: Literal["time", "account"] = Field("time", description=(
+        "'time': learn from the earlier windows, measure on the later ones. 'account': learn from some accounts, "
+        "measure on held-out accounts (chosen by a hash of the account id, so a run can be repeated); for data "
+        "of a few days, or labels that sit on accounts."))
     min_positives: int = Field(10, ge=1, description="Fewest positive account-windows the training period needs.")
     top_k: int = Field(100, ge=1, description="k of the precision@k reported on the later period.")
     rounds: int = Field(200, ge=10, description="Boosting rounds.")
@@ -72,9 +77,10 @@ class RankReport:
     seconds: float = 0.0
 
 
-def load_labels(ws: Workspace, truth: Path | str | None = None) -> Labels:
-    """The scenario's truth if given, else a label column kept in the transactions' extras."""
-    return from_truth(ws, truth) if truth is not None else from_extras(ws)
+def load_labels(ws: Workspace, truth: Path | str | None = None, spec: str | None = None) -> Labels:
+    """The scenario's truth if given, else the labels ``spec`` names (ranker_labels.from_spec),
+    else a known label column kept in the transactions' extras."""
+    return from_truth(ws, truth) if truth is not None else from_spec(ws, spec)
 
 
 def auc(y: np.ndarray, s: np.ndarray) -> float | None:
@@ -117,22 +123,22 @@ def rank(ws: Workspace, labels: Labels, config: RankerConfig | None = None) -> R
         log.info("ranker skipped: %s", report.skipped)
         return report
     params: dict[str, Any] = {}
-    rows = ws.backend.fetch("ranker features", features_sql(params, cfg.window_days, positives_relation()), params)
-    wins = sorted({r[1] for r in rows})
-    if len(wins) < 2:
-        report.skipped = f"one {cfg.window_days}-day window of activity; a time-ordered split needs two or more"
+    txn_labels = positives_relation() if labels.level == "transactions" else None
+    rows = ws.backend.fetch("ranker features", features_sql(params, cfg.window_days, txn_labels), params)
+    if labels.level == "accounts":
+        rows = _label_by_account(ws, rows)
+    train, test, where = _split(np, rows, cfg)
+    if train is None or test is None:
+        report.skipped = where
         log.info("ranker skipped: %s", report.skipped)
         return report
-    split = wins[min(len(wins) - 1, max(1, int(len(wins) * cfg.train_fraction)))]
     x = np.array([r[6:] for r in rows], dtype=float)
     y = np.array([r[5] for r in rows], dtype=float)
-    win = np.array([r[1] for r in rows])
-    train, test = win < split, win >= split
     report.train_rows, report.test_rows = int(train.sum()), int(test.sum())
     report.train_positives, report.test_positives = int(y[train].sum()), int(y[test].sum())
-    report.split_at = str(next(r[2] for r in rows if r[1] == split))
+    report.split_at = where
     if report.train_positives < cfg.min_positives:
-        report.skipped = (f"{report.train_positives} positive account-windows before {report.split_at}; "
+        report.skipped = (f"{report.train_positives} positive account-windows in training ({report.split_at}); "
                           f"training needs {cfg.min_positives}")
         log.info("ranker skipped: %s", report.skipped)
         return report
@@ -156,6 +162,40 @@ def rank(ws: Workspace, labels: Labels, config: RankerConfig | None = None) -> R
              f"{report.auc:.3f}" if report.auc is not None else "n/a", report.test_rows, report.test_positives,
              ", ".join(f"{k} {v:.2f}" for k, v in report.precision_at_k.items()))
     return report
+
+
+def _label_by_account(ws: Workspace, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Every window of a labelled account takes the account's label (unlabelled accounts count as
+    negative), and the label's own record joins the rows behind the score."""
+    labelled = {str(a): (bool(p), i) for a, p, i in ws.backend.fetch("ranker: account labels",
+                                                                      f"SELECT * FROM {account_labels()}")}
+    out = []
+    for r in rows:
+        positive, ingest_id = labelled.get(str(r[0]), (False, None))
+        ids = list(r[4]) + ([ingest_id] if ingest_id is not None and ingest_id not in r[4] else [])
+        out.append((r[0], r[1], r[2], r[3], ids, int(positive), *r[6:]))
+    return out
+
+
+def _split(np: Any, rows: list[tuple[Any, ...]], cfg: RankerConfig) -> tuple[Any, Any, str]:
+    """Masks of the training and test rows, and where the split is: the first test window's start
+    (split by time) or how many accounts are held out."""
+    if cfg.split == "account":
+        accounts = sorted({str(r[0]) for r in rows})
+        if len(accounts) < 2:
+            return None, None, f"{len(accounts)} account(s) with activity; a split by account needs two or more"
+        held = {a for a in accounts
+                if int(hashlib.sha256(f"{cfg.seed}|{a}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+                >= cfg.train_fraction}
+        test = np.array([str(r[0]) in held for r in rows])
+        return ~test, test, f"{len(held):,} of {len(accounts):,} accounts held out"
+    wins = sorted({r[1] for r in rows})
+    if len(wins) < 2:
+        return None, None, (f"one {cfg.window_days}-day window of activity; a time-ordered split needs two or more "
+                            f"(or split by account)")
+    split = wins[min(len(wins) - 1, max(1, int(len(wins) * cfg.train_fraction)))]
+    win = np.array([r[1] for r in rows])
+    return win < split, win >= split, str(next(r[2] for r in rows if r[1] == split))
 
 
 def _train(x: np.ndarray, y: np.ndarray, cfg: RankerConfig) -> Any:

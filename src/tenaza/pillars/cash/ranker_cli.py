@@ -16,6 +16,13 @@ def register(app: typer.Typer) -> None:
         workspace: Annotated[Path, typer.Argument(help="Workspace file.")],
         truth: Annotated[Path | None, typer.Option(help="Labels from a scenario's truth.parquet (else from a "
                                                         "label column kept in transactions.extras).")] = None,
+        labels: Annotated[str | None, typer.Option(help="Where the labels are: transactions:COLUMN (a flag kept in "
+                                                        "transactions.extras, e.g. 'transactions:Is Laundering'), "
+                                                        "accounts:COLUMN (e.g. accounts:isFraud), truth:PATH (CSV "
+                                                        "or Parquet with txn_id or account_id and label) or "
+                                                        "dispositions:PATH (alert_id,disposition).")] = None,
+        split: Annotated[str, typer.Option(help="time (learn from earlier windows) or account (held-out "
+                                                "accounts).")] = "time",
         window_days: Annotated[int, typer.Option(help="Length of the scored windows, in days.")] = 30,
         train_fraction: Annotated[float, typer.Option(help="Share of the windows, earliest first, to learn from.")
                                   ] = 0.6,
@@ -34,9 +41,12 @@ def register(app: typer.Typer) -> None:
 
         unsup = None
         try:
-            cfg = RankerConfig(window_days=window_days, train_fraction=train_fraction, top_k=top_k)
+            if split not in ("time", "account"):
+                raise TenazaError(f"--split {split!r}: expected time or account")
+            cfg = RankerConfig(window_days=window_days, train_fraction=train_fraction, top_k=top_k,
+                               split="account" if split == "account" else "time")
             with Workspace.open(workspace) as ws:
-                report = run_ranker(ws, load_labels(ws, truth), cfg)
+                report = run_ranker(ws, load_labels(ws, truth, labels), cfg)
                 if report.skipped:
                     unsup = rank_unsupervised(ws)
                 alerts = 0 if (unsup or report).skipped else run(ws, [RankedRisk])[0].alerts
@@ -57,10 +67,10 @@ def register(app: typer.Typer) -> None:
             out.print("features furthest from peers: " + ", ".join(f"{n} ({v:.2f})" for n, v in unsup.top_features))
             out.print(f"{unsup.accounts:,} scores written (run {unsup.run_id}); {alerts:,} ranked_risk alerts")
             return
-        out.print(f"labels: {report.label_source}; trained on {report.train_rows:,} account-windows before "
-                  f"{report.split_at} ({report.train_positives:,} positive)")
+        out.print(f"labels: {report.label_source}; trained on {report.train_rows:,} account-windows "
+                  f"({'before ' if split == 'time' else ''}{report.split_at}; {report.train_positives:,} positive)")
         auc = f"{report.auc:.3f}" if report.auc is not None else "n/a"
-        out.print(f"later period: {report.test_rows:,} account-windows, {report.test_positives:,} positive "
+        out.print(f"measured on: {report.test_rows:,} account-windows, {report.test_positives:,} positive "
                   f"(base rate {report.base_rate or 0:.4f}); AUC {auc}; "
                   + ", ".join(f"{k} {v:.2f}" for k, v in report.precision_at_k.items()))
         out.print(f"explained with {report.explainer}; strongest features: "
