@@ -19,10 +19,14 @@ def register(app: typer.Typer) -> None:
                                                             "and truth.parquet.")],
         scale: Annotated[str, typer.Option(help="tiny, demo, or a number of transactions (2e6, 10_000_000).")] = "tiny",
         seed: Annotated[int, typer.Option(help="Seed; the same seed and scale give the same files.")] = 0,
+        style: Annotated[str, typer.Option(help="Style(s), comma-separated: how the world is written (amount "
+                                                 "scale, currencies, span, ids, customer files, transaction ids); "
+                                                 "`tenaza scenario styles` lists them.")] = "default",
     ) -> None:
         """Write a generated world: source files in the agencies' layouts, their mappings, a manifest for
         `tenaza ingest-manifest`, and truth.parquet for `tenaza evaluate`."""
         from tenaza.cli import out
+        from tenaza.scenario import styles
         from tenaza.scenario.config import ScenarioConfig, parse_scale
         from tenaza.scenario.generate import generate
 
@@ -30,7 +34,19 @@ def register(app: typer.Typer) -> None:
             n = parse_scale(scale)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--scale") from None
+        try:
+            chosen = styles.combine(style.split(","))
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--style") from None
         result = generate(ScenarioConfig(n, seed=seed), out_dir)
+        applied = styles.apply(result.out, chosen)
+        files = {k: v for k, v in result.files.items() if (result.out / k).exists()}
+        if not chosen.is_default:
+            import dataclasses
+
+            import pyarrow.parquet as pq
+
+            result = dataclasses.replace(result, files=files, truth_rows=pq.read_metadata(result.truth).num_rows)
         from rich.table import Table
 
         table = Table("file", "rows", title=f"scenario written to {result.out} in {result.seconds:.1f} s")
@@ -38,6 +54,24 @@ def register(app: typer.Typer) -> None:
             table.add_row(name, f"{rows:,}")
         out.print(table)
         out.print(f"truth: {result.truth} ({result.truth_rows:,} rows); manifest: {result.manifest}")
+        if not chosen.is_default:
+            out.print(f"style {chosen.name}: {chosen.description}")
+            for note in applied.notes:
+                out.print(f"  {note}")
+
+    @scenario.command("styles")
+    def styles_cmd() -> None:
+        """The styles `tenaza scenario generate --style` knows."""
+        from rich.table import Table
+
+        from tenaza.cli import out
+        from tenaza.scenario.styles import STYLES
+
+        table = Table("style", "what changes", "scale", "currencies", "days", "ids", "parties", "txn id")
+        for s in STYLES.values():
+            table.add_row(s.name, s.description, f"x{s.amount_scale:g}", str(len(s.currencies) or "USD, MXN"),
+                          str(s.days), s.ids, "yes" if s.parties else "no", "yes" if s.txn_ids else "no")
+        out.print(table)
 
     @app.command("evaluate")
     def evaluate_cmd(
