@@ -35,12 +35,6 @@ NOT_PORTED = {
     "cash_trade_routing": "trade SQL (trade_common.py) is DuckDB-only: list_*, lambdas",
     "cash_trade_third_party": "trade SQL (trade_common.py) is DuckDB-only: list_*, lambdas",
     "precursor_import": "production pillar SQL not yet written through the Dialect",
-    "weapons_cartel_calibers": "weapons pillar SQL not yet written through the Dialect",
-    "weapons_dealer_trace_excess": "weapons pillar SQL not yet written through the Dialect",
-    "weapons_multiple_sales": "weapons pillar SQL not yet written through the Dialect",
-    "weapons_purchaser_not_possessor": "weapons pillar SQL not yet written through the Dialect",
-    "weapons_short_time_to_crime": "weapons pillar SQL not yet written through the Dialect",
-    "weapons_traced_purchasers": "weapons pillar SQL not yet written through the Dialect",
 }
 
 

@@ -6,26 +6,29 @@ from __future__ import annotations
 from typing import Any
 
 from tenaza.pillars.weapons.link import LinkConfig, link_ctes
+from tenaza.store.dialect import DUCKDB, Dialect
 
 # Countries of recovery counted as Mexico (ingest maps names to ISO alpha-3; raw files say MX).
 MEXICO = ("MEX", "MX")
 ATF_SHORT_TTC_DAYS = 3 * 365  # ATF: a time-to-crime under three years is an indicator of trafficking
 
 
-def guns_cte(config: LinkConfig, params: dict[str, Any]) -> str:
+def guns_cte(config: LinkConfig, params: dict[str, Any], d: Dialect = DUCKDB) -> str:
     """The link's CTEs plus ``mx``: linked guns recovered in Mexico."""
     params["mexico"] = list(MEXICO)
-    return link_ctes(config, params) + ",\nmx AS (SELECT * FROM guns WHERE list_contains($mexico, recovery_country))"
+    return (link_ctes(config, params, d)
+            + f",\nmx AS (SELECT * FROM guns WHERE {d.array_contains('$mexico', 'recovery_country')})")
 
 
-def subjects(sales: str, traces: str) -> str:
-    """A VARCHAR[] of sale:ID and trace:ID subjects from two lists of ids, without NULLs."""
-    return (f"list_distinct(list_transform(list_filter({sales}, lambda x: x IS NOT NULL), lambda x: 'sale:' || x) "
-            f"|| list_transform(list_filter({traces}, lambda x: x IS NOT NULL), lambda x: 'trace:' || x))")
+def subjects(sales: str, traces: str, d: Dialect = DUCKDB) -> str:
+    """An array of sale:ID and trace:ID subjects from two arrays of ids, without NULLs."""
+    s = d.array_transform(d.array_filter(sales, "x", "x IS NOT NULL"), "x", "'sale:' || x")
+    t = d.array_transform(d.array_filter(traces, "x", "x IS NOT NULL"), "x", "'trace:' || x")
+    return d.array_distinct(d.array_concat(s, t))
 
 
-def no_nulls(expr: str) -> str:
-    return f"list_distinct(list_filter({expr}, lambda x: x IS NOT NULL))"
+def no_nulls(expr: str, d: Dialect = DUCKDB) -> str:
+    return d.array_distinct(d.array_filter(expr, "x", "x IS NOT NULL"))
 
 
 def saturate(x: str, half: str) -> str:

@@ -44,14 +44,15 @@ class DealerTraceExcess(Detector):
     NEEDS = ("firearm_sales", "firearm_traces")
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, dl = self.config, self.dialect
         assert isinstance(c, DealerExcessConfig)
         params.update(min_traces=c.min_traces, min_z=c.min_z, alpha=c.overdispersion)
+        test = "CASE WHEN $alpha > 0 THEN 'negative binomial LR, alpha ' || CAST($alpha AS STRING) ELSE 'Poisson LR' END"
         return f"""
-WITH {guns_cte(c, params)},
+WITH {guns_cte(c, params, dl)},
 vol AS (SELECT ffl_id, count(*) AS sales, min(ffl_state) AS state, min(date) AS p0, max(date) AS p1
         FROM firearm_sales WHERE ffl_id IS NOT NULL GROUP BY ffl_id),
-tr AS (SELECT ffl_id, count(*) AS traced, list(trace_rid) AS rids, list(trace_id) AS traces,
+tr AS (SELECT ffl_id, count(*) AS traced, {dl.list_agg('trace_rid')} AS rids, {dl.list_agg('trace_id')} AS traces,
               median(ttc_days) AS median_days FROM mx WHERE ffl_id IS NOT NULL GROUP BY ffl_id),
 d AS (SELECT v.*, coalesce(t.traced, 0) AS traced, t.rids, t.traces, t.median_days FROM vol AS v
       LEFT JOIN tr AS t USING (ffl_id)),
@@ -64,15 +65,14 @@ zz AS (
   FROM z WHERE traced > mu
 )
 SELECT 'dealer_trace_excess' AS typology, {saturate('zval - $min_z + 1', '3')} AS score,
-       ['ffl:' || ffl_id] AS subjects, {no_nulls('rids')} AS evidence,
-       json_object('sales', sales, 'traced_from_mexico', traced, 'expected', round(mu, 3),
-                   'ratio', round(traced / mu, 2), 'z', round(zval, 2), 'state', state,
-                   'median_time_to_crime_days', median_days, 'test',
-                   CASE WHEN $alpha > 0 THEN 'negative binomial LR, alpha ' || $alpha ELSE 'Poisson LR' END)
-         AS figures,
-       format('Dealer {{}} ({{}}) sold {{}} guns; {{}} were traced from Mexico against {{}} expected at the '
-              || 'national rate (z = {{}}).', ffl_id, coalesce(state, '?'), sales, traced,
-              CAST(round(mu, 2) AS VARCHAR), CAST(round(zval, 1) AS VARCHAR)) AS explanation,
+       {dl.array("'ffl:' || ffl_id")} AS subjects, {no_nulls('rids', dl)} AS evidence,
+       {dl.json_object(('sales', 'sales'), ('traced_from_mexico', 'traced'), ('expected', 'round(mu, 3)'),
+                       ('ratio', 'round(traced / mu, 2)'), ('z', 'round(zval, 2)'), ('state', 'state'),
+                       ('median_time_to_crime_days', 'median_days'),
+                       ('test', test))} AS figures,
+       {dl.format_text('Dealer {} ({}) sold {} guns; {} were traced from Mexico against {} expected at the '
+                       'national rate (z = {}).', 'ffl_id', "coalesce(state, '?')", 'sales', 'traced',
+                       'CAST(round(mu, 2) AS STRING)', 'CAST(round(zval, 1) AS STRING)')} AS explanation,
        CAST(p0 AS TIMESTAMP) AS period_start, CAST(p1 AS TIMESTAMP) AS period_end
 FROM zz WHERE zval >= $min_z
 """

@@ -31,6 +31,7 @@ from pydantic import Field
 
 from tenaza.detect.base import DetectorConfig
 from tenaza.pillars.weapons.normalize import alias_ctes, caliber_clean, clean, name_key, serial_key
+from tenaza.store.dialect import DUCKDB, Dialect
 
 MAX_SERIAL = 24
 
@@ -48,7 +49,7 @@ class LinkConfig(DetectorConfig):
                                                       "left unlinked instead of guessed.")
 
 
-def link_ctes(config: LinkConfig, params: dict[str, Any]) -> str:
+def link_ctes(config: LinkConfig, params: dict[str, Any], d: Dialect = DUCKDB) -> str:
     """CTEs ending in ``guns``: one row per trace, with its linked sale where one was found.
 
     ``guns`` columns: trace_id, trace_rid, sale_id, sale_rid (NULL when unlinked), match
@@ -61,12 +62,12 @@ def link_ctes(config: LinkConfig, params: dict[str, Any]) -> str:
     pos = ", ".join(f"({i})" for i in range(1, MAX_SERIAL + 1))
 
     def side(table: str) -> str:
-        return f"""SELECT x.*, coalesce(ma.canonical, nullif({clean('x.make')}, '')) AS make_n,
-         coalesce(ca.canonical, nullif({caliber_clean('x.caliber')}, '')) AS caliber_n,
-         nullif({clean('x.model')}, '') AS model_n, nullif({serial_key('x.serial')}, '') AS serial_n
+        return f"""SELECT x.*, coalesce(ma.canonical, nullif({clean('x.make', d)}, '')) AS make_n,
+         coalesce(ca.canonical, nullif({caliber_clean('x.caliber', d)}, '')) AS caliber_n,
+         nullif({clean('x.model', d)}, '') AS model_n, nullif({serial_key('x.serial', d)}, '') AS serial_n
   FROM {table} AS x
-  LEFT JOIN make_alias AS ma ON ma.alias = {clean('x.make')}
-  LEFT JOIN caliber_alias AS ca ON ca.alias = {caliber_clean('x.caliber')}"""
+  LEFT JOIN make_alias AS ma ON ma.alias = {clean('x.make', d)}
+  LEFT JOIN caliber_alias AS ca ON ca.alias = {caliber_clean('x.caliber', d)}"""
 
     return f"""{alias_ctes()},
 pos(i) AS (VALUES {pos}),
@@ -135,17 +136,17 @@ guns AS (
          b.edits, b.link_score, t.recovery_date, t.recovery_country, t.recovery_state, t.recovery_city,
          coalesce(t.make_n, s.make_n) AS make_n, coalesce(t.caliber_n, s.caliber_n) AS caliber_n,
          coalesce(t.model, s.model) AS model, t.serial, t.possessor,
-         coalesce(s.purchaser, t.purchaser) AS purchaser, {name_key('coalesce(s.purchaser, t.purchaser)')} AS purchaser_key,
-         {name_key('t.possessor')} AS possessor_key,
+         coalesce(s.purchaser, t.purchaser) AS purchaser, {name_key('coalesce(s.purchaser, t.purchaser)', d)} AS purchaser_key,
+         {name_key('t.possessor', d)} AS possessor_key,
          coalesce(s.ffl_id, t.ffl_id) AS ffl_id, coalesce(s.ffl_state, fs.ffl_state) AS ffl_state,
          coalesce(s.date, t.purchase_date) AS purchase_date,
-         date_diff('day', coalesce(s.date, t.purchase_date), t.recovery_date) AS ttc_days
+         {d.days_between('coalesce(s.date, t.purchase_date)', 't.recovery_date')} AS ttc_days
   FROM t_n AS t LEFT JOIN best AS b USING (trace_id) LEFT JOIN s_n AS s ON s.sale_id = b.sale_id
   LEFT JOIN ffl_states AS fs ON fs.ffl_id = t.ffl_id
 )"""
 
 
-def link_sql(config: LinkConfig | None = None, params: dict[str, Any] | None = None) -> str:
+def link_sql(config: LinkConfig | None = None, params: dict[str, Any] | None = None, d: Dialect = DUCKDB) -> str:
     """A query returning ``guns``: the link on its own (for ``bench/weapons.py`` and analysts)."""
     params = params if params is not None else {}
-    return f"WITH {link_ctes(config or LinkConfig(), params)} SELECT * FROM guns"
+    return f"WITH {link_ctes(config or LinkConfig(), params, d)} SELECT * FROM guns"

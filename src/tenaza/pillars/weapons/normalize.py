@@ -3,14 +3,16 @@
 Serial numbers are copied by hand from receivers, forms and trace requests, so the same gun
 shows up as ``ABC-000123``, ``abc123`` and ``ABCOO0123``. Makes come as ``S&W``, ``Smith and
 Wesson`` and ``SMITH & WESSON INC``; calibers as ``5.56``, ``5.56 NATO`` and ``.223 Rem``.
-Each normal form is an SQL expression in DuckDB's dialect built only from standard string
-functions (upper, translate, regexp_replace, ltrim), so it transpiles to Spark.
+Each normal form is an SQL expression built from standard string functions (upper, translate)
+and the Dialect's regular expressions and arrays, so it runs on DuckDB and on Spark.
 
 The alias tables are constants of this module, rendered as VALUES lists: no user text is ever
 pasted into SQL.
 """
 
 from __future__ import annotations
+
+from tenaza.store.dialect import DUCKDB, Dialect
 
 # Cleaned make (upper case, letters and digits only) -> canonical make.
 MAKE_ALIASES: dict[str, str] = {
@@ -67,23 +69,24 @@ def alias_ctes() -> str:
     return _values("make_alias", MAKE_ALIASES) + ",\n" + _values("caliber_alias", CALIBER_ALIASES)
 
 
-def clean(expr: str) -> str:
+def clean(expr: str, d: Dialect = DUCKDB) -> str:
     """Upper case, letters and digits only."""
-    return f"regexp_replace(upper({expr}), '[^A-Z0-9]', '', 'g')"
+    return d.regex_replace_all(f"upper({expr})", "'[^A-Z0-9]'", "''")
 
 
-def serial_key(expr: str) -> str:
+def serial_key(expr: str, d: Dialect = DUCKDB) -> str:
     """A serial number's normal form: letters and digits, O read as 0 and I as 1 (the confusions of
     hand copying), and leading zeros of each run of digits dropped (``ABC000123`` = ``ABC123``)."""
-    return f"regexp_replace(translate({clean(expr)}, 'OI', '01'), '(^|[A-Z])0+([0-9])', '\\1\\2', 'g')"
+    return d.regex_replace_all(f"translate({clean(expr, d)}, 'OI', '01')", "'(^|[A-Z])0+([0-9])'",
+                               f"'{d.regex_group(1)}{d.regex_group(2)}'")
 
 
-def caliber_clean(expr: str) -> str:
-    return f"regexp_replace({clean(expr)}, '(MM|CALIBER|CAL)', '', 'g')"
+def caliber_clean(expr: str, d: Dialect = DUCKDB) -> str:
+    return d.regex_replace_all(clean(expr, d), "'(MM|CALIBER|CAL)'", "''")
 
 
-def name_key(expr: str) -> str:
+def name_key(expr: str, d: Dialect = DUCKDB) -> str:
     """A person's name as sorted upper-case words without accents, so 'KING, ROBERT' = 'Robert King'."""
     folded = f"translate(upper({expr}), 'ÁÉÍÓÚÜÑÀÈÌÒÙÇ', 'AEIOUUNAEIOUC')"
-    words = f"list_filter(string_split(regexp_replace({folded}, '[^A-Z ]', ' ', 'g'), ' '), lambda w: w <> '')"
-    return f"nullif(array_to_string(list_sort({words}), ' '), '')"
+    words = d.array_filter(d.split(d.regex_replace_all(folded, "'[^A-Z ]'", "' '"), " "), "w", "w <> ''")
+    return f"nullif({d.array_join(d.array_sort(words), chr(39) + ' ' + chr(39))}, '')"

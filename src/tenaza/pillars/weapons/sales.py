@@ -13,6 +13,7 @@ from pydantic import Field
 from tenaza.detect.base import Detector, DetectorConfig, register
 from tenaza.pillars.weapons.common import MEXICO, no_nulls, saturate, subjects
 from tenaza.pillars.weapons.normalize import CARTEL_CALIBERS, alias_ctes, caliber_clean, clean, name_key
+from tenaza.store.dialect import Dialect
 
 # The southwest border states of ATF's demand letter 3 (2011): dealers there report two or
 # more semi-automatic rifles above .22 caliber with a detachable magazine sold to one person
@@ -21,23 +22,23 @@ RIFLE_RULE_STATES = ("AZ", "CA", "NM", "TX")
 HANDGUN_TYPES = ("PISTOL", "REVOLVER", "HANDGUN")
 
 
-def _sales_cte(params: dict[str, Any]) -> str:
+def _sales_cte(params: dict[str, Any], dl: Dialect) -> str:
     """``sales``: sales with the purchaser key, normal caliber, business-day number and flags."""
     params.update(rifle_states=list(RIFLE_RULE_STATES), handgun_types=list(HANDGUN_TYPES),
                   cartel=list(CARTEL_CALIBERS), mexico=list(MEXICO))
     # Business days counted from Monday 1970-01-05: five per week, a weekend day counts as the next Monday.
-    d = "date_diff('day', DATE '1970-01-05', s.date)"
+    d = dl.days_between("DATE '1970-01-05'", "s.date")
     return f"""{alias_ctes()},
 sales AS (
   SELECT s.sale_id, s.record_id AS rid, s.date, s.ffl_id, s.ffl_state, s.purchaser, s.multiple_sale_report,
-         {name_key('s.purchaser')} AS who, upper(s.firearm_type) AS kind,
-         coalesce(ca.canonical, {caliber_clean('s.caliber')}) AS caliber_n,
+         {name_key('s.purchaser', dl)} AS who, upper(s.firearm_type) AS kind,
+         coalesce(ca.canonical, {caliber_clean('s.caliber', dl)}) AS caliber_n,
          CAST(floor({d} / 7.0) AS BIGINT) * 5 + least({d} - CAST(floor({d} / 7.0) AS BIGINT) * 7, 5) AS bday
-  FROM firearm_sales AS s LEFT JOIN caliber_alias AS ca ON ca.alias = {caliber_clean('s.caliber')}
+  FROM firearm_sales AS s LEFT JOIN caliber_alias AS ca ON ca.alias = {caliber_clean('s.caliber', dl)}
 ),
 -- guns traced from Mexico, with the trace records: a figure that counts them puts them in the evidence
-traced AS (SELECT upper(t.ffl_id) AS ffl_id, {clean('t.serial')} AS serial, list(t.record_id) AS trids
-           FROM firearm_traces AS t WHERE list_contains($mexico, t.recovery_country) GROUP BY ALL)"""
+traced AS (SELECT upper(t.ffl_id) AS ffl_id, {clean('t.serial', dl)} AS serial, {dl.list_agg('t.record_id')} AS trids
+           FROM firearm_traces AS t WHERE {dl.array_contains('$mexico', 't.recovery_country')} GROUP BY ALL)"""
 
 
 class MultipleSalesConfig(DetectorConfig):
@@ -68,14 +69,14 @@ class MultipleSales(Detector):
     NEEDS = ("firearm_sales",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, dl = self.config, self.dialect
         assert isinstance(c, MultipleSalesConfig)
         params.update(window=c.business_days - 1, min_guns=c.min_guns)
         return f"""
-WITH {_sales_cte(params)},
+WITH {_sales_cte(params, dl)},
 ruled AS (
-  SELECT *, CASE WHEN list_contains($handgun_types, kind) THEN 'handgun'
-                 WHEN kind = 'RIFLE' AND list_contains($rifle_states, ffl_state) AND caliber_n <> '.22' THEN 'rifle'
+  SELECT *, CASE WHEN {dl.array_contains('$handgun_types', 'kind')} THEN 'handgun'
+                 WHEN kind = 'RIFLE' AND {dl.array_contains('$rifle_states', 'ffl_state')} AND caliber_n <> '.22' THEN 'rifle'
             END AS rule
   FROM sales WHERE who IS NOT NULL
 ),
@@ -90,27 +91,28 @@ member AS (
     ON r.who = c.who AND r.rule = c.rule AND r.bday BETWEEN c.b1 - $window AND c.b1
 ),
 g AS (
-  SELECT m.who, min(m.purchaser) AS purchaser, list_sort(list_distinct(list(m.win_rule))) AS rules, count(*) AS guns,
+  SELECT m.who, min(m.purchaser) AS purchaser, {dl.array_sort(dl.list_agg('m.win_rule', distinct=True))} AS rules, count(*) AS guns,
          count(DISTINCT m.ffl_id) AS dealers, count(DISTINCT m.date) AS days,
          count(*) FILTER (WHERE NOT coalesce(m.multiple_sale_report, FALSE)) AS unreported,
-         count(*) FILTER (WHERE list_contains($cartel, m.caliber_n)) AS cartel_guns,
-         count(t.serial) AS traced, list(m.sale_id) AS sales, list(m.rid) || flatten(list(t.trids)) AS rids,
+         count(*) FILTER (WHERE {dl.array_contains('$cartel', 'm.caliber_n')}) AS cartel_guns,
+         count(t.serial) AS traced, {dl.list_agg('m.sale_id')} AS sales,
+         {dl.array_concat(dl.list_agg('m.rid'), dl.array_flatten(dl.list_agg('t.trids')))} AS rids,
          min(m.date) AS p0, max(m.date) AS p1
   FROM member AS m LEFT JOIN firearm_sales AS fs ON fs.sale_id = m.sale_id
-  LEFT JOIN traced AS t ON t.serial = {clean('fs.serial')} AND t.ffl_id = upper(m.ffl_id)
+  LEFT JOIN traced AS t ON t.serial = {clean('fs.serial', dl)} AND t.ffl_id = upper(m.ffl_id)
   GROUP BY m.who
 )
 SELECT 'multiple_sale' AS typology,
        0.15 + 0.2 * {saturate('dealers - 1', '1')} + 0.2 * unreported / guns + 0.2 * cartel_guns / guns
        + 0.25 * {saturate('traced', '1')} AS score,
-       {subjects('sales', '[]')} AS subjects, {no_nulls('rids')} AS evidence,
-       json_object('guns', guns, 'rules', rules, 'dealers', dealers, 'days', days, 'unreported', unreported,
-                   'cartel_caliber_guns', cartel_guns, 'traced_from_mexico', traced,
-                   'business_days', $window + 1) AS figures,
-       format('{{}} bought {{}} guns meeting the multiple-sale rule ({{}}) at {{}} dealer(s) over {{}} day(s); '
-              || '{{}} not reported, {{}} of cartel-favoured calibers, {{}} traced from Mexico.',
-              purchaser, guns, array_to_string(rules, ', '), dealers, days, unreported, cartel_guns, traced)
-         AS explanation,
+       {subjects('sales', dl.empty_string_array(), dl)} AS subjects, {no_nulls('rids', dl)} AS evidence,
+       {dl.json_object(('guns', 'guns'), ('rules', 'rules'), ('dealers', 'dealers'), ('days', 'days'),
+                       ('unreported', 'unreported'), ('cartel_caliber_guns', 'cartel_guns'),
+                       ('traced_from_mexico', 'traced'), ('business_days', '$window + 1'))} AS figures,
+       {dl.format_text('{} bought {} guns meeting the multiple-sale rule ({}) at {} dealer(s) over {} day(s); '
+                       '{} not reported, {} of cartel-favoured calibers, {} traced from Mexico.',
+                       'purchaser', 'guns', dl.array_join('rules', "', '"), 'dealers', 'days', 'unreported',
+                       'cartel_guns', 'traced')} AS explanation,
        CAST(p0 AS TIMESTAMP) AS period_start, CAST(p1 AS TIMESTAMP) AS period_end
 FROM g
 """
@@ -140,31 +142,32 @@ class CartelCalibers(Detector):
     NEEDS = ("firearm_sales",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, dl = self.config, self.dialect
         assert isinstance(c, CartelCalibersConfig)
         params.update(min_guns=c.min_guns, min_occasions=c.min_occasions)
         return f"""
-WITH {_sales_cte(params)},
+WITH {_sales_cte(params, dl)},
 g AS (
   SELECT s.who, min(s.purchaser) AS purchaser, count(*) AS guns, count(DISTINCT s.date) AS days,
-         count(DISTINCT s.ffl_id) AS dealers, list_sort(list_distinct(list(s.caliber_n))) AS calibers,
-         count(t.serial) AS traced, list(s.sale_id) AS sales, list(s.rid) || flatten(list(t.trids)) AS rids,
+         count(DISTINCT s.ffl_id) AS dealers, {dl.array_sort(dl.list_agg('s.caliber_n', distinct=True))} AS calibers,
+         count(t.serial) AS traced, {dl.list_agg('s.sale_id')} AS sales,
+         {dl.array_concat(dl.list_agg('s.rid'), dl.array_flatten(dl.list_agg('t.trids')))} AS rids,
          min(s.date) AS p0,
          max(s.date) AS p1
   FROM sales AS s LEFT JOIN firearm_sales AS fs ON fs.sale_id = s.sale_id
-  LEFT JOIN traced AS t ON t.serial = {clean('fs.serial')} AND t.ffl_id = upper(s.ffl_id)
-  WHERE s.who IS NOT NULL AND list_contains($cartel, s.caliber_n)
+  LEFT JOIN traced AS t ON t.serial = {clean('fs.serial', dl)} AND t.ffl_id = upper(s.ffl_id)
+  WHERE s.who IS NOT NULL AND {dl.array_contains('$cartel', 's.caliber_n')}
   GROUP BY s.who HAVING count(*) >= $min_guns AND count(DISTINCT s.date) >= $min_occasions
 )
 SELECT 'cartel_caliber_pattern' AS typology,
        0.5 * {saturate('guns - 2', '3')} + 0.2 * {saturate('dealers - 1', '1')} + 0.3 * {saturate('traced', '1')}
          AS score,
-       {subjects('sales', '[]')} AS subjects, {no_nulls('rids')} AS evidence,
-       json_object('guns', guns, 'days', days, 'dealers', dealers, 'calibers', calibers,
-                   'traced_from_mexico', traced) AS figures,
-       format('{{}} bought {{}} guns in cartel-favoured calibers ({{}}) on {{}} days at {{}} dealer(s); {{}} traced '
-              || 'from Mexico.', purchaser, guns, array_to_string(calibers, ', '), days, dealers, traced)
-         AS explanation,
+       {subjects('sales', dl.empty_string_array(), dl)} AS subjects, {no_nulls('rids', dl)} AS evidence,
+       {dl.json_object(('guns', 'guns'), ('days', 'days'), ('dealers', 'dealers'), ('calibers', 'calibers'),
+                       ('traced_from_mexico', 'traced'))} AS figures,
+       {dl.format_text('{} bought {} guns in cartel-favoured calibers ({}) on {} days at {} dealer(s); {} traced '
+                       'from Mexico.', 'purchaser', 'guns', dl.array_join('calibers', "', '"), 'days', 'dealers',
+                       'traced')} AS explanation,
        CAST(p0 AS TIMESTAMP) AS period_start, CAST(p1 AS TIMESTAMP) AS period_end
 FROM g
 """

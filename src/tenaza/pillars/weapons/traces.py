@@ -37,26 +37,26 @@ class ShortTimeToCrime(Detector):
     NEEDS = ("firearm_traces",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, dl = self.config, self.dialect
         assert isinstance(c, ShortTimeToCrimeConfig)
         params.update(max_days=c.max_days, min_guns=c.min_guns)
         return f"""
-WITH {guns_cte(c, params)},
+WITH {guns_cte(c, params, dl)},
 p AS (
   SELECT coalesce(purchaser_key, 'trace ' || trace_id) AS who, min(purchaser) AS purchaser, count(*) AS guns,
-         median(ttc_days) AS median_days, min(ttc_days) AS min_days, list(sale_id) AS sales, list(trace_id) AS traces,
-         list(trace_rid) || list(sale_rid) AS rids, count(DISTINCT ffl_id) AS dealers,
+         median(ttc_days) AS median_days, min(ttc_days) AS min_days, {dl.list_agg('sale_id')} AS sales, {dl.list_agg('trace_id')} AS traces,
+         {dl.array_concat(dl.list_agg('trace_rid'), dl.list_agg('sale_rid'))} AS rids, count(DISTINCT ffl_id) AS dealers,
          min(purchase_date) AS first_sale, max(recovery_date) AS last_recovery
   FROM mx WHERE ttc_days >= 0 AND ttc_days < $max_days GROUP BY 1
 )
 SELECT 'short_time_to_crime' AS typology,
        {saturate('guns', '1.5')} * (1.0 - 0.6 * median_days / $max_days) AS score,
-       {subjects('sales', 'traces')} AS subjects, {no_nulls('rids')} AS evidence,
-       json_object('guns', guns, 'median_days', median_days, 'shortest_days', min_days, 'dealers', dealers,
-                   'threshold_days', $max_days) AS figures,
-       format('{{}} bought {{}} gun(s) recovered in Mexico a median {{}} days after the sale (ATF indicator: '
-              || 'under {{}} days).', coalesce(purchaser, 'An unnamed purchaser'), guns, CAST(median_days AS BIGINT),
-              $max_days) AS explanation,
+       {subjects('sales', 'traces', dl)} AS subjects, {no_nulls('rids', dl)} AS evidence,
+       {dl.json_object(('guns', 'guns'), ('median_days', 'median_days'), ('shortest_days', 'min_days'),
+                       ('dealers', 'dealers'), ('threshold_days', '$max_days'))} AS figures,
+       {dl.format_text('{} bought {} gun(s) recovered in Mexico a median {} days after the sale (ATF indicator: '
+                       'under {} days).', "coalesce(purchaser, 'An unnamed purchaser')", 'guns',
+                       'CAST(median_days AS BIGINT)', '$max_days')} AS explanation,
        CAST(first_sale AS TIMESTAMP) AS period_start, CAST(last_recovery AS TIMESTAMP) AS period_end
 FROM p WHERE guns >= $min_guns
 """
@@ -84,20 +84,22 @@ class PurchaserNotPossessor(Detector):
     NEEDS = ("firearm_traces",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, dl = self.config, self.dialect
         assert isinstance(c, PossessorConfig)
         params["max_days"] = c.max_days
         return f"""
-WITH {guns_cte(c, params)}
+WITH {guns_cte(c, params, dl)}
 SELECT 'purchaser_not_possessor' AS typology,
        0.3 + CASE WHEN ttc_days >= 0 AND ttc_days < $max_days THEN 0.6 * (1.0 - ttc_days / $max_days) ELSE 0 END
          AS score,
-       {subjects('[sale_id]', '[trace_id]')} AS subjects, {no_nulls('[trace_rid, sale_rid]')} AS evidence,
-       json_object('time_to_crime_days', ttc_days, 'purchaser', purchaser, 'possessor', possessor,
-                   'link', match) AS figures,
-       format('Gun {{}} bought by {{}} was recovered in {{}} from {{}}{{}}.', trace_id, purchaser,
-              coalesce(recovery_state, 'Mexico'), possessor,
-              CASE WHEN ttc_days IS NOT NULL THEN ' ' || ttc_days || ' days after the sale' ELSE '' END) AS explanation,
+       {subjects(dl.array('sale_id'), dl.array('trace_id'), dl)} AS subjects,
+       {no_nulls(dl.array('trace_rid', 'sale_rid'), dl)} AS evidence,
+       {dl.json_object(('time_to_crime_days', 'ttc_days'), ('purchaser', 'purchaser'), ('possessor', 'possessor'),
+                       ('link', 'match'))} AS figures,
+       {dl.format_text('Gun {} bought by {} was recovered in {} from {}{}.', 'trace_id', 'purchaser',
+                       "coalesce(recovery_state, 'Mexico')", 'possessor',
+                       "CASE WHEN ttc_days IS NOT NULL THEN ' ' || CAST(ttc_days AS STRING) || ' days after the sale' "
+                       "ELSE '' END")} AS explanation,
        CAST(purchase_date AS TIMESTAMP) AS period_start, CAST(recovery_date AS TIMESTAMP) AS period_end
 FROM mx WHERE purchaser_key IS NOT NULL AND possessor_key IS NOT NULL AND purchaser_key <> possessor_key
 """
@@ -129,16 +131,16 @@ class TracedPurchasers(Detector):
     NEEDS = ("firearm_traces",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, dl = self.config, self.dialect
         assert isinstance(c, TracedPurchasersConfig)
         params.update(min_traced=c.min_traced, ring_days=c.ring_days)
         return f"""
-WITH {guns_cte(c, params)},
+WITH {guns_cte(c, params, dl)},
 k AS (SELECT * FROM mx WHERE purchaser_key IS NOT NULL),
 rep AS (
   SELECT purchaser_key, min(purchaser) AS purchaser, count(*) AS guns, count(DISTINCT ffl_id) AS dealers,
-         median(ttc_days) AS median_days, list(sale_id) AS sales, list(trace_id) AS traces,
-         list(trace_rid) || list(sale_rid) AS rids, min(purchase_date) AS p0, max(recovery_date) AS p1
+         median(ttc_days) AS median_days, {dl.list_agg('sale_id')} AS sales, {dl.list_agg('trace_id')} AS traces,
+         {dl.array_concat(dl.list_agg('trace_rid'), dl.list_agg('sale_rid'))} AS rids, min(purchase_date) AS p0, max(recovery_date) AS p1
   FROM k GROUP BY purchaser_key HAVING count(*) >= $min_traced
 ),
 pairs AS (
@@ -146,29 +148,34 @@ pairs AS (
          a.trace_id AS ta, b.trace_id AS tb, a.sale_rid AS ra, b.sale_rid AS rb, a.trace_rid AS qa,
          b.trace_rid AS qb, least(a.purchase_date, b.purchase_date) AS d0, greatest(a.purchase_date, b.purchase_date) AS d1
   FROM k AS a JOIN k AS b ON a.ffl_id = b.ffl_id AND a.purchaser_key < b.purchaser_key
-   AND abs(date_diff('day', a.purchase_date, b.purchase_date)) <= $ring_days
+   AND abs({dl.days_between('a.purchase_date', 'b.purchase_date')}) <= $ring_days
 ),
 ring AS (
-  SELECT ffl_id, list_distinct(list(pa) || list(pb)) AS members, list(sa) || list(sb) AS sales,
-         list(ta) || list(tb) AS traces, list(ra) || list(rb) || list(qa) || list(qb) AS rids,
+  SELECT ffl_id, {dl.array_distinct(dl.array_concat(dl.list_agg('pa'), dl.list_agg('pb')))} AS members,
+         {dl.array_concat(dl.list_agg('sa'), dl.list_agg('sb'))} AS sales,
+         {dl.array_concat(dl.list_agg('ta'), dl.list_agg('tb'))} AS traces,
+         {dl.array_concat(dl.array_concat(dl.list_agg('ra'), dl.list_agg('rb')),
+                          dl.array_concat(dl.list_agg('qa'), dl.list_agg('qb')))} AS rids,
          min(d0) AS p0, max(d1) AS p1
   FROM pairs GROUP BY ffl_id
 )
 SELECT 'repeat_traced_purchaser' AS typology, {saturate('guns - 1', '2')} * 0.6 + 0.4 * {saturate('dealers', '2')}
          AS score,
-       {subjects('sales', 'traces')} AS subjects, {no_nulls('rids')} AS evidence,
-       json_object('traced_guns', guns, 'dealers', dealers, 'median_time_to_crime_days', median_days) AS figures,
-       format('{{}} bought {{}} guns later recovered in Mexico, from {{}} dealer(s).', purchaser, guns, dealers)
-         AS explanation,
+       {subjects('sales', 'traces', dl)} AS subjects, {no_nulls('rids', dl)} AS evidence,
+       {dl.json_object(('traced_guns', 'guns'), ('dealers', 'dealers'), ('median_time_to_crime_days', 'median_days'))}
+         AS figures,
+       {dl.format_text('{} bought {} guns later recovered in Mexico, from {} dealer(s).', 'purchaser', 'guns',
+                       'dealers')} AS explanation,
        CAST(p0 AS TIMESTAMP) AS period_start, CAST(p1 AS TIMESTAMP) AS period_end
 FROM rep
 UNION ALL
-SELECT 'purchaser_ring', {saturate('len(members) - 1', '2')},
-       list_prepend('ffl:' || ffl_id, {subjects('sales', 'traces')}), {no_nulls('rids')},
-       json_object('purchasers', len(members), 'traced_guns', len(list_distinct(traces)), 'dealer', ffl_id,
-                   'window_days', $ring_days),
-       format('{{}} purchasers bought guns later recovered in Mexico at dealer {{}} within {{}} days of each other.',
-              len(members), ffl_id, $ring_days),
+SELECT 'purchaser_ring', {saturate(dl.array_length('members') + ' - 1', '2')},
+       {dl.array_prepend("'ffl:' || ffl_id", subjects('sales', 'traces', dl))}, {no_nulls('rids', dl)},
+       {dl.json_object(('purchasers', dl.array_length('members')),
+                       ('traced_guns', dl.array_length(dl.array_distinct('traces'))), ('dealer', 'ffl_id'),
+                       ('window_days', '$ring_days'))},
+       {dl.format_text('{} purchasers bought guns later recovered in Mexico at dealer {} within {} days of each '
+                       'other.', dl.array_length('members'), 'ffl_id', '$ring_days')},
        CAST(p0 AS TIMESTAMP), CAST(p1 AS TIMESTAMP)
 FROM ring
 """
