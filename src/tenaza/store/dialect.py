@@ -182,6 +182,14 @@ class Dialect:
     def regex_replace_all(self, text: str, pattern: str, replacement: str) -> str:
         return f"regexp_replace({text}, {pattern}, {replacement}, 'g')"
 
+    def regex_extract_all(self, text: str, pattern: str) -> str:
+        """An array of every match of ``pattern`` in ``text`` (the whole match)."""
+        return f"regexp_extract_all({text}, {pattern})"
+
+    def regex_group(self, n: int) -> str:
+        """How a replacement of ``regex_replace_all`` names capture group ``n`` (inside the literal)."""
+        return f"\\{int(n)}"
+
     def strip_accents(self, text: str) -> str:
         return f"strip_accents({text})"
 
@@ -356,6 +364,12 @@ class SparkDialect(Dialect):
 
     def regex_replace_all(self, text: str, pattern: str, replacement: str) -> str:
         return f"regexp_replace({text}, {pattern}, {replacement})"
+
+    def regex_extract_all(self, text: str, pattern: str) -> str:
+        return f"regexp_extract_all({text}, {pattern}, 0)"  # Spark's default is group 1
+
+    def regex_group(self, n: int) -> str:
+        return f"${int(n)}"
 
     def strip_accents(self, text: str) -> str:
         return f"translate({text}, {_quote(_ACCENTED)}, {_quote(_PLAIN)})"
