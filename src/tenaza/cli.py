@@ -16,6 +16,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, Te
 from rich.table import Table
 
 from tenaza import __version__
+from tenaza.entry import INTERRUPTED
 from tenaza.errors import EngineError, ProblemsError, TenazaError
 
 app = typer.Typer(name="tenaza", no_args_is_help=True, add_completion=False,
@@ -237,9 +238,6 @@ def _register_areas() -> None:
 
 
 _register_areas()
-
-
-INTERRUPTED = "interrupted; the workspace is unchanged by the interrupted step (each step is one transaction)"
 
 
 def main() -> None:

@@ -31,12 +31,42 @@ _FOREIGN = re.compile(r"[^\u0000-\u024F\u2000-\u206F\u20AC]")  # beyond Latin sc
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 
 
+def _sloppy_1252(b: int) -> str:
+    try:
+        return bytes([b]).decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined read as Latin-1
+        return chr(b)
+
+
+# The commonest mojibake by far: UTF-8 bytes read as Windows-1252 ("JOSÃ‰" for "JOSÉ"). Its
+# inverse is a byte table; ftfy calls the same reading "sloppy-windows-1252".
+_UNSLOPPY = {_sloppy_1252(b): b for b in range(256)}
+
+
+def _utf8_read_as_1252(value: str) -> str | None:
+    """The text whose UTF-8 bytes read as Windows-1252 give ``value``, where there is one."""
+    try:
+        raw = bytes(_UNSLOPPY[ch] for ch in value)
+        return raw.decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return None
+
+
 def fix_text(value: str) -> str:
     """The repaired text, or the value itself when nothing can be repaired safely.
+
+    The fast path first: text that is exactly UTF-8 read as Windows-1252 and becomes Latin text
+    no less plausible by ftfy's measure is repaired by the byte table, a thousand times faster
+    than ftfy's search; everything else goes to ftfy.
 
     ftfy first; where its answer leaves Latin script (it can read a short, all-accented
     string as mis-decoded Asian text), the plain round trips through Windows-1252 and Latin-1
     are tried; text read as GBK gets the GBK round trip, which ftfy does not know."""
+    quick = _utf8_read_as_1252(value)
+    if (quick is not None and quick != value and _script(quick) == "latin" and not _FOREIGN.search(quick)
+            and not re.search(r"[ÃÂ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€", quick)
+            and badness(quick) <= badness(value)):
+        return unicodedata.normalize("NFC", quick)
     fixed = ftfy.fix_text(value, normalization="NFC")
     if _FOREIGN.search(fixed) and not _FOREIGN.search(value):
         fixed = next((c for c in (_round_trip(value, "cp1252"), _round_trip(value, "latin-1"))

@@ -182,8 +182,10 @@ def _repair_mojibake(ws: Workspace, spec: TableSpec, ingest_id: int) -> int:
                             f"AND regexp_matches({col}, $pat)", {"i": ingest_id, "pat": MOJIBAKE_PATTERN})
             repaired = fixes(str(r[0]) for r in found)
             if repaired:
-                b.execute(f"repair {c.name}", f"""UPDATE {t} SET {col} = map_extract_value(map($src, $dst), {col})
-                    WHERE ingest_id = $i AND list_contains($src, {col})""",
+                # a join on the repaired values (a hash join), not a list lookup per row
+                b.execute(f"repair {c.name}", f"""UPDATE {t} SET {col} = m.dst
+                    FROM (SELECT unnest($src) AS src, unnest($dst) AS dst) AS m
+                    WHERE {t}.ingest_id = $i AND {t}.{col} = m.src""",
                           {"i": ingest_id, "src": list(repaired), "dst": list(repaired.values())})
         elif c.type is ColumnType.STRING_LIST:
             found = b.fetch(f"find mojibake in {c.name}", f"SELECT DISTINCT e FROM (SELECT unnest({col}) AS e FROM {t} "
