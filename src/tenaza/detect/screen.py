@@ -110,8 +110,9 @@ def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResu
     if profile == "auto":
         chose = "relative" if screen.relative and passing < MIN_PASSING_SHARE * n and q_value is not None \
             else "regulatory"
-        res.notes.append(f"profile auto -> {chose}: {passing / n:.1%} of {n:,} rows reach the regulatory "
-                         f"floor of ${regulatory:,.2f} ({screen.setting} x {screen.scale:g})" if screen.scale != 1 else f"{screen.setting} of ${regulatory:,.2f}")
+        what = (f"floor of ${regulatory:,.2f} ({screen.setting} x {screen.scale:g})" if screen.scale != 1
+                else f"{screen.setting} of ${regulatory:,.2f}")
+        res.notes.append(f"profile auto -> {chose}: {passing / n:.1%} of {n:,} rows reach the regulatory {what}")
     elif profile == "relative" and not screen.relative:
         chose = "regulatory"
         res.notes.append(f"profile relative does not apply: the typology is defined by {screen.setting} itself")

@@ -25,7 +25,7 @@ def test_auto_keeps_the_regulatory_floor_where_the_data_reaches_it(bank: Bank) -
     bank.transactions(_fan_in("H", 20) + _background(20))  # transfers of $6,000 and more
     [r] = run(bank.ws, select(names=["fans"]))
     assert r.profile == "regulatory" and r.alerts >= 1 and not r.warnings
-    assert any("profile auto -> regulatory" in n for n in r.notes)
+    assert any("profile auto -> regulatory" in n for n in r.notes), r.notes
 
 
 def test_auto_turns_relative_on_small_amounts_and_says_so(bank: Bank) -> None:
