@@ -34,7 +34,6 @@ NOT_PORTED = {
     "cash_trade_prices": "trade SQL (trade_common.py) is DuckDB-only: list_*, lambdas, lgamma",
     "cash_trade_routing": "trade SQL (trade_common.py) is DuckDB-only: list_*, lambdas",
     "cash_trade_third_party": "trade SQL (trade_common.py) is DuckDB-only: list_*, lambdas",
-    "precursor_import": "production pillar SQL not yet written through the Dialect",
 }
 
 

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
 from tenaza.pillars.production.reference import load
-from tenaza.pillars.production.screening import fold_phrase, screen_ctes
+from tenaza.pillars.production.screening import fold_phrase, fold_sql, screen_ctes
 
 LEGAL_FORMS = ("S", "A", "DE", "C", "V", "R", "L", "SA", "CV", "SAPI", "RL", "SC", "SPR", "SAB", "CO", "LTD",
                "INC", "LLC", "CORP")
@@ -61,15 +61,18 @@ class PrecursorImport(Detector):
     NEEDS = ("trade_declarations",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        c = self.config
+        c, d = self.config, self.dialect
         assert isinstance(c, PrecursorConfig)
         params.update(asia=list(c.asia), pacific=[fold_phrase(p) for p in c.pacific_ports], large_kg=c.large_kg,
                       price_low=c.price_low, price_high=c.price_high, new_n=c.new_importer_declarations,
                       min_score=c.min_score, legal=list(LEGAL_FORMS))
-        imp = ("array_to_string(list_filter(string_split(" + "trim(regexp_replace(translate(upper(importer), "
-               "'ÁÉÍÓÚÜÑ', 'AEIOUUN'), '[^A-Z0-9]+', ' ', 'g'))" + ", ' '), lambda w: NOT list_contains($legal, w)), ' ')")
+        # the importer's name without legal forms, folded as descriptions are (accents, punctuation)
+        words = d.array_filter(d.split(fold_sql("importer", d), " "), "w", f"NOT {d.array_contains('$legal', 'w')}")
+        imp = d.array_join(words, "' '")
+        pacific = (f"{d.array_contains('$pacific', 'upper(port)')} "
+                   f"OR {d.array_contains('$pacific', fold_sql('port', d))}")
         return f"""
-WITH {screen_ctes(load(c.reference), params, vague=c.vague_phrases)},
+WITH {screen_ctes(load(c.reference), params, vague=c.vague_phrases, d=d)},
 s AS (
   SELECT sc.*, {imp} AS imp_key,
          CAST(CASE WHEN lower(unit) IN ('kg', 'kgm', 'kgs', 'kilogram', 'kilogramos') THEN quantity
@@ -87,9 +90,7 @@ h AS (
 f AS (
   SELECT h.*, chem.name AS chem_name, chem.family, chem.usd_per_kg, chem.hs_confidence,
          CAST(value_usd AS DOUBLE) / nullif(kg, 0) / chem.usd_per_kg AS price_ratio,
-         list_contains($asia, origin_country) AND (list_contains($pacific, upper(port))
-           OR list_contains($pacific, {'trim(regexp_replace(translate(upper(port), ' + "'ÁÉÍÓÚ', 'AEIOU'), '[^A-Z0-9]+', ' ', 'g'))"}))
-           AS pacific_route,
+         {d.array_contains('$asia', 'origin_country')} AND ({pacific}) AS pacific_route,
          earlier < $new_n AS new_importer
   FROM h LEFT JOIN chem USING (chem) WHERE h.chem IS NOT NULL OR h.vague
 ),
@@ -102,19 +103,20 @@ scored AS (
   FROM f
 )
 SELECT CASE WHEN chem IS NOT NULL THEN 'precursor_import' ELSE 'precursor_concealment' END AS typology, score,
-       ['decl:' || decl_id] AS subjects, [record_id] AS evidence,
-       json_object('chemical', chem_name, 'drug_family', family, 'matched_by', how, 'vague_description', vague,
-                   'hs6', hs6, 'hs_confidence', hs_confidence, 'kg', kg, 'usd_per_kg_declared',
-                   round(CAST(value_usd AS DOUBLE) / nullif(kg, 0), 2), 'usd_per_kg_usual', usd_per_kg,
-                   'price_ratio', round(price_ratio, 2), 'importer', importer, 'importer_earlier_declarations',
-                   earlier, 'importer_chemical_share', round(chem_share, 2), 'origin', origin_country, 'port', port,
-                   'pacific_route', pacific_route) AS figures,
-       format('Declaration {{}}: {{}} ({{}} kg) for {{}}{{}}{{}}.', decl_id,
-              coalesce(chem_name || ' found by ' || how, 'a vague chemical description under HS ' || hs6),
-              coalesce(CAST(round(kg) AS VARCHAR), '?'), importer,
-              CASE WHEN new_importer THEN ', a new importer' ELSE '' END,
-              CASE WHEN pacific_route THEN ', from ' || origin_country || ' into Pacific port ' || port ELSE '' END)
-         AS explanation,
+       {d.array("'decl:' || decl_id")} AS subjects, {d.array('record_id')} AS evidence,
+       {d.json_object(('chemical', 'chem_name'), ('drug_family', 'family'), ('matched_by', 'how'),
+                      ('vague_description', 'vague'), ('hs6', 'hs6'), ('hs_confidence', 'hs_confidence'), ('kg', 'kg'),
+                      ('usd_per_kg_declared', 'round(CAST(value_usd AS DOUBLE) / nullif(kg, 0), 2)'),
+                      ('usd_per_kg_usual', 'usd_per_kg'), ('price_ratio', 'round(price_ratio, 2)'),
+                      ('importer', 'importer'), ('importer_earlier_declarations', 'earlier'),
+                      ('importer_chemical_share', 'round(chem_share, 2)'), ('origin', 'origin_country'),
+                      ('port', 'port'), ('pacific_route', 'pacific_route'))} AS figures,
+       {d.format_text('Declaration {}: {} ({} kg) for {}{}{}.', 'decl_id',
+                      "coalesce(chem_name || ' found by ' || how, 'a vague chemical description under HS ' || hs6)",
+                      "coalesce(CAST(round(kg) AS STRING), '?')", 'importer',
+                      "CASE WHEN new_importer THEN ', a new importer' ELSE '' END",
+                      "CASE WHEN pacific_route THEN ', from ' || origin_country || ' into Pacific port ' || port "
+                      "ELSE '' END")} AS explanation,
        CAST(date AS TIMESTAMP) AS period_start, CAST(date AS TIMESTAMP) AS period_end
 FROM scored WHERE score >= $min_score
 """

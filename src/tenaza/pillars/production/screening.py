@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from tenaza.pillars.production.reference import Chemical, dedicated_codes, terms
+from tenaza.store.dialect import DUCKDB, Dialect
 from tenaza.store.reference import fold
 
 FOLD_FROM = "ÁÉÍÓÚÜÑÀÈÌÒÙÂÊÎÔÛÇ"
@@ -27,9 +28,10 @@ FOLD_TO = "AEIOUUNAEIOUAEIOUC"
 MAX_WORD = 40
 
 
-def fold_sql(expr: str) -> str:
+def fold_sql(expr: str, d: Dialect = DUCKDB) -> str:
     """Upper case, accents folded, anything but letters and digits a single space."""
-    return (f"trim(regexp_replace(translate(upper({expr}), '{FOLD_FROM}', '{FOLD_TO}'), '[^A-Z0-9]+', ' ', 'g'))")
+    folded = f"translate(upper({expr}), '{FOLD_FROM}', '{FOLD_TO}')"
+    return "trim(" + d.regex_replace_all(folded, "'[^A-Z0-9]+'", "' '") + ")"
 
 
 def bind_list(chemicals: list[Chemical], params: dict[str, Any]) -> None:
@@ -45,7 +47,7 @@ def bind_list(chemicals: list[Chemical], params: dict[str, Any]) -> None:
 
 
 def screen_ctes(chemicals: list[Chemical], params: dict[str, Any], *, vague: tuple[str, ...],
-                where: str = "TRUE") -> str:
+                where: str = "TRUE", d: Dialect = DUCKDB) -> str:
     """CTEs ending in ``screened``: one row per declaration of ``trade_declarations`` (restricted
     by the trusted SQL ``where``) with chem (index, NULL if none), how (name|cas|hs|NULL),
     term_words, vague (bool), hs6 and the folded description ``dnorm``."""
@@ -53,15 +55,15 @@ def screen_ctes(chemicals: list[Chemical], params: dict[str, Any], *, vague: tup
     params["vague_phrases"] = [fold_phrase(p) for p in vague]
     pos = ", ".join(f"({i})" for i in range(1, MAX_WORD + 1))
     return f"""pos(i) AS (VALUES {pos}),
-chem AS (SELECT unnest($c_idx) AS chem, unnest($c_name) AS name, unnest($c_cas) AS cas, unnest($c_hs6) AS hs6,
-                unnest($c_family) AS family, unnest($c_conf) AS hs_confidence, unnest($c_price) AS usd_per_kg),
-term AS (SELECT unnest($t_chem) AS chem, unnest($t_term) AS term, unnest($t_word) AS word, unnest($t_n) AS n_words),
-dedicated AS (SELECT unnest($h_code) AS hs6, unnest($h_chem) AS chem),
+chem AS ({d.rows_from_arrays({"chem": "$c_idx", "name": "$c_name", "cas": "$c_cas", "hs6": "$c_hs6",
+                                "family": "$c_family", "hs_confidence": "$c_conf", "usd_per_kg": "$c_price"})}),
+term AS ({d.rows_from_arrays({"chem": "$t_chem", "term": "$t_term", "word": "$t_word", "n_words": "$t_n"})}),
+dedicated AS ({d.rows_from_arrays({"hs6": "$h_code", "chem": "$h_chem"})}),
 d AS (
-  SELECT *, {fold_sql('description')} AS dnorm, substr(regexp_replace(hs_code, '[^0-9]', '', 'g'), 1, 6) AS hs6
+  SELECT *, {fold_sql('description', d)} AS dnorm, substr({d.regex_replace_all('hs_code', "'[^0-9]'", "''")}, 1, 6) AS hs6
   FROM trade_declarations WHERE {where}
 ),
-dw AS (SELECT DISTINCT decl_id, unnest(string_split(dnorm, ' ')) AS w FROM d WHERE dnorm <> ''),
+dw AS (SELECT DISTINCT decl_id, w FROM (SELECT decl_id, {d.explode(d.split('dnorm', ' '))} AS w FROM d WHERE dnorm <> '') AS x),
 vocab AS (SELECT DISTINCT w FROM dw WHERE w <> '' AND length(w) <= {MAX_WORD}),
 tw AS (SELECT DISTINCT word FROM term),
 near_keys AS (
@@ -93,7 +95,7 @@ best_name AS (
 ),
 cas_hit AS (
   SELECT x.decl_id, min(chem.chem) AS chem FROM (
-    SELECT decl_id, unnest(regexp_extract_all(description, '[0-9]{{2,7}}-[0-9]{{2}}-[0-9]')) AS cas FROM d) AS x
+    SELECT decl_id, {d.explode(d.regex_extract_all('description', "'[0-9]{2,7}-[0-9]{2}-[0-9]'"))} AS cas FROM d) AS x
   JOIN chem ON chem.cas = x.cas GROUP BY x.decl_id
 ),
 screened AS (
@@ -102,7 +104,7 @@ screened AS (
               WHEN h.chem IS NOT NULL THEN 'hs' END AS how,
          b.n_words AS term_words,
          (substr(d.hs6, 1, 2) IN ('28', '29', '38')
-          AND len(list_filter($vague_phrases, lambda p: contains(' ' || d.dnorm || ' ', ' ' || p || ' '))) > 0)
+          AND {d.array_length(d.array_filter('$vague_phrases', 'p', "instr(' ' || d.dnorm || ' ', ' ' || p || ' ') > 0"))} > 0)
            AS vague
   FROM d LEFT JOIN best_name AS b USING (decl_id) LEFT JOIN cas_hit AS c USING (decl_id)
   LEFT JOIN dedicated AS h ON h.hs6 = d.hs6
@@ -114,6 +116,7 @@ def fold_phrase(text: str) -> str:
     return re.sub(r"[^A-Z0-9]+", " ", fold(text)).strip()
 
 
-def screen_sql(chemicals: list[Chemical], params: dict[str, Any], vague: tuple[str, ...] = ()) -> str:
+def screen_sql(chemicals: list[Chemical], params: dict[str, Any], vague: tuple[str, ...] = (),
+               d: Dialect = DUCKDB) -> str:
     """The screening alone (for ``bench/precursors.py`` and analysts): decl_id, chem, how, vague."""
-    return f"WITH {screen_ctes(chemicals, params, vague=vague)} SELECT decl_id, chem, how, term_words, vague FROM screened"
+    return f"WITH {screen_ctes(chemicals, params, vague=vague, d=d)} SELECT decl_id, chem, how, term_words, vague FROM screened"
