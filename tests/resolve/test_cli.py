@@ -58,3 +58,13 @@ def test_the_package_front_door_is_lazy() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "resolve"
+
+
+def test_entity_of_no_country_or_nothing_to_show_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "ws.duckdb"
+    Workspace.create(path).close()
+    runner = CliRunner()
+    bad = runner.invoke(app(), ["entity", str(path), "E-00000001", "--country", "ZZZ"])
+    assert bad.exit_code == 2 and "--country/--agency 'ZZZ': 'ZZZ' is not an ISO alpha-3 country code" in bad.output
+    none = runner.invoke(app(), ["entity", str(path), "E-00000001", "--country", "mex"])
+    assert none.exit_code == 2 and "nothing to show: no E-00000001 that a viewer of MEX may see" in none.output

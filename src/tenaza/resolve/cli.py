@@ -315,11 +315,16 @@ def entity_cmd(workspace: WorkspaceArg, ref: RefArg,
                agency: Annotated[str | None, typer.Option(help="Agency of the viewer.")] = None,
                as_json: JsonOpt = False) -> None:
     """Show an entity as a viewer of COUNTRY (and AGENCY) may see it, with why each record joined."""
+    from tenaza.markings import Viewer as Checked
     from tenaza.resolve.visibility import Viewer, entity_for, entity_of_record
     from tenaza.store import Workspace
 
-    viewer = Viewer(country.upper(), agency)
     try:
+        try:  # an ISO country and an agency code, checked as --as checks them
+            checked = Checked.parse(f"{country}/{agency}" if agency else country)
+        except TenazaError as bad:
+            raise TenazaError(str(bad).replace("--as", "--country/--agency", 1)) from bad
+        viewer = Viewer(checked.country, agency)
         with Workspace.open(workspace, read_only=True) as ws:
             if ref.startswith("E-"):
                 views = entity_for(ws, ref, viewer)
@@ -330,8 +335,9 @@ def entity_cmd(workspace: WorkspaceArg, ref: RefArg,
         _fail(exc)
         return
     if not views:
-        err.print(f"nothing to show: no {ref} that a viewer of {viewer.country} may see")
-        raise typer.Exit(1)
+        # the same words whether the record does not exist or is hidden: the answer reveals nothing
+        err.print(f"error: nothing to show: no {ref} that a viewer of {viewer.country} may see")
+        raise typer.Exit(2)
     if as_json:
         out.print_json(json.dumps([asdict(v) for v in views], default=str))
         return
