@@ -34,6 +34,10 @@ NOT_PORTED = {
     "cash_trade_prices": "trade SQL (trade_common.py) is DuckDB-only: list_*, lambdas, lgamma",
     "cash_trade_routing": "trade SQL (trade_common.py) is DuckDB-only: list_*, lambdas",
     "cash_trade_third_party": "trade SQL (trade_common.py) is DuckDB-only: list_*, lambdas",
+    "bipartite": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_slice, arg_max",
+    "layering_paths": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
+    "cycles_round": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
+    "distribution_inspection_target": "reads inspection_scores, which `tenaza target` writes through DuckDB only",
 }
 
 
