@@ -53,9 +53,11 @@ class Scratch:
 
 @contextmanager
 def scratch(backend: Backend) -> Iterator[Scratch]:
+    """An in-memory scratch catalog beside the workspace, attached read-write explicitly so it
+    works on a workspace opened read-only too (DuckDB would give it the connection's mode)."""
     con = connection(backend)
     catalog = str(con.execute("SELECT current_database()").fetchall()[0][0])
-    con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH}").fetchall()
+    con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH} (READ_WRITE)").fetchall()
     con.execute(f"USE {SCRATCH}").fetchall()
     try:
         yield Scratch(con, ident(catalog))

@@ -13,8 +13,6 @@ the answer.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,14 +20,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from tenaza.resolve.engine import SCRATCH, Scratch, connection
+from tenaza.resolve.engine import Scratch, scratch
 from tenaza.resolve.screening.lists import read_list
 from tenaza.resolve.screening.matcher import ScreeningConfig, token_detail_sql
 from tenaza.resolve.screening.screen import score_all
 from tenaza.resolve.screening.versions import ingested, list_name, versions
 from tenaza.store import Workspace
-from tenaza.store.backend import Backend
-from tenaza.store.dialect import ident
 
 
 @dataclass(frozen=True)
@@ -66,21 +62,6 @@ class Explanation:
     query: dict[str, Any]
     threshold: float
     candidates: list[Candidate] = field(default_factory=list)
-
-
-@contextmanager
-def _scratch(backend: Backend) -> Iterator[Scratch]:
-    """``engine.scratch`` for a workspace opened read-only: the in-memory catalog is attached
-    read-write explicitly (DuckDB would give it the read-only mode of the connection)."""
-    con = connection(backend)
-    catalog = str(con.execute("SELECT current_database()").fetchall()[0][0])
-    con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH} (READ_WRITE)").fetchall()
-    con.execute(f"USE {SCRATCH}").fetchall()
-    try:
-        yield Scratch(con, ident(catalog))
-    finally:
-        con.execute(f"USE {ident(catalog)}").fetchall()
-        con.execute(f"DETACH {SCRATCH}").fetchall()
 
 
 _QUERY_COLUMNS = ("record_id", "kind", "name", "dob", "releasable_to", "country", "nationality", "curp", "rfc",
@@ -173,7 +154,7 @@ def explain_name(ws: Workspace, query: Query, config: ScreeningConfig | None = N
         latest = {v.list_id: v.list_name for v in versions(ws)}
         targets = [*latest.values(), *(v.list_name for v in ingested(ws))] or [SDN]
     out = []
-    with _scratch(ws.backend) as sx:
+    with scratch(ws.backend) as sx:
         _query_table(sx, query)
         for target in targets:
             if isinstance(target, Path):
