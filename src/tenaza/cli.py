@@ -26,7 +26,7 @@ err = Console(stderr=True)
 
 # Areas add their commands through a register(app) function in these modules.
 AREAS = ("tenaza.demo", "tenaza.detect.cli", "tenaza.scenario.cli", "tenaza.resolve.cli",
-         "tenaza.pillars.cash.ranker_cli", "tenaza.money.cli",
+         "tenaza.rank.cli", "tenaza.money.cli",
          "tenaza.detect.alerts_cli", "tenaza.outcomes.cli", "tenaza.pillars.distribution.planner.cli",
          "tenaza.pillars.distribution.targeting.cli")
 

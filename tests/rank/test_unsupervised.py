@@ -13,7 +13,7 @@ from tenaza.money import load_rates
 from tenaza.rank import UnsupervisedConfig, rank_unsupervised
 from tenaza.rank.unsupervised import peer_groups, robust_z
 from tenaza.store import Workspace
-from tests.pillars.cash.trade_helpers import load
+from tests.pillars.cash.trade.trade_helpers import load
 
 np = pytest.importorskip("numpy")
 pytest.importorskip("sklearn")

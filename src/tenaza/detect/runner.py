@@ -46,13 +46,10 @@ def _load_pillars() -> None:
     """Import the pillar packages so that their detectors register themselves."""
     import importlib
 
-    for module in ("tenaza.pillars.cash", "tenaza.pillars.weapons", "tenaza.pillars.production",
-                   "tenaza.pillars.distribution"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if not (exc.name and module.startswith(exc.name)):
-                raise
+    from tenaza import pillars
+
+    for module in pillars.packages():
+        importlib.import_module(module)
 
 
 # Alerts from findings: a stable id from the detector, typology and subjects; the score

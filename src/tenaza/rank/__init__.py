@@ -2,7 +2,7 @@
 
 Most users have no labels, so ``rank_unsupervised`` always ranks: each account against its
 peers, combined with the detectors' alerts, every score with its reasons. The supervised
-LightGBM ranker (``tenaza.pillars.cash.ranker``) takes over where labels exist.
+LightGBM ranker (``tenaza.rank.supervised``) takes over where labels exist.
 """
 
 from tenaza.rank.unsupervised import UnsupervisedConfig, UnsupervisedReport, rank_unsupervised

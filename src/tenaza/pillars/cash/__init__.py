@@ -1,11 +1,9 @@
-"""Cash flow: money-laundering typologies on transactions and trade.
+"""Cash flow: money-laundering typologies on transactions (``transactions/``) and on trade (``trade/``).
 
-Every module of this package is imported here, so that the detectors it declares register
-themselves; adding a detector is adding a module.
+Every module of this package and its subpackages is imported here, so that the detectors it
+declares register themselves; adding a detector is adding a module.
 """
 
-import importlib
-import pkgutil
+from tenaza.pillars import register_modules
 
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
+register_modules(__name__, __path__)

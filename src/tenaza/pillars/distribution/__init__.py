@@ -6,11 +6,6 @@ detector modules of ``targeting`` are imported here so that they register themse
 planner is imported only when `tenaza plan` runs (it needs the ``plan`` extra).
 """
 
-import importlib
-import pkgutil
+from tenaza.pillars import register_modules
 
-from tenaza.pillars.distribution import targeting as _targeting
-
-for _module in pkgutil.iter_modules(_targeting.__path__):
-    if _module.name.startswith("detector"):
-        importlib.import_module(f"{_targeting.__name__}.{_module.name}")
+register_modules(__name__, __path__, keep=lambda name: name.startswith("targeting.detector"))

@@ -4,8 +4,6 @@ Every module of this package is imported here, so that the detectors it declares
 themselves; adding a detector is adding a module.
 """
 
-import importlib
-import pkgutil
+from tenaza.pillars import register_modules
 
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
+register_modules(__name__, __path__)

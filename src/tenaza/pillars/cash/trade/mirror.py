@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
-from tenaza.pillars.cash.trade_common import (
+from tenaza.pillars.cash.trade.common import (
     chance_sql,
     declarations_sql,
     mirror_pairs_sql,

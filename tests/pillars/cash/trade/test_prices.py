@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tenaza.detect import run
-from tenaza.pillars.cash.trade_prices import TradePrices
+from tenaza.pillars.cash.trade.prices import TradePrices
 from tenaza.store import Workspace
 
 from .trade_helpers import alerts, export, load

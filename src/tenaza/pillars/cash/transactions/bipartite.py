@@ -8,7 +8,7 @@ from pydantic import Field
 
 from tenaza.detect.base import Detector, register
 from tenaza.detect.sql import account_subjects, rid, saturate
-from tenaza.pillars.cash.relative import RelativeConfig, edges_cte
+from tenaza.pillars.cash.transactions.relative import RelativeConfig, edges_cte
 
 
 class BipartiteConfig(RelativeConfig):

@@ -8,8 +8,15 @@ from pydantic import Field
 
 from tenaza.detect.base import Detector, register
 from tenaza.detect.screen import Screen
-from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, account_subjects, bind_list, rid, txn_cte
-from tenaza.pillars.cash.restricted import fold_sql
+from tenaza.pillars.cash.transactions.common import (
+    CTR_THRESHOLD_USD,
+    CashConfig,
+    account_subjects,
+    bind_list,
+    rid,
+    txn_cte,
+)
+from tenaza.pillars.cash.transactions.restricted import fold_sql
 
 # Words of company legal forms in the US and Mexico, left out when holders' names are compared
 # (with every one-letter word: S.A.P.I. folds to s a p i). Names within a Jaro-Winkler similarity

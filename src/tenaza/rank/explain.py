@@ -13,7 +13,7 @@ import logging
 import math
 from typing import TYPE_CHECKING, Any
 
-from tenaza.pillars.cash.ranker_features import FEATURES
+from tenaza.rank.features import FEATURES
 
 if TYPE_CHECKING:
     import numpy as np

@@ -8,7 +8,15 @@ from pydantic import Field
 
 from tenaza.detect.base import Detector, register
 from tenaza.detect.screen import Screen
-from tenaza.pillars.cash.common import CTR_THRESHOLD_USD, CashConfig, bind_list, days, rid, saturate, txn_cte
+from tenaza.pillars.cash.transactions.common import (
+    CTR_THRESHOLD_USD,
+    CashConfig,
+    bind_list,
+    days,
+    rid,
+    saturate,
+    txn_cte,
+)
 
 SOUTHWEST_BORDER_STATES = ("CA", "AZ", "NM", "TX")
 

@@ -33,10 +33,10 @@ def register(app: typer.Typer) -> None:
         from tenaza.cli import fail, out
         from tenaza.detect import run
         from tenaza.errors import TenazaError
-        from tenaza.pillars.cash.ranker import RankerConfig, load_labels
-        from tenaza.pillars.cash.ranker import rank as run_ranker
-        from tenaza.pillars.cash.ranker_alerts import RankedRisk
+        from tenaza.pillars.cash.transactions.ranked_risk import RankedRisk
         from tenaza.rank import rank_unsupervised
+        from tenaza.rank.supervised import RankerConfig, load_labels
+        from tenaza.rank.supervised import rank as run_ranker
         from tenaza.store import Workspace
 
         unsup = None

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tenaza.detect import DetectorError
-from tenaza.pillars.cash.restricted import default_list, load_list
+from tenaza.pillars.cash.transactions.restricted import default_list, load_list
 from tests.pillars.cash.conftest import Bank, txn
 
 

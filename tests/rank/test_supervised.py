@@ -9,11 +9,10 @@ import pytest
 
 from tenaza.detect import run, select
 from tenaza.errors import TenazaError
-from tenaza.pillars.cash.ranker import RankerConfig, auc, load_labels, precision_at, rank
-from tenaza.pillars.cash.ranker_alerts import RankedRisk
+from tenaza.pillars.cash.transactions.ranked_risk import RankedRisk
+from tenaza.rank.supervised import RankerConfig, auc, load_labels, precision_at, rank
 from tenaza.store import Workspace
-
-from .trade_helpers import load
+from tests.pillars.cash.trade.trade_helpers import load
 
 np = pytest.importorskip("numpy")
 pytest.importorskip("lightgbm")

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from tenaza.detect.base import Detector, register
 from tenaza.detect.screen import Screen
-from tenaza.pillars.cash.common import (
+from tenaza.pillars.cash.transactions.common import (
     CTR_THRESHOLD_USD,
     TRANSFERS,
     CashConfig,

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from tenaza.pillars.cash.ranker_explain import contributions, reason, reasons
-from tenaza.pillars.cash.ranker_features import FEATURES
+from tenaza.rank.explain import contributions, reason, reasons
+from tenaza.rank.features import FEATURES
 
 np = pytest.importorskip("numpy")
 lgb = pytest.importorskip("lightgbm")

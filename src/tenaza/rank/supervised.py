@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
-from tenaza.pillars.cash import ranker_explain
-from tenaza.pillars.cash.ranker_features import FEATURES, features_sql
-from tenaza.pillars.cash.ranker_labels import Labels, account_labels, from_spec, from_truth, positives_relation
+from tenaza.rank import explain
+from tenaza.rank.features import FEATURES, features_sql
+from tenaza.rank.labels import Labels, account_labels, from_spec, from_truth, positives_relation
 from tenaza.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class RankReport:
 
 
 def load_labels(ws: Workspace, truth: Path | str | None = None, spec: str | None = None) -> Labels:
-    """The scenario's truth if given, else the labels ``spec`` names (ranker_labels.from_spec),
+    """The scenario's truth if given, else the labels ``spec`` names (labels.from_spec),
     else a known label column kept in the transactions' extras."""
     return from_truth(ws, truth) if truth is not None else from_spec(ws, spec)
 
@@ -150,7 +150,7 @@ def rank(ws: Workspace, labels: Labels, config: RankerConfig | None = None) -> R
     if report.test_positives:
         report.precision_at_k[f"p@{report.test_positives} (R-precision)"] = precision_at(
             y[test], s_test, report.test_positives)
-    contrib, report.explainer = ranker_explain.contributions(booster, x[test])
+    contrib, report.explainer = explain.contributions(booster, x[test])
     importance = np.abs(contrib).mean(axis=0)
     report.top_features = [(FEATURE_NAMES[i], round(float(importance[i]), 4)) for i in np.argsort(-importance)[:5]]
     test_rows = [r for r, t in zip(rows, test, strict=True) if t]
@@ -212,7 +212,7 @@ def _write(ws: Workspace, rows: list[tuple[Any, ...]], x: np.ndarray, y: np.ndar
            contrib: np.ndarray, run_id: str, cfg: RankerConfig) -> int:
     import numpy as np
 
-    reasons = [ranker_explain.reasons(FEATURE_NAMES, x[i], contrib[i], cfg.reasons) for i in range(len(rows))]
+    reasons = [explain.reasons(FEATURE_NAMES, x[i], contrib[i], cfg.reasons) for i in range(len(rows))]
     detail = [json.dumps({n: {"value": None if np.isnan(x[i, j]) else round(float(x[i, j]), 4),
                               "shap": round(float(contrib[i, j]), 4)} for j, n in enumerate(FEATURE_NAMES)})
               for i in range(len(rows))]

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from tenaza.detect.base import Detector, register
 from tenaza.errors import DetectorError
-from tenaza.pillars.cash.common import CashConfig, account_subjects, rid
+from tenaza.pillars.cash.transactions.common import CashConfig, account_subjects, rid
 
 log = logging.getLogger("tenaza")
 

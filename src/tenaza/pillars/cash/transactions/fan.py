@@ -8,7 +8,7 @@ from pydantic import Field
 
 from tenaza.detect.base import Detector, register
 from tenaza.detect.screen import Screen
-from tenaza.pillars.cash.common import (
+from tenaza.pillars.cash.transactions.common import (
     FUNDS_TRANSFER_RECORD_USD,
     TRANSFERS,
     CashConfig,

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from tenaza.detect import run
-from tenaza.pillars.cash.trade_mirror import TradeMirror
+from tenaza.pillars.cash.trade.mirror import TradeMirror
 from tenaza.store import Workspace
 
 from .trade_helpers import alerts, export, load, pedimento
