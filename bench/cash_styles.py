@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from tenaza.scenario.styles import STYLES
+from tenaza.scenario.sources.styles import STYLES
 
 TENAZA = [str(Path(sys.executable).parent / "tenaza")]  # the console script of this interpreter
 GOAL = 0.8

@@ -22,7 +22,7 @@ from pathlib import Path
 
 TENAZA = """
 import resource, sys, time
-from tenaza.scenario.config import ScenarioConfig
+from tenaza.scenario.world.config import ScenarioConfig
 from tenaza.scenario.generate import generate
 t = time.perf_counter()
 r = generate(ScenarioConfig(int(sys.argv[1]), seed=1), sys.argv[2])

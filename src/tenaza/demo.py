@@ -45,8 +45,8 @@ def register(app: typer.Typer) -> None:
         tmp.unlink(missing_ok=True)
         try:
             if source == "scenario":
-                from tenaza.scenario.config import ScenarioConfig, parse_scale
                 from tenaza.scenario.generate import generate
+                from tenaza.scenario.world.config import ScenarioConfig, parse_scale
 
                 world = directory / "world"
                 shutil.rmtree(world, ignore_errors=True)

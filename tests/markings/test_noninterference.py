@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from tenaza.detect import run, select
 from tenaza.manifest import ingest_manifest
 from tenaza.markings import Viewer
-from tenaza.scenario.config import ScenarioConfig
 from tenaza.scenario.generate import generate
+from tenaza.scenario.world.config import ScenarioConfig
 from tenaza.schema import TABLES, TableKind
 from tenaza.store import Workspace
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tenaza.manifest import ingest_manifest
-from tenaza.scenario.config import ScenarioConfig
 from tenaza.scenario.generate import Result, generate
+from tenaza.scenario.world.config import ScenarioConfig
 from tenaza.store import Workspace
 
 SEED = 11

@@ -1,8 +1,8 @@
 
-from tenaza.scenario import bait
-from tenaza.scenario.config import ScenarioConfig
-from tenaza.scenario.frame import CH, concat
-from tenaza.scenario.world import World
+from tenaza.scenario.activity import bait
+from tenaza.scenario.activity.frame import CH, concat
+from tenaza.scenario.world.config import ScenarioConfig
+from tenaza.scenario.world.world import World
 
 
 def test_honest_look_alikes_are_planted_without_truth() -> None:

@@ -4,8 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from tenaza.scenario import calibration as cal
 from tenaza.scenario.generate import Result
+from tenaza.scenario.world import calibration as cal
 
 
 def test_reference_copies_load() -> None:

@@ -1,6 +1,6 @@
 import pytest
 
-from tenaza.scenario.config import ScenarioConfig, Sizes, parse_scale
+from tenaza.scenario.world.config import ScenarioConfig, Sizes, parse_scale
 
 
 def test_parse_scale() -> None:

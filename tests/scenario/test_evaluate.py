@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tenaza.scenario.evaluate import evaluate
-from tenaza.scenario.truth import SCHEMA
+from tenaza.scenario.plant.truth import SCHEMA
 from tenaza.store import Workspace
 
 TRUTH = [  # table, key, typology, pillar

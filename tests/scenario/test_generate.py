@@ -7,10 +7,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from tenaza.ingest.mapping import load_mapping
-from tenaza.scenario.config import ScenarioConfig
 from tenaza.scenario.generate import Result, generate
-from tenaza.scenario.malformed import MALFORMED
-from tenaza.scenario.truth import SUBJECT_KIND, TYPOLOGIES
+from tenaza.scenario.plant.truth import SUBJECT_KIND, TYPOLOGIES
+from tenaza.scenario.sources.malformed import MALFORMED
+from tenaza.scenario.world.config import ScenarioConfig
 from tenaza.schema import table
 from tenaza.store import Workspace
 

@@ -2,7 +2,7 @@ import numpy as np
 from stdnum.mx import curp, rfc
 from stdnum.us import ein, rtn, ssn
 
-from tenaza.scenario import identifiers as ids
+from tenaza.scenario.world import identifiers as ids
 
 
 def test_person_ids_have_valid_check_digits_and_name_keys() -> None:

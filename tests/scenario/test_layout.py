@@ -2,8 +2,8 @@ import numpy as np
 import pyarrow as pa
 
 from tenaza.ingest.mapping import Mapping
-from tenaza.scenario import layouts
-from tenaza.scenario.layout import Col, Layout, format_days, format_decimal
+from tenaza.scenario.sources import catalogue as layouts
+from tenaza.scenario.sources.layout import Col, Layout, format_days, format_decimal
 from tenaza.schema import table
 
 

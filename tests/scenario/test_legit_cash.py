@@ -1,11 +1,11 @@
 import numpy as np
 
-from tenaza.scenario import calendar
-from tenaza.scenario.accounts import MX
-from tenaza.scenario.config import ScenarioConfig
-from tenaza.scenario.frame import CH
-from tenaza.scenario.legit_cash import LegitPools, legit_batch
-from tenaza.scenario.world import World
+from tenaza.scenario.activity.frame import CH
+from tenaza.scenario.activity.legit_cash import LegitPools, legit_batch
+from tenaza.scenario.world import calendar
+from tenaza.scenario.world.accounts import MX
+from tenaza.scenario.world.config import ScenarioConfig
+from tenaza.scenario.world.world import World
 
 
 def test_background_batch_is_consistent() -> None:

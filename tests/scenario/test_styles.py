@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tenaza.manifest import ingest_manifest
-from tenaza.scenario import styles
-from tenaza.scenario.config import ScenarioConfig
 from tenaza.scenario.generate import Result, generate
+from tenaza.scenario.sources import styles
+from tenaza.scenario.world.config import ScenarioConfig
 from tenaza.store import Workspace
 
 ACCOUNT_SQL = ("SELECT account_id FROM accounts UNION SELECT from_account FROM transactions "

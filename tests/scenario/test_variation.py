@@ -1,7 +1,7 @@
 import numpy as np
 
-from tenaza.scenario import variation as var
-from tenaza.scenario.population import Persons
+from tenaza.scenario.sources import variation as var
+from tenaza.scenario.world.population import Persons
 
 
 def _people() -> Persons:

@@ -26,9 +26,9 @@ def register(app: typer.Typer) -> None:
         """Write a generated world: source files in the agencies' layouts, their mappings, a manifest for
         `tenaza ingest-manifest`, and truth.parquet for `tenaza evaluate`."""
         from tenaza.cli import out
-        from tenaza.scenario import styles
-        from tenaza.scenario.config import ScenarioConfig, parse_scale
         from tenaza.scenario.generate import generate
+        from tenaza.scenario.sources import styles
+        from tenaza.scenario.world.config import ScenarioConfig, parse_scale
 
         try:
             n = parse_scale(scale)
@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from tenaza.cli import out
-        from tenaza.scenario.styles import STYLES
+        from tenaza.scenario.sources.styles import STYLES
 
         table = Table("style", "what changes", "scale", "currencies", "days", "ids", "parties", "txn id")
         for s in STYLES.values():

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tenaza.errors import TenazaError
-from tenaza.scenario.truth import TYPOLOGIES
+from tenaza.scenario.plant.truth import TYPOLOGIES
 from tenaza.store import Workspace
 
 ALIASES = {

@@ -14,21 +14,25 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tenaza.scenario import bait, layouts, plant_cash, plant_distribution, plant_trade
-from tenaza.scenario.config import ScenarioConfig
-from tenaza.scenario.context import Context
-from tenaza.scenario.crossings import legit_crossings
-from tenaza.scenario.designations import designations
-from tenaza.scenario.firearms import Dealers, legit_firearms, straw_purchases
-from tenaza.scenario.malformed import write_malformed
-from tenaza.scenario.orgs import Org, make_orgs
-from tenaza.scenario.records import emit, resolve_refs
-from tenaza.scenario.registries import write_registries
-from tenaza.scenario.trade import legit_trade
-from tenaza.scenario.truth import write_identities
-from tenaza.scenario.txn_stream import Background, write_transactions
-from tenaza.scenario.world import World
-from tenaza.scenario.writer import Output
+from tenaza.scenario.activity import bait
+from tenaza.scenario.activity.context import Context
+from tenaza.scenario.activity.crossings import legit_crossings
+from tenaza.scenario.activity.firearms import Dealers, legit_firearms, straw_purchases
+from tenaza.scenario.activity.trade import legit_trade
+from tenaza.scenario.activity.txn_stream import Background, write_transactions
+from tenaza.scenario.plant import cash as plant_cash
+from tenaza.scenario.plant import distribution as plant_distribution
+from tenaza.scenario.plant import trade as plant_trade
+from tenaza.scenario.plant.truth import write_identities
+from tenaza.scenario.sources import catalogue as layouts
+from tenaza.scenario.sources.malformed import write_malformed
+from tenaza.scenario.sources.records import emit, resolve_refs
+from tenaza.scenario.sources.registries import write_registries
+from tenaza.scenario.sources.writer import Output
+from tenaza.scenario.world.config import ScenarioConfig
+from tenaza.scenario.world.designations import designations
+from tenaza.scenario.world.orgs import Org, make_orgs
+from tenaza.scenario.world.world import World
 
 log = logging.getLogger("tenaza")
 

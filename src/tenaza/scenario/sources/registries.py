@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from tenaza.scenario import identifiers as ids
-from tenaza.scenario import layouts
-from tenaza.scenario import variation as var
-from tenaza.scenario.accounts import COMPANY, MSB, MX, PERSON, US
-from tenaza.scenario.population import US_BORN
-from tenaza.scenario.records import nullable
-from tenaza.scenario.world import World
-from tenaza.scenario.writer import Output
+from tenaza.scenario.sources import catalogue as layouts
+from tenaza.scenario.sources import variation as var
+from tenaza.scenario.sources.records import nullable
+from tenaza.scenario.sources.writer import Output
+from tenaza.scenario.world import identifiers as ids
+from tenaza.scenario.world.accounts import COMPANY, MSB, MX, PERSON, US
+from tenaza.scenario.world.population import US_BORN
+from tenaza.scenario.world.world import World
 
 ID_RATES = {"ssn_missing": 0.05, "ssn_mistyped": 0.02, "rfc_missing": 0.08, "rfc_mistyped": 0.02,
             "curp_missing": 0.10, "curp_mistyped": 0.01, "ein_missing": 0.04}
@@ -154,7 +154,7 @@ def _company(world: World, j: int, country: str, rng: np.random.Generator) -> di
 
 
 def _write_accounts(world: World, out: Output, holder_pid: dict[int, str]) -> None:
-    from tenaza.scenario import pools
+    from tenaza.scenario.world import pools
 
     acc = world.accounts
     pl = world.places

@@ -13,8 +13,8 @@ import unicodedata
 import ftfy.bad_codecs  # noqa: F401 - registers the sloppy-windows-1252 codec
 import numpy as np
 
-from tenaza.scenario import pools
-from tenaza.scenario.population import US_BORN, Companies, Persons
+from tenaza.scenario.world import pools
+from tenaza.scenario.world.population import US_BORN, Companies, Persons
 
 RATES = {
     "typo": 0.02, "mojibake": 0.04, "us_accent_lost": 0.7, "mx_accent_lost": 0.5, "nickname": 0.12,

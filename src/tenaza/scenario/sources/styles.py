@@ -45,8 +45,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from tenaza.scenario import layouts
-from tenaza.scenario.layout import Layout
+from tenaza.scenario.sources import catalogue as layouts
+from tenaza.scenario.sources.layout import Layout
 
 IdFormat = Literal["native", "numeric", "uuid"]
 BASE_DAYS = 366  # the span every world is generated over

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from tenaza.scenario import layouts
-from tenaza.scenario.layout import Layout
-from tenaza.scenario.writer import Output
+from tenaza.scenario.sources import catalogue as layouts
+from tenaza.scenario.sources.layout import Layout
+from tenaza.scenario.sources.writer import Output
 
 # (layout, source text by canonical column, bad column, problem)
 MALFORMED: tuple[tuple[Layout, dict[str, str], str, str], ...] = (

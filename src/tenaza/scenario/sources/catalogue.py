@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenaza.scenario.frame import CHANNELS
-from tenaza.scenario.layout import Col, Layout
+from tenaza.scenario.activity.frame import CHANNELS
+from tenaza.scenario.sources.layout import Col, Layout
 
 BOTH = ("USA", "MEX")
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from tenaza.scenario.accounts import COMPANY, MX, PERSON, US
-from tenaza.scenario.events import add_txns
-from tenaza.scenario.population import MX_RESIDENT
-from tenaza.scenario.world import World
+from tenaza.scenario.activity.events import add_txns
+from tenaza.scenario.world.accounts import COMPANY, MX, PERSON, US
+from tenaza.scenario.world.population import MX_RESIDENT
+from tenaza.scenario.world.world import World
 
 # How many of each, per 100,000 transactions of the world (at least one each).
 PER_100K = {"cash_pools": 1.0, "escrow": 1.0, "students": 6.0, "daily_depositors": 4.0}

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from tenaza.scenario import calibration as cal
-from tenaza.scenario import pools
-from tenaza.scenario.context import Context
-from tenaza.scenario.orgs import Org, mark
-from tenaza.scenario.population import MX_RESIDENT
-from tenaza.scenario.records import nullable, objects
+from tenaza.scenario.activity.context import Context
+from tenaza.scenario.sources.records import nullable, objects
+from tenaza.scenario.world import calibration as cal
+from tenaza.scenario.world import pools
+from tenaza.scenario.world.orgs import Org, mark
+from tenaza.scenario.world.population import MX_RESIDENT
 
 # (make, model, caliber, type, weight among honest sales, weight among trafficked guns)
 CATALOG = (
@@ -211,8 +211,8 @@ def _seized_going_south(ctx: Context, org: Org, rng: np.random.Generator, case: 
                         model: Arr, serial: Arr, buyer: Arr, dealer: Arr, dealers: Dealers) -> None:
     """Some guns are caught on the way: a member drives them south and the aduana finds them.
     One ANAM crossing, one SEDENA firearm seizure, and a trace per gun at the border city."""
-    from tenaza.scenario.crossings import _vehicles
-    from tenaza.scenario.plant_trade import ORG_PORTS
+    from tenaza.scenario.activity.crossings import _vehicles
+    from tenaza.scenario.plant.trade import ORG_PORTS
 
     w = ctx.world
     trips = min(len(left) // 2, int(rng.integers(1, 4)))

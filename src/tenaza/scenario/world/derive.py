@@ -1,6 +1,6 @@
 """Derive the compact reference copies under ``tenaza/data/reference`` from the public files.
 
-Run once by hand when the public data changes (``python -m tenaza.scenario.derive
+Run once by hand when the public data changes (``python -m tenaza.scenario.world.derive
 /path/to/shared/data``); the generator, the tests and the demo read only the derived copies,
 never the originals. Each output is a few kilobytes of CSV, described in SOURCES.md beside it.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 log = logging.getLogger("tenaza")
 
-REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FY_MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
 CALIBRATION_YEAR = "2024"

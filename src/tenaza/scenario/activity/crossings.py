@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from tenaza.scenario import calibration as cal
-from tenaza.scenario.context import Context
-from tenaza.scenario.population import MX_RESIDENT, US_BORN
-from tenaza.scenario.records import nullable, objects
+from tenaza.scenario.activity.context import Context
+from tenaza.scenario.sources.records import nullable, objects
+from tenaza.scenario.world import calibration as cal
+from tenaza.scenario.world.population import MX_RESIDENT, US_BORN
 
 OFO, USBP = "Office of Field Operations", "U.S. Border Patrol"
 Arr = np.ndarray

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from tenaza.scenario import calendar
-from tenaza.scenario.accounts import MX
-from tenaza.scenario.frame import CH, TXN_COLUMNS, Batch, make
-from tenaza.scenario.world import World
+from tenaza.scenario.activity.frame import CH, TXN_COLUMNS, Batch, make
+from tenaza.scenario.world import calendar
+from tenaza.scenario.world.accounts import MX
+from tenaza.scenario.world.world import World
 
 
 def add_txns(world: World, day: np.ndarray, frm: np.ndarray | int, to: np.ndarray | int, usd: np.ndarray,

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from tenaza.scenario import calibration as cal
-from tenaza.scenario.context import Context
-from tenaza.scenario.crossings import OFO, _vehicles, seizure_draw
-from tenaza.scenario.orgs import Org, mark
-from tenaza.scenario.plant_trade import ORG_PORTS
-from tenaza.scenario.records import objects
+from tenaza.scenario.activity.context import Context
+from tenaza.scenario.activity.crossings import OFO, _vehicles, seizure_draw
+from tenaza.scenario.plant.trade import ORG_PORTS
+from tenaza.scenario.sources.records import objects
+from tenaza.scenario.world import calibration as cal
+from tenaza.scenario.world.orgs import Org, mark
 
 
 def prepare_fleet(ctx: Context, org: Org) -> None:

@@ -18,14 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from tenaza.scenario import calibration as cal
-from tenaza.scenario.accounts import COMPANY, MX, PERSON, US
-from tenaza.scenario.context import ASIA_SUPPLIERS, Context
-from tenaza.scenario.events import add_txns
-from tenaza.scenario.orgs import Org, mark
-from tenaza.scenario.records import nullable, objects
-from tenaza.scenario.trade import asia_imports, ship
-from tenaza.scenario.world import FOREIGN
+from tenaza.scenario.activity.context import ASIA_SUPPLIERS, Context
+from tenaza.scenario.activity.events import add_txns
+from tenaza.scenario.activity.trade import asia_imports, ship
+from tenaza.scenario.sources.records import nullable, objects
+from tenaza.scenario.world import calibration as cal
+from tenaza.scenario.world.accounts import COMPANY, MX, PERSON, US
+from tenaza.scenario.world.orgs import Org, mark
+from tenaza.scenario.world.world import FOREIGN
 
 ORG_PORTS = {"Sinaloa": ("2506", "2604"), "Jalisco": ("2304", "2506"), "Michoacán": ("2304", "2305"),
              "Tamaulipas": ("2304", "2305", "2301"), "Chihuahua": ("2401", "2408"), "Sonora": ("2604", "2608"),

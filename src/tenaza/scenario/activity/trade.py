@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from tenaza.scenario import calibration as cal
-from tenaza.scenario.accounts import COMPANY, MX, US
-from tenaza.scenario.context import ASIA_SUPPLIERS, MX_AGENTS, MX_PATENTES, US_FILERS, Context
-from tenaza.scenario.events import add_txns
-from tenaza.scenario.records import nullable
+from tenaza.scenario.activity.context import ASIA_SUPPLIERS, MX_AGENTS, MX_PATENTES, US_FILERS, Context
+from tenaza.scenario.activity.events import add_txns
+from tenaza.scenario.sources.records import nullable
+from tenaza.scenario.world import calibration as cal
+from tenaza.scenario.world.accounts import COMPANY, MX, US
 
 RAIL_PORTS = ("2304", "2402", "2303", "2604", "2301")
 # Shares of honest shipments that look like a trade typology (docs/scenario.md, "Honest look-alikes").

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tenaza.scenario import identifiers as ids
-from tenaza.scenario import pools
-from tenaza.scenario.config import ScenarioConfig
-from tenaza.scenario.population import MX_BORN_IN_US, MX_RESIDENT, Companies, Persons
+from tenaza.scenario.world import identifiers as ids
+from tenaza.scenario.world import pools
+from tenaza.scenario.world.config import ScenarioConfig
+from tenaza.scenario.world.population import MX_BORN_IN_US, MX_RESIDENT, Companies, Persons
 
 US, MX, MSB = 0, 1, 2  # account systems; each is one source file
 PERSON, COMPANY = 0, 1

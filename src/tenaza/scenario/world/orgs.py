@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tenaza.scenario import pools
-from tenaza.scenario.accounts import COMPANY, MX, PERSON, US
-from tenaza.scenario.population import MX_BORN_IN_US, MX_RESIDENT, US_BORN, add_companies
-from tenaza.scenario.world import World
+from tenaza.scenario.world import pools
+from tenaza.scenario.world.accounts import COMPANY, MX, PERSON, US
+from tenaza.scenario.world.population import MX_BORN_IN_US, MX_RESIDENT, US_BORN, add_companies
+from tenaza.scenario.world.world import World
 
 _ORG_A = ("Cártel de", "Organización", "Los", "Cártel del")
 _ORG_B = ("la Sierra Alta", "Valle Seco", "las Dunas", "Puerto Viejo", "Tres Picos", "Costa Azul", "Río Seco",

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from tenaza.scenario.layout import Layout
-    from tenaza.scenario.truth import Truth
-    from tenaza.scenario.writer import Output
+    from tenaza.scenario.plant.truth import Truth
+    from tenaza.scenario.sources.layout import Layout
+    from tenaza.scenario.sources.writer import Output
 
 
 def objects(values: list[Any]) -> np.ndarray:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from tenaza.scenario import pools
-from tenaza.scenario.accounts import COMPANY, MX, PERSON, US
-from tenaza.scenario.events import add_txns, spread_days
-from tenaza.scenario.orgs import Org, mark
-from tenaza.scenario.population import MX_RESIDENT
-from tenaza.scenario.world import FOREIGN, World
+from tenaza.scenario.activity.events import add_txns, spread_days
+from tenaza.scenario.world import pools
+from tenaza.scenario.world.accounts import COMPANY, MX, PERSON, US
+from tenaza.scenario.world.orgs import Org, mark
+from tenaza.scenario.world.population import MX_RESIDENT
+from tenaza.scenario.world.world import FOREIGN, World
 
 BORDER_CITIES = (("TX", "Laredo"), ("TX", "McAllen"), ("TX", "El Paso"), ("TX", "Brownsville"), ("AZ", "Nogales"),
                  ("AZ", "Tucson"), ("CA", "San Diego"), ("CA", "Calexico"))

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tenaza.scenario.accounts import COMPANY, MSB, MX, PERSON, US, Accounts
-from tenaza.scenario.frame import CH, TXN_COLUMNS, Batch, make
-from tenaza.scenario.memos import Memos
+from tenaza.scenario.activity.frame import CH, TXN_COLUMNS, Batch, make
+from tenaza.scenario.world.accounts import COMPANY, MSB, MX, PERSON, US, Accounts
+from tenaza.scenario.world.memos import Memos
 
 SYSTEM_SHARE = (0.62, 0.35, 0.03)  # US banks, Mexican banks, the money transmitter
 CHANNEL_MIX = {

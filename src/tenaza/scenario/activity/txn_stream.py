@@ -20,13 +20,14 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from tenaza.scenario import calendar, layouts
-from tenaza.scenario.accounts import MSB, MX, US
-from tenaza.scenario.frame import CH, CHANNELS, Batch, concat, length, sort_by, take
-from tenaza.scenario.layout import Layout
-from tenaza.scenario.legit_cash import LegitPools, legit_batch
-from tenaza.scenario.world import World
-from tenaza.scenario.writer import Output
+from tenaza.scenario.activity.frame import CH, CHANNELS, Batch, concat, length, sort_by, take
+from tenaza.scenario.activity.legit_cash import LegitPools, legit_batch
+from tenaza.scenario.sources import catalogue as layouts
+from tenaza.scenario.sources.layout import Layout
+from tenaza.scenario.sources.writer import Output
+from tenaza.scenario.world import calendar
+from tenaza.scenario.world.accounts import MSB, MX, US
+from tenaza.scenario.world.world import World
 
 log = logging.getLogger("tenaza")
 FILES: dict[int, tuple[Layout, str]] = {US: (layouts.US_TXNS, "FB"), MX: (layouts.MX_TXNS, "MOV"),

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tenaza.scenario import calibration as cal
-from tenaza.scenario import identifiers as ids
-from tenaza.scenario import pools
-from tenaza.scenario import variation as var
-from tenaza.scenario.records import IdPool, Records
-from tenaza.scenario.world import World
+from tenaza.scenario.sources import variation as var
+from tenaza.scenario.sources.records import IdPool, Records
+from tenaza.scenario.world import calibration as cal
+from tenaza.scenario.world import identifiers as ids
+from tenaza.scenario.world import pools
+from tenaza.scenario.world.world import World
 
 VARIANTS = 3
 CAR_WMI = ("1G1", "3N1", "1FA", "5YJ", "JTD", "3VW", "1GC", "3GN", "1HG", "2T1")

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tenaza.scenario import calendar
-from tenaza.scenario.accounts import (
+from tenaza.scenario.activity.frame import TXN_COLUMNS, Batch, empty
+from tenaza.scenario.plant.truth import Truth
+from tenaza.scenario.world import calendar
+from tenaza.scenario.world.accounts import (
     COMPANY,
     MSB,
     MX,
@@ -23,11 +25,9 @@ from tenaza.scenario.accounts import (
     Places,
     make_accounts,
 )
-from tenaza.scenario.config import ScenarioConfig
-from tenaza.scenario.frame import TXN_COLUMNS, Batch, empty
-from tenaza.scenario.memos import Memos
-from tenaza.scenario.population import Companies, Persons, make_companies, make_persons
-from tenaza.scenario.truth import Truth
+from tenaza.scenario.world.config import ScenarioConfig
+from tenaza.scenario.world.memos import Memos
+from tenaza.scenario.world.population import Companies, Persons, make_companies, make_persons
 
 FOREIGN = 3  # accounts at banks outside both countries (Panama, Hong Kong): no file of their own
 
@@ -135,7 +135,7 @@ class World:
         return np.flatnonzero(mask)
 
     def event_batch(self) -> Batch:
-        from tenaza.scenario.frame import concat, sort_by
+        from tenaza.scenario.activity.frame import concat, sort_by
 
         batches = [b for b in self.events if len(b["ts"])]
         return sort_by(concat(batches), "ts") if batches else empty(TXN_COLUMNS)

@@ -6,7 +6,7 @@ Planters register memos of their own (invoice references, "pago factura") at set
 
 from __future__ import annotations
 
-from tenaza.scenario.frame import CHANNELS
+from tenaza.scenario.activity.frame import CHANNELS
 
 _DEFAULT = {
     # channel: (English memo, Spanish memo)

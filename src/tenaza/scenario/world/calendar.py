@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tenaza.scenario.config import ScenarioConfig
+from tenaza.scenario.world.config import ScenarioConfig
 
 # Approximate monthly averages of Banxico's FIX rate in 2024, MXN per USD (not in the shared
 # data; docs/scenario.md says so). Daily values wander around them.

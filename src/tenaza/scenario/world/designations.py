@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from tenaza.scenario import pools
-from tenaza.scenario import variation as var
-from tenaza.scenario.context import Context
-from tenaza.scenario.orgs import Org
+from tenaza.scenario.activity.context import Context
+from tenaza.scenario.sources import variation as var
+from tenaza.scenario.world import pools
+from tenaza.scenario.world.orgs import Org
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tenaza.scenario import identifiers as ids
-from tenaza.scenario import pools
-from tenaza.scenario.config import ScenarioConfig
-from tenaza.scenario.records import nullable
+from tenaza.scenario.sources.records import nullable
+from tenaza.scenario.world import identifiers as ids
+from tenaza.scenario.world import pools
+from tenaza.scenario.world.config import ScenarioConfig
 
 # origin of a person: where born and where living
 MX_RESIDENT, MX_BORN_IN_US, US_BORN = 0, 1, 2

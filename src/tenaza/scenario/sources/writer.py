@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import yaml
 
-from tenaza.scenario.layout import Layout
+from tenaza.scenario.sources.layout import Layout
 
 log = logging.getLogger("tenaza")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
 # CBP port code -> (Mexican aduana code and section, as pedimentos write it; Mexican city)
 ADUANA = {
     "2304": ("240", "Nuevo Laredo"), "2506": ("400", "Tijuana"), "2305": ("300", "Reynosa"),
