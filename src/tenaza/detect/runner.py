@@ -10,7 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tenaza.detect.base import REGISTRY, Detector
+from tenaza.detect.params import Params
+from tenaza.detect.scoring import Score
 from tenaza.detect.screen import Screened, measure
+from tenaza.detect.steps import StepCount, Steps, count_rows, first_empty
 from tenaza.errors import DetectorError
 from tenaza.store.dialect import Dialect
 from tenaza.store.workspace import Workspace
@@ -29,9 +32,10 @@ class DetectorRun:
     unjudged: int = 0  # rows the detector reads that have no dollar amount
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    steps: list[StepCount] = field(default_factory=list)  # row counts per step (--debug-steps)
 
 
-def select(pillar: str | None = None, names: Sequence[str] | None = None) -> list[type[Detector]]:
+def select(pillar: str | None = None, names: Sequence[str] | None = None) -> list[type[Detector[Any]]]:
     _load_pillars()
     chosen = [d for d in REGISTRY.values() if (pillar is None or d.PILLAR == pillar) and (not names or d.NAME in names)]
     unknown = sorted(set(names or ()) - set(REGISTRY))
@@ -56,14 +60,21 @@ def _load_pillars() -> None:
 # clipped to [0, 1]; releasable only where every evidence row is (record_id is
 # <ingest_id>:<source_row>, and a file's releasability is in ingest_log).
 ALERT_COLUMNS = ["alert_id", "detector", "pillar", "typology", "score", "subjects", "evidence", "figures",
-                 "explanation", "period_start", "period_end", "created_at", "releasable_to"]
+                 "score_parts", "explanation", "period_start", "period_end", "created_at", "releasable_to"]
 
 
-def alerts_sql(d: Dialect, findings: str) -> str:
-    """SELECT of the alert rows (ALERT_COLUMNS) made from a detector's findings."""
+def alerts_sql(d: Dialect, findings: str | Steps, score: Score | None = None,
+               weights: dict[str, float] | None = None) -> str:
+    """SELECT of the alert rows (ALERT_COLUMNS) made from a detector's findings.
+
+    With ``score``, the findings carry ``f_<feature>`` columns and the score and its parts are
+    computed here from the weights (the declared ones, with ``weights`` applied)."""
     subjects = d.array_sort("subjects")
+    scored = (f"SELECT *, {score.expr(d, weights)} AS score, {score.parts_json(d, weights)} AS score_parts "
+              f"FROM ({findings}) AS _f" if score is not None
+              else f"SELECT *, CAST(NULL AS STRING) AS score_parts FROM ({findings}) AS _f")
     return f"""
-WITH f AS ({findings}),
+WITH f AS ({scored}),
 numbered AS (SELECT *, row_number() OVER (ORDER BY typology) AS _n FROM f),
 ev AS (
   SELECT x._n, {d.list_agg_intersect('l.releasable_to')} AS rel
@@ -71,11 +82,12 @@ ev AS (
   JOIN ingest_log AS l ON l.ingest_id = CAST(split_part(x.record_id, ':', 1) AS BIGINT)
   GROUP BY x._n
 )
-SELECT $detector || ':' || substr(md5(typology || '|' || {d.array_join(subjects, "','")} || '|'
+SELECT $tenaza_detector || ':' || substr(md5(typology || '|' || {d.array_join(subjects, "','")} || '|'
                                       || coalesce(CAST(period_start AS STRING), '')), 1, 16) AS alert_id,
-       $detector AS detector, $pillar AS pillar, typology, CAST(greatest(0.0, least(1.0, score)) AS DOUBLE) AS score,
+       $tenaza_detector AS detector, $tenaza_pillar AS pillar, typology, CAST(greatest(0.0, least(1.0, score)) AS DOUBLE) AS score,
        {subjects} AS subjects, {d.array_sort('evidence')} AS evidence,
-       CAST(figures AS STRING) AS figures, explanation, period_start, period_end, $now AS created_at,
+       CAST(figures AS STRING) AS figures, score_parts, explanation, period_start, period_end,
+       $tenaza_now AS created_at,
        {d.array_sort(f"coalesce(ev.rel, {d.empty_string_array()})")} AS releasable_to
 FROM numbered LEFT JOIN ev USING (_n)
 """
@@ -96,7 +108,10 @@ def check_configs(configs: Any) -> None:
             raise DetectorError(f"settings: no detector named {name!r}" + (f" (did you mean {near[0]}?)" if near else
                                 "; `tenaza detectors` lists them"))
         try:
-            REGISTRY[name].CONFIG.model_validate(settings or {})
+            REGISTRY[name](settings or {})  # validates the settings, and the weights against the features
+        except DetectorError as exc:
+            raise DetectorError(f"settings: {name}.weights: {exc}" if not str(exc).startswith("settings:")
+                                else str(exc)) from exc
         except ValidationError as exc:
             e = exc.errors()[0]
             where = ".".join(str(x) for x in e["loc"])
@@ -105,12 +120,13 @@ def check_configs(configs: Any) -> None:
                                    f"; its settings are {', '.join(REGISTRY[name].CONFIG.model_fields)}")) from exc
 
 
-def run(ws: Workspace, detectors: Iterable[type[Detector]], configs: dict[str, dict[str, Any]] | None = None
-        ) -> list[DetectorRun]:
+def run(ws: Workspace, detectors: Iterable[type[Detector[Any]]], configs: dict[str, dict[str, Any]] | None = None,
+        *, debug_steps: bool = False) -> list[DetectorRun]:
     """Replace each detector's alerts with a fresh run's, in one transaction per detector.
 
     Every setting is checked before any detector runs: a detector name that does not exist, or a
-    setting a detector does not have or cannot take, is a ``DetectorError`` naming it."""
+    setting a detector does not have or cannot take, is a ``DetectorError`` naming it. With
+    ``debug_steps``, a detector written as ``Steps`` also reports each step's row count."""
     out = []
     configs = configs or {}
     detectors = list(detectors)
@@ -132,18 +148,28 @@ def run(ws: Workspace, detectors: Iterable[type[Detector]], configs: dict[str, d
             if screened.update:
                 detector = cls(detector.config.model_copy(update=screened.update))
                 detector.dialect = ws.backend.dialect
-        params: dict[str, Any] = {}
-        findings = detector.findings(params)
-        params.update({"detector": cls.NAME, "pillar": cls.PILLAR, "now": datetime.now(UTC).replace(tzinfo=None)})
-        ws.backend.replace_rows(f"detect {cls.NAME}", "alerts", "detector = $detector", ALERT_COLUMNS,
-                                alerts_sql(ws.backend.dialect, findings), params)
-        n = int(ws.backend.scalar("count alerts", "SELECT count(*) FROM alerts WHERE detector = $detector", params))
+        own = Params()
+        findings = detector.findings(own)
+        params = own.framework(detector=cls.NAME, pillar=cls.PILLAR, now=datetime.now(UTC).replace(tzinfo=None))
+        ws.backend.replace_rows(f"detect {cls.NAME}", "alerts", "detector = $tenaza_detector", ALERT_COLUMNS,
+                                alerts_sql(ws.backend.dialect, findings, cls.SCORE, detector.config.weights), params)
+        n = int(ws.backend.scalar("count alerts", "SELECT count(*) FROM alerts WHERE detector = $tenaza_detector",
+                                  params))
         secs = time.perf_counter() - started
         log.info("detector %s: %d alerts in %.2fs", cls.NAME, n, secs)
         run_ = DetectorRun(cls.NAME, cls.PILLAR, n, secs)
+        if isinstance(findings, Steps):
+            if debug_steps:
+                run_.steps = count_rows(ws.backend, f"detect {cls.NAME}", findings, own)
+                vanished = first_empty(run_.steps)
+                if n == 0 and vanished:
+                    run_.notes.append(f"no alerts: step {vanished!r} has no rows "
+                                      f"({', '.join(f'{c.name} {c.rows:,}' for c in run_.steps)})")
+            elif n == 0:
+                run_.notes.append("no alerts; `tenaza detect --debug-steps` shows the rows of each step")
         if screened is not None:
             run_.profile, run_.unjudged = screened.profile, screened.unjudged
-            run_.notes, run_.warnings = screened.notes, screened.warnings
+            run_.notes, run_.warnings = screened.notes + run_.notes, screened.warnings
             if n == 0 and not screened.warnings:
                 run_.notes.append(f"no alerts: {screened.passing:,} of {screened.rows:,} rows reach its amount floor "
                                   f"and none made a finding")

@@ -38,7 +38,7 @@ class PrecursorConfig(DetectorConfig):
 
 
 @register
-class PrecursorImport(Detector):
+class PrecursorImport(Detector[PrecursorConfig]):
     """Imports of fentanyl and methamphetamine precursors, named or hidden, with the shipment's risks.
 
     Mexican labs make fentanyl and methamphetamine from precursor chemicals shipped in from

@@ -23,7 +23,7 @@ class DealerExcessConfig(LinkConfig):
 
 
 @register
-class DealerTraceExcess(Detector):
+class DealerTraceExcess(Detector[DealerExcessConfig]):
     """Dealers (FFLs) whose sales are traced from Mexico far more often than their volume predicts.
 
     Expectation: a dealer with n sales in the period is expected to have

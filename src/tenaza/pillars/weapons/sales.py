@@ -48,7 +48,7 @@ class MultipleSalesConfig(DetectorConfig):
 
 
 @register
-class MultipleSales(Detector):
+class MultipleSales(Detector[MultipleSalesConfig]):
     """Multiple sales: one purchaser, several handguns, or several rifles at a border dealer, in five business days.
 
     Dealers must report two or more handguns sold to one person within five business days
@@ -125,7 +125,7 @@ class CartelCalibersConfig(DetectorConfig):
 
 
 @register
-class CartelCalibers(Detector):
+class CartelCalibers(Detector[CartelCalibersConfig]):
     """Purchasers who keep buying the calibers cartels favour.
 
     Guns recovered from Mexican criminal groups are dominated by military-pattern rifles in

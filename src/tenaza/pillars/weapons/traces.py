@@ -19,7 +19,7 @@ class ShortTimeToCrimeConfig(LinkConfig):
 
 
 @register
-class ShortTimeToCrime(Detector):
+class ShortTimeToCrime(Detector[ShortTimeToCrimeConfig]):
     """Purchasers whose guns were recovered in Mexico soon after the retail sale.
 
     ATF counts a time-to-crime (retail sale to recovery) under three years as an indicator of
@@ -68,7 +68,7 @@ class PossessorConfig(LinkConfig):
 
 
 @register
-class PurchaserNotPossessor(Detector):
+class PurchaserNotPossessor(Detector[PossessorConfig]):
     """Guns recovered in Mexico from someone other than their US retail purchaser.
 
     A straw purchaser buys for someone else, so the gun is found with another person. Names
@@ -112,7 +112,7 @@ class TracedPurchasersConfig(LinkConfig):
 
 
 @register
-class TracedPurchasers(Detector):
+class TracedPurchasers(Detector[TracedPurchasersConfig]):
     """Purchasers with several guns recovered in Mexico, and rings of them.
 
     One recovered gun can be bad luck; several from one purchaser is a pattern. A ring shows

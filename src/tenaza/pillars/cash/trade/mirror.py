@@ -49,7 +49,7 @@ class TradeMirrorConfig(DetectorConfig):
 
 
 @register
-class TradeMirror(Detector):
+class TradeMirror(Detector[TradeMirrorConfig]):
     """Shipments whose export and import declarations disagree beyond the freight margin.
 
     A US export declaration (AES/EEI) and the Mexican import declaration (pedimento) of the

@@ -48,7 +48,7 @@ class TradePhantomConfig(DetectorConfig):
 
 
 @register
-class TradePhantom(Detector):
+class TradePhantom(Detector[TradePhantomConfig]):
     """Land-border declarations that no crossing record supports (phantom shipments).
 
     A phantom shipment is paperwork without goods: an export or import declared, invoiced and

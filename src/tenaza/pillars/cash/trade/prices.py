@@ -44,7 +44,7 @@ class TradePricesConfig(DetectorConfig):
 
 
 @register
-class TradePrices(Detector):
+class TradePrices(Detector[TradePricesConfig]):
     """Declarations whose unit price is abnormally high or low for their goods and trade flow.
 
     Over-invoicing (or under-invoicing) moves value across the border hidden in the price of

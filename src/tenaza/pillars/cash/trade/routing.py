@@ -34,7 +34,7 @@ class TradeRoutingConfig(DetectorConfig):
 
 
 @register
-class TradeRouting(Detector):
+class TradeRouting(Detector[TradeRoutingConfig]):
     """Trade between the partner countries routed through a third country.
 
     Laundering networks route goods or their paperwork through a third country (a free zone,

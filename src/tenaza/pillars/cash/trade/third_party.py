@@ -58,7 +58,7 @@ class TradeThirdPartyConfig(DetectorConfig):
 
 
 @register
-class TradeThirdParty(Detector):
+class TradeThirdParty(Detector[TradeThirdPartyConfig]):
     """US exporters paid for their exports by parties unrelated to the importer (BMPE).
 
     In the Black Market Peso Exchange a Mexican importer buys dollars from a peso broker, who

@@ -32,7 +32,7 @@ class BipartiteConfig(RelativeConfig):
 
 
 @register
-class Bipartite(Detector):
+class Bipartite(Detector[BipartiteConfig]):
     """Bipartite and stack: a set of senders that each pay most of one set of receivers.
 
     FATF's professional money-laundering report and the IBM AML (AMLworld) pattern set describe

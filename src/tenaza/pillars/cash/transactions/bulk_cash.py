@@ -52,7 +52,7 @@ class BulkCashConfig(CashConfig):
 
 
 @register
-class BulkCash(Detector):
+class BulkCash(Detector[BulkCashConfig]):
     """Bulk cash repatriation: large cash credits, often by armored car, wired to Mexico within days.
 
     FinCEN alert FIN-2025-Alert001 describes how Mexico-based criminal organizations bring

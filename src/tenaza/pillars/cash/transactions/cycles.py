@@ -55,7 +55,7 @@ class CycleConfig(CashConfig):
 
 
 @register
-class Cycles(Detector):
+class Cycles(Detector[CycleConfig]):
     """Cycles: funds that return to the account they left through up to k hops, in time order.
 
     Round-tripping moves money through a chain of accounts, often front companies on both sides

@@ -51,7 +51,7 @@ class RoundCycleConfig(RelativeConfig):
 
 
 @register
-class RoundCycles(Detector):
+class RoundCycles(Detector[RoundCycleConfig]):
     """One-round cycles: funds that leave an account and come back to it through a chain of
     other accounts, reported after a single round when the rest of the evidence is strong.
 

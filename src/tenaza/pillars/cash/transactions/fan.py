@@ -50,7 +50,7 @@ _FAN_SIDES = {"fan_in": ("dst", "src"), "fan_out": ("src", "dst")}
 
 
 @register
-class Fans(Detector):
+class Fans(Detector[FanConfig]):
     """Fan-in, fan-out, gather-scatter and scatter-gather: many counterparties in a short time.
 
     Money mules and collectors show as stars in the transfer graph. Fan-in: one account receives

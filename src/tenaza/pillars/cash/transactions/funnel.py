@@ -46,7 +46,7 @@ class FunnelConfig(CashConfig):
 
 
 @register
-class FunnelAccount(Detector):
+class FunnelAccount(Detector[FunnelConfig]):
     """Funnel accounts: cash paid in across several states, then withdrawn or wired out quickly.
 
     FinCEN advisory FIN-2014-A005 describes accounts in one region that receive many cash

@@ -34,7 +34,7 @@ class LayeringPathConfig(RelativeConfig):
 
 
 @register
-class LayeringPaths(Detector):
+class LayeringPaths(Detector[LayeringPathConfig]):
     """Long layering paths: a chain of transfers A to B to C to ... in time order, each account
     passing on, within days, most of what it received (a peel chain).
 

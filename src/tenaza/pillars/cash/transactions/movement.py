@@ -54,7 +54,7 @@ class PassThroughConfig(CashConfig):
 
 
 @register
-class RapidPassThrough(Detector):
+class RapidPassThrough(Detector[PassThroughConfig]):
     """Rapid movement of funds: money received and sent on within days, leaving little behind.
 
     Pass-through (or 'flow-through') accounts serve layering: a shell or nominee account

@@ -17,7 +17,7 @@ class RankedRiskConfig(DetectorConfig):
 
 
 @register
-class RankedRisk(Detector):
+class RankedRisk(Detector[RankedRiskConfig]):
     """Accounts the supervised ranker scores as likely laundering (where labels exist).
 
     `tenaza rank` trains a LightGBM model on labelled account-windows of the earlier period

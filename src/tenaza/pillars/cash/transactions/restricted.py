@@ -81,7 +81,7 @@ class RestrictedConfig(CashConfig):
 
 
 @register
-class RestrictedCounterparty(Detector):
+class RestrictedCounterparty(Detector[RestrictedConfig]):
     """Restricted counterparties: payments to or from institutions named in FinCEN orders.
 
     In June 2025 FinCEN found three Mexican financial institutions (CIBanco, Intercam Banco

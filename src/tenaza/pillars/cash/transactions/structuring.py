@@ -42,7 +42,7 @@ class StructuringConfig(CashConfig):
 
 
 @register
-class Structuring(Detector):
+class Structuring(Detector[StructuringConfig]):
     """Cash deposits kept under the $10,000 currency transaction report threshold.
 
     Structuring (31 U.S.C. 5324) breaks cash into deposits under the reporting threshold so that

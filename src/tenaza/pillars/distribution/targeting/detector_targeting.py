@@ -16,7 +16,7 @@ class InspectionTargetConfig(DetectorConfig):
 
 
 @register
-class InspectionTarget(Detector):
+class InspectionTarget(Detector[InspectionTargetConfig]):
     """Crossings and declarations to inspect today: each port's top k % of the day, with the reasons.
 
     `tenaza target` ranks every crossing of the scored period (joined to its declaration) by a

@@ -1,0 +1,98 @@
+"""Scores declared as weighted features: the detector computes each feature, the framework the score.
+
+A detector that declares ``SCORE`` returns, instead of a ``score`` column, one column
+``f_<name>`` per feature, each in [0, 1]. The framework turns them into the score with the
+declared weights (which ``tenaza detect --config`` may change, under the detector's
+``weights`` setting), stores every feature's contribution with the alert (``alerts.score_parts``)
+and lists the weights in docs/detectors.md. The nomenklatura pattern, as
+``resolve/screening/matcher.py`` already scores names.
+
+Two ways to combine, both bounded in [0, 1]:
+
+- ``sum``: ``base + Σ weight · f``. A contribution is ``weight · f``; the base and the
+  contributions add up to the score. For evidence that accumulates (more dealers, more
+  unreported guns, more traced guns each add to the suspicion).
+- ``product``: ``Π (1 − weight · (1 − f))``. A feature at 1 leaves the score alone; at 0 it
+  takes ``weight`` of it away. A contribution is that factor; the factors multiply to the
+  score. For conditions that must all hold (many guns *and* a short time to crime).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from tenaza.errors import DetectorError
+from tenaza.store.dialect import Dialect
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One part of a score: its name (the SQL column ``f_<name>``), weight and meaning."""
+
+    name: str
+    weight: float
+    description: str
+
+    @property
+    def column(self) -> str:
+        return f"f_{self.name}"
+
+
+@dataclass(frozen=True)
+class Score:
+    """How a detector's features make its score."""
+
+    features: tuple[Feature, ...]
+    combine: Literal["sum", "product"] = "sum"
+    base: float = 0.0
+    names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", tuple(f.name for f in self.features))
+        if len(set(self.names)) != len(self.names):
+            raise DetectorError(f"score features repeat a name: {', '.join(self.names)}")
+        if self.combine == "product" and self.base:
+            raise DetectorError("a product score has no base")
+
+    def weights(self, override: Mapping[str, float] | None = None) -> dict[str, float]:
+        """The declared weights, with ``override`` (a detector's ``weights`` setting) applied."""
+        override = dict(override or {})
+        unknown = sorted(set(override) - set(self.names))
+        if unknown:
+            raise DetectorError(f"weights: no feature {', '.join(unknown)}; the features are {', '.join(self.names)}")
+        bad = {k: v for k, v in override.items() if not 0 <= v <= 1}
+        if bad:
+            raise DetectorError(f"weights: {', '.join(f'{k}={v}' for k, v in bad.items())}: a weight is in [0, 1]")
+        return {f.name: float(override.get(f.name, f.weight)) for f in self.features}
+
+    def parts(self, d: Dialect, override: Mapping[str, float] | None = None) -> list[tuple[str, str]]:
+        """Each feature's contribution as SQL over the ``f_`` columns: the added amount for a sum,
+        the factor for a product. NULL features count as 0."""
+        out = []
+        for f in self.features:
+            w, x = self.weights(override)[f.name], f"coalesce(CAST({f.column} AS DOUBLE), 0.0)"
+            out.append((f.name, f"({w!r} * {x})" if self.combine == "sum" else f"(1.0 - {w!r} * (1.0 - {x}))"))
+        return out
+
+    def expr(self, d: Dialect, override: Mapping[str, float] | None = None) -> str:
+        """The score as SQL over the ``f_`` columns, clipped to [0, 1]."""
+        parts = [sql for _, sql in self.parts(d, override)]
+        raw = (" + ".join([repr(self.base), *parts]) if self.combine == "sum" else " * ".join(parts or ["1.0"]))
+        return f"greatest(0.0, least(1.0, {raw}))"
+
+    def parts_json(self, d: Dialect, override: Mapping[str, float] | None = None) -> str:
+        """A JSON object of the contributions (rounded to 4 places), plus the base of a sum."""
+        pairs = [(name, f"round({sql}, 4)") for name, sql in self.parts(d, override)]
+        if self.combine == "sum":
+            pairs.insert(0, ("base", repr(self.base)))
+        return d.json_object(*pairs)
+
+    def describe(self, override: Mapping[str, float] | None = None) -> list[str]:
+        """Markdown lines for docs/detectors.md: the rule and a table of the weights."""
+        w = self.weights(override)
+        head = (f"Score: {self.base!r} + Σ weight × feature (each feature in [0, 1])." if self.combine == "sum"
+                else "Score: Π (1 − weight × (1 − feature)) (each feature in [0, 1]).")
+        return [head, "", "| feature | weight | meaning |", "|---|---|---|",
+                *(f"| {f.name} | {w[f.name]!r} | {f.description} |" for f in self.features), ""]
