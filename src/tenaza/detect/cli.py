@@ -17,6 +17,9 @@ def register(app: typer.Typer) -> None:
         pillar: Annotated[str | None, typer.Option(help="Run the detectors of one pillar (cash, ...).")] = None,
         detector: Annotated[list[str] | None, typer.Option("--detector", "-d", help="Run only these detectors.")] = None,
         config: Annotated[Path | None, typer.Option(help="YAML: detector name -> settings.")] = None,
+        debug_steps: Annotated[bool, typer.Option("--debug-steps", help=(
+            "Also count the rows of every named step of each detector's SQL, to see where its rows vanish "
+            "(re-runs the steps: for looking, not for production runs)."))] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """Run detectors and write their alerts (each detector's previous alerts are replaced)."""
@@ -32,7 +35,7 @@ def register(app: typer.Typer) -> None:
         try:
             configs = yaml.safe_load(config.read_text(encoding="utf-8")) if config else {}
             with Workspace.open(workspace) as ws:
-                runs = run(ws, select(pillar, detector), configs)
+                runs = run(ws, select(pillar, detector), configs, debug_steps=debug_steps)
         except TenazaError as exc:
             fail(exc)
         except (ValidationError, yaml.YAMLError, OSError) as exc:
@@ -47,6 +50,10 @@ def register(app: typer.Typer) -> None:
             t.add_row(r.detector, r.pillar, f"{r.alerts:,}", f"{r.seconds:.2f}", r.profile or "",
                       r.skipped or "; ".join(r.notes))
         out.print(t)
+        for r in runs:
+            if r.steps:
+                out.print(f"{r.detector} steps: " + ", ".join(f"{c.name} {c.rows:,} ({c.seconds:.2f}s)" for c in r.steps),
+                          highlight=False)
         for r in runs:
             for w in r.warnings:
                 out.print(f"[yellow]warning:[/] {w}")
