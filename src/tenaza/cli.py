@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import importlib
-import json
-import logging
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tenaza import __version__
+from tenaza.cli_options import (
+    JsonOpt,
+    QuietOpt,
+    VerboseOpt,
+    emit,
+    err,
+    fail,
+    merge,
+    out,
+    reset,
+    share_options,
+)
 from tenaza.entry import INTERRUPTED
-from tenaza.errors import EngineError, ProblemsError, TenazaError
+from tenaza.errors import EXIT_INTERRUPTED, TenazaError
 
 app = typer.Typer(name="tenaza", no_args_is_help=True, add_completion=False,
                   help="Binational analytics against the business model of drug-trafficking organizations.")
-out = Console()
-err = Console(stderr=True)
 
 # Areas add their commands through a register(app) function in these modules.
 AREAS = ("tenaza.demo", "tenaza.detect.cli", "tenaza.scenario.cli", "tenaza.resolve.cli",
@@ -31,19 +38,6 @@ AREAS = ("tenaza.demo", "tenaza.detect.cli", "tenaza.scenario.cli", "tenaza.reso
          "tenaza.pillars.distribution.targeting.cli")
 
 WorkspaceArg = Annotated[Path, typer.Argument(help="Workspace file (created by `tenaza init`).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
-
-
-def fail(exc: TenazaError) -> None:
-    """One clear line on stderr (all problems when there are several), exit status 2."""
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
-    if isinstance(exc, ProblemsError) and len(exc.problems) > 1:
-        for p in exc.problems[1:]:
-            err.print(f"  {p}", highlight=False, soft_wrap=True)
-    if isinstance(exc, EngineError):
-        logging.getLogger("tenaza").debug(exc.details())
-    raise typer.Exit(2)
 
 
 AS_HELP = ("Read as a viewer of COUNTRY (ISO alpha-3), optionally of AGENCY: MEX or MEX/UIF. Every row, count and "
@@ -52,12 +46,13 @@ AS_HELP = ("Read as a viewer of COUNTRY (ISO alpha-3), optionally of AGENCY: MEX
 
 
 @app.callback()
-def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what tenaza does.")] = False,
+def _main(as_json: JsonOpt = False, quiet: QuietOpt = False, verbose: VerboseOpt = 0,
           as_viewer: Annotated[str | None, typer.Option("--as", metavar="COUNTRY[/AGENCY]", help=AS_HELP)] = None,
           engine: Annotated[str | None, typer.Option(
               "--engine", help="duckdb (default) or spark[:MASTER], e.g. spark:local[2]; also TENAZA_ENGINE.")] = None,
           ) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    reset()
+    merge(as_json, quiet, verbose)
     from tenaza.markings import Viewer, set_default_viewer
 
     try:
@@ -70,17 +65,21 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log wha
 
 
 def _hoist_global_options(argv: list[str]) -> list[str]:
-    """``--as X`` and ``-v`` are accepted in any position: moved before the command for Typer."""
+    """``--as X`` and ``--engine E`` are accepted in any position: moved before the command for Typer.
+    (``--json``, ``--quiet`` and ``-v`` are options of every command: tenaza.cli_options.)"""
     head: list[str] = []
     rest: list[str] = []
     i = 0
     while i < len(argv):
         a = argv[i]
-        if a == "--as" and i + 1 < len(argv):
+        if a == "--":
+            rest += argv[i:]
+            break
+        if a in ("--as", "--engine") and i + 1 < len(argv):
             head += [a, argv[i + 1]]
             i += 2
             continue
-        if a.startswith("--as=") or a in ("-v", "--verbose"):
+        if a.startswith(("--as=", "--engine=")):
             head.append(a)
         else:
             rest.append(a)
@@ -89,13 +88,17 @@ def _hoist_global_options(argv: list[str]) -> list[str]:
 
 
 @app.command()
-def version() -> None:
+def version(as_json: JsonOpt = False) -> None:
     """Print tenaza's version."""
-    out.print(__version__)
+    if as_json:
+        emit({"version": __version__})
+    else:
+        out.print(__version__)
 
 
 @app.command()
-def init(path: Annotated[Path, typer.Argument(help="Path of the new workspace file.")], quiet: QuietOpt = False) -> None:
+def init(path: Annotated[Path, typer.Argument(help="Path of the new workspace file.")], as_json: JsonOpt = False
+         ) -> None:
     """Create an empty workspace: one DuckDB file with every canonical table."""
     from tenaza.store import Workspace
 
@@ -103,7 +106,9 @@ def init(path: Annotated[Path, typer.Argument(help="Path of the new workspace fi
         Workspace.create(path).close()
     except TenazaError as exc:
         fail(exc)
-    if not quiet:
+    if as_json:
+        emit({"workspace": str(path), "created": True})
+    else:
         out.print(f"created workspace {path}")
 
 
@@ -138,7 +143,7 @@ def ingest(
     except TenazaError as exc:
         fail(exc)
     if as_json:
-        out.print_json(json.dumps(asdict(report), default=str))
+        emit(asdict(report))
     elif not quiet:
         _print_report(report)
 
@@ -192,8 +197,7 @@ def status(workspace: WorkspaceArg, as_json: JsonOpt = False) -> None:
     except TenazaError as exc:
         fail(exc)
     if as_json:
-        out.print_json(json.dumps({"workspace": str(workspace), "tables": [asdict(r) for r in rows],
-                                   "ingests": ingests}, default=str))
+        emit({"workspace": str(workspace), "tables": [asdict(r) for r in rows], "ingests": ingests})
         return
     t = Table(title=f"workspace {workspace}")
     for col in ("table", "rows", "quarantined", "sources"):
@@ -213,8 +217,8 @@ def status(workspace: WorkspaceArg, as_json: JsonOpt = False) -> None:
 
 
 @app.command("schema-docs")
-def schema_docs(output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")] = None
-                ) -> None:
+def schema_docs(output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")] = None,
+                as_json: JsonOpt = False) -> None:
     """Print (or write) the Markdown reference of every table, generated from the YAML."""
     from tenaza.schema import TABLES
     from tenaza.schema.docs import render
@@ -222,7 +226,10 @@ def schema_docs(output: Annotated[Path | None, typer.Option("--output", "-o", he
     text = render(TABLES)
     if output:
         output.write_text(text, encoding="utf-8")
-    else:
+    if as_json:
+        emit({"tables": sorted(TABLES), "output": str(output) if output else None,
+              **({} if output else {"markdown": text})})
+    elif not output:
         out.print(text, markup=False, highlight=False)
 
 
@@ -238,6 +245,7 @@ def _register_areas() -> None:
 
 
 _register_areas()
+share_options(app)
 
 
 def main() -> None:
@@ -245,9 +253,9 @@ def main() -> None:
         app(args=_hoist_global_options(sys.argv[1:]))
     except KeyboardInterrupt:
         err.print(INTERRUPTED)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except SystemExit as exc:
         # Typer turns Ctrl-C into exit status 130 without a word: say what it means.
-        if exc.code == 130:
+        if exc.code == EXIT_INTERRUPTED:
             err.print(INTERRUPTED)
         raise

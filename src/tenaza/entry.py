@@ -13,5 +13,5 @@ def main() -> None:
         from tenaza.cli import main as run
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
-        sys.exit(130)
+        sys.exit(130)  # errors.EXIT_INTERRUPTED, not imported: this runs before anything loads
     run()

@@ -115,3 +115,56 @@ class PrecursorListError(TenazaError):
 
 class PlanError(TenazaError):
     """A planner input the simulation cannot use (unknown port, impossible configuration)."""
+
+
+class ModelRefused(TenazaError):
+    """The trained linkage model is unusable (it lost its name comparisons); nothing was linked."""
+
+
+class TargetingError(TenazaError):
+    """A targeting frame, mapping or split cannot be used (the message names the item, field or file)."""
+
+
+class UnsupportedCapability(TenazaError):
+    """The chosen engine lacks a capability a step needs: it fails loudly instead of running other SQL."""
+
+    def __init__(self, engine: str, capability: str) -> None:
+        self.engine = engine
+        self.capability = capability
+        super().__init__(f"the {engine} engine cannot {capability}")
+
+
+# Exit statuses of the ``tenaza`` command, one table (docs/cli.md prints it; a test checks both).
+# An error tenaza raises on purpose means the input or the request was wrong: 2, like a usage
+# error, with one line naming the file, line and field. Anything else escaping is a bug (1).
+EXIT_OK = 0
+EXIT_BUG = 1
+EXIT_INTERRUPTED = 130
+EXIT_CODES: dict[type[TenazaError], int] = {
+    TenazaError: 2,
+    ProblemsError: 2,
+    InvalidSchema: 2,
+    MappingError: 2,
+    RatesError: 2,
+    IngestError: 2,
+    ManifestError: 2,
+    OutcomesError: 2,
+    WorkspaceError: 2,
+    EngineError: 2,
+    ListError: 2,
+    JudgementError: 2,
+    DetectorError: 2,
+    PrecursorListError: 2,
+    PlanError: 2,
+    ModelRefused: 2,
+    TargetingError: 2,
+    UnsupportedCapability: 2,
+}
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit status for ``exc``: its nearest class in :data:`EXIT_CODES`, 1 for anything else."""
+    for cls in type(exc).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return EXIT_BUG

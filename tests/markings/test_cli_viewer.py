@@ -63,6 +63,10 @@ def test_as_refuses_writes_and_bad_codes(tmp_path: Path) -> None:
 
 
 def test_global_options_in_any_position() -> None:
-    assert _hoist_global_options(["status", "w.duckdb", "--as", "MEX", "-v"]) == ["--as", "MEX", "-v", "status",
-                                                                                 "w.duckdb"]
+    # -v is an option of every command (tenaza.cli_options), so it stays where it is.
+    assert _hoist_global_options(["status", "w.duckdb", "--as", "MEX", "-v"]) == ["--as", "MEX", "status",
+                                                                                 "w.duckdb", "-v"]
+    assert _hoist_global_options(["status", "w", "--engine", "spark:local[1]"]) == ["--engine", "spark:local[1]",
+                                                                                    "status", "w"]
+    assert _hoist_global_options(["ingest", "w", "--", "--as"]) == ["ingest", "w", "--", "--as"]
     assert _hoist_global_options(["alerts", "--as=USA/CBP", "w"]) == ["--as=USA/CBP", "alerts", "w"]

@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
+from tenaza.errors import ModelRefused
 from tenaza.resolve.comparisons import NAME_COMPARISONS
 from tenaza.resolve.engine import scratch
-from tenaza.resolve.linkage import LinkageConfig, ModelRefused, ModelReport, predict
+from tenaza.resolve.linkage import LinkageConfig, ModelReport, predict
 from tenaza.resolve.pipeline import prepare, resolve
 from tenaza.schema import TABLES
 from tenaza.store import Workspace

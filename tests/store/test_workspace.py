@@ -79,7 +79,7 @@ def test_columns_declared_later_are_added_on_open(tmp_path: Path) -> None:
 
 
 def test_a_backend_hands_over_its_connection_only_where_the_engine_can(ws: Workspace) -> None:
-    from tenaza.store.dialect import UnsupportedCapability
+    from tenaza.errors import UnsupportedCapability
 
     con = ws.backend.native("hand over a DuckDB connection")
     assert con.execute("SELECT 42").fetchall() == [(42,)]

@@ -8,26 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from tenaza.cli_options import JsonOpt, emit, err, out
+from tenaza.cli_options import fail as _fail
 from tenaza.errors import TenazaError
 
 if TYPE_CHECKING:
     from tenaza.resolve.screening.screen import ScreenReport
 
-out = Console()
-err = Console(stderr=True)
-
 WorkspaceArg = Annotated[Path, typer.Argument(help="Workspace file (created by `tenaza init`).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
-
-
-def _fail(exc: TenazaError) -> None:
-    """The command line's one way to fail: every problem listed, engine SQL logged, status 2."""
-    from tenaza.cli import fail
-
-    fail(exc)
 
 
 def resolve_cmd(workspace: WorkspaceArg,
@@ -242,12 +232,16 @@ def _print_screen(report: ScreenReport, show: int) -> None:
 
 
 def tune_cmd(pairs: Annotated[Path | None, typer.Option(help="Labelled pairs CSV (default: the shipped one).")] = None,
-             max_fp: Annotated[float, typer.Option(help="False-positive rate budget.")] = 0.05) -> None:
+             max_fp: Annotated[float, typer.Option(help="False-positive rate budget.")] = 0.05,
+             as_json: JsonOpt = False) -> None:
     """Measure screening recall and false positives on labelled pairs; propose a threshold."""
     from tenaza.resolve.screening.pairs import PAIRS
     from tenaza.resolve.screening.tuning import tune
 
     best, points = tune(pairs or PAIRS, max_fp)
+    if as_json:
+        emit({"best": asdict(best), "points": [asdict(p) for p in points]})
+        return
     table = Table("threshold", "recall", "false-positive rate", "TP", "FP", title="screening on labelled pairs")
     for p in points:
         style = "bold" if p == best else None
@@ -266,7 +260,7 @@ ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why.")]
 RefArg = Annotated[str, typer.Argument(help="A record id (3:17) or an entity id (E-...).")]
 
 
-def _judge(workspace: Path, decision: str, a: str, b: str, analyst: str, reason: str | None) -> None:
+def _judge(workspace: Path, decision: str, a: str, b: str, analyst: str, reason: str | None, as_json: bool) -> None:
     from tenaza.resolve.judgements import judge
     from tenaza.store import Workspace
 
@@ -276,23 +270,28 @@ def _judge(workspace: Path, decision: str, a: str, b: str, analyst: str, reason:
     except TenazaError as exc:
         _fail(exc)
         return
+    if as_json:
+        emit({"decision": decision, "judgements": [asdict(j) for j in made]})
+        return
     out.print(f"{len(made)} {decision} judgement(s) recorded; they apply from the next `tenaza resolve`.")
 
 
 @judge_app.command("merge")
-def judge_merge(workspace: WorkspaceArg, a: RefArg, b: RefArg, analyst: AnalystOpt, reason: ReasonOpt = None) -> None:
+def judge_merge(workspace: WorkspaceArg, a: RefArg, b: RefArg, analyst: AnalystOpt, reason: ReasonOpt = None,
+                as_json: JsonOpt = False) -> None:
     """A and B are the same party."""
-    _judge(workspace, "merge", a, b, analyst, reason)
+    _judge(workspace, "merge", a, b, analyst, reason, as_json)
 
 
 @judge_app.command("split")
-def judge_split(workspace: WorkspaceArg, a: RefArg, b: RefArg, analyst: AnalystOpt, reason: ReasonOpt = None) -> None:
+def judge_split(workspace: WorkspaceArg, a: RefArg, b: RefArg, analyst: AnalystOpt, reason: ReasonOpt = None,
+                as_json: JsonOpt = False) -> None:
     """A and B are different parties (every record of A kept apart from every record of B)."""
-    _judge(workspace, "split", a, b, analyst, reason)
+    _judge(workspace, "split", a, b, analyst, reason, as_json)
 
 
 @judge_app.command("list")
-def judge_list(workspace: WorkspaceArg) -> None:
+def judge_list(workspace: WorkspaceArg, as_json: JsonOpt = False) -> None:
     """The judgements in force (the latest per pair of records)."""
     from tenaza.resolve.judgements import current
     from tenaza.store import Workspace
@@ -302,6 +301,9 @@ def judge_list(workspace: WorkspaceArg) -> None:
             rows = current(ws)
     except TenazaError as exc:
         _fail(exc)
+        return
+    if as_json:
+        emit({"judgements": [asdict(j) for j in rows]})
         return
     table = Table("id", "decision", "record a", "record b", "analyst", "reason", "when")
     for j in rows:

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tenaza.errors import TenazaError
+from tenaza.errors import ModelRefused
 from tenaza.resolve.comparisons import DEFAULT_COMPARISONS, NAME_COMPARISONS, REGISTRY, build
 from tenaza.resolve.engine import Scratch
 
@@ -125,10 +125,6 @@ READS: dict[str, tuple[str, ...]] = {
     "email": ("email",), "other_id": ("other_id",), "location": ("address", "city", "state", "postcode"),
     "company_name": ("company",),
 }
-
-
-class ModelRefused(TenazaError):
-    """The trained model is unusable (it lost its name comparisons); nothing was linked."""
 
 
 class LinkageConfig(BaseModel):

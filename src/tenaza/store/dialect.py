@@ -20,18 +20,13 @@ from typing import ClassVar
 
 from sqlglot import exp
 
-from tenaza.errors import TenazaError
+from tenaza.errors import UnsupportedCapability
 from tenaza.schema.specs import ColumnType
 
 # Latin letters with diacritics and their plain forms: what ``strip_accents`` removes on an
 # engine without a Unicode-normalizing function (Spanish, Portuguese, French, German names).
 _ACCENTED = "ÀÁÂÃÄÅàáâãäåÈÉÊËèéêëÌÍÎÏìíîïÒÓÔÕÖòóôõöÙÚÛÜùúûüÑñÇçÝýÿ"
 _PLAIN = "AAAAAAaaaaaaEEEEeeeeIIIIiiiiOOOOOoooooUUUUuuuuNnCcYyy"
-
-
-class UnsupportedCapability(TenazaError):
-    def __init__(self, engine: str, capability: str) -> None:
-        super().__init__(f"the {engine} engine cannot {capability}")
 
 
 def _quote(text: str) -> str:

@@ -15,11 +15,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from tenaza import __version__
-from tenaza.errors import WorkspaceError
+from tenaza.errors import UnsupportedCapability, WorkspaceError
 from tenaza.schema import CANONICAL, TABLES, TableKind
 from tenaza.store import ddl
 from tenaza.store.backend import Backend
-from tenaza.store.dialect import UnsupportedCapability, ident
+from tenaza.store.dialect import ident
 from tenaza.store.duckdb_backend import DuckDBBackend
 from tenaza.store.reference import country_aliases, currency_aliases
 from tenaza.store.settings import current_engine

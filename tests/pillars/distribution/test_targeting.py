@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tenaza.errors import ProblemsError
+from tenaza.errors import ProblemsError, TargetingError
 from tenaza.pillars.distribution.targeting import drift, evaluate, features, matrix, pipeline
-from tenaza.pillars.distribution.targeting.frame import TargetingError, prepare
+from tenaza.pillars.distribution.targeting.frame import prepare
 from tenaza.pillars.distribution.targeting.mapping import load_file
 from tenaza.pillars.distribution.targeting.model import TargetingConfig, fit, select
 

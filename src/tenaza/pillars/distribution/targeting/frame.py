@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tenaza.errors import TenazaError
+from tenaza.errors import TargetingError
 from tenaza.pillars.distribution.targeting.features import PARTY_ROLES
 
 if TYPE_CHECKING:
@@ -23,10 +23,6 @@ TEXT = ("port", "mode", "hs_code", "crossing_hs_code", "origin_country", "depart
 NUMBER = ("value_usd", "quantity")
 LABELS = ("label_any", "label_rare")
 FIELDS = (*REQUIRED, *TEXT, *NUMBER, "inspected", *LABELS, "linked_alerts", "releasable_to", "evidence")
-
-
-class TargetingError(TenazaError):
-    pass
 
 
 def _clean(col: pd.Series) -> pd.Series:

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from tenaza.errors import Problem, ProblemsError
-from tenaza.pillars.distribution.targeting.frame import TargetingError
+from tenaza.errors import Problem, ProblemsError, TargetingError
 
 if TYPE_CHECKING:
     import pandas as pd

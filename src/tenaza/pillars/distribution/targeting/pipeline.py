@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tenaza.errors import TargetingError
 from tenaza.pillars.distribution.targeting import drift, evaluate
-from tenaza.pillars.distribution.targeting.frame import TargetingError, prepare
+from tenaza.pillars.distribution.targeting.frame import prepare
 from tenaza.pillars.distribution.targeting.model import (
     Fitted,
     TargetingConfig,
