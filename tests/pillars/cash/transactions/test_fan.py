@@ -45,3 +45,66 @@ def test_gather_then_scatter_and_scatter_then_gather(bank: Bank) -> None:
     assert {"account:ORIGIN", "account:SINK"} <= set(sg.subjects) and sg.figures["intermediaries"] == 6
     gs = next(a for a in alerts if a.typology == "gather_scatter")
     assert "account:COLLECT" in gs.subjects and gs.figures["senders"] == 7 and gs.figures["receivers"] == 7
+
+
+def short_extract_background() -> list[dict[str, Any]]:
+    """Ten days of ordinary transfers, no customer file: each of 60 accounts paid by two or three
+    others of 60, some large sums among them; the data holds one window."""
+    return [txn(d + i / 60, f"P{i}", f"Q{(i + d % 3) % 60}", 3_500 + 400 * i) for d in range(10) for i in range(60)]
+
+
+def test_planted_fan_in_is_found_on_a_ten_day_extract_without_parties_by_the_peer_test(bank: Bank) -> None:
+    rows = short_extract_background()
+    rows += [txn(3 + i * 0.1, f"MULE{i}", "HUB", 4_500, "ach") for i in range(10)]
+    bank.transactions(rows)
+    fan_in = [a for a in bank.detect("fans") if a.typology == "fan_in"]
+    assert [a for a in fan_in if "account:HUB" in a.subjects]
+    hub = next(a for a in fan_in if "account:HUB" in a.subjects)
+    assert hub.figures["burst_test"].startswith("burst vs peers (decile ")
+    assert hub.figures["business_test"].startswith("behaviour (personal")
+    assert "burst vs peers" in hub.explanation
+
+
+def test_a_clean_merchant_paid_by_many_customers_every_day_is_no_fan_in_on_a_short_extract(bank: Bank) -> None:
+    rows = short_extract_background()
+    rows += [txn(3 + i * 0.1, f"MULE{i}", "HUB", 4_500, "ach") for i in range(10)]
+    # 80 payments in an hour, every day, from ever new customers: the merchant the issue describes
+    rows += [txn(d + 0.5 + j / (80 * 24), f"CUST{d}_{j}", "MERCHANT", 3_000 + 7 * j, "ach")
+             for d in range(10) for j in range(80)]
+    bank.transactions(rows)
+    alerts = [a for a in bank.detect("fans") if a.typology == "fan_in"]
+    assert any("account:HUB" in a.subjects for a in alerts)
+    merchant = [a for a in alerts if "account:MERCHANT" in a.subjects]
+    hub = next(a for a in alerts if "account:HUB" in a.subjects)
+    assert not merchant or merchant[0].score < hub.score
+
+
+def test_the_merchant_is_spared_by_its_behaviour_not_by_its_amounts(bank: Bank) -> None:
+    # the same merchant judged as personal (the old rule for accounts with no holder record) is alerted
+    rows = short_extract_background()
+    rows += [txn(d + 0.5 + j / (80 * 24), f"CUST{d}_{j}", "MERCHANT", 3_000 + 7 * j, "ach")
+             for d in range(10) for j in range(80)]
+    bank.transactions(rows)
+    assert all("account:MERCHANT" not in a.subjects for a in bank.detect("fans"))
+    # a business factor no account reaches: nobody behaves like a business, all count as personal
+    personal = [a for a in bank.detect("fans", {"business_factor": 1000}) if "account:MERCHANT" in a.subjects]
+    assert personal and personal[0].figures["business_test"].startswith("behaviour (personal: 800 counterparties")
+
+
+def test_an_account_with_a_long_history_is_compared_with_its_own_windows(bank: Bank) -> None:
+    rows = background()
+    rows += [txn(i * 0.7, f"MULE{i}", "HUB", 4_500, "ach") for i in range(8)]
+    bank.transactions(rows)
+    hub = next(a for a in bank.detect("fans") if a.typology == "fan_in")
+    assert hub.figures["burst_test"].startswith("burst vs own history (")
+    n = int(hub.figures["burst_test"].split("(")[1].split()[0])
+    assert n >= 4  # 180 days of data in 7-day half-windows of 14 days
+
+
+def test_a_holder_record_says_business_and_the_alert_names_it(bank: Bank) -> None:
+    rows = background()
+    rows += [txn(i * 0.3, f"C{i}", "CO", 4_500, "ach") for i in range(20)]
+    bank.transactions(rows)
+    bank.accounts([("CO", "Bank", "USA")], {"CO": ("company", "ACME SA")})
+    co = next(a for a in bank.detect("fans") if a.typology == "fan_in")
+    assert co.figures["business_test"] == "holder record (business)"

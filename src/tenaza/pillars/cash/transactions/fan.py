@@ -35,12 +35,29 @@ class FanConfig(CashConfig):
                                    description="Accounts held by a company or organization (parties.kind of the "
                                                "holder) collect from many customers and pay many suppliers in the "
                                                "normal course: their windows need this many times "
-                                               "min_counterparties. Accounts of unknown holders count as personal.")
+                                               "min_counterparties. An account with no holder record is judged by "
+                                               "its behaviour instead (business_active_share).")
+    business_active_share: float = Field(
+        0.6, gt=0, le=1,
+        description="An account with no holder record (no parties row, or no customer file at all) behaves like a "
+                    "business on a side when, over the whole data, it deals there with at least business_factor x "
+                    "min_counterparties distinct accounts and does so on at least this share of the days the data "
+                    "has transfers on: a shop is paid every day by ever new customers, a collection hub within "
+                    "days. Such an account takes the business factor, and where it has no history of its own "
+                    "windows its busiest window must also be a burst against its own daily rate.")
     burst_factor: float = Field(3, ge=1,
                                 description="A fan is a burst: a window needs this many times the counterparties "
                                             "the account has in its other windows of the data, on average. An account that "
                                             "deals with many parties all year (a wholesaler, a payroll account) "
                                             "is not a fan.")
+    min_history_windows: int = Field(
+        4, ge=1,
+        description="Other windows the data must hold besides the one judged for the burst test to compare an "
+                    "account with its own history. With fewer (a ten-day extract), the account is compared with "
+                    "its peers instead: accounts of the same peer_groups-quantile of dollar volume on that side, in "
+                    "the same releasability group, whose windows (empty ones too) it must exceed burst_factor "
+                    "times on average.")
+    peer_groups: int = Field(10, ge=1, description="Size classes of the peer test (10: deciles of dollar volume).")
     min_passed_on: float = Field(0.5, ge=0, le=1,
                                  description="Gather-scatter and scatter-gather: share of the money gathered that "
                                              "must be scattered (or gathered again) within the window.")
@@ -62,6 +79,18 @@ class Fans(Detector[FanConfig]):
     window, layering through nominees. Windows are fixed-length and overlap by half; transfers
     under the funds-transfer recordkeeping threshold are not counted, so that card and bill
     payments do not make every shop a fan-in. Subjects are the hub and its counterparties.
+
+    Two safeguards keep busy legitimate accounts out, and each works without a customer file or
+    a long history. The burst test: a window must hold ``burst_factor`` times the counterparties
+    of the account's own other windows when the data has ``min_history_windows`` of them, and
+    otherwise (a ten-day extract) that many times the median window of its peers, the accounts
+    of the same decile of dollar volume on that side in the same releasability group. The
+    business test: an account held by a company needs ``business_factor`` times the
+    counterparties; where there is no holder record, an account behaves like a business when its
+    many counterparties are spread over most of the data's days (``business_active_share``), and
+    such an account is also judged against its own daily rate, so that a shop paid every day by
+    ever new customers is no fan-in. The alert's figures and explanation say which tests were
+    used (``burst_test``, ``business_test``).
     """
 
     NAME = "fans"
@@ -81,7 +110,9 @@ class Fans(Detector[FanConfig]):
         assert isinstance(c, FanConfig)
         params.update(window=c.window_days, min_cp=c.min_counterparties, min_amount=c.min_amount_usd,
                       half=c.window_days / 2, min_passed=c.min_passed_on,
-                      business_factor=c.business_factor, burst=c.burst_factor)
+                      business_factor=c.business_factor, burst=c.burst_factor, min_history=c.min_history_windows,
+                      peer_groups=c.peer_groups, active_share=c.business_active_share)
+        size_word = "decile" if c.peer_groups == 10 else f"size class (of {c.peer_groups})"
         channels = bind_list(params, "fan_channels", c.channels)
         t = txn_cte(d, c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
                                      "AND from_account <> to_account")
@@ -94,7 +125,8 @@ e AS (SELECT from_account AS src, to_account AS dst, ts, usd, ingest_id, source_
 -- every transfer in the two overlapping windows that hold it: offset 0 and offset half a window
 b AS (SELECT e.*, o.off, CAST(floor((d + o.off) / $window) AS BIGINT) AS bucket
       FROM e CROSS JOIN (SELECT 0.0 AS off UNION ALL SELECT $half) AS o),
-business AS (
+-- the business test: the holder's kind where a holder record exists
+holder AS (
   SELECT a.account_id, bool_or(p.kind IN ('company', 'organization')) AS business
   FROM accounts AS a JOIN parties AS p ON p.party_id = a.holder_party_id GROUP BY a.account_id
 ),
@@ -106,16 +138,63 @@ counts AS (
   SELECT src, 'out', off, bucket, count(DISTINCT dst), sum(usd), min(ts), max(ts)
   FROM b GROUP BY src, off, bucket
 ),
--- an account's usual counterparties in its other windows of the data (empty ones too)
-usual AS (
-  SELECT hub, side, sum(n_cp) AS all_cp,
-         (SELECT greatest(1, max(bucket) - min(bucket) + 1) FROM b WHERE off = 0) AS n_windows
-  FROM counts WHERE off = 0 GROUP BY hub, side
+-- the data's windows (an account's own history: its other windows, empty ones too) and days
+n_win AS (SELECT greatest(1, max(bucket) - min(bucket) + 1) AS n_windows FROM b WHERE off = 0),
+n_day AS (SELECT greatest(1, count(DISTINCT CAST(ts AS DATE))) AS n_days FROM t),
+marks AS (SELECT ingest_id, {d.array_join(d.array_sort('releasable_to'), "','")} AS mark FROM ingest_log),
+-- every account's side over the whole data, every amount of the channels: its size (dollar
+-- volume), its distinct counterparties and the days it was active, in the releasability group
+-- of most of its rows
+side_all AS (
+  SELECT x.hub, x.side, count(DISTINCT x.other) AS any_cp, sum(x.usd) AS volume,
+         count(DISTINCT CAST(x.ts AS DATE)) AS active_days, mode(m.mark) AS mark
+  FROM (SELECT to_account AS hub, 'in' AS side, from_account AS other, usd, ts, ingest_id FROM t
+        WHERE list_contains({channels}, channel)
+        UNION ALL
+        SELECT from_account, 'out', to_account, usd, ts, ingest_id FROM t
+        WHERE list_contains({channels}, channel)) AS x
+  JOIN marks AS m USING (ingest_id)
+  GROUP BY x.hub, x.side
+),
+usual AS (SELECT hub, side, sum(n_cp) AS all_cp FROM counts WHERE off = 0 GROUP BY hub, side),
+prof AS (
+  SELECT s.*, coalesce(u.all_cp, 0) AS all_cp, h.account_id IS NOT NULL AS has_holder,
+         CASE WHEN h.account_id IS NOT NULL THEN h.business
+              ELSE s.any_cp >= $min_cp * $business_factor AND s.active_days >= $active_share * dd.n_days
+         END AS business,
+         ntile($peer_groups) OVER (PARTITION BY s.side, s.mark ORDER BY s.volume) AS size_class,
+         dd.n_days, nw.n_windows, nw.n_windows - 1 >= $min_history AS own_history
+  FROM side_all AS s LEFT JOIN usual AS u USING (hub, side) LEFT JOIN holder AS h ON h.account_id = s.hub
+  CROSS JOIN n_day AS dd CROSS JOIN n_win AS nw
+),
+-- the peer baseline: the median counterparties a window of an account of the same size class holds
+peers AS (
+  SELECT side, mark, size_class, count(*) AS n_peers, quantile_cont(all_cp, 0.5) / any_value(n_windows) AS peer_cp
+  FROM prof GROUP BY side, mark, size_class
+),
+tested AS (
+  SELECT w.*, p.business, p.has_holder, p.own_history, p.any_cp, p.active_days, p.n_days, p.n_windows,
+         p.size_class, g.n_peers, g.peer_cp,
+         CASE WHEN p.own_history THEN w.n_cp >= $burst * greatest(0, p.all_cp - w.n_cp) / (p.n_windows - 1)
+              ELSE w.n_cp >= $burst * g.peer_cp
+                   AND (p.has_holder OR NOT p.business
+                        OR w.n_cp >= $burst * p.any_cp / p.active_days * least($window, p.n_days)) END AS burst
+  FROM counts AS w JOIN prof AS p USING (hub, side) JOIN peers AS g USING (side, mark, size_class)
+  WHERE w.n_cp >= $min_cp * CASE WHEN p.business THEN $business_factor ELSE 1 END
 ),
 win AS (
-  SELECT w.* FROM counts AS w JOIN usual AS u USING (hub, side) LEFT JOIN business AS k ON k.account_id = w.hub
-  WHERE w.n_cp >= $min_cp * CASE WHEN coalesce(k.business, FALSE) THEN $business_factor ELSE 1 END
-    AND w.n_cp >= $burst * greatest(0, u.all_cp - w.n_cp) / greatest(1, u.n_windows - 1)
+  SELECT * EXCLUDE (business, has_holder, own_history, any_cp, active_days, n_days, n_windows, size_class, n_peers,
+                    peer_cp, burst),
+         CASE WHEN own_history THEN {d.format_text('burst vs own history ({} windows)', 'n_windows - 1')}
+              ELSE {d.format_text('burst vs peers (' + size_word + ' {}, {} accounts, median {} counterparties a window)', 'size_class', 'n_peers', 'round(peer_cp, 1)')}
+                   || CASE WHEN NOT has_holder AND business
+                           THEN {d.format_text(' and vs own daily rate ({} active days)', 'active_days')} ELSE '' END
+         END AS burst_test,
+         CASE WHEN has_holder THEN 'holder record (' || CASE WHEN business THEN 'business' ELSE 'personal' END || ')'
+              WHEN business THEN {d.format_text('behaviour (business: {} counterparties on {} of {} days)', 'any_cp', 'active_days', 'n_days')}
+              ELSE {d.format_text('behaviour (personal: {} counterparties on {} of {} days)', 'any_cp', 'active_days', 'n_days')}
+         END AS business_test
+  FROM tested WHERE burst
 ),
 -- every transfer of a hub in its windows, small ones too: the window qualifies on the large
 -- transfers, but all of its counterparties belong to the pattern
@@ -148,14 +227,16 @@ UNION ALL SELECT * FROM scatter_gather
   SELECT '{typ}' AS typology,
          0.5 + 0.5 * {saturate('max_cp - $min_cp', '$min_cp')} AS score,
          {account_subjects(d, 'list_prepend(hub, others)')} AS subjects, evidence,
-         {d.json_object(('counterparties', 'len(others)'), ('max_in_one_window', 'max_cp'), ('windows', 'n_windows'), ('transfers', 'len(evidence)'), ('total_usd', 'round(total, 2)'), ('window_days', '$window'), ('min_amount_usd', '$min_amount'))} AS figures,
-         {d.format_text('Account {} ' + verb + ' {} distinct accounts in its busiest windows ({} of them with transfers of at least {} in one {}-day window), {} in {} transfers.', 'hub', 'len(others)', 'max_cp', d.money('$min_amount'), '$window', d.money('total'), 'len(evidence)')} AS explanation,
+         {d.json_object(('counterparties', 'len(others)'), ('max_in_one_window', 'max_cp'), ('windows', 'n_windows'), ('transfers', 'len(evidence)'), ('total_usd', 'round(total, 2)'), ('window_days', '$window'), ('min_amount_usd', '$min_amount'), ('burst_test', 'burst_test'), ('business_test', 'business_test'))} AS figures,
+         {d.format_text('Account {} ' + verb + ' {} distinct accounts in its busiest windows ({} of them with transfers of at least {} in one {}-day window), {} in {} transfers; tests: {}, {}.', 'hub', 'len(others)', 'max_cp', d.money('$min_amount'), '$window', d.money('total'), 'len(evidence)', 'burst_test', 'business_test')} AS explanation,
          period_start, period_end
   FROM (SELECT h.hub, list(DISTINCT h.other) AS others, list(DISTINCT h.record_id) AS evidence,
                sum(h.usd) AS total, min(h.ts) AS period_start, max(h.ts) AS period_end,
-               any_value(w.max_cp) AS max_cp, any_value(w.n_windows) AS n_windows
+               any_value(w.max_cp) AS max_cp, any_value(w.n_windows) AS n_windows,
+               any_value(w.burst_test) AS burst_test, any_value(w.business_test) AS business_test
         FROM {typ}_hit AS h
-        JOIN (SELECT hub, max(n_cp) AS max_cp, count(*) AS n_windows FROM win_{typ[4:]} GROUP BY hub) AS w
+        JOIN (SELECT hub, max(n_cp) AS max_cp, count(*) AS n_windows, any_value(burst_test) AS burst_test,
+                     any_value(business_test) AS business_test FROM win_{typ[4:]} GROUP BY hub) AS w
           USING (hub)
         GROUP BY h.hub)
 )"""
@@ -166,7 +247,7 @@ UNION ALL SELECT * FROM scatter_gather
         # hub that sends on at least the configured share of what was gathered.
         return f"""gs AS (
   SELECT i.hub, i.off, i.bucket AS in_bucket, o.bucket AS out_bucket, i.n_cp AS n_in, o.n_cp AS n_out,
-         i.total AS gathered, o.total AS scattered, i.t0, o.t1
+         i.total AS gathered, o.total AS scattered, i.t0, o.t1, i.burst_test, i.business_test
   FROM win_in AS i JOIN win_out AS o ON o.hub = i.hub AND o.off = i.off
    AND o.t0 >= i.t0 AND o.t0 <= i.t1 + to_seconds(CAST($window * 86400 AS BIGINT))
    AND o.total >= $min_passed * i.total
@@ -180,7 +261,7 @@ gather_scatter AS (
   SELECT 'gather_scatter' AS typology,
          0.5 + 0.5 * {saturate('least(n_in, n_out) - $min_cp', '$min_cp')} AS score,
          {account_subjects(d, 'list_prepend(hub, list_concat(senders, receivers))')} AS subjects, evidence,
-         {d.json_object(('senders', 'len(senders)'), ('receivers', 'len(receivers)'), ('gathered_usd', 'round(gathered, 2)'), ('scattered_usd', 'round(scattered, 2)'), ('window_days', '$window'))} AS figures,
+         {d.json_object(('senders', 'len(senders)'), ('receivers', 'len(receivers)'), ('gathered_usd', 'round(gathered, 2)'), ('scattered_usd', 'round(scattered, 2)'), ('window_days', '$window'), ('burst_test', 'burst_test'), ('business_test', 'business_test'))} AS figures,
          {d.format_text('Account {} gathered {} from {} accounts and scattered {} to {} accounts within {} days, the hub of a collection network.', 'hub', d.money('gathered'), 'len(senders)', d.money('scattered'), 'len(receivers)', '$window')} AS explanation,
          period_start, period_end
   FROM (SELECT hub, list(DISTINCT src) FILTER (WHERE dst = hub) AS senders,
@@ -188,7 +269,8 @@ gather_scatter AS (
                list(record_id) AS evidence, sum(usd) FILTER (WHERE dst = hub) AS gathered,
                sum(usd) FILTER (WHERE src = hub) AS scattered, min(ts) AS period_start, max(ts) AS period_end
         FROM gs_ev GROUP BY hub) AS x
-  JOIN (SELECT hub, max(n_in) AS n_in, max(n_out) AS n_out FROM gs GROUP BY hub) AS y USING (hub)
+  JOIN (SELECT hub, max(n_in) AS n_in, max(n_out) AS n_out, any_value(burst_test) AS burst_test,
+               any_value(business_test) AS business_test FROM gs GROUP BY hub) AS y USING (hub)
 )"""
 
     @staticmethod
