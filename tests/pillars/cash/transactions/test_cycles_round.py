@@ -82,3 +82,34 @@ def test_cash_pooling_the_same_sum_every_week_is_no_cycle(bank: Bank) -> None:
                                                                                    ("G3", "G1")])]
     bank.transactions(rows)
     assert bank.detect("cycles_round") == []
+
+
+def test_a_ring_the_cycles_detector_alerted_gets_one_alert_not_two(bank: Bank) -> None:
+    """Two rounds over the reporting threshold: both rules find the ring; run together (as detect
+    --pillar cash runs them, cycles first), it is alerted once, by cycles. A ring only the one-round
+    rule finds keeps its alert."""
+    from tenaza.detect import run, select
+
+    rng = random.Random(6)
+    rows = _background(rng)
+    rows += [txn(2 + 0.2 * i, a, b, 40_000 - 1_000 * i) for i, (a, b) in enumerate([("A", "B"), ("B", "C"),
+                                                                                   ("C", "A")])]
+    rows += [txn(12 + 0.2 * i, a, b, 55_000 - 1_000 * i) for i, (a, b) in enumerate([("A", "B"), ("B", "C"),
+                                                                                   ("C", "A")])]
+    rows += [txn(20 + 0.2 * i, a, b, 45_000 - 500 * i) for i, (a, b) in enumerate([("K", "L"), ("L", "M"),
+                                                                                  ("M", "N"), ("N", "K")])]
+    bank.transactions(rows)
+    alone = bank.detect("cycles_round")
+    abc = ["account:A", "account:B", "account:C"]
+    assert abc in [sorted(a.subjects) for a in alone]  # on its own it finds the ring too
+    run(bank.ws, select(names=["cycles", "cycles_round"]))
+    rings = bank.ws.backend.fetch("rings", "SELECT detector, list_sort(subjects) FROM alerts WHERE typology = 'cycle' "
+                                  "ORDER BY detector")
+    by_ring: dict[tuple[str, ...], list[str]] = {}
+    for detector, subjects in rings:
+        by_ring.setdefault(tuple(subjects), []).append(detector)
+    assert by_ring[tuple(abc)] == ["cycles"]
+    assert by_ring[("account:K", "account:L", "account:M", "account:N")] == ["cycles_round"]
+    assert all(len(v) == 1 for v in by_ring.values())
+    kept = bank.detect("cycles_round", {"skip_found_by_cycles": False})
+    assert abc in [sorted(a.subjects) for a in kept]

@@ -43,6 +43,12 @@ class RoundCycleConfig(RelativeConfig):
                     "amounts their rounds start with, at least this): a group's cash pooling sweeps the same sum "
                     "round every week, however strong each round looks.")
 
+    skip_found_by_cycles: bool = Field(
+        True,
+        description="Leave out rings (the same set of accounts) the cycles detector already alerted in the "
+                    "workspace: one alert per ring. tenaza detect runs cycles first; run both together (--pillar "
+                    "cash does) so that a ring is never alerted twice.")
+
     @model_validator(mode="after")
     def _hops_in_order(self) -> RoundCycleConfig:
         if self.max_hops < self.min_hops:
@@ -72,6 +78,10 @@ class RoundCycles(Detector[RoundCycleConfig]):
     Accounts that went round several times with the same sum are a group's cash pooling and
     are not reported (``min_amount_variation``). Look-alikes: intercompany settlements, a loan
     paid out and repaid through a broker; a customer file tells most of them.
+
+    Both this detector and ``cycles`` report typology ``cycle``. A ring (a set of accounts)
+    ``cycles`` has already alerted is left out here (``skip_found_by_cycles``), so that each ring
+    has one alert: the repeated-rounds rule's where it holds, this one's otherwise.
     """
 
     NAME = "cycles_round"
@@ -85,7 +95,8 @@ class RoundCycles(Detector[RoundCycleConfig]):
         assert isinstance(c, RoundCycleConfig)
         params.update(rc_min_hops=c.min_hops, rc_lo=c.min_hop_ratio, rc_hi=c.max_hop_ratio, rc_deg=c.max_degree,
                       rc_min_score=c.min_score, rc_order=c.time_order,
-                      rc_min_var=c.min_amount_variation, rc_span_s=c.max_span_days * 86400)
+                      rc_min_var=c.min_amount_variation, rc_span_s=c.max_span_days * 86400,
+                      rc_skip_known=c.skip_found_by_cycles)
         gap, span = d.interval_seconds(c.max_gap_days * 86400), d.interval_seconds(c.max_span_days * 86400)
         if c.time_order == "respect":
             when = f"f.ts >= p.tl AND f.ts <= p.tl + {gap} AND f.ts <= p.t0 + {span}"
@@ -131,8 +142,12 @@ g AS (
          coalesce(stddev_pop(a0) / avg(a0), 0) AS variation
   FROM scored GROUP BY members
 ),
+-- rings the cycles detector already alerted: one alert per ring
+known AS (SELECT DISTINCT {d.array_sort('subjects')} AS subj FROM alerts
+          WHERE $rc_skip_known AND detector = 'cycles' AND typology = 'cycle'),
 s AS (
   SELECT *, (0.4 * greatest(0.0, (kept - $rc_lo) / (1 - $rc_lo + 1e-9)) + 0.3 * speed + 0.3 * pr) AS strength FROM g
+  WHERE {d.array_sort(account_subjects(d, 'members'))} NOT IN (SELECT subj FROM known)
 )
 SELECT 'cycle' AS typology,
        least(1.0, strength + 0.3 * {saturate('rounds - 1', '1')}) AS score,

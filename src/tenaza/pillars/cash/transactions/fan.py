@@ -54,9 +54,9 @@ class FanConfig(CashConfig):
         4, ge=1,
         description="Other windows the data must hold besides the one judged for the burst test to compare an "
                     "account with its own history. With fewer (a ten-day extract), the account is compared with "
-                    "its peers instead: accounts of the same peer_groups-quantile of dollar volume on that side, in "
-                    "the same releasability group, whose windows (empty ones too) it must exceed burst_factor "
-                    "times on average.")
+                    "its peers instead: accounts of the same size class (peer_groups) of dollar volume on that "
+                    "side, in the same releasability group, whose median window (empty ones too) it must exceed "
+                    "burst_factor times.")
     peer_groups: int = Field(10, ge=1, description="Size classes of the peer test (10: deciles of dollar volume).")
     min_passed_on: float = Field(0.5, ge=0, le=1,
                                  description="Gather-scatter and scatter-gather: share of the money gathered that "
