@@ -16,7 +16,12 @@ then move it, each by a fixed, documented amount, and each part is kept in ``fea
 * country: a country of the party among the entry's (+country_match), or none (country_conflict);
 * identifier: the same identifier value under any scheme sets the score to at least
   id_match; the same scheme with a different value subtracts id_conflict;
-* kind: a company screened against a person, or the reverse (kind_conflict);
+* kind: a company screened against a person, or the reverse, or any party against a listed
+  vessel or aircraft, which is property, not a person or a legal entity (kind_conflict);
+* substitution: each name has a token the other lacks and no two of those tokens look like
+  one word written two ways, misspelt or abbreviated (name_substitution): "Jose Antonio CABRERA SARABIA" against
+  "CABRERA SARABIA, Jose Luis" is a relative, where "Jose CABRERA" would only have dropped
+  names; a dropped word is missing evidence, a replaced word is evidence against;
 * weak alias: OFAC's weak aliases (nicknames such as 'El Raton') count weak_alias of their score.
 """
 
@@ -54,7 +59,13 @@ class ScreeningConfig(BaseModel):
     country_conflict: float = Field(-0.1, description="Added when both have countries and none is shared.")
     id_match: float = Field(0.99, description="Score floor when an identifier value is shared.")
     id_conflict: float = Field(-0.3, description="Added when both carry the same scheme with different values.")
-    kind_conflict: float = Field(-0.4, description="Added when a person meets a company or the reverse.")
+    kind_conflict: float = Field(-0.4, description="Added when a person meets a company or the reverse, or a "
+                                 "party (a person or a legal entity) meets a listed vessel or aircraft.")
+    name_substitution: float = Field(-0.05, description="Added when each name has a token the other lacks that is "
+                                     "not a misspelling of it: a word replaced, not one dropped (docs/resolve.md).")
+    substitution_jaro_winkler: float = Field(0.8, description="Two unmatched tokens at least this similar, or one "
+                                             "the start of the other (an initial, an abbreviation), are taken for "
+                                             "one word written two ways, not a replaced word.")
     weak_alias: float = Field(0.85, description="Factor on the name score of a weak alias.")
     legal_forms_file: str | None = Field(None, description="A CSV of more legal forms (layout of the shipped "
                                                            "legal_forms.csv), added to the shipped ones.")
@@ -181,11 +192,20 @@ good AS (
 ),
 -- best match of each subject token among the entry's tokens: 1 for the same key, a typo credit
 pairs AS (
-  SELECT g.sid, g.nid, st.key AS skey,
+  SELECT g.sid, g.nid, st.key AS skey, any_value(st.tok) AS stok,
          max(CASE WHEN nt.key = st.key THEN 1.0
                   WHEN jaro_winkler_similarity(nt.tok, st.tok) >= {jw} THEN {credit} ELSE 0 END) AS best
   FROM good g JOIN st ON st.sid = g.sid LEFT JOIN nt ON nt.nid = g.nid
   GROUP BY g.sid, g.nid, st.key
+),
+-- the entry's tokens that no subject token matched (the substitution qualifier reads them)
+eun AS (
+  SELECT sid, nid, list(etok ORDER BY etok) AS entry_unmatched FROM (
+    SELECT g.sid, g.nid, nt.key, any_value(nt.tok) AS etok,
+           max(CASE WHEN nt.key = st.key OR jaro_winkler_similarity(nt.tok, st.tok) >= {jw} THEN 1 ELSE 0 END) AS hit
+    FROM good g JOIN nt ON nt.nid = g.nid LEFT JOIN st ON st.sid = g.sid
+    GROUP BY g.sid, g.nid, nt.key)
+  WHERE hit = 0 GROUP BY sid, nid
 ),
 ent AS (
   SELECT nk.nid, sum(coalesce(w.w, ln(1 + (SELECT n FROM nn)))) AS entry_w
@@ -197,8 +217,11 @@ SELECT p.sid, p.nid,
        coalesce(any_value(e.entry_w), 0.0) AS entry_w,
        coalesce(list(p.skey ORDER BY p.skey) FILTER (WHERE p.best = 1.0), []) AS matched,
        coalesce(list(p.skey ORDER BY p.skey) FILTER (WHERE p.best > 0 AND p.best < 1.0), []) AS typos,
-       any_value(g.via) AS via
+       any_value(g.via) AS via,
+       coalesce(list(p.stok ORDER BY p.stok) FILTER (WHERE p.best = 0), []) AS party_unmatched,
+       coalesce(any_value(u.entry_unmatched), []) AS entry_unmatched
 FROM pairs p JOIN good g USING (sid, nid) LEFT JOIN w ON w.key = p.skey LEFT JOIN ent e ON e.nid = p.nid
+  LEFT JOIN eun u ON u.sid = p.sid AND u.nid = p.nid
 GROUP BY p.sid, p.nid
 """
 
@@ -262,7 +285,13 @@ WITH base AS (
     list_has_any(list_transform(party_ids, lambda x: split_part(x, ':', 1)),
                  list_transform(entry_ids, lambda x: split_part(x, ':', 1))) AS same_scheme,
     CASE WHEN party_kind = 'person' AND entry_kind IN ('company', 'vessel', 'aircraft') THEN {c.kind_conflict}
-         WHEN party_kind <> 'person' AND entry_kind = 'person' THEN {c.kind_conflict} ELSE 0 END AS kind_effect
+         WHEN party_kind <> 'person' AND entry_kind IN ('person', 'vessel', 'aircraft') THEN {c.kind_conflict}
+         ELSE 0 END AS kind_effect,
+    CASE WHEN len(coalesce(party_unmatched, [])) > 0 AND len(coalesce(entry_unmatched, [])) > 0
+              AND NOT coalesce(list_bool_or(flatten(list_transform(party_unmatched, lambda a: list_transform(
+                    entry_unmatched, lambda b: jaro_winkler_similarity(a, b) >= {c.substitution_jaro_winkler}
+                                               OR starts_with(a, b) OR starts_with(b, a))))), false)
+         THEN {c.name_substitution} ELSE 0 END AS substitution_effect
   FROM base WHERE name_score >= {c.prefilter} OR list_has_any(party_ids, entry_ids) OR list_contains(via, 'forced')
 ), s AS (
   SELECT *,
@@ -271,12 +300,15 @@ WITH base AS (
 )
 SELECT sid, nid, via, record_id, entry_id, entry_name, is_alias, programs, party_name, party_rel, entry_rel, name_score,
   CASE WHEN len(ids_shared) > 0 THEN greatest({c.id_match},
-            least(1.0, name_score + dob_effect + country_effect + kind_effect))
-       ELSE greatest(0.0, least(1.0, name_score + dob_effect + country_effect + id_effect + kind_effect)) END AS score,
+            least(1.0, name_score + substitution_effect + dob_effect + country_effect + kind_effect))
+       ELSE greatest(0.0, least(1.0, name_score + substitution_effect + dob_effect + country_effect + id_effect
+                                     + kind_effect)) END AS score,
   json_object(
     'name', json_object('score', round(name_score, 3), 'party', party_name, 'entry', entry_name,
                         'party_coverage', round(party_coverage, 3), 'entry_coverage', round(entry_coverage, 3),
-                        'matched_tokens', matched, 'typo_tokens', typos, 'weak_alias', weak),
+                        'matched_tokens', matched, 'typo_tokens', typos, 'weak_alias', weak,
+                        'unmatched_party', party_unmatched, 'unmatched_entry', entry_unmatched,
+                        'substitution_effect', substitution_effect),
     'candidate', via,
     'dob', json_object('party', CAST(party_dob AS VARCHAR), 'entry', entry_dob, 'effect', dob_effect),
     'country', json_object('party', party_countries, 'entry', entry_countries, 'effect', country_effect),
