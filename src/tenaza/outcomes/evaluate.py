@@ -176,16 +176,40 @@ def sarimax(y: pd.Series, when: pd.Timestamp, *, unit: str = "", place: str = ""
                   int((post == 0).sum()), int(post.sum()), {"aic": float(fit.aic)})
 
 
-def _synth_fit(panel: pd.DataFrame, treated: str, controls: list[str], pre: list[Any]) -> tuple[pd.Series, pd.Series]:
-    """Weights and gaps (treated minus synthetic, every period) for one treated unit."""
+@dataclass(frozen=True)
+class Predictors:
+    """What the synthetic unit must resemble before the intervention (Abadie & Gardeazabal's X):
+    the mean of each of ``columns`` over ``periods``, and the mean of each ``special`` column over
+    its own periods; the outcome's fit is judged over ``fit_periods`` (pysyncon's
+    ``time_optimize_ssr``). Left empty, the predictors are the outcome's pre-period mean plus its
+    level at six pre-period dates, and the fit runs over the whole pre-period: with no covariates,
+    matching the path itself is what the method asks for."""
+
+    columns: tuple[str, ...] = ()
+    periods: tuple[Any, ...] = ()
+    special: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    fit_periods: tuple[Any, ...] = ()
+
+
+def _synth_fit(panel: pd.DataFrame, treated: str, controls: list[str], pre: list[Any],
+               covariates: pd.DataFrame | None = None,
+               predictors: Predictors | None = None) -> tuple[pd.Series, pd.Series]:
+    """Weights and gaps (treated minus synthetic, every period) for one treated unit.
+
+    Nelder-Mead from equal predictor weights is pysyncon's default and reproduces the published
+    Basque weights; BFGS gives the same answer many times slower, and an OLS start can stop at a
+    corner (one donor with all the weight) on that panel."""
     from pysyncon import Dataprep, Synth
 
     long = panel.stack().rename("y").reset_index()
     long.columns = ["t", "unit", "y"]
-    dp = Dataprep(foo=long, predictors=["y"], predictors_op="mean", dependent="y", unit_variable="unit",
+    if covariates is not None:
+        long = long.merge(covariates, on=["t", "unit"], how="left")
+    p = predictors or Predictors(("y",), tuple(pre), tuple(("y", (t,)) for t in pre[:: max(1, len(pre) // 6)]))
+    dp = Dataprep(foo=long, predictors=list(p.columns), predictors_op="mean", dependent="y", unit_variable="unit",
                   time_variable="t", treatment_identifier=treated, controls_identifier=controls,
-                  time_predictors_prior=pre, time_optimize_ssr=pre,
-                  special_predictors=[("y", [p], "mean") for p in pre[:: max(1, len(pre) // 6)]])
+                  time_predictors_prior=list(p.periods or pre), time_optimize_ssr=list(p.fit_periods or pre),
+                  special_predictors=[(c, list(ts), "mean") for c, ts in p.special])
     s = Synth()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -196,10 +220,14 @@ def _synth_fit(panel: pd.DataFrame, treated: str, controls: list[str], pre: list
 
 
 def synth(panel: pd.DataFrame, treated: str, when: Any, *, unit: str = "", label: str = "",
-          placebos: bool = True) -> Effect:
+          placebos: bool = True, covariates: pd.DataFrame | None = None,
+          predictors: Predictors | None = None) -> Effect:
     """``panel``: one column per unit, one row per period. The effect is the mean post-period gap;
     its p-value is the rank of the treated unit's post/pre RMSPE ratio among all units (in-space
-    placebos), and its interval the spread of placebo mean gaps around the estimate."""
+    placebos), and its interval the spread of placebo mean gaps around the estimate.
+
+    ``covariates`` (long: columns ``t``, ``unit`` and one per covariate) and ``predictors`` give
+    the predictors of a published specification; without them the outcome's own path is matched."""
     panel = panel.sort_index().dropna(axis=1, how="any")
     if treated not in panel.columns:
         raise OutcomesError([Problem("evaluate", f"{treated!r} has no complete series in the panel", field="unit")])
@@ -212,7 +240,7 @@ def synth(panel: pd.DataFrame, treated: str, when: Any, *, unit: str = "", label
     if len(pre) < 4 or not post:
         raise OutcomesError([Problem("evaluate", "synthetic control needs 4 periods before and 1 after",
                                      field="intervention")])
-    weights, gaps = _synth_fit(panel, treated, controls, pre)
+    weights, gaps = _synth_fit(panel, treated, controls, pre, covariates, predictors)
 
     def ratio(g: pd.Series) -> float:
         pre_rmspe = math.sqrt(float((g.loc[pre] ** 2).mean()))
@@ -224,7 +252,7 @@ def synth(panel: pd.DataFrame, treated: str, when: Any, *, unit: str = "", label
     if placebos:
         for c in controls:
             others = [u for u in controls if u != c]
-            _, g = _synth_fit(panel, c, others, pre)
+            _, g = _synth_fit(panel, c, others, pre, covariates, predictors)
             ratios[c] = ratio(g)
             placebo_effects.append(float(g.loc[post].mean()))
     rank = sum(1 for r in ratios.values() if r >= ratios[treated])
