@@ -74,12 +74,13 @@ def _outcomes(ws: Workspace) -> str:
     """The strategy's public indicators (shipped series), once: they are what `tenaza report`
     and `tenaza outcomes evaluate` read."""
     try:
-        from tenaza.outcomes.series import load_series
+        from tenaza.outcomes.series import load_series, shipped_not_loaded
     except ImportError as exc:  # the outcomes extra (pandas, statsmodels) is not installed
         return f"skipped: {exc.name} is missing; install tenaza[outcomes] to load the public indicators"
-    if ws.count("indicators"):
-        return f"{ws.count('indicators'):,} indicator rows already loaded (tenaza outcomes load adds more)"
-    results = load_series(ws)
+    missing = shipped_not_loaded(ws)
+    if not missing:
+        return f"{ws.count('indicators'):,} indicator rows, the public series among them (tenaza outcomes load adds more)"
+    results = load_series(ws, missing)
     return f"{sum(r.rows for r in results):,} indicator rows from {len(results)} public series files"
 
 

@@ -1,5 +1,8 @@
 from pathlib import Path
 
+import pytest
+
+from tenaza.errors import OutcomesError
 from tenaza.outcomes import loaders
 
 
@@ -47,3 +50,9 @@ def test_nics_state_names_become_postal_codes(tmp_path: Path) -> None:
     df = loaders.nics_checks(p)
     assert set(df.geo_code) == {"TX", "GU", "USA"}
     assert df[(df.indicator == "nics_checks_multiple") & (df.geo_code == "TX")].value.tolist() == [7]
+
+
+def test_derive_names_every_missing_published_file(tmp_path: Path) -> None:
+    with pytest.raises(OutcomesError, match="mx_homicides_state_month_2000_2022.psv"):
+        loaders.derive(tmp_path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # nothing half-written

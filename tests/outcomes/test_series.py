@@ -4,7 +4,14 @@ from pathlib import Path
 import pytest
 
 from tenaza.errors import OutcomesError
-from tenaza.outcomes.series import check_frame, load_series, read_file, read_series, shipped_files
+from tenaza.outcomes.series import (
+    check_frame,
+    load_series,
+    read_file,
+    read_series,
+    shipped_files,
+    shipped_not_loaded,
+)
 from tenaza.store import Workspace
 
 HEADER = "indicator,geo_level,geo_code,period_start,period_end,value,unit,publisher\n"
@@ -82,3 +89,13 @@ def test_a_shipped_file_loads_through_ingest(tmp_path: Path) -> None:
         assert r.rows == rows == ws.count("indicators")
         s = read_series(ws, "poppy_hectares_ondcp", "MEX")
         assert s.values[s.values.index.year == 2017].iloc[0] == 44100
+
+
+def test_other_indicators_do_not_hide_missing_public_series(tmp_path: Path) -> None:
+    own = write(tmp_path, "h,state,08,2020-01-01,2020-01-31,10,deaths,x\n")
+    poppy = next(f for f in shipped_files() if f.name == "poppy.csv.gz")
+    with Workspace.create(tmp_path / "w.duckdb") as ws:
+        load_series(ws, [own])
+        assert shipped_not_loaded(ws) == shipped_files()  # the sample's or a user's rows are not the public series
+        load_series(ws, [poppy])
+        assert poppy not in shipped_not_loaded(ws) and len(shipped_not_loaded(ws)) == len(shipped_files()) - 1

@@ -9,11 +9,12 @@ from typing import Annotated, Any
 
 import typer
 
+from tenaza.cli_options import JsonOpt, QuietOpt
+
 outcomes_app = typer.Typer(name="outcomes", no_args_is_help=True,
                            help="The strategy's indicators: real public series, evaluations of interventions.")
 
 WorkspaceArg = Annotated[Path, typer.Argument(help="Workspace file.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 FrameworkOpt = Annotated[Path | None, typer.Option("--framework", help="Framework YAML (default: the 2017 one).")]
 
 
@@ -33,9 +34,9 @@ def load(workspace: WorkspaceArg,
          files: Annotated[list[Path] | None, typer.Argument(help="Series files in the indicator layout "
                                                                  "(default: the shipped public series).")] = None,
          as_json: JsonOpt = False,
-         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False) -> None:
+         quiet: QuietOpt = False) -> None:
     """Check and load public series into the workspace's indicators table (releasable to USA and MEX)."""
-    from tenaza.cli import fail, out
+    from tenaza.cli_options import fail, out
     from tenaza.errors import TenazaError
     from tenaza.outcomes.series import load_series
     from tenaza.store import Workspace
@@ -50,19 +51,27 @@ def load(workspace: WorkspaceArg,
     elif not quiet:
         for r in results:
             state = "already loaded" if r.already_loaded else f"{r.rows:,} values"
-            out.print(f"{Path(r.path).name} → indicators (ingest {r.ingest_id}): {state}", highlight=False)
-            for w in r.warnings[:3]:
-                out.print(f"  warning: {w}", highlight=False)
+            gaps = f"; {len(r.warnings)} series with missing months" if r.warnings else ""
+            out.print(f"{Path(r.path).name} → indicators (ingest {r.ingest_id}): {state}{gaps}", highlight=False)
 
 
 @outcomes_app.command("derive")
 def derive(raw: Annotated[Path, typer.Argument(help="Folder with the public files as published.")],
-           out_dir: Annotated[Path, typer.Option("--out", help="Where the compact copies go.")] = Path("series")) -> None:
+           out_dir: Annotated[Path, typer.Option("--out", help="Where the compact copies go.")] = Path("series"),
+           as_json: JsonOpt = False) -> None:
     """Make the compact series files from the published data sets (what ships under data/series)."""
-    from tenaza.cli import out
+    from tenaza.cli_options import fail, out
+    from tenaza.errors import TenazaError
     from tenaza.outcomes.loaders import derive as run
 
-    for name, n in run(raw, out_dir).items():
+    try:
+        made = run(raw, out_dir)
+    except TenazaError as exc:
+        fail(exc)
+    if as_json:
+        out.print_json(json.dumps([{"file": name, "rows": n} for name, n in made.items()]))
+        return
+    for name, n in made.items():
         out.print(f"{name}: {n:,} rows", highlight=False)
 
 
@@ -72,7 +81,7 @@ def list_(workspace: Annotated[Path | None, typer.Argument(help="Workspace, to s
     """The framework's indicators by pillar (and, with a workspace, how many values each has)."""
     from rich.table import Table
 
-    from tenaza.cli import fail, out
+    from tenaza.cli_options import fail, out
     from tenaza.errors import TenazaError
     from tenaza.outcomes.framework import load_framework
     from tenaza.outcomes.series import available
@@ -109,7 +118,7 @@ def show(workspace: WorkspaceArg, indicator: Annotated[str, typer.Argument(help=
     """One indicator: its definition, its latest values (each with its record id) and a chart."""
     from rich.table import Table
 
-    from tenaza.cli import fail, out
+    from tenaza.cli_options import fail, out
     from tenaza.errors import TenazaError
     from tenaza.outcomes.charts import chart
     from tenaza.outcomes.framework import load_framework
@@ -156,7 +165,7 @@ def evaluate(workspace: WorkspaceArg,
              lang: Annotated[str, typer.Option(help="en or es for sentences and chart.")] = "en",
              as_json: JsonOpt = False) -> None:
     """Estimate whether the series changed at the intervention, with uncertainty in plain words."""
-    from tenaza.cli import fail, out
+    from tenaza.cli_options import fail, out
     from tenaza.errors import TenazaError
     from tenaza.outcomes.charts import chart
     from tenaza.outcomes.framework import load_framework
@@ -206,7 +215,7 @@ def report(workspace: WorkspaceArg,
                "--evaluate", help="INDICATOR@YYYY-MM: add an interrupted-time-series evaluation (repeat).")] = None,
            as_json: JsonOpt = False) -> None:
     """Write the bilingual results brief (HTML and PDF) from the workspace's indicators."""
-    from tenaza.cli import fail, out
+    from tenaza.cli_options import fail, out
     from tenaza.errors import OutcomesError, Problem, TenazaError
     from tenaza.outcomes.framework import load_framework
     from tenaza.outcomes.report import build_report

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from tenaza.errors import OutcomesError, Problem
 from tenaza.outcomes.geo import US_BY_NAME, US_STATES
 
 log = logging.getLogger("tenaza")
@@ -344,10 +345,23 @@ def _sources(raw: Path) -> dict[str, Callable[[], pd.DataFrame]]:
 
 def derive(raw: Path, out: Path) -> dict[str, int]:
     """Write one compact ``NAME.csv.gz`` per data set (canonical indicator columns) into ``out``."""
+    try:
+        sources = _sources(Path(raw))
+    except FileNotFoundError as exc:
+        raise OutcomesError([Problem(str(exc.filename), "not found: derive needs the published files in RAW_DIR "
+                                     "(SOURCES.md lists them)", field="RAW_DIR")]) from exc
+    frames, missing = {}, []
+    for name, make in sources.items():
+        try:
+            frames[name] = make()
+        except FileNotFoundError as exc:
+            missing.append(Problem(str(exc.filename), f"not found: needed for {name}", field="RAW_DIR"))
+    if missing:
+        raise OutcomesError(missing)
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
-    for name, make in _sources(Path(raw)).items():
-        df = make().sort_values(["indicator", "geo_level", "geo_code", "period_start"])
+    for name, frame in frames.items():
+        df = frame.sort_values(["indicator", "geo_level", "geo_code", "period_start"])
         text = df.to_csv(index=False, float_format="%.10g", lineterminator="\n")
         with gzip.GzipFile(out / f"{name}.csv.gz", "wb", mtime=0) as fh:  # same bytes for the same data
             fh.write(text.encode("utf-8"))

@@ -32,6 +32,13 @@ def shipped_files() -> list[Path]:
     return sorted(root.glob("*.csv.gz"))
 
 
+def shipped_not_loaded(ws: Workspace) -> list[Path]:
+    """The shipped series files whose name no indicator row carries as its source: a workspace
+    may hold other indicators (the sample's, a user's) and still lack the public series."""
+    loaded = {r[0] for r in ws.backend.fetch("outcomes: loaded sources", "SELECT DISTINCT source FROM indicators")}
+    return [p for p in shipped_files() if p.name not in loaded]
+
+
 @dataclass
 class SeriesCheck:
     path: str
