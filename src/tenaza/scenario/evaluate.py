@@ -12,6 +12,16 @@ typology; one typology; one pillar):
   missing transactions);
 - F1 is their harmonic mean.
 
+Labels of the user's own data (``evaluate_labels``: the label sources of ``tenaza rank``,
+tenaza.rank.labels) say which transactions or accounts are laundering, not which typology:
+every group is scored against the same set. Transaction labels (``Is Laundering``) are matched
+with the alerts' evidence rows (an alert is right when one of its transactions is labelled
+laundering; recall is the share of labelled transactions some alert cites); account labels
+(``isFraud``, a truth file of accounts, dispositions) with the alerts' subject accounts. The
+account ranking (``account_scores``, written by ``tenaza rank``) is scored against the
+accounts' labels, or against the accounts a labelled transaction touches: average precision
+and ROC AUC over the labelled accounts, unscored ones last, the ranker's training rows left out.
+
 Typologies and pillars of the truth that no alert touches are listed too, with no alerts and
 recall 0, so that gaps in coverage show. The truth set of a typology group is the truth rows of that typology; typologies the truth
 does not name map through ALIASES (a mirror discrepancy is an under- or over-invoicing) or,
@@ -160,3 +170,149 @@ def evaluate(workspace: Path | str, truth_path: Path | str, ks: tuple[int, ...] 
     with Workspace.open(workspace, read_only=True) as ws:
         alerts = load_alerts(ws)
     return evaluate_alerts(alerts, TruthIndex(truth_path), ks)
+
+
+@dataclass
+class RankingScore:
+    """The account ranking against labels: average precision and ROC AUC."""
+
+    label_source: str
+    accounts: int  # labelled accounts ranked
+    positives: int
+    scored: int  # of them, with a score of the ranker
+    rows: str  # which rows of account_scores were used
+    average_precision: float | None
+    auc: float | None
+
+    @property
+    def base_rate(self) -> float:
+        return self.positives / self.accounts if self.accounts else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "base_rate": round(self.base_rate, 4)}
+
+
+@dataclass
+class LabelEvaluation:
+    label_source: str
+    level: str  # transactions or accounts
+    labelled: int
+    positives: int
+    scores: list[Score]
+    ranking: RankingScore | None
+    alerts_outside: int  # alerts the labels cannot judge (no evidence row or subject of the labelled kind)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"label_source": self.label_source, "level": self.level, "labelled": self.labelled,
+                "positives": self.positives, "alerts_outside": self.alerts_outside,
+                "scores": [x.as_dict() for x in self.scores],
+                "ranking": self.ranking.as_dict() if self.ranking else None}
+
+
+def average_precision(y: list[int], s: list[float]) -> float | None:
+    """Average precision: precision at each distinct score threshold, weighted by the recall it adds
+    (tied scores form one threshold, as in scikit-learn's average_precision_score)."""
+    pos = sum(y)
+    if not pos:
+        return None
+    pairs = sorted(zip(s, y, strict=True), key=lambda p: -p[0])
+    ap, tp, seen, i = 0.0, 0, 0, 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
+            j += 1
+        gained = sum(lbl for _, lbl in pairs[i:j])
+        tp, seen = tp + gained, seen + (j - i)
+        ap += gained / pos * tp / seen
+        i = j
+    return ap
+
+
+def score_labelled(alerts: list[Alert], truth: set[str], ks: tuple[int, ...] = DEFAULT_K) -> list[Score]:
+    """Every group (detector, detector/typology, typology, pillar) against one truth set."""
+    groups: dict[tuple[str, str], list[Alert]] = defaultdict(list)
+    for a in alerts:
+        for key in (("detector", a.detector), ("detector/typology", f"{a.detector}/{a.typology}"),
+                    ("typology", a.typology), ("pillar", a.pillar)):
+            groups[key].append(a)
+    order = {"detector": 0, "detector/typology": 1, "typology": 2, "pillar": 3}
+    return [score_group(level, name, group, truth, ks)
+            for (level, name), group in sorted(groups.items(), key=lambda g: (order[g[0][0]], g[0][1]))]
+
+
+def _evidence_alerts(ws: Workspace) -> list[Alert]:
+    """The alerts with their transaction evidence rows as subjects (``record:<record id>``)."""
+    rows = ws.backend.fetch("evaluate: alerts and their transaction evidence", """
+        SELECT x.detector, x.pillar, x.typology, x.score,
+               list(x.ev) FILTER (WHERE l.target_table = 'transactions') AS txn_evidence
+        FROM (SELECT alert_id, detector, pillar, typology, score, unnest(evidence) AS ev FROM alerts) AS x
+        LEFT JOIN ingest_log AS l ON l.ingest_id = TRY_CAST(split_part(x.ev, ':', 1) AS BIGINT)
+        GROUP BY x.alert_id, x.detector, x.pillar, x.typology, x.score""")
+    return [Alert(str(d), str(p), str(t), float(sc or 0.0), tuple(f"record:{e}" for e in ev or ()))
+            for d, p, t, sc, ev in rows]
+
+
+def _ranking(ws: Workspace, source: str, level: str) -> RankingScore | None:
+    """account_scores against the accounts' labels (of accounts, or of the transactions they made
+    or received); the supervised ranker's training rows are left out."""
+    from tenaza.rank.labels import ACCOUNT_LABELS, LABELS
+    from tenaza.rank.supervised import auc
+
+    if not ws.backend.scalar("evaluate: scores?", "SELECT count(*) FROM account_scores"):
+        return None
+    if level == "accounts":
+        labelled = f"SELECT account_id, bool_or(positive) AS positive FROM {ACCOUNT_LABELS} GROUP BY account_id"
+    else:
+        labelled = f"""SELECT account_id, bool_or(positive) AS positive FROM (
+            SELECT t.from_account AS account_id, l.positive FROM transactions AS t JOIN {LABELS} AS l USING (txn_id)
+            UNION ALL
+            SELECT t.to_account, l.positive FROM transactions AS t JOIN {LABELS} AS l USING (txn_id))
+            WHERE account_id IS NOT NULL GROUP BY account_id"""
+    splits = [str(r[0]) for r in ws.backend.fetch("evaluate: score splits",
+                                                   "SELECT DISTINCT split FROM account_scores")]
+    kept = [x for x in splits if x != "train"] or splits
+    # an account the ranker learnt from and did not score afterwards (a split by account) is left out
+    rows = ws.backend.fetch("evaluate: ranking against labels", f"""
+        WITH lab AS ({labelled}),
+        sc AS (SELECT account_id, max(score) AS score FROM account_scores WHERE list_contains($splits, split)
+               GROUP BY account_id),
+        learnt AS (SELECT DISTINCT account_id FROM account_scores WHERE split = 'train' AND NOT list_contains($splits, split))
+        SELECT CAST(lab.positive AS INTEGER), sc.score FROM lab LEFT JOIN sc USING (account_id)
+        WHERE sc.score IS NOT NULL OR lab.account_id NOT IN (SELECT account_id FROM learnt)""",
+                            {"splits": kept})
+    if not rows:
+        return None
+    import numpy as np
+
+    y = [int(r[0]) for r in rows]
+    s = [float(r[1]) if r[1] is not None else -1.0 for r in rows]  # unscored accounts rank last
+    scored = sum(1 for r in rows if r[1] is not None)
+    roc = auc(np.array(y), np.array(s))
+    ap = average_precision(y, s)
+    return RankingScore(source, len(rows), sum(y), scored, "+".join(sorted(kept)),
+                        None if ap is None else round(ap, 4), None if roc is None else round(roc, 4))
+
+
+def evaluate_labels(workspace: Path | str, spec: str, ks: tuple[int, ...] = DEFAULT_K) -> LabelEvaluation:
+    """Alerts and the account ranking against labels named as for ``tenaza rank --labels``."""
+    from tenaza.rank.labels import ACCOUNT_LABELS, LABELS, from_spec
+
+    with Workspace.open(workspace, read_only=True) as ws:
+        labels = from_spec(ws, spec)
+        if not labels.labelled:
+            raise TenazaError(f"--labels {spec}: no labels found ({labels.source}); name the column that holds them, "
+                              "e.g. transactions:'Is Laundering' or accounts:isFraud")
+        if labels.level == "accounts":
+            truth = {f"account:{a}" for (a,) in ws.backend.fetch(
+                "evaluate: positive accounts", f"SELECT DISTINCT account_id FROM {ACCOUNT_LABELS} WHERE positive")}
+            alerts = [a for a in load_alerts(ws) if any(x.startswith("account:") for x in a.subjects)]
+            every = ws.backend.scalar("evaluate: alerts", "SELECT count(*) FROM alerts")
+        else:
+            truth = {f"record:{r}" for (r,) in ws.backend.fetch("evaluate: positive transactions", f"""
+                SELECT DISTINCT CAST(t.ingest_id AS VARCHAR) || ':' || CAST(t.source_row AS VARCHAR)
+                FROM transactions AS t JOIN {LABELS} AS l USING (txn_id) WHERE l.positive""")}
+            alerts = [a for a in _evidence_alerts(ws) if a.subjects]
+            every = ws.backend.scalar("evaluate: alerts", "SELECT count(*) FROM alerts")
+        ranking = _ranking(ws, labels.source, labels.level)
+    return LabelEvaluation(labels.source, labels.level, labels.labelled, labels.positives,
+                           score_labelled(alerts, truth, ks), ranking, int(every or 0) - len(alerts))
