@@ -34,13 +34,17 @@ class Steps:
 
     steps: list[tuple[str, str]] = field(default_factory=list)
     final: str = ""
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def add(self, name: str, sql: str) -> Steps:
-        if not _NAME.match(name):
+    def add(self, name: str, sql: str, columns: tuple[str, ...] = ()) -> Steps:
+        """Step ``name`` is ``sql``; ``columns`` names its columns (for a VALUES list)."""
+        if not _NAME.match(name) or not all(_NAME.match(c) for c in columns):
             raise DetectorError(f"step name {name!r}: lower-case letters, digits and _ only")
         if any(n == name for n, _ in self.steps):
             raise DetectorError(f"step {name!r} is defined twice")
         self.steps.append((name, sql.strip()))
+        if columns:
+            self.columns[name] = columns
         return self
 
     def extend(self, steps: Iterable[tuple[str, str]]) -> Steps:
@@ -59,19 +63,19 @@ class Steps:
     def upto(self, name: str) -> str:
         """The query of step ``name`` alone (with the steps before it)."""
         i = self.names().index(name)
-        return _render(self.steps[: i + 1], f"SELECT * FROM {name}")
+        return self._render(self.steps[: i + 1], f"SELECT * FROM {name}")
 
     def __str__(self) -> str:
         if not self.final:
             raise DetectorError("steps without a final SELECT")
-        return _render(self.steps, self.final)
+        return self._render(self.steps, self.final)
 
-
-def _render(steps: list[tuple[str, str]], final: str) -> str:
-    if not steps:
-        return final
-    body = ",\n".join(f"{name} AS (\n{sql}\n)" for name, sql in steps)
-    return f"WITH {body}\n{final}"
+    def _render(self, steps: list[tuple[str, str]], final: str) -> str:
+        if not steps:
+            return final
+        heads = {n: f"{n}({', '.join(c)})" for n, c in self.columns.items()}
+        body = ",\n".join(f"{heads.get(name, name)} AS (\n{sql}\n)" for name, sql in steps)
+        return f"WITH {body}\n{final}"
 
 
 @dataclass(frozen=True)

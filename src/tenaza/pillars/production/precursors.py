@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.pillars.production.reference import load
 from tenaza.pillars.production.screening import fold_phrase, fold_sql, screen_ctes
 
@@ -59,10 +60,17 @@ class PrecursorImport(Detector[PrecursorConfig]):
     TYPOLOGIES = ("precursor_import", "precursor_concealment")
     CONFIG = PrecursorConfig
     NEEDS = ("trade_declarations",)
+    SCORE = Score(base=0.2, features=(
+        Feature("named_chemical", 0.1, "The description names a listed chemical (not only a vague chemical phrase)."),
+        Feature("pacific_route", 0.2, "Shipped from Asia into a Mexican Pacific port."),
+        Feature("new_importer", 0.15, "The importer has fewer than new_importer_declarations earlier declarations."),
+        Feature("chemical_importer", 0.1, "Half or more of the importer's declarations are chemicals of the list."),
+        Feature("quantity", 0.15, "Quantity: kg / (kg + large_kg)."),
+        Feature("price", 0.1, "Declared value per kg outside [price_low, price_high] times the usual price."),
+    ))
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect
-        assert isinstance(c, PrecursorConfig)
         params.update(asia=list(c.asia), pacific=[fold_phrase(p) for p in c.pacific_ports], large_kg=c.large_kg,
                       price_low=c.price_low, price_high=c.price_high, new_n=c.new_importer_declarations,
                       min_score=c.min_score, legal=list(LEGAL_FORMS))
@@ -95,14 +103,16 @@ f AS (
   FROM h LEFT JOIN chem USING (chem) WHERE h.chem IS NOT NULL OR h.vague
 ),
 scored AS (
-  SELECT *, CASE WHEN chem IS NOT NULL THEN 0.3 ELSE 0.2 END
-            + CASE WHEN pacific_route THEN 0.2 ELSE 0 END + CASE WHEN new_importer THEN 0.15 ELSE 0 END
-            + CASE WHEN chem_share >= 0.5 THEN 0.1 ELSE 0 END
-            + 0.15 * coalesce(kg / (kg + $large_kg), 0)
-            + CASE WHEN price_ratio < $price_low OR price_ratio > $price_high THEN 0.1 ELSE 0 END AS score
+  SELECT *, CASE WHEN chem IS NOT NULL THEN 1.0 ELSE 0.0 END AS f_named_chemical,
+            CASE WHEN pacific_route THEN 1.0 ELSE 0.0 END AS f_pacific_route,
+            CASE WHEN new_importer THEN 1.0 ELSE 0.0 END AS f_new_importer,
+            CASE WHEN chem_share >= 0.5 THEN 1.0 ELSE 0.0 END AS f_chemical_importer,
+            coalesce(kg / (kg + $large_kg), 0) AS f_quantity,
+            CASE WHEN price_ratio < $price_low OR price_ratio > $price_high THEN 1.0 ELSE 0.0 END AS f_price
   FROM f
 )
-SELECT CASE WHEN chem IS NOT NULL THEN 'precursor_import' ELSE 'precursor_concealment' END AS typology, score,
+SELECT CASE WHEN chem IS NOT NULL THEN 'precursor_import' ELSE 'precursor_concealment' END AS typology,
+       f_named_chemical, f_pacific_route, f_new_importer, f_chemical_importer, f_quantity, f_price,
        {d.array("'decl:' || decl_id")} AS subjects, {d.array('record_id')} AS evidence,
        {d.json_object(('chemical', 'chem_name'), ('drug_family', 'family'), ('matched_by', 'how'),
                       ('vague_description', 'vague'), ('hs6', 'hs6'), ('hs_confidence', 'hs_confidence'), ('kg', 'kg'),
@@ -118,5 +128,5 @@ SELECT CASE WHEN chem IS NOT NULL THEN 'precursor_import' ELSE 'precursor_concea
                       "CASE WHEN pacific_route THEN ', from ' || origin_country || ' into Pacific port ' || port "
                       "ELSE '' END")} AS explanation,
        CAST(date AS TIMESTAMP) AS period_start, CAST(date AS TIMESTAMP) AS period_end
-FROM scored WHERE score >= $min_score
+FROM scored WHERE {self.score_sql()} >= $min_score
 """

@@ -12,6 +12,7 @@ pasted into SQL.
 
 from __future__ import annotations
 
+from tenaza.detect.steps import Steps
 from tenaza.store.dialect import DUCKDB, Dialect
 
 # Cleaned make (upper case, letters and digits only) -> canonical make.
@@ -58,15 +59,22 @@ CALIBER_ALIASES: dict[str, str] = {
 CARTEL_CALIBERS = (".50 BMG", "7.62x39", "5.56x45", "5.7x28", ".38 Super")
 
 
-def _values(name: str, mapping: dict[str, str]) -> str:
+def _values(mapping: dict[str, str]) -> str:
     rows = ", ".join(f"('{k}', '{v}')" for k, v in sorted(mapping.items()))
     assert "''" not in rows
-    return f"{name}(alias, canonical) AS (VALUES {rows})"
+    return f"VALUES {rows}"
+
+
+def alias_steps(steps: Steps) -> Steps:
+    """Steps ``make_alias`` and ``caliber_alias`` (alias, canonical)."""
+    return (steps.add("make_alias", _values(MAKE_ALIASES), ("alias", "canonical"))
+            .add("caliber_alias", _values(CALIBER_ALIASES), ("alias", "canonical")))
 
 
 def alias_ctes() -> str:
-    """CTEs ``make_alias`` and ``caliber_alias`` (alias, canonical)."""
-    return _values("make_alias", MAKE_ALIASES) + ",\n" + _values("caliber_alias", CALIBER_ALIASES)
+    """CTEs ``make_alias`` and ``caliber_alias`` (alias, canonical), as text."""
+    return (f"make_alias(alias, canonical) AS ({_values(MAKE_ALIASES)}),\n"
+            f"caliber_alias(alias, canonical) AS ({_values(CALIBER_ALIASES)})")
 
 
 def clean(expr: str, d: Dialect = DUCKDB) -> str:

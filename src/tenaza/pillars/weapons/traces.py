@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.pillars.weapons.common import ATF_SHORT_TTC_DAYS, guns_cte, no_nulls, saturate, subjects
 from tenaza.pillars.weapons.link import LinkConfig
 
@@ -35,10 +36,13 @@ class ShortTimeToCrime(Detector[ShortTimeToCrimeConfig]):
     TYPOLOGIES = ("short_time_to_crime",)
     CONFIG = ShortTimeToCrimeConfig
     NEEDS = ("firearm_traces",)
+    SCORE = Score(combine="product", features=(
+        Feature("guns", 1.0, "Short-time guns of the purchaser: n / (n + 1.5); one gun alone scores 0.4."),
+        Feature("quickness", 0.6, "How short the median time to crime is: 1 - median days / max_days."),
+    ))
 
     def findings(self, params: dict[str, Any]) -> str:
         c, dl = self.config, self.dialect
-        assert isinstance(c, ShortTimeToCrimeConfig)
         params.update(max_days=c.max_days, min_guns=c.min_guns)
         return f"""
 WITH {guns_cte(c, params, dl)},
@@ -50,7 +54,7 @@ p AS (
   FROM mx WHERE ttc_days >= 0 AND ttc_days < $max_days GROUP BY 1
 )
 SELECT 'short_time_to_crime' AS typology,
-       {saturate('guns', '1.5')} * (1.0 - 0.6 * median_days / $max_days) AS score,
+       {saturate('guns', '1.5')} AS f_guns, 1.0 - median_days / $max_days AS f_quickness,
        {subjects('sales', 'traces', dl)} AS subjects, {no_nulls('rids', dl)} AS evidence,
        {dl.json_object(('guns', 'guns'), ('median_days', 'median_days'), ('shortest_days', 'min_days'),
                        ('dealers', 'dealers'), ('threshold_days', '$max_days'))} AS figures,
@@ -82,16 +86,17 @@ class PurchaserNotPossessor(Detector[PossessorConfig]):
     TYPOLOGIES = ("purchaser_not_possessor",)
     CONFIG = PossessorConfig
     NEEDS = ("firearm_traces",)
+    SCORE = Score(base=0.3, features=(
+        Feature("quickness", 0.6, "A time to crime under max_days: 1 - days / max_days (0 when longer or unknown)."),
+    ))
 
     def findings(self, params: dict[str, Any]) -> str:
         c, dl = self.config, self.dialect
-        assert isinstance(c, PossessorConfig)
         params["max_days"] = c.max_days
         return f"""
 WITH {guns_cte(c, params, dl)}
 SELECT 'purchaser_not_possessor' AS typology,
-       0.3 + CASE WHEN ttc_days >= 0 AND ttc_days < $max_days THEN 0.6 * (1.0 - ttc_days / $max_days) ELSE 0 END
-         AS score,
+       CASE WHEN ttc_days >= 0 AND ttc_days < $max_days THEN 1.0 - ttc_days / $max_days ELSE 0 END AS f_quickness,
        {subjects(dl.array('sale_id'), dl.array('trace_id'), dl)} AS subjects,
        {no_nulls(dl.array('trace_rid', 'sale_rid'), dl)} AS evidence,
        {dl.json_object(('time_to_crime_days', 'ttc_days'), ('purchaser', 'purchaser'), ('possessor', 'possessor'),
@@ -129,10 +134,15 @@ class TracedPurchasers(Detector[TracedPurchasersConfig]):
     TYPOLOGIES = ("repeat_traced_purchaser", "purchaser_ring")
     CONFIG = TracedPurchasersConfig
     NEEDS = ("firearm_traces",)
+    # A purchaser's alert scores on guns and dealers, a ring's on its size; the other's features are 0.
+    SCORE = Score(features=(
+        Feature("guns", 0.6, "Repeat purchaser: traced guns beyond one, (n - 1) / (n + 1)."),
+        Feature("dealers", 0.4, "Repeat purchaser: dealers of the traced guns, d / (d + 2)."),
+        Feature("ring", 1.0, "Ring: purchasers beyond one, (m - 1) / (m + 1)."),
+    ))
 
     def findings(self, params: dict[str, Any]) -> str:
         c, dl = self.config, self.dialect
-        assert isinstance(c, TracedPurchasersConfig)
         params.update(min_traced=c.min_traced, ring_days=c.ring_days)
         return f"""
 WITH {guns_cte(c, params, dl)},
@@ -159,8 +169,8 @@ ring AS (
          min(d0) AS p0, max(d1) AS p1
   FROM pairs GROUP BY ffl_id
 )
-SELECT 'repeat_traced_purchaser' AS typology, {saturate('guns - 1', '2')} * 0.6 + 0.4 * {saturate('dealers', '2')}
-         AS score,
+SELECT 'repeat_traced_purchaser' AS typology, {saturate('guns - 1', '2')} AS f_guns,
+       {saturate('dealers', '2')} AS f_dealers, 0.0 AS f_ring,
        {subjects('sales', 'traces', dl)} AS subjects, {no_nulls('rids', dl)} AS evidence,
        {dl.json_object(('traced_guns', 'guns'), ('dealers', 'dealers'), ('median_time_to_crime_days', 'median_days'))}
          AS figures,
@@ -169,7 +179,7 @@ SELECT 'repeat_traced_purchaser' AS typology, {saturate('guns - 1', '2')} * 0.6 
        CAST(p0 AS TIMESTAMP) AS period_start, CAST(p1 AS TIMESTAMP) AS period_end
 FROM rep
 UNION ALL
-SELECT 'purchaser_ring', {saturate(dl.array_length('members') + ' - 1', '2')},
+SELECT 'purchaser_ring', 0.0, 0.0, {saturate(dl.array_length('members') + ' - 1', '2')},
        {dl.array_prepend("'ffl:' || ffl_id", subjects('sales', 'traces', dl))}, {no_nulls('rids', dl)},
        {dl.json_object(('purchasers', dl.array_length('members')),
                        ('traced_guns', dl.array_length(dl.array_distinct('traces'))), ('dealer', 'ffl_id'),
