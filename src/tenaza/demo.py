@@ -32,8 +32,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Create DIR/workspace.duckdb afresh: generate (or take) the data, ingest it, analyze it."""
         from tenaza.analyze import analyze
-        from tenaza.cli import _print_report, fail, out
+        from tenaza.cli_options import fail, out
         from tenaza.errors import TenazaError
+        from tenaza.ingest.cli import print_report
         from tenaza.manifest import ingest_manifest
         from tenaza.store import Workspace
 
@@ -61,7 +62,7 @@ def register(app: typer.Typer) -> None:
             with Workspace.create(tmp) as ws:
                 for report in ingest_manifest(ws, manifest,
                                               on_file=lambda f: out.print(f"ingesting {f.path} → {f.table}")):
-                    _print_report(report)
+                    print_report(report)
                 if analyze_:
                     for step in analyze(ws, on_step=lambda name: out.print(f"analyze: {name}")).steps:
                         out.print(f"  {step.step}: {step.summary}" + ("" if step.skipped else f" ({step.seconds:.1f}s)"))
@@ -70,37 +71,3 @@ def register(app: typer.Typer) -> None:
             fail(exc)
         shutil.move(tmp, target)
         out.print(f"demo workspace ready: {target}")
-
-    @app.command("analyze")
-    def analyze_cmd(workspace: Annotated[Path, typer.Argument(help="Workspace file.")]) -> None:
-        """Run every step after ingest: resolve, screen, detect."""
-        from tenaza.analyze import analyze
-        from tenaza.cli import fail, out
-        from tenaza.errors import TenazaError
-        from tenaza.store import Workspace
-
-        try:
-            with Workspace.open(workspace) as ws:
-                report = analyze(ws, on_step=lambda name: out.print(f"{name} ..."))
-        except TenazaError as exc:
-            fail(exc)
-        for step in report.steps:
-            out.print(f"  {step.step}: {step.summary}" + ("" if step.skipped else f" ({step.seconds:.1f}s)"))
-
-    @app.command("ingest-manifest")
-    def ingest_manifest_cmd(
-        workspace: Annotated[Path, typer.Argument(help="Workspace file.")],
-        manifest: Annotated[Path, typer.Argument(help="manifest.json listing files, tables, mappings and markings.")],
-    ) -> None:
-        """Ingest every file a manifest lists, each in its own transaction."""
-        from tenaza.cli import _print_report, fail
-        from tenaza.errors import TenazaError
-        from tenaza.manifest import ingest_manifest
-        from tenaza.store import Workspace
-
-        try:
-            with Workspace.open(workspace) as ws:
-                for report in ingest_manifest(ws, manifest):
-                    _print_report(report)
-        except TenazaError as exc:
-            fail(exc)

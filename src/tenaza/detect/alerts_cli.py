@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         """List alerts, highest score first, as the viewer (--as) may see them."""
         from rich.table import Table
 
-        from tenaza.cli import fail, out
+        from tenaza.cli_options import fail, out
         from tenaza.errors import TenazaError
         from tenaza.store import Workspace
 
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """One alert with its evidence and figures, as the viewer (--as) may see it."""
-        from tenaza.cli import fail, out
+        from tenaza.cli_options import fail, out
         from tenaza.errors import TenazaError
         from tenaza.store import Workspace
 

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         from pydantic import ValidationError
         from rich.table import Table
 
-        from tenaza.cli import fail, out
+        from tenaza.cli_options import fail, out
         from tenaza.detect import run, select
         from tenaza.errors import TenazaError
         from tenaza.store import Workspace
@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
         """List the registered detectors, with what they find."""
         import sys
 
-        from tenaza.cli import out
+        from tenaza.cli_options import out
         from tenaza.detect import select
         from tenaza.detect.docs import render
 

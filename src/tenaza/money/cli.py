@@ -24,7 +24,7 @@ def load(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Replace the workspace's exchange rates, then say how many transactions they convert."""
-    from tenaza.cli import fail, out
+    from tenaza.cli_options import fail, out
     from tenaza.errors import TenazaError
     from tenaza.money import load_rates, usd_coverage
     from tenaza.store import Workspace
@@ -48,7 +48,7 @@ def coverage(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Transactions that get no US-dollar amount, by currency."""
-    from tenaza.cli import fail, out
+    from tenaza.cli_options import fail, out
     from tenaza.errors import TenazaError
     from tenaza.money import usd_coverage
     from tenaza.store import Workspace

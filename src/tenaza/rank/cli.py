@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """Rank accounts: with LightGBM where labels exist, else against their peers and alerts (always)."""
-        from tenaza.cli import fail, out
+        from tenaza.cli_options import fail, out
         from tenaza.detect import run
         from tenaza.errors import TenazaError
         from tenaza.pillars.cash.transactions.ranked_risk import RankedRisk

@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         from pydantic import ValidationError
         from rich.table import Table
 
-        from tenaza.cli import fail, out
+        from tenaza.cli_options import fail, out
         from tenaza.errors import PlanError, TenazaError
         from tenaza.pillars.distribution.planner import seizures
         from tenaza.pillars.distribution.planner import sweep as sweeps
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
 
                 the_curve = seizures.workspace_curve(workspace, find_port(port).code)
                 if the_curve is None:
-                    from tenaza.cli import err
+                    from tenaza.cli_options import err
 
                     err.print(f"[yellow]{workspace}: no targeting scores with dangerous finds; using the default "
                               "curve (run tenaza target first)[/]")

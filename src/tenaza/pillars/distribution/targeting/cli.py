@@ -24,7 +24,7 @@ def _report(result: TargetingRun, curve: Path | None, plot: Path | None, table: 
             extra: dict[str, Any]) -> None:
     from rich.table import Table
 
-    from tenaza.cli import err, out
+    from tenaza.cli_options import err, out
     from tenaza.pillars.distribution.targeting import drift, evaluate
 
     source = f"tenaza targeting {result.mode}, later period from {result.split_date}"
@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Rank the workspace's crossings for inspection (k % per port per day) into inspection_scores;
         `tenaza detect --pillar distribution` then writes the selected ones as alerts."""
-        from tenaza.cli import fail
+        from tenaza.cli_options import fail
         from tenaza.errors import TenazaError
         from tenaza.pillars.distribution.targeting import pipeline
         from tenaza.pillars.distribution.targeting import workspace as tws
@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
         curve: CurveOut = None, plot: PlotOut = None, table: TableOut = None, as_json: JsonOpt = False,
     ) -> None:
         """Train and measure on any customs declaration file with outcomes, by a column mapping."""
-        from tenaza.cli import fail
+        from tenaza.cli_options import fail
         from tenaza.errors import TenazaError
         from tenaza.pillars.distribution.targeting import mapping as tmap
         from tenaza.pillars.distribution.targeting import pipeline
