@@ -22,6 +22,7 @@ def test_its_recovers_a_planted_level_change_within_its_interval() -> None:
     assert e.ci_low <= -10.0 <= e.ci_high
     assert e.detected and e.p_value < 0.01
     assert "fell by" in e.sentence("en") and "disminuyó" in e.sentence("es")
+    assert "deaths" in e.sentence("en") and "muertes" in e.sentence("es") and "deaths" not in e.sentence("es")
 
 
 def test_its_says_no_detectable_effect_and_gives_the_mde() -> None:

@@ -84,7 +84,7 @@ def list_(workspace: Annotated[Path | None, typer.Argument(help="Workspace, to s
     from tenaza.cli_options import fail, out
     from tenaza.errors import TenazaError
     from tenaza.outcomes.framework import load_framework
-    from tenaza.outcomes.series import available
+    from tenaza.outcomes.series import available, workspace_series
     from tenaza.store import Workspace
 
     try:
@@ -93,6 +93,10 @@ def list_(workspace: Annotated[Path | None, typer.Argument(help="Workspace, to s
         if workspace is not None:
             with Workspace.open(workspace, read_only=True) as ws:
                 have = {(a[0], a[2]): (a[3], a[5]) for a in available(ws)}
+                for ind in fw.indicators():
+                    if ind.from_workspace:  # counted from the workspace's own tables each time
+                        v = workspace_series(ws, ind.series).values
+                        have[(ind.series, ind.geo)] = (len(v), v.index[-1].date() if len(v) else None)
     except TenazaError as exc:
         fail(exc)
     rows: list[dict[str, Any]] = [{"pillar": p.id, "indicator": i.id, "series": i.series, "geo": i.geo, "frequency": i.frequency,
@@ -103,10 +107,16 @@ def list_(workspace: Annotated[Path | None, typer.Argument(help="Workspace, to s
     if as_json:
         out.print_json(json.dumps(rows))
         return
-    t = Table("pillar", "indicator", "series", "geo", "freq", "unit", "direction", "values", "latest")
+    # the series name, unit and source are in --json and in `show`; here what fits a terminal
+    t = Table(box=None, pad_edge=False)  # no borders: eight columns fit 80 characters
+    t.add_column("pillar", no_wrap=True)
+    t.add_column("indicator", no_wrap=True)  # the id is what `show` and `evaluate` take: never cut it
+    for name in ("geo", "freq", "better", *(("values", "latest") if workspace else ())):
+        t.add_column(name)
     for r in rows:
-        t.add_row(r["pillar"], r["indicator"], r["series"], r["geo"], r["frequency"], r["unit"], r["direction"],
-                  f"{r['values']:,}" if workspace else "", r["latest"])
+        better = "up" if r["direction"] == "up_is_good" else "down"
+        t.add_row(r["pillar"], r["indicator"], r["geo"], r["frequency"], better,
+                  *((f"{r['values']:,}", r["latest"][:7]) if workspace else ()))
     out.print(t)
 
 
@@ -144,7 +154,8 @@ def show(workspace: WorkspaceArg, indicator: Annotated[str, typer.Argument(help=
     out.print(f"[bold]{ind.title(lang)}[/] ({ind.series}, {ind.geo}; {ind.direction}) — {s.publisher}")
     t = Table("period end", "value", "record")
     for when, v, r in tail:
-        t.add_row(str(when.date()), fmt_number(float(v), lang), r)
+        first, *more = r.split(",")
+        t.add_row(str(when.date()), fmt_number(float(v), lang), first + (f" (+{len(more)})" if more else ""))
     out.print(t)
     if plot is not None:
         out.print(f"chart: {plot}", highlight=False)

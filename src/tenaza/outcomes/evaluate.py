@@ -63,10 +63,12 @@ class Effect:
         return d
 
     def sentence(self, lang: str = "en") -> str:
-        from tenaza.outcomes.locale import fmt_number, fmt_p
+        from tenaza.outcomes.locale import fmt_number, fmt_p, fmt_unit
 
         def n(x: float) -> str:
             return fmt_number(x, lang, digits=3)
+
+        unit = fmt_unit(self.unit, lang)
 
         rel = f" ({n(100 * self.effect / self.baseline)} %)" if self.baseline else ""
         label = self.details.get(f"label_{lang}", self.indicator)
@@ -82,21 +84,21 @@ class Effect:
             if self.detected:
                 word = "aumentó" if self.effect > 0 else "disminuyó"
                 return (f"{method}: tras {when}, {label}{place} {word} en "
-                        f"{n(abs(self.effect))} {self.unit}{rel}; intervalo de 95 %: {n(self.ci_low)} a "
+                        f"{n(abs(self.effect))} {unit}{rel}; intervalo de 95 %: {n(self.ci_low)} a "
                         f"{n(self.ci_high)}, p {fmt_p(self.p_value, lang)}.")
             return (f"{method}: sin efecto detectable de la intervención del {when} en {label}{place} "
-                    f"(estimación {n(self.effect)} {self.unit}, intervalo de 95 %: {n(self.ci_low)} a "
+                    f"(estimación {n(self.effect)} {unit}, intervalo de 95 %: {n(self.ci_low)} a "
                     f"{n(self.ci_high)}, p {fmt_p(self.p_value, lang)}). Con estos datos solo se detectaría un efecto "
-                    f"de al menos {n(self.mde)} {self.unit}.")
+                    f"de al menos {n(self.mde)} {unit}.")
         if self.detected:
             word = "rose" if self.effect > 0 else "fell"
             return (f"{method}: after {when}, {label}{place} {word} by "
-                    f"{n(abs(self.effect))} {self.unit}{rel}; 95 % interval {n(self.ci_low)} to {n(self.ci_high)}, "
+                    f"{n(abs(self.effect))} {unit}{rel}; 95 % interval {n(self.ci_low)} to {n(self.ci_high)}, "
                     f"p {fmt_p(self.p_value, lang)}.")
         return (f"{method}: no detectable effect of the intervention of {when} on {label}{place} "
-                f"(estimate {n(self.effect)} {self.unit}, 95 % interval {n(self.ci_low)} to {n(self.ci_high)}, "
+                f"(estimate {n(self.effect)} {unit}, 95 % interval {n(self.ci_low)} to {n(self.ci_high)}, "
                 f"p {fmt_p(self.p_value, lang)}). These data could only have detected an effect of at least "
-                f"{n(self.mde)} {self.unit}.")
+                f"{n(self.mde)} {unit}.")
 
 
 _METHOD = {"its": ("Interrupted time series", "Serie de tiempo interrumpida"),

@@ -47,3 +47,18 @@ def fmt_p(p: float, lang: str) -> str:
     if p < 0.001:
         return "< " + fmt_number(0.001, lang, digits=1)
     return "= " + fmt_number(p, lang, digits=2)
+
+
+# The units of the shipped series and the default framework; any other unit reads as given.
+UNITS_ES = {
+    "per 100,000 per year": "por 100 000 al año", "deaths": "muertes", "deaths in 12 months": "muertes en 12 meses",
+    "victims": "víctimas", "background checks": "verificaciones de antecedentes", "firearms": "armas de fuego",
+    "hectares": "hectáreas", "inbound crossings": "cruces de entrada", "pounds": "libras",
+    "seizure events": "eventos de decomiso", "seizures": "decomisos", "alerts": "alertas", "percent": "por ciento",
+    "prescriptions per 100 persons": "recetas por 100 personas",
+    "percent of people aged 12+": "por ciento de las personas de 12 años o más",
+}
+
+
+def fmt_unit(unit: str, lang: str) -> str:
+    return UNITS_ES.get(unit, unit) if lang == "es" else unit

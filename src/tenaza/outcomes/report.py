@@ -19,7 +19,7 @@ from tenaza.errors import OutcomesError
 from tenaza.outcomes.charts import chart
 from tenaza.outcomes.evaluate import Effect
 from tenaza.outcomes.framework import Framework, Indicator
-from tenaza.outcomes.locale import fmt_date, fmt_month, fmt_number
+from tenaza.outcomes.locale import fmt_date, fmt_month, fmt_number, fmt_unit
 from tenaza.outcomes.series import Series
 from tenaza.outcomes.service import series_of
 from tenaza.store import Workspace
@@ -76,7 +76,7 @@ def _trend(s: Series, lang: str, up_is_good: bool) -> str:
 def _png(row: Row, lang: str) -> bytes:
     assert row.series is not None
     targets = [(t.date, t.value) for t in row.indicator.targets]
-    fig = chart(row.series.values, title=row.indicator.title(lang), unit=row.series.unit or row.indicator.unit,
+    fig = chart(row.series.values, title=row.indicator.title(lang), unit=fmt_unit(row.series.unit or row.indicator.unit, lang),
                 source=row.series.publisher or row.indicator.source, lang=lang, intervention=row.intervention,
                 targets=targets)
     buf = io.BytesIO()
@@ -125,7 +125,7 @@ def _facts(row: Row, lang: str) -> str:
     when = pd.Timestamp(v.index[-1]).date()
     period = fmt_month(when, lang) if row.series.monthly else str(when.year)
     latest = fmt_number(float(v.iloc[-1]), lang)
-    bits = [f"{T['latest'][lang]} ({period}): <b>{latest}</b> {html.escape(row.series.unit or ind.unit)}",
+    bits = [f"{T['latest'][lang]} ({period}): <b>{latest}</b> {html.escape(fmt_unit(row.series.unit or ind.unit, lang))}",
             _trend(row.series, lang, ind.direction == "up_is_good"),
             T["direction_up" if ind.direction == "up_is_good" else "direction_down"][lang]]
     for t in ind.targets:
@@ -181,7 +181,7 @@ def _pdf(fw: Framework, rows: dict[str, Row], lang: str, path: Path, ws_name: st
                 targets = [(t.date, t.value) for t in row.indicator.targets]
                 assert row.series is not None
                 pdf.savefig(chart(row.series.values, title=row.indicator.title(lang),
-                                  unit=row.series.unit or row.indicator.unit,
+                                  unit=fmt_unit(row.series.unit or row.indicator.unit, lang),
                                   source=row.series.publisher or row.indicator.source, lang=lang,
                                   intervention=row.intervention, targets=targets))
 

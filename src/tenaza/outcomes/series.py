@@ -190,11 +190,13 @@ def workspace_series(ws: Workspace, name: str) -> Series:
     rows = ws.backend.fetch(f"workspace series {name}", sql, {"v": parts[2]})
     idx = pd.DatetimeIndex([pd.Timestamp(r[0]) + pd.offsets.MonthEnd(0) for r in rows])
     values = pd.Series([float(r[1]) for r in rows], index=idx, name=name, dtype=float)
+    ids = {when: ",".join(str(x) for x in r[2]) for when, r in zip(idx, rows, strict=True)}
     if len(values):
         full = pd.date_range(idx.min(), idx.max(), freq="ME")
         values = values.reindex(full, fill_value=0.0)  # a month without any is a zero, not a gap
+    # one entry per period, as for public series: the ids of the rows counted that month
     return Series(name, "USA-MEX", unit, f"tenaza workspace {ws.path.name}: {table}", values,
-                  [str(x) for r in rows for x in r[2]])
+                  [ids.get(when, "") for when in values.index])
 
 
 def read_panel(ws: Workspace, indicator: str, geo_level: str = "state") -> pd.DataFrame:
