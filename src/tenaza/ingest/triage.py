@@ -3,6 +3,7 @@ and reconcile the counts. Runs inside the ingest's transaction."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
 # Names are where mojibake hurts (matching, screening) and where it shows; codes and free text
 # are left as read, which keeps the scan to a few columns.
 TEXT_TYPES = (ColumnType.NAME,)
+# A currency that is not ISO 4217 but written as a code (crypto tickers, private codes) is kept.
+_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]{1,5}$")
+# Crypto-asset tickers the summary names as such (not an exhaustive list; any code is kept).
+CRYPTO_CODES = frozenset({"XBT", "BTC", "ETH", "USDT", "USDC", "XRP", "LTC", "BCH", "XMR", "DAI", "BNB", "TRX"})
 
 
 def finish(ws: Workspace, spec: TableSpec, report: IngestReport, bad_rows: list[BadRow], *, ingest_id: int,
@@ -39,7 +44,13 @@ def finish(ws: Workspace, spec: TableSpec, report: IngestReport, bad_rows: list[
             WHERE r.ingest_id = $i AND r.{key} = d.k AND r.source_row > d.first_line AND r._problems IS NULL""",
                   {**i, "msg": f"{spec.key}: duplicate of line "})
     step("resolving codes")
-    _resolve_codes(ws, spec, ingest_id)
+    unpriced = _resolve_codes(ws, spec, ingest_id)
+    if unpriced:
+        n = sum(unpriced.values())
+        listed = ", ".join(f"{c} {k:,}{' (crypto)' if c in CRYPTO_CODES else ''}" for c, k in unpriced.items())
+        report.warnings.append(
+            f"{n:,} rows kept with no US-dollar amount: their currency is not ISO 4217 ({listed}); detectors "
+            f"count them as rows they cannot judge unless `tenaza rates load --file RATES.csv` gives a rate")
     step("repairing text")
     report.values_repaired = _repair_mojibake(ws, spec, ingest_id)
     step("checking identifiers")
@@ -98,11 +109,14 @@ def _field_counts(ws: Workspace, spec: TableSpec, ingest_id: int) -> dict[str, d
     return out
 
 
-def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
+def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> dict[str, int]:
     """Country and currency spellings to ISO codes, once per distinct value; unknown ones
-    become problems of their rows."""
+    become problems of their rows, except a currency written as a code (``XBT``, ``USDT``, a
+    private code): that row is kept, upper-cased, with no US-dollar amount unless the source or
+    a rates file gives one. Returns those rows' counts by currency, most first."""
     b = ws.backend
     t = ident(spec.physical_name)
+    unpriced: dict[str, int] = {}
     for c in spec.source_columns:
         if c.type not in (ColumnType.COUNTRY, ColumnType.CURRENCY, ColumnType.COUNTRY_LIST):
             continue
@@ -113,6 +127,15 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
             continue
         change, unknown = _classify(b.fetch(f"list {c.name} values", f"SELECT DISTINCT {col} FROM {t} "
                                             f"WHERE ingest_id = $i AND {col} IS NOT NULL", {"i": ingest_id}), aliases)
+        if c.type is ColumnType.CURRENCY:
+            codes = {v: v.strip().upper() for v in unknown if _CODE.match(v.strip())}
+            unknown = [v for v in unknown if v not in codes]
+            change.update({v: k for v, k in codes.items() if k != v})
+            if codes:
+                unpriced.update((str(k), int(n)) for k, n in b.fetch(
+                    f"count {c.name} without an ISO code", f"SELECT upper(trim({col})), count(*) FROM {t} "
+                    f"WHERE ingest_id = $i AND list_contains($v, {col}) GROUP BY 1 ORDER BY 2 DESC, 1",
+                    {"i": ingest_id, "v": list(codes)}))
         if change:
             b.execute(f"resolve {c.name}", f"UPDATE {t} SET {col} = map_extract_value(map($src, $dst), {col}) "
                       f"WHERE ingest_id = $i AND list_contains($src, {col})",
@@ -127,6 +150,7 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> None:
                       f"$msg || '''' || {col} || ''''), _raw = coalesce(_raw, $raw) "
                       f"WHERE ingest_id = $i AND list_contains($v, {col})",
                       {"i": ingest_id, "v": unknown, "msg": f"{c.name}: not {what}: ", "raw": None})
+    return unpriced
 
 
 def _classify(rows: list[tuple[Any, ...]], aliases: dict[str, str]) -> tuple[dict[str, str], list[str]]:
