@@ -16,6 +16,7 @@ A detector that finds nothing then says why, instead of a silent zero.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -28,6 +29,11 @@ log = logging.getLogger("tenaza")
 
 # Below this share of rows reaching the floor the settings exclude "nearly every row" (> 99 %).
 MIN_PASSING_SHARE = 0.01
+# Amounts heap just below a reporting threshold when the rows just under it outnumber those just
+# over it by this many standard deviations (a one-sided sign test of the two counts).
+HEAP_Z = 4.0
+# The round values tried as a data's own reporting threshold: these mantissas times a power of ten.
+ROUND_MANTISSAS = (1.0, 2.0, 2.5, 3.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -38,13 +44,17 @@ class Screen:
     in ``params``. ``setting`` is the CONFIG field holding the floor in dollars, None where the
     detector has no per-row amount floor. ``scale`` multiplies the setting into the floor a row
     must reach (structuring sees deposits from 80 % of its threshold). ``relative`` is False
-    where the typology is defined by the legal threshold itself (structuring evades the CTR)."""
+    where the typology is defined by the legal threshold itself (structuring evades the CTR).
+    ``evaded`` says the setting is a reporting threshold the rows keep under: under ``auto``, where
+    the amounts do not heap just below it, the data's own threshold is looked for
+    (``own_threshold``)."""
 
     where: str
     setting: str | None
     params: dict[str, Any] = field(default_factory=dict)
     scale: float = 1.0
     relative: bool = True
+    evaded: bool = False
 
 
 @runtime_checkable
@@ -73,6 +83,57 @@ def _stats_sql(dialect_name: str, source: str, where: str) -> str:
         med, q = "quantile_cont(usd, 0.5)", "quantile_cont(usd, $_screen_q)"
     return (f"SELECT count(*), count(*) FILTER (WHERE usd IS NULL), count(*) FILTER (WHERE usd >= $_screen_floor), "
             f"{med}, {q} FROM ({source}) AS s WHERE ({where}) AND amount > 0")
+
+
+def heaping(ws: Workspace, name: str, screen: Screen, thresholds: list[float]) -> dict[float, tuple[int, int]]:
+    """Per threshold T: rows of ``screen`` with a dollar amount in [T x scale, T) and in
+    [T, T / scale), the two bands of equal width on a log scale, leaving out round amounts
+    (multiples of T / 10: people deposit round sums out of habit, not to evade). A smooth amount
+    density puts about as many rows in each band; deposits kept under T fill the lower one."""
+    b = ws.backend
+    d = b.dialect
+    rows = b.fetch(f"screen {name}: amounts around thresholds", f"""
+        WITH c AS (SELECT unnest($_heap_t) AS t),
+        s AS (SELECT usd FROM ({usd_source(d)}) AS s WHERE ({screen.where}) AND amount > 0 AND usd IS NOT NULL)
+        SELECT c.t, count(*) FILTER (WHERE s.usd < c.t), count(*) FILTER (WHERE s.usd >= c.t)
+        FROM c JOIN s ON s.usd >= c.t * $_heap_w AND s.usd < c.t / $_heap_w
+        WHERE abs(s.usd * 10 / c.t - round(s.usd * 10 / c.t)) > 1e-6
+        GROUP BY c.t""", {**screen.params, "_heap_t": thresholds, "_heap_w": screen.scale})
+    found = {float(t): (int(lo), int(hi)) for t, lo, hi in rows}
+    return {t: found.get(t, (0, 0)) for t in thresholds}
+
+
+def heap_z(under: int, over: int) -> float:
+    return (under - over) / math.sqrt(under + over) if under + over else 0.0
+
+
+def own_threshold(ws: Workspace, name: str, screen: Screen, legal: float) -> tuple[float | None, str]:
+    """The reporting threshold the data's amounts keep under, where they do not keep under ``legal``:
+    the round value (``ROUND_MANTISSAS`` x 10^k, amounts reaching past both its bands) with the strongest
+    heaping just below it, if that reaches ``HEAP_Z``; None keeps ``legal``. With the sentence
+    saying what was found."""
+    lo, hi = ws.backend.fetch(f"screen {name}: amount range", f"SELECT min(usd), max(usd) FROM ({usd_source(ws.backend.dialect)}) "
+                              f"AS s WHERE ({screen.where}) AND amount > 0 AND usd IS NOT NULL", screen.params)[0]
+    if lo is None:
+        return None, "no amount to look for a threshold in"
+    # a value is tried only where amounts reach past both of its bands: at the edge of the data
+    # the density stops, which is no heaping
+    w = screen.scale
+    cands = sorted({legal} | {t for k in range(math.floor(math.log10(float(lo))), math.ceil(math.log10(float(hi))) + 1)
+                              for m in ROUND_MANTISSAS if float(lo) <= (t := m * 10.0 ** k) * w and t / w <= float(hi)})
+    counts = heaping(ws, name, screen, cands)
+    z_legal = heap_z(*counts[legal])
+    if z_legal >= HEAP_Z:
+        return None, (f"amounts heap just below {screen.setting} = ${legal:,.2f} ({counts[legal][0]:,} just under, "
+                      f"{counts[legal][1]:,} just over)")
+    best = max(cands, key=lambda t: heap_z(*counts[t]))
+    z = heap_z(*counts[best])
+    if z < HEAP_Z:
+        return None, (f"no heaping just below ${legal:,.2f} or any round amount (best ${best:,.2f}: "
+                      f"{counts[best][0]:,} just under, {counts[best][1]:,} just over)")
+    return best, (f"the data's own threshold ${best:,.2f}: {counts[best][0]:,} amounts just under it, "
+                  f"{counts[best][1]:,} just over (z {z:.1f}); just below ${legal:,.2f}: {counts[legal][0]:,} "
+                  f"under, {counts[legal][1]:,} over")
 
 
 def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResult:
@@ -116,6 +177,18 @@ def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResu
     elif profile == "relative" and not screen.relative:
         chose = "regulatory"
         res.notes.append(f"profile relative does not apply: the typology is defined by {screen.setting} itself")
+    if profile in ("auto", "relative") and screen.evaded:
+        own, why = own_threshold(ws, name, screen, regulatory / screen.scale)
+        res.notes.append(f"{screen.setting}: {why}")
+        if own is not None:
+            chose = "own threshold"
+            res.floor_usd = own * screen.scale
+            res.update[screen.setting] = own
+            params["_screen_floor"] = res.floor_usd
+            res.passing = passing = int(b.scalar(
+                f"screen {name}: own threshold",
+                f"SELECT count(*) FROM ({source}) AS s WHERE ({screen.where}) AND amount > 0 AND usd >= $_screen_floor",
+                params))
     res.profile = chose
     if chose == "relative" and q_value is not None:
         floor = float(q_value)

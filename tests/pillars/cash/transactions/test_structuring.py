@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from tenaza.detect import run, select
 from tenaza.money import load_rates
 from tests.pillars.cash.conftest import T0, Bank, txn
 
@@ -53,3 +54,43 @@ def test_peso_amounts_are_converted_at_the_rate_of_their_own_date(bank: Bank, tm
         f"{(T0 + timedelta(days=k)).date()},MXN,{18.3 if k < 3 else 10.0}\n" for k in range(8)), encoding="utf-8")
     load_rates(bank.ws, [rates], ecb=False)
     assert bank.detect("structuring") == []
+
+
+def _rescaled_world(scale: float) -> list[dict[str, object]]:
+    """Eight structurers keeping under $10,000, and 300 ordinary deposits spread smoothly over
+    $2,000-$30,000 (log-uniform by a fixed low-discrepancy sequence), all multiplied by ``scale``."""
+    rows: list[dict[str, object]] = []
+    for k in range(8):
+        rows += deposits(f"S{k}", [a * scale for a in (9_400, 9_810, 8_930, 9_955, 9_130, 8_640)])
+    for i in range(300):
+        u = (i * 0.6180339887) % 1.0
+        rows.append(txn(i * 0.05, None, f"P{i % 60}", 2_000 * 15 ** u * scale + 0.37, "cash_deposit"))
+    return rows
+
+
+def test_a_rescaled_world_is_judged_against_its_own_threshold(bank: Bank) -> None:
+    # amounts a hundredth of the real ones: nothing comes near $10,000, the deposits heap below $100
+    bank.transactions(_rescaled_world(0.01))
+    alerts = bank.detect("structuring")
+    assert sorted(s for a in alerts for s in a.subjects) == [f"account:S{k}" for k in range(8)]
+    assert {a.figures["threshold_usd"] for a in alerts} == {100.0}
+    run_ = run(bank.ws, select(names=["structuring"]))[0]
+    assert run_.profile == "own threshold"
+    assert any("own threshold $100.00" in n for n in run_.notes), run_.notes
+    # the legal threshold alone finds nothing there, as before
+    assert bank.detect("structuring", {"profile": "regulatory"}) == []
+
+
+def test_heaping_below_the_legal_threshold_keeps_it(bank: Bank) -> None:
+    bank.transactions(_rescaled_world(1.0))
+    run_ = run(bank.ws, select(names=["structuring"]))[0]
+    assert run_.profile == "regulatory"
+    assert any("heap just below threshold_usd = $10,000.00" in n for n in run_.notes), run_.notes
+    assert run_.alerts == 8
+
+
+def test_no_heaping_anywhere_keeps_the_legal_threshold(bank: Bank) -> None:
+    bank.transactions([r for r in _rescaled_world(0.01) if not str(r["to_account"]).startswith("S")])
+    run_ = run(bank.ws, select(names=["structuring"]))[0]
+    assert run_.profile == "regulatory" and run_.alerts == 0
+    assert any("no heaping" in n for n in run_.notes), run_.notes

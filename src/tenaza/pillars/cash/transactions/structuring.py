@@ -64,12 +64,15 @@ class Structuring(Detector[StructuringConfig]):
     NEEDS = ("transactions",)
 
     def screen(self) -> Screen:
-        """Structuring evades the reporting threshold itself, so it has no relative profile; the rows
-        that count are the deposits from the 'just under' amount up."""
+        """Structuring evades the reporting threshold itself, so it has no relative profile (no
+        quantile); the rows that count are the deposits from the 'just under' amount up. Under
+        ``auto`` a data whose deposits do not heap just below the legal threshold, but do below a
+        round amount of their own (a rescaled world, a simulator's units), is judged against
+        that threshold, and detect says which it used."""
         c = self.config
         assert isinstance(c, StructuringConfig)
         return Screen("channel = 'cash_deposit' AND to_account IS NOT NULL", "threshold_usd", scale=c.near_fraction,
-                      relative=False)
+                      relative=False, evaded=True)
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect
