@@ -28,8 +28,17 @@ import tempfile
 import time
 from pathlib import Path
 
-DETECTORS = ("structuring", "funnel_account", "rapid_pass_through", "fans", "cycles", "bulk_cash",
-             "restricted_counterparty")
+
+def transaction_detectors() -> tuple[str, ...]:
+    """Every registered detector of pillars/cash/transactions but the ranker's alerts (which need a
+    ranking run first): the suite grows with the pillar, and a new detector cannot be left out."""
+    from tenaza.detect import select
+
+    return tuple(d.NAME for d in select("cash") if d.__module__.startswith("tenaza.pillars.cash.transactions.")
+                 and d.NAME != "cash_ranked_risk")
+
+
+DETECTORS = transaction_detectors()
 
 SUITE = """
 import sys, time
