@@ -88,7 +88,7 @@ def test_the_merchant_is_spared_by_its_behaviour_not_by_its_amounts(bank: Bank) 
     assert all("account:MERCHANT" not in a.subjects for a in bank.detect("fans"))
     # a business factor no account reaches: nobody behaves like a business, all count as personal
     personal = [a for a in bank.detect("fans", {"business_factor": 1000}) if "account:MERCHANT" in a.subjects]
-    assert personal and personal[0].figures["business_test"].startswith("behaviour (personal: 800 counterparties")
+    assert personal and personal[0].figures["business_test"].startswith("behaviour (personal: 800 counterparties, 6 or more a day on 10 of")
 
 
 def test_an_account_with_a_long_history_is_compared_with_its_own_windows(bank: Bank) -> None:

@@ -41,10 +41,11 @@ class FanConfig(CashConfig):
         0.6, gt=0, le=1,
         description="An account with no holder record (no parties row, or no customer file at all) behaves like a "
                     "business on a side when, over the whole data, it deals there with at least business_factor x "
-                    "min_counterparties distinct accounts and does so on at least this share of the days the data "
-                    "has transfers on: a shop is paid every day by ever new customers, a collection hub within "
-                    "days. Such an account takes the business factor, and where it has no history of its own "
-                    "windows its busiest window must also be a burst against its own daily rate.")
+                    "min_counterparties distinct accounts, and with min_counterparties or more in a day on at "
+                    "least this share of the days the data has transfers on: a shop is paid by many customers "
+                    "every day, a collection hub by many within days, a distribution hub by a few a day. Such an "
+                    "account takes the business factor, and where it has no history of its own windows its "
+                    "busiest window must also be a burst against its own daily rate.")
     burst_factor: float = Field(3, ge=1,
                                 description="A fan is a burst: a window needs this many times the counterparties "
                                             "the account has in its other windows of the data, on average. An account that "
@@ -86,8 +87,8 @@ class Fans(Detector[FanConfig]):
     otherwise (a ten-day extract) that many times the median window of its peers, the accounts
     of the same decile of dollar volume on that side in the same releasability group. The
     business test: an account held by a company needs ``business_factor`` times the
-    counterparties; where there is no holder record, an account behaves like a business when its
-    many counterparties are spread over most of the data's days (``business_active_share``), and
+    counterparties; where there is no holder record, an account behaves like a business when it
+    deals with many counterparties a day on most of the data's days (``business_active_share``), and
     such an account is also judged against its own daily rate, so that a shop paid every day by
     ever new customers is no fan-in. The alert's figures and explanation say which tests were
     used (``burst_test``, ``business_test``).
@@ -145,26 +146,36 @@ marks AS (SELECT ingest_id, {d.array_join(d.array_sort('releasable_to'), "','")}
 -- every account's side over the whole data, every amount of the channels: its size (dollar
 -- volume), its distinct counterparties and the days it was active, in the releasability group
 -- of most of its rows
+sides AS (
+  SELECT to_account AS hub, 'in' AS side, from_account AS other, usd, CAST(ts AS DATE) AS day, ingest_id FROM t
+  WHERE list_contains({channels}, channel)
+  UNION ALL
+  SELECT from_account, 'out', to_account, usd, CAST(ts AS DATE), ingest_id FROM t
+  WHERE list_contains({channels}, channel)
+),
+-- days on which the account dealt with min_counterparties distinct accounts or more on that side
+busy AS (
+  SELECT hub, side, count(*) AS busy_days FROM (
+    SELECT hub, side, day FROM sides GROUP BY hub, side, day HAVING count(DISTINCT other) >= $min_cp)
+  GROUP BY hub, side
+),
 side_all AS (
   SELECT x.hub, x.side, count(DISTINCT x.other) AS any_cp, sum(x.usd) AS volume,
-         count(DISTINCT CAST(x.ts AS DATE)) AS active_days, mode(m.mark) AS mark
-  FROM (SELECT to_account AS hub, 'in' AS side, from_account AS other, usd, ts, ingest_id FROM t
-        WHERE list_contains({channels}, channel)
-        UNION ALL
-        SELECT from_account, 'out', to_account, usd, ts, ingest_id FROM t
-        WHERE list_contains({channels}, channel)) AS x
-  JOIN marks AS m USING (ingest_id)
+         count(DISTINCT x.day) AS active_days, mode(m.mark) AS mark
+  FROM sides AS x JOIN marks AS m USING (ingest_id)
   GROUP BY x.hub, x.side
 ),
 usual AS (SELECT hub, side, sum(n_cp) AS all_cp FROM counts WHERE off = 0 GROUP BY hub, side),
 prof AS (
   SELECT s.*, coalesce(u.all_cp, 0) AS all_cp, h.account_id IS NOT NULL AS has_holder,
+         coalesce(y.busy_days, 0) AS busy_days,
          CASE WHEN h.account_id IS NOT NULL THEN h.business
-              ELSE s.any_cp >= $min_cp * $business_factor AND s.active_days >= $active_share * dd.n_days
+              ELSE s.any_cp >= $min_cp * $business_factor AND coalesce(y.busy_days, 0) >= $active_share * dd.n_days
          END AS business,
          ntile($peer_groups) OVER (PARTITION BY s.side, s.mark ORDER BY s.volume) AS size_class,
          dd.n_days, nw.n_windows, nw.n_windows - 1 >= $min_history AS own_history
   FROM side_all AS s LEFT JOIN usual AS u USING (hub, side) LEFT JOIN holder AS h ON h.account_id = s.hub
+  LEFT JOIN busy AS y USING (hub, side)
   CROSS JOIN n_day AS dd CROSS JOIN n_win AS nw
 ),
 -- the peer baseline: the median counterparties a window of an account of the same size class holds
@@ -173,7 +184,7 @@ peers AS (
   FROM prof GROUP BY side, mark, size_class
 ),
 tested AS (
-  SELECT w.*, p.business, p.has_holder, p.own_history, p.any_cp, p.active_days, p.n_days, p.n_windows,
+  SELECT w.*, p.business, p.has_holder, p.own_history, p.any_cp, p.active_days, p.busy_days, p.n_days, p.n_windows,
          p.size_class, g.n_peers, g.peer_cp,
          CASE WHEN p.own_history THEN w.n_cp >= $burst * greatest(0, p.all_cp - w.n_cp) / (p.n_windows - 1)
               ELSE w.n_cp >= $burst * g.peer_cp
@@ -183,16 +194,16 @@ tested AS (
   WHERE w.n_cp >= $min_cp * CASE WHEN p.business THEN $business_factor ELSE 1 END
 ),
 win AS (
-  SELECT * EXCLUDE (business, has_holder, own_history, any_cp, active_days, n_days, n_windows, size_class, n_peers,
-                    peer_cp, burst),
+  SELECT * EXCLUDE (business, has_holder, own_history, any_cp, active_days, busy_days, n_days, n_windows, size_class,
+                    n_peers, peer_cp, burst),
          CASE WHEN own_history THEN {d.format_text('burst vs own history ({} windows)', 'n_windows - 1')}
               ELSE {d.format_text('burst vs peers (' + size_word + ' {}, {} accounts, median {} counterparties a window)', 'size_class', 'n_peers', 'round(peer_cp, 1)')}
                    || CASE WHEN NOT has_holder AND business
                            THEN {d.format_text(' and vs own daily rate ({} active days)', 'active_days')} ELSE '' END
          END AS burst_test,
          CASE WHEN has_holder THEN 'holder record (' || CASE WHEN business THEN 'business' ELSE 'personal' END || ')'
-              WHEN business THEN {d.format_text('behaviour (business: {} counterparties on {} of {} days)', 'any_cp', 'active_days', 'n_days')}
-              ELSE {d.format_text('behaviour (personal: {} counterparties on {} of {} days)', 'any_cp', 'active_days', 'n_days')}
+              WHEN business THEN {d.format_text('behaviour (business: {} counterparties, {} or more a day on {} of {} days)', 'any_cp', '$min_cp', 'busy_days', 'n_days')}
+              ELSE {d.format_text('behaviour (personal: {} counterparties, {} or more a day on {} of {} days)', 'any_cp', '$min_cp', 'busy_days', 'n_days')}
          END AS business_test
   FROM tested WHERE burst
 ),
