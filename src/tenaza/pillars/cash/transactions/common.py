@@ -36,10 +36,12 @@ CTR_THRESHOLD_USD = 10_000.0
 # Funds transfers of $3,000 or more carry the recordkeeping and travel rules (31 CFR 1010.410).
 FUNDS_TRANSFER_RECORD_USD = 3_000.0
 # Mexico's Ley Federal para la Prevención e Identificación de Operaciones con Recursos de
-# Procedencia Ilícita (art. 17) sets its aviso thresholds in UMAs (unidades de medida y
-# actualización); cash received by a vulnerable activity is reported from 1,605 UMA for most
-# activities. The UMA is set yearly by INEGI (108.57 pesos a day in 2024), so the floor in
-# dollars is derived from the peso figure at each row's own rate by the user's config, not here.
+# Procedencia Ilícita (art. 17) sets the aviso thresholds of the vulnerable activities in UMAs
+# (unidades de medida y actualización), each activity its own; 1,605 UMA is that of several.
+# Banks are outside art. 17 (they report under art. 115 of the Ley de Instituciones de Crédito),
+# so the transfer detectors here do not use it: docs/typologies.md, "Mexico's avisos". The UMA
+# is set yearly by INEGI and published in the DOF in January, in force from 1 February:
+# 108.57 pesos a day in 2024, 113.14 in 2025, 117.31 from 1 February 2026.
 AVISO_MXN_UMA = 1_605
 
 CASH_IN = ("cash_deposit", "armored_car")
