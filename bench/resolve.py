@@ -388,11 +388,12 @@ def dev_bench(name: str, work: Path, threshold: float, skip_baseline: bool) -> N
         con = ws.backend.con
         con.execute(f"CREATE TABLE bench_truth AS SELECT record_id, {truth_sql} AS truth FROM parties").fetchall()
         n = int(con.execute("SELECT count(*) FROM parties").fetchall()[0][0])
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         report = resolve(ws, LinkageConfig(threshold=threshold))
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         ours = pairwise(con, "SELECT record_id, entity_id AS cluster FROM entity_members")
-        print(f"{name} ({n:,} records): tenaza {seconds:.1f}s precision {ours['precision']:.4f} recall "
+        print(f"{name} ({n:,} records): tenaza {seconds:.1f}s ({cpu:.1f}s CPU, load {os.getloadavg()[0]:.1f}; "
+              f"{report.seconds}) precision {ours['precision']:.4f} recall "
               f"{ours['recall']:.4f} F1 {ours['f1']:.4f}; {len(report.model.warnings)} model warnings")
         for w in report.model.warnings:
             print(f"  warning: {w}")

@@ -24,7 +24,13 @@ IS_TITLE_SQL = f"(list_contains({TITLES_SQL}, t) OR regexp_matches(t, '^[0-9]+(S
 
 def names_sql(expr: str) -> str:
     """SQL twin of ``tokens`` without titles (``text.is_title``)."""
-    return f"list_filter({tokens_sql(expr)}, lambda t: NOT {IS_TITLE_SQL})"
+    return _names_of(tokens_sql(expr))
+
+
+def _names_of(toks: str) -> str:
+    """A list of tokens without titles."""
+    return f"list_filter({toks}, lambda t: NOT {IS_TITLE_SQL})"
+
 _LEGAL_RE = r"(\s+(" + "|".join(f.replace(" ", r"\s") for f in LEGAL_FORMS) + r"))+$"
 
 
@@ -69,27 +75,30 @@ WITH base AS (
          {repair_sql('name')} AS rname
   FROM {relation}
 ), raw AS (
+  -- Each expensive expression (folding, tokenizing) is evaluated once per record here and
+  -- reused below: inlined in every branch, it cost most of the features step at 1 M records.
   SELECT *, string_split(regexp_replace(trim(rname), '\\s+', ' ', 'g'), ' ') AS raw_toks,
-         regexp_matches(rname, '\\p{{Ll}}') AS has_lower
+         regexp_matches(rname, '\\p{{Ll}}') AS has_lower,
+         {tokens_sql('rname')} AS rtoks, coalesce({tokens_sql('given_names')}, []) AS gtoks
   FROM base
+), named AS (
+  SELECT *, {_names_of('rtoks')} AS toks, {_names_of('gtoks')} AS gnames FROM raw
 ), split AS (
   SELECT *,
     CASE
       WHEN coalesce(paternal_surname, maternal_surname) IS NOT NULL THEN 'structured'
-      WHEN len({names_sql('given_names')}) > 0 THEN 'given'
+      WHEN len(gnames) > 0 THEN 'given'
       WHEN contains(rname, ',') THEN 'comma'
       WHEN has_lower AND len(list_filter(raw_toks, lambda t: {caps})) BETWEEN 1 AND len(raw_toks) - 1 THEN 'caps'
       ELSE 'positional'
     END AS how,
-    {names_sql('rname')} AS toks,
-    list_distinct(list_filter(list_concat({tokens_sql('rname')}, coalesce({tokens_sql('given_names')}, [])),
-                              lambda t: {IS_TITLE_SQL})) AS titles
-  FROM raw
+    list_distinct(list_filter(list_concat(rtoks, gtoks), lambda t: {IS_TITLE_SQL})) AS titles
+  FROM named
 ), parts AS (
   SELECT *,
     CASE how
-      WHEN 'structured' THEN coalesce({names_sql('given_names')}, [])
-      WHEN 'given' THEN {names_sql('given_names')}
+      WHEN 'structured' THEN gnames
+      WHEN 'given' THEN gnames
       WHEN 'comma' THEN {names_sql("substr(rname, strpos(rname, ',') + 1)")}
       WHEN 'caps' THEN {names_sql("array_to_string(list_filter(raw_toks, lambda t: NOT " + caps + "), ' ')")}
       ELSE CASE WHEN len(toks) >= 3 THEN list_slice(toks, 1, len(toks) - 2)
@@ -98,7 +107,7 @@ WITH base AS (
     CASE how
       WHEN 'structured' THEN list_filter([{names_sql('paternal_surname')}[1], {names_sql('maternal_surname')}[1]],
                                          lambda t: t IS NOT NULL)
-      WHEN 'given' THEN list_filter(toks, lambda t: NOT list_contains({names_sql('given_names')}, t))
+      WHEN 'given' THEN list_filter(toks, lambda t: NOT list_contains(gnames, t))
       WHEN 'comma' THEN {names_sql("split_part(rname, ',', 1)")}
       WHEN 'caps' THEN {names_sql("array_to_string(list_filter(raw_toks, lambda t: " + caps + "), ' ')")}
       ELSE CASE WHEN len(toks) >= 3 THEN list_slice(toks, len(toks) - 1, len(toks))

@@ -136,7 +136,8 @@ class LinkageConfig(BaseModel):
     threshold: float = Field(0.9, description="Match probability at or above which a pair is linked.")
     u_pairs: float = Field(2e5, description="Random pairs sampled to estimate u probabilities (Splink's u step "
                            "grew from 1.6 s to 24 s between 1e5 and 1e6 pairs on FEBRL 3).")
-    em_pairs: float = Field(1e6, description="Pairs sampled from each EM training block.")
+    em_pairs: float = Field(2.5e5, description="Pairs sampled from each EM training block (1e6 cost 48 s a block "
+                            "at 1 M records for the same F1 on the dev sets: docs/benchmarks.md).")
     em_iterations: int = Field(10, description="Most EM iterations per training block.")
     seed: int = Field(7, description="Seed of the random sampling, for reproducible models.")
     prior_recall: float = Field(0.6, description="Assumed recall of the exact rules that estimate the prior.")
@@ -444,7 +445,10 @@ def predict(sx: Scratch, features: str, config: LinkageConfig,
                "WHERE false")
     else:
         scored = linker.inference.predict(threshold_match_probability=config.threshold, warning_mode="never")
-        sx.run(f"CREATE OR REPLACE TABLE resolve_pairs AS SELECT * FROM {scored.physical_name}")
+        # Renamed, not copied: a copy wrote every scored pair a second time (Splink drops its
+        # tables with IF EXISTS, so the renamed one survives the clean-up below).
+        sx.run("DROP TABLE IF EXISTS resolve_pairs")
+        sx.run(f"ALTER TABLE {scored.physical_name} RENAME TO resolve_pairs")
     log.info("pairs scored in %.1fs", time.perf_counter() - t0)
     labels: dict[str, dict[int, str]] = {}
     for comparison in linker._settings_obj.comparisons:

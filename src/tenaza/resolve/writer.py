@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from tenaza.markings.releasability import intersect_sql
 from tenaza.resolve.engine import Scratch
 from tenaza.resolve.features import _lit
 from tenaza.resolve.linkage import Levels
@@ -74,7 +75,8 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
         sx.run(f"DELETE FROM {sx.ws('entities')}")
         started = time.perf_counter()
         sx.run("""CREATE OR REPLACE TEMP TABLE r_members AS
-          SELECT f.*, c.root, pr.parent_uid, pr.how,
+          SELECT f.unique_id, f.record_id, f.party_id, f.releasable_to, f.kind, f.name, f.aliases, f.given_all,
+                 f.pat, f.mat, f.curp, f.rfc, f.ssn, f.ein, f.dob, f.country, c.root, pr.parent_uid, pr.how,
                  'E-' || substr(md5(min(f.record_id) OVER (PARTITION BY c.root)), 1, 12) AS entity_id
           FROM r_features f JOIN r_cluster c USING (unique_id) LEFT JOIN r_parent pr USING (unique_id)""")
         log.debug("write: members prepared in %.1fs", time.perf_counter() - started)
@@ -86,8 +88,7 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
                {', '.join(pair_cols.split(', ')[2:])},
                CASE WHEN m.parent_uid IS NULL THEN 'single' WHEN m.how = 'analyst' THEN 'analyst' ELSE 'model' END,
                $run,
-               list_sort(CASE WHEN pm.record_id IS NULL THEN m.releasable_to
-                              ELSE list_intersect(m.releasable_to, pm.releasable_to) END)
+               {intersect_sql("list_filter([m.releasable_to, pm.releasable_to], lambda x: x IS NOT NULL)")}
         FROM r_members m LEFT JOIN r_members pm ON pm.unique_id = m.parent_uid {edge}
         """, {"run": run_id}).fetchall()
         log.debug("write: entity_members in %.1fs", time.perf_counter() - started)
@@ -105,7 +106,7 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
                mode(dob),
                list_sort(list_distinct(list(country) FILTER (WHERE country IS NOT NULL))),
                count(*), list(record_id ORDER BY record_id), $run, $now,
-               list_sort(list_reduce(list(releasable_to), lambda a, b: list_intersect(a, b)))
+               {intersect_sql("list(releasable_to)")}
         FROM r_members GROUP BY entity_id
         """, params).fetchall()
         sx.run("DROP TABLE r_members")
