@@ -13,10 +13,10 @@ MEXICO = ("MEX", "MX")
 ATF_SHORT_TTC_DAYS = 3 * 365  # ATF: a time-to-crime under three years is an indicator of trafficking
 
 
-def guns_cte(config: LinkConfig, params: dict[str, Any], d: Dialect = DUCKDB) -> str:
-    """The link's CTEs plus ``mx``: linked guns recovered in Mexico."""
+def guns_cte(config: LinkConfig, params: dict[str, Any], d: Dialect = DUCKDB, *, per_audience: bool = False) -> str:
+    """The link's CTEs plus ``mx``: linked guns recovered in Mexico (``per_audience``: see ``link_ctes``)."""
     params["mexico"] = list(MEXICO)
-    return (link_ctes(config, params, d)
+    return (link_ctes(config, params, d, per_audience=per_audience)
             + f",\nmx AS (SELECT * FROM guns WHERE {d.array_contains('$mexico', 'recovery_country')})")
 
 

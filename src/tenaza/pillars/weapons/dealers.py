@@ -6,7 +6,9 @@ from typing import Any
 
 from pydantic import Field
 
-from tenaza.detect.base import Detector, register
+from tenaza.detect.base import FINDING_COLUMNS, Detector, register
+from tenaza.detect.sql import rid
+from tenaza.markings.audience import audience_ctes, audience_rows, keep_own_audience
 from tenaza.pillars.weapons.common import guns_cte, no_nulls, saturate
 from tenaza.pillars.weapons.link import LinkConfig
 
@@ -35,6 +37,11 @@ class DealerTraceExcess(Detector[DealerExcessConfig]):
     overdispersion alpha > 0 the variance is mu + alpha mu^2 (negative binomial) and z is
     deflated by sqrt(1 + alpha mu). A dealer used by straw buyers need not be complicit; the
     alert asks for an inspection of its multiple-sale and trace records.
+
+    The evidence is the dealer's sales and its traces from Mexico. The national rate rests on
+    every dealer's: it is computed per audience (``tenaza.markings.audience``), from the sales
+    and traces shared at least as widely as the alert, so a viewer who sees the alert may see
+    every row behind its expectation.
     """
 
     NAME = "weapons_dealer_trace_excess"
@@ -48,24 +55,27 @@ class DealerTraceExcess(Detector[DealerExcessConfig]):
         assert isinstance(c, DealerExcessConfig)
         params.update(min_traces=c.min_traces, min_z=c.min_z, alpha=c.overdispersion)
         test = "CASE WHEN $alpha > 0 THEN 'negative binomial LR, alpha ' || CAST($alpha AS STRING) ELSE 'Poisson LR' END"
-        return f"""
-WITH {guns_cte(c, params, dl)},
-vol AS (SELECT ffl_id, count(*) AS sales, min(ffl_state) AS state, min(date) AS p0, max(date) AS p1
-        FROM firearm_sales WHERE ffl_id IS NOT NULL GROUP BY ffl_id),
-tr AS (SELECT ffl_id, count(*) AS traced, {dl.list_agg('trace_rid')} AS rids, {dl.list_agg('trace_id')} AS traces,
-              median(ttc_days) AS median_days FROM mx WHERE ffl_id IS NOT NULL GROUP BY ffl_id),
+        evidence = ("firearm_traces", "firearm_sales")
+        return keep_own_audience(dl, f"""
+WITH {audience_ctes(dl, evidence)},
+{guns_cte(c, params, dl, per_audience=True)},
+vol AS (SELECT aud, ffl_id, count(*) AS sales, min(ffl_state) AS state, min(date) AS p0, max(date) AS p1,
+               {dl.list_agg(rid())} AS sale_rids
+        FROM ({audience_rows('firearm_sales')}) AS s WHERE ffl_id IS NOT NULL GROUP BY aud, ffl_id),
+tr AS (SELECT aud, ffl_id, count(*) AS traced, {dl.list_agg('trace_rid')} AS rids, {dl.list_agg('trace_id')} AS traces,
+              median(ttc_days) AS median_days FROM mx WHERE ffl_id IS NOT NULL GROUP BY aud, ffl_id),
 d AS (SELECT v.*, coalesce(t.traced, 0) AS traced, t.rids, t.traces, t.median_days FROM vol AS v
-      LEFT JOIN tr AS t USING (ffl_id)),
-rate AS (SELECT CAST(sum(traced) AS DOUBLE) / sum(sales) AS r FROM d),
+      LEFT JOIN tr AS t USING (aud, ffl_id)),
+rate AS (SELECT aud, CAST(sum(traced) AS DOUBLE) / sum(sales) AS r FROM d GROUP BY aud),
 z AS (
-  SELECT d.*, d.sales * rate.r AS mu FROM d, rate WHERE d.traced >= $min_traces AND rate.r > 0
+  SELECT d.*, d.sales * rate.r AS mu FROM d JOIN rate ON rate.aud = d.aud WHERE d.traced >= $min_traces AND rate.r > 0
 ),
 zz AS (
   SELECT *, sqrt(greatest(2.0 * (traced * ln(traced / mu) - (traced - mu)), 0.0)) / sqrt(1.0 + $alpha * mu) AS zval
   FROM z WHERE traced > mu
 )
-SELECT 'dealer_trace_excess' AS typology, {saturate('zval - $min_z + 1', '3')} AS score,
-       {dl.array("'ffl:' || ffl_id")} AS subjects, {no_nulls('rids', dl)} AS evidence,
+SELECT aud, 'dealer_trace_excess' AS typology, {saturate('zval - $min_z + 1', '3')} AS score,
+       {dl.array("'ffl:' || ffl_id")} AS subjects, {no_nulls(dl.array_concat('rids', 'sale_rids'), dl)} AS evidence,
        {dl.json_object(('sales', 'sales'), ('traced_from_mexico', 'traced'), ('expected', 'round(mu, 3)'),
                        ('ratio', 'round(traced / mu, 2)'), ('z', 'round(zval, 2)'), ('state', 'state'),
                        ('median_time_to_crime_days', 'median_days'),
@@ -75,4 +85,4 @@ SELECT 'dealer_trace_excess' AS typology, {saturate('zval - $min_z + 1', '3')} A
                        'CAST(round(mu, 2) AS STRING)', 'CAST(round(zval, 1) AS STRING)')} AS explanation,
        CAST(p0 AS TIMESTAMP) AS period_start, CAST(p1 AS TIMESTAMP) AS period_end
 FROM zz WHERE zval >= $min_z
-"""
+""", FINDING_COLUMNS)

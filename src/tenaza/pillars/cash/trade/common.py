@@ -8,13 +8,23 @@ SA DE CV``), the first six digits of the HS code (Schedule B has ten digits and 
 
 Every function returns SQL text built from constants of this package and bound parameters
 (``$name``); nothing a user typed is pasted into the SQL.
+
+Every trade detector judges a declaration against a baseline (the market's prices, the
+relationship's record, the month's crossings, the other pairs' gaps). It runs once per
+audience (``tenaza.markings.audience``): each row read carries ``aud``, every join matches on
+it and every window and aggregate is partitioned by it, so a baseline holds only rows
+releasable at least where the alert is, and ``trade_findings`` keeps each alert from the
+audience of its own evidence.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from tenaza.detect.base import FINDING_COLUMNS
+from tenaza.markings.audience import audience_ctes, audience_rows, keep_own_audience
 from tenaza.resolve.features import company_core_sql
+from tenaza.store.dialect import DUCKDB, Dialect
 
 # Modes whose goods cross a land port of entry, where a crossing record should exist.
 LAND_MODES = ("truck", "rail")
@@ -61,7 +71,7 @@ def declarations_sql() -> str:
            CASE WHEN d.quantity > 0 AND d.value_usd > 0
                 THEN CAST(d.value_usd AS DOUBLE) / CAST(d.quantity AS DOUBLE) END AS unit_price,
            lower(trim(d.transport_mode)) AS mode
-    FROM trade_declarations AS d"""
+    FROM ({audience_rows('trade_declarations')}) AS d"""
 
 
 def mirror_pairs_sql(params: dict[str, Any], *, days_before: int, days_after: int, qty_tolerance: float) -> str:
@@ -77,21 +87,21 @@ def mirror_pairs_sql(params: dict[str, Any], *, days_before: int, days_after: in
     params.update({"mp_before": days_before, "mp_after": days_after, "mp_qty_tol": qty_tolerance})
     return """
     SELECT * EXCLUDE (rank_e, rank_i) FROM (
-      SELECT *, row_number() OVER (PARTITION BY e_id ORDER BY how, hs_same DESC, gap, qty_gap, i_id) AS rank_e,
-                row_number() OVER (PARTITION BY i_id ORDER BY how, hs_same DESC, gap, qty_gap, e_id) AS rank_i
+      SELECT *, row_number() OVER (PARTITION BY aud, e_id ORDER BY how, hs_same DESC, gap, qty_gap, i_id) AS rank_e,
+                row_number() OVER (PARTITION BY aud, i_id ORDER BY how, hs_same DESC, gap, qty_gap, e_id) AS rank_i
       FROM (
-        SELECT e.decl_id AS e_id, i.decl_id AS i_id, 1 AS how,
+        SELECT e.aud, e.decl_id AS e_id, i.decl_id AS i_id, 1 AS how,
                coalesce(e.hs6 = i.hs6, false) AS hs_same, abs(date_diff('day', e.date, i.date)) AS gap,
                coalesce(abs(ln(greatest(i.qty, 1e-9) / greatest(e.qty, 1e-9))), 99) AS qty_gap
         FROM decl AS e JOIN decl AS i
-          ON e.doc = i.doc AND e.reporting_country <> i.reporting_country
+          ON e.aud = i.aud AND e.doc = i.doc AND e.reporting_country <> i.reporting_country
         WHERE e.direction = 'export' AND i.direction = 'import'
           AND date_diff('day', e.date, i.date) BETWEEN -$mp_before AND $mp_after
         UNION ALL
-        SELECT e.decl_id, i.decl_id, 2, true, abs(date_diff('day', e.date, i.date)),
+        SELECT e.aud, e.decl_id, i.decl_id, 2, true, abs(date_diff('day', e.date, i.date)),
                abs(ln(greatest(i.qty, 1e-9) / greatest(e.qty, 1e-9)))
         FROM decl AS e JOIN decl AS i
-          ON e.exporter_key = i.exporter_key AND e.importer_key = i.importer_key AND e.hs6 = i.hs6
+          ON e.aud = i.aud AND e.exporter_key = i.exporter_key AND e.importer_key = i.importer_key AND e.hs6 = i.hs6
              AND e.reporting_country <> i.reporting_country
         WHERE e.direction = 'export' AND i.direction = 'import'
           AND (e.doc IS NULL OR i.doc IS NULL)
@@ -120,23 +130,23 @@ def price_norms_sql(min_group: int, params: dict[str, Any]) -> str:
     """
     params["pn_min_group"] = min_group
     return """
-    SELECT decl_id, CASE WHEN use6 THEN hs6 ELSE hs4 END AS price_group,
+    SELECT aud, decl_id, CASE WHEN use6 THEN hs6 ELSE hs4 END AS price_group,
            CASE WHEN use6 THEN n6 ELSE n4 END AS group_size, CASE WHEN use6 THEN q6 ELSE q4 END AS q,
            CASE WHEN use6 THEN mad6 ELSE mad4 END AS mad
     FROM (
       SELECT *, hs6 IS NOT NULL AND n6 >= $pn_min_group AS use6,
              median(abs(lp - q6[2])) OVER g6 AS mad6, median(abs(lp - q4[2])) OVER g4 AS mad4
       FROM (
-        SELECT decl_id, hs6, hs4, flow_from, flow_to, unit_key, ln(unit_price) AS lp,
+        SELECT aud, decl_id, hs6, hs4, flow_from, flow_to, unit_key, ln(unit_price) AS lp,
                count(*) OVER g6 AS n6, quantile_cont(ln(unit_price), [0.25, 0.5, 0.75]) OVER g6 AS q6,
                count(*) OVER g4 AS n4, quantile_cont(ln(unit_price), [0.25, 0.5, 0.75]) OVER g4 AS q4
         FROM decl
         WHERE unit_price > 0 AND hs4 IS NOT NULL
-        WINDOW g6 AS (PARTITION BY flow_from, flow_to, unit_key, hs6),
-               g4 AS (PARTITION BY flow_from, flow_to, unit_key, hs4)
+        WINDOW g6 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs6),
+               g4 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs4)
       )
-      WINDOW g6 AS (PARTITION BY flow_from, flow_to, unit_key, hs6),
-             g4 AS (PARTITION BY flow_from, flow_to, unit_key, hs4)
+      WINDOW g6 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs6),
+             g4 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs4)
     )
     WHERE use6 OR n4 >= $pn_min_group"""
 
@@ -148,7 +158,8 @@ def party_keys_sql() -> str:
     records whose name has the same key, so that the alert joins the party's profile. A name
     that no party record carries stays a subject as ``party:<name as declared>``.
     """
-    return f"SELECT {name_key('name')} AS key, list(DISTINCT party_id ORDER BY party_id) AS ids FROM parties GROUP BY 1"
+    return (f"SELECT aud, {name_key('name')} AS key, list(DISTINCT party_id ORDER BY party_id) AS ids "
+            f"FROM ({audience_rows('parties')}) AS p GROUP BY 1, 2")
 
 
 def party_subjects(ids: str, name: str) -> str:
@@ -181,3 +192,11 @@ def chance_sql(k: str, n: str, p: str) -> str:
 def surprise(chance: str) -> str:
     """A chance on a 0-1 scale for scores: 0 at even odds, 1 at one in a million or rarer."""
     return f"least(1.0, -log10(greatest({chance}, 1e-12)) / 6)"
+
+
+
+def trade_findings(body: str, d: Dialect = DUCKDB, evidence: tuple[str, ...] = ("trade_declarations",)) -> str:
+    """A trade detector's findings from ``body``: the CTEs after ``WITH`` and the final SELECT, all
+    carrying ``aud``; the audiences' CTEs go first (of the files of the ``evidence`` tables), and
+    each finding is kept from the audience of its own evidence."""
+    return keep_own_audience(d, f"WITH {audience_ctes(d, evidence)},\n{body}", FINDING_COLUMNS)

@@ -16,6 +16,7 @@ from tenaza.pillars.cash.trade.common import (
     party_subjects,
     price_norms_sql,
     surprise,
+    trade_findings,
 )
 
 
@@ -89,21 +90,22 @@ class TradeMirror(Detector[TradeMirrorConfig]):
                        "tm_qty": cfg.quantity_tolerance, "tm_min_gap": cfg.min_gap_usd, "tm_chance": cfg.max_chance, "tm_history": cfg.min_history})
         pairs = mirror_pairs_sql(params, days_before=cfg.days_before, days_after=cfg.days_after,
                                  qty_tolerance=cfg.pair_qty_tolerance)
-        return f"""
-        WITH decl AS ({declarations_sql()}),
+        return trade_findings(f"""
+        decl AS ({declarations_sql()}),
         pairs AS ({pairs}),
         norms AS ({price_norms_sql(cfg.min_group, params)}),
         pk AS ({party_keys_sql()}),
         p AS (
-          SELECT pr.how, e.decl_id AS e_id, i.decl_id AS i_id, e.record_id AS e_rec, i.record_id AS i_rec,
+          SELECT pr.aud, pr.how, e.decl_id AS e_id, i.decl_id AS i_id, e.record_id AS e_rec, i.record_id AS i_rec,
                  e.usd AS e_usd, i.usd AS i_usd, e.qty AS e_qty, i.qty AS i_qty, e.unit_key AS e_unit,
                  i.unit_key AS i_unit, e.hs_code AS e_hs, i.hs_code AS i_hs, e.hs2 AS e_hs2, i.hs2 AS i_hs2,
                  e.exporter, e.importer, e.exporter_key, e.importer_key, e.date AS e_date, i.date AS i_date,
                  i.usd / nullif(e.usd, 0) AS ratio,
                  ln(e.unit_price) - ne.q[2] AS e_dev, ln(i.unit_price) - ni.q[2] AS i_dev
           FROM pairs AS pr
-          JOIN decl AS e ON e.decl_id = pr.e_id JOIN decl AS i ON i.decl_id = pr.i_id
-          LEFT JOIN norms AS ne ON ne.decl_id = e.decl_id LEFT JOIN norms AS ni ON ni.decl_id = i.decl_id
+          JOIN decl AS e ON e.aud = pr.aud AND e.decl_id = pr.e_id JOIN decl AS i ON i.aud = pr.aud AND i.decl_id = pr.i_id
+          LEFT JOIN norms AS ne ON ne.aud = pr.aud AND ne.decl_id = e.decl_id
+          LEFT JOIN norms AS ni ON ni.aud = pr.aud AND ni.decl_id = i.decl_id
         ),
         judged AS (
           SELECT *,
@@ -120,10 +122,10 @@ class TradeMirror(Detector[TradeMirrorConfig]):
                  count(*) OVER r AS rel_n,
                  count(*) FILTER (WHERE ratio > $tm_hi) OVER r AS rel_hi,
                  count(*) FILTER (WHERE ratio < $tm_lo) OVER r AS rel_lo,
-                 count(*) FILTER (WHERE ratio > $tm_hi) OVER () AS all_hi,
-                 count(*) FILTER (WHERE ratio < $tm_lo) OVER () AS all_lo, count(*) OVER () AS all_n
+                 count(*) FILTER (WHERE ratio > $tm_hi) OVER a AS all_hi,
+                 count(*) FILTER (WHERE ratio < $tm_lo) OVER a AS all_lo, count(*) OVER a AS all_n
           FROM judged
-          WINDOW r AS (PARTITION BY exporter_key, importer_key)
+          WINDOW r AS (PARTITION BY aud, exporter_key, importer_key), a AS (PARTITION BY aud)
         ),
         slips AS (
           SELECT *, CASE WHEN gap_side = 1 THEN rel_hi WHEN gap_side = -1 THEN rel_lo ELSE 0 END AS rel_off,
@@ -143,7 +145,7 @@ class TradeMirror(Detector[TradeMirrorConfig]):
                       WHEN gap >= $tm_min_gap OR qty_off OR goods_off THEN 'mirror_discrepancy' END AS typology
           FROM slips
         )
-        SELECT f.typology,
+        SELECT f.aud, f.typology,
                least(1.0, 0.45 + 0.15 * least(1.0, abs(ln(greatest(f.ratio, 1e-6))))
                           + 0.05 * least(1.0, log10(greatest(f.gap, 1) / greatest($tm_min_gap, 1)) / 2)
                           + CASE WHEN f.qty_off THEN 0.1 ELSE 0 END + CASE WHEN f.goods_off THEN 0.1 ELSE 0 END
@@ -179,6 +181,6 @@ class TradeMirror(Detector[TradeMirrorConfig]):
                CAST(least(f.e_date, f.i_date) AS TIMESTAMP) AS period_start,
                CAST(greatest(f.e_date, f.i_date) AS TIMESTAMP) AS period_end
         FROM flagged AS f
-        LEFT JOIN pk AS pe ON pe.key = f.exporter_key
-        LEFT JOIN pk AS pi ON pi.key = f.importer_key
-        WHERE f.typology IS NOT NULL AND NOT f.slip"""
+        LEFT JOIN pk AS pe ON pe.aud = f.aud AND pe.key = f.exporter_key
+        LEFT JOIN pk AS pi ON pi.aud = f.aud AND pi.key = f.importer_key
+        WHERE f.typology IS NOT NULL AND NOT f.slip""", self.dialect)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.markings.audience import audience_rows
 from tenaza.pillars.cash.trade.common import (
     LAND_MODES,
     chance_sql,
@@ -19,6 +20,7 @@ from tenaza.pillars.cash.trade.common import (
     party_keys_sql,
     party_subjects,
     surprise,
+    trade_findings,
 )
 
 
@@ -90,46 +92,51 @@ class TradePhantom(Detector[TradePhantomConfig]):
                        "ph_cov": cfg.min_coverage, "ph_cell": cfg.min_cell, "ph_min_value": cfg.min_value_usd,
                        "ph_chance": cfg.max_chance, "ph_history": cfg.min_history, "ph_outage": cfg.outage_parties})
         pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05)
-        return f"""
-        WITH decl AS ({declarations_sql()}),
+        return trade_findings(f"""
+        decl AS ({declarations_sql()}),
         pairs AS ({pairs}),
-        mirror AS (SELECT e_id AS decl_id, i_id AS other FROM pairs UNION ALL SELECT i_id, e_id FROM pairs),
+        mirror AS (SELECT aud, e_id AS decl_id, i_id AS other FROM pairs UNION ALL SELECT aud, i_id, e_id FROM pairs),
         cx AS (
-          SELECT crossing_id, CAST(ts AS DATE) AS day, {doc_key('decl_ref')} AS ref,
+          SELECT aud, crossing_id, CAST(ts AS DATE) AS day, {doc_key('decl_ref')} AS ref,
                  {name_key('shipper')} AS shipper_key, {name_key('consignee')} AS consignee_key,
                  {hs_digits('hs_code', 4)} AS hs4
-          FROM crossings
+          FROM ({audience_rows('crossings')}) AS c
         ),
         land AS (
           SELECT d.*, m.other, {doc_key('d.decl_id')} AS own_ref, {doc_key('m.other')} AS other_ref
-          FROM decl AS d LEFT JOIN mirror AS m USING (decl_id)
+          FROM decl AS d LEFT JOIN mirror AS m USING (aud, decl_id)
           WHERE list_contains($ph_modes, d.mode)
         ),
         cited AS (
-          SELECT DISTINCT l.decl_id FROM land AS l JOIN cx ON cx.ref = l.own_ref
-          UNION SELECT DISTINCT l.decl_id FROM land AS l JOIN cx ON cx.ref = l.other_ref
+          SELECT DISTINCT l.aud, l.decl_id FROM land AS l JOIN cx ON cx.aud = l.aud AND cx.ref = l.own_ref
+          UNION SELECT DISTINCT l.aud, l.decl_id FROM land AS l JOIN cx ON cx.aud = l.aud AND cx.ref = l.other_ref
         ),
-        known AS (SELECT DISTINCT {doc_key('decl_id')} AS ref FROM trade_declarations),
-        free_cx AS (SELECT cx.* FROM cx WHERE cx.ref IS NULL OR cx.ref NOT IN (SELECT ref FROM known)),
+        known AS (SELECT DISTINCT aud, {doc_key('decl_id')} AS ref FROM decl),
+        free_cx AS (SELECT cx.* FROM cx WHERE cx.ref IS NULL
+                      OR NOT EXISTS (SELECT 1 FROM known AS k WHERE k.aud = cx.aud AND k.ref = cx.ref)),
         named AS (
-          SELECT DISTINCT l.decl_id FROM land AS l JOIN free_cx AS cx
-            ON (cx.shipper_key = l.exporter_key OR cx.consignee_key = l.importer_key)
-           AND abs(date_diff('day', cx.day, l.date)) <= $ph_window
-           AND coalesce(cx.hs4 = l.hs4, true)
+          -- the shipper's name, or else the consignee's: two equi-joins, not one join on an OR
+          SELECT DISTINCT l.aud, l.decl_id FROM land AS l JOIN free_cx AS cx
+            ON cx.aud = l.aud AND cx.shipper_key = l.exporter_key
+           AND abs(date_diff('day', cx.day, l.date)) <= $ph_window AND coalesce(cx.hs4 = l.hs4, true)
+          UNION
+          SELECT DISTINCT l.aud, l.decl_id FROM land AS l JOIN free_cx AS cx
+            ON cx.aud = l.aud AND cx.consignee_key = l.importer_key
+           AND abs(date_diff('day', cx.day, l.date)) <= $ph_window AND coalesce(cx.hs4 = l.hs4, true)
         ),
         judged AS (
           SELECT l.*, c.decl_id IS NOT NULL OR n.decl_id IS NOT NULL AS supported,
                  date_trunc('month', l.date) AS month
-          FROM land AS l LEFT JOIN cited AS c USING (decl_id) LEFT JOIN named AS n USING (decl_id)
+          FROM land AS l LEFT JOIN cited AS c USING (aud, decl_id) LEFT JOIN named AS n USING (aud, decl_id)
         ),
-        span AS (SELECT min(day) AS first_day, max(day) AS last_day FROM cx),
+        span AS (SELECT aud, min(day) AS first_day, max(day) AS last_day FROM cx GROUP BY aud),
         cells AS (
-          SELECT reporting_country, month, mode, count(*) AS n, avg(CAST(supported AS INTEGER)) AS coverage
+          SELECT aud, reporting_country, month, mode, count(*) AS n, avg(CAST(supported AS INTEGER)) AS coverage
           FROM judged GROUP BY ALL
         ),
         pk AS ({party_keys_sql()}),
         scope AS (
-          SELECT j.*, c.coverage, c.n AS cell_n FROM judged AS j JOIN cells AS c USING (reporting_country, month, mode)
+          SELECT j.*, c.coverage, c.n AS cell_n FROM judged AS j JOIN cells AS c USING (aud, reporting_country, month, mode)
           WHERE c.coverage >= $ph_cov AND c.n >= $ph_cell
         ),
         rel AS (
@@ -138,10 +145,10 @@ class TradePhantom(Detector[TradePhantomConfig]):
                  count(*) FILTER (WHERE NOT supported) OVER s AS scope_miss, count(*) OVER s AS scope_n,
                  count(DISTINCT exporter_key) FILTER (WHERE NOT supported) OVER d AS day_missing_exporters
           FROM scope
-          WINDOW r AS (PARTITION BY reporting_country, mode, exporter_key, importer_key),
-                 e AS (PARTITION BY reporting_country, mode, exporter_key),
-                 s AS (PARTITION BY reporting_country, mode),
-                 d AS (PARTITION BY reporting_country, mode, port, date)
+          WINDOW r AS (PARTITION BY aud, reporting_country, mode, exporter_key, importer_key),
+                 e AS (PARTITION BY aud, reporting_country, mode, exporter_key),
+                 s AS (PARTITION BY aud, reporting_country, mode),
+                 d AS (PARTITION BY aud, reporting_country, mode, port, date)
         ),
         tracked AS (
           -- the track record a missing crossing is judged against: the relationship's, else the exporter's
@@ -158,7 +165,7 @@ class TradePhantom(Detector[TradePhantomConfig]):
                       AS chance
           FROM tracked
         )
-        SELECT 'phantom_shipment' AS typology,
+        SELECT j.aud, 'phantom_shipment' AS typology,
                0.45 + 0.15 * (j.coverage - $ph_cov) / greatest(1 - $ph_cov, 1e-9)
                     + 0.1 * least(1.0, log10(greatest(j.usd, 1) / greatest($ph_min_value, 1)) / 2)
                     + 0.3 * {surprise('j.chance')} AS score,
@@ -179,8 +186,8 @@ class TradePhantom(Detector[TradePhantomConfig]):
                          || ' land declarations between these parties have no crossing' ELSE '' END
                  || '.' AS explanation,
                CAST(j.date AS TIMESTAMP) AS period_start, CAST(j.date AS TIMESTAMP) AS period_end
-        FROM suspects AS j CROSS JOIN span AS s
-        LEFT JOIN pk AS pe ON pe.key = j.exporter_key
-        LEFT JOIN pk AS pi ON pi.key = j.importer_key
+        FROM suspects AS j JOIN span AS s ON s.aud = j.aud
+        LEFT JOIN pk AS pe ON pe.aud = j.aud AND pe.key = j.exporter_key
+        LEFT JOIN pk AS pi ON pi.aud = j.aud AND pi.key = j.importer_key
         WHERE (j.track IS NULL OR j.chance <= $ph_chance) AND coalesce(j.usd, 0) >= $ph_min_value
-          AND j.date BETWEEN s.first_day + $ph_window AND s.last_day - $ph_window"""
+          AND j.date BETWEEN s.first_day + $ph_window AND s.last_day - $ph_window""", self.dialect)

@@ -15,6 +15,7 @@ from tenaza.pillars.cash.trade.common import (
     party_subjects,
     price_norms_sql,
     surprise,
+    trade_findings,
 )
 
 
@@ -88,14 +89,14 @@ class TradePrices(Detector[TradePricesConfig]):
         params.update({"tp_z": cfg.z_threshold, "tp_min_spread": cfg.min_spread,
                        "tp_min_moved": cfg.min_value_moved_usd, "tp_chance": cfg.max_chance, "tp_history": cfg.min_history,
                        "tp_buyers": cfg.house_price_buyers})
-        return f"""
-        WITH decl AS ({declarations_sql()}),
+        return trade_findings(f"""
+        decl AS ({declarations_sql()}),
         norms AS ({price_norms_sql(cfg.min_group, params)}),
         pk AS ({party_keys_sql()}),
         scored AS (
           SELECT d.*, n.price_group, n.group_size, exp(n.q[1]) AS q1, exp(n.q[2]) AS med, exp(n.q[3]) AS q3,
                  0.6745 * (ln(d.unit_price) - n.q[2]) / greatest(n.mad, $tp_min_spread) AS z
-          FROM decl AS d JOIN norms AS n USING (decl_id)
+          FROM decl AS d JOIN norms AS n USING (aud, decl_id)
         ),
         flagged AS (
           SELECT *,
@@ -110,12 +111,13 @@ class TradePrices(Detector[TradePricesConfig]):
                  count(*) FILTER (WHERE side = -1) OVER r AS rel_lo,
                  count(*) OVER e AS exp_n, count(*) FILTER (WHERE side = 1) OVER e AS exp_hi,
                  count(*) FILTER (WHERE side = -1) OVER e AS exp_lo,
-                 count(*) FILTER (WHERE side = 1) OVER () AS all_hi, count(*) FILTER (WHERE side = -1) OVER () AS all_lo,
-                 count(*) OVER () AS all_n, median(z) OVER e AS house_z, count(DISTINCT importer_key) OVER e AS buyers
+                 count(*) FILTER (WHERE side = 1) OVER a AS all_hi, count(*) FILTER (WHERE side = -1) OVER a AS all_lo,
+                 count(*) OVER a AS all_n, median(z) OVER e AS house_z, count(DISTINCT importer_key) OVER e AS buyers
           FROM flagged
-          WINDOW r AS (PARTITION BY flow_from, flow_to, unit_key, price_group, reporting_country, exporter_key,
+          WINDOW a AS (PARTITION BY aud),
+                 r AS (PARTITION BY aud, flow_from, flow_to, unit_key, price_group, reporting_country, exporter_key,
                        importer_key),
-                 e AS (PARTITION BY flow_from, flow_to, unit_key, price_group, reporting_country, exporter_key)
+                 e AS (PARTITION BY aud, flow_from, flow_to, unit_key, price_group, reporting_country, exporter_key)
         ),
         tracked AS (
           -- the track record a price is judged against: the relationship's, else the exporter's with all buyers
@@ -136,7 +138,7 @@ class TradePrices(Detector[TradePricesConfig]):
                    AND abs(house_z) >= $tp_z AS house_price
           FROM tracked
         )
-        SELECT f.typology,
+        SELECT f.aud, f.typology,
                0.45 + 0.15 * least(1.0, (abs(f.z) - $tp_z) / $tp_z)
                  + 0.1 * least(1.0, log10(greatest(f.moved, 1) / greatest($tp_min_moved, 1)) / 2)
                  + 0.3 * {surprise('f.chance')} AS score,
@@ -163,6 +165,6 @@ class TradePrices(Detector[TradePricesConfig]):
                          ELSE '' END || '.' AS explanation,
                CAST(f.date AS TIMESTAMP) AS period_start, CAST(f.date AS TIMESTAMP) AS period_end
         FROM judged AS f
-        LEFT JOIN pk AS pe ON pe.key = f.exporter_key
-        LEFT JOIN pk AS pi ON pi.key = f.importer_key
-        WHERE NOT f.house_price AND (f.track IS NULL OR f.chance <= $tp_chance)"""
+        LEFT JOIN pk AS pe ON pe.aud = f.aud AND pe.key = f.exporter_key
+        LEFT JOIN pk AS pi ON pi.aud = f.aud AND pi.key = f.importer_key
+        WHERE NOT f.house_price AND (f.track IS NULL OR f.chance <= $tp_chance)""", self.dialect)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.markings.audience import audience_rows
 from tenaza.pillars.cash.trade.common import (
     declarations_sql,
     mirror_pairs_sql,
@@ -14,6 +15,7 @@ from tenaza.pillars.cash.trade.common import (
     name_key,
     party_keys_sql,
     party_subjects,
+    trade_findings,
 )
 
 
@@ -68,54 +70,57 @@ class TradeRouting(Detector[TradeRoutingConfig]):
                        "tr_leg_qty": cfg.leg_qty_tolerance, "tr_min_value": cfg.min_value_usd,
                        "tr_distributor": cfg.distributor_buyers})
         pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05)
-        return f"""
-        WITH decl AS ({declarations_sql()}),
+        return trade_findings(f"""
+        decl AS ({declarations_sql()}),
         pairs AS ({pairs}),
         detour AS (
-          SELECT i.decl_id, i.departure_country AS via FROM decl AS i
+          SELECT i.aud, i.decl_id, i.departure_country AS via FROM decl AS i
           WHERE i.direction = 'import' AND list_contains($tr_partners, i.reporting_country)
             AND list_contains($tr_partners, i.origin_country) AND i.origin_country <> i.reporting_country
             AND i.departure_country IS NOT NULL AND NOT list_contains($tr_partners, i.departure_country)
         ),
         distributors AS (
-          SELECT i.exporter_key, t.via FROM detour AS t JOIN decl AS i USING (decl_id)
+          SELECT i.aud, i.exporter_key, t.via FROM detour AS t JOIN decl AS i USING (aud, decl_id)
           WHERE i.exporter_key IS NOT NULL
           GROUP BY ALL HAVING count(DISTINCT i.importer_key) >= $tr_distributor
         ),
         captive AS (
-          SELECT t.* FROM detour AS t JOIN decl AS i USING (decl_id)
-          WHERE NOT EXISTS (SELECT 1 FROM distributors AS ds WHERE ds.exporter_key = i.exporter_key AND ds.via = t.via)
+          SELECT t.* FROM detour AS t JOIN decl AS i USING (aud, decl_id)
+          WHERE NOT EXISTS (SELECT 1 FROM distributors AS ds WHERE ds.aud = t.aud AND ds.exporter_key = i.exporter_key
+                                                                AND ds.via = t.via)
         ),
         first_leg AS (
-          SELECT decl_id, e_id, e_rec FROM (
-            SELECT t.decl_id, e.decl_id AS e_id, e.record_id AS e_rec,
-                   row_number() OVER (PARTITION BY t.decl_id ORDER BY date_diff('day', e.date, i.date), e.decl_id) AS r
-            FROM captive AS t JOIN decl AS i USING (decl_id)
-            JOIN decl AS e ON e.direction = 'export' AND e.reporting_country = i.origin_country
+          SELECT aud, decl_id, e_id, e_rec FROM (
+            SELECT t.aud, t.decl_id, e.decl_id AS e_id, e.record_id AS e_rec,
+                   row_number() OVER (PARTITION BY t.aud, t.decl_id ORDER BY date_diff('day', e.date, i.date), e.decl_id) AS r
+            FROM captive AS t JOIN decl AS i USING (aud, decl_id)
+            JOIN decl AS e ON e.aud = t.aud AND e.direction = 'export' AND e.reporting_country = i.origin_country
              AND e.destination_country = t.via AND e.hs6 = i.hs6
              AND date_diff('day', e.date, i.date) BETWEEN 0 AND $tr_leg_days
              AND e.qty > 0 AND abs(i.qty / e.qty - 1) <= $tr_leg_qty
           ) WHERE r = 1
         ),
         elsewhere AS (
-          SELECT e.decl_id, i.decl_id AS other, i.record_id AS other_rec, i.reporting_country AS landed
-          FROM pairs AS p JOIN decl AS e ON e.decl_id = p.e_id JOIN decl AS i ON i.decl_id = p.i_id
+          SELECT p.aud, e.decl_id, i.decl_id AS other, i.record_id AS other_rec, i.reporting_country AS landed
+          FROM pairs AS p JOIN decl AS e ON e.aud = p.aud AND e.decl_id = p.e_id
+          JOIN decl AS i ON i.aud = p.aud AND i.decl_id = p.i_id
           WHERE list_contains($tr_partners, i.reporting_country) AND e.destination_country IS NOT NULL
             AND NOT list_contains($tr_partners, e.destination_country)
         ),
         pk AS ({party_keys_sql()}),
         pc AS (
-          SELECT {name_key('name')} AS key, list(DISTINCT country) FILTER (WHERE country IS NOT NULL) AS countries
-          FROM parties GROUP BY 1
+          SELECT aud, {name_key('name')} AS key, list(DISTINCT country) FILTER (WHERE country IS NOT NULL) AS countries
+          FROM ({audience_rows('parties')}) AS p GROUP BY 1, 2
         ),
         foreign_party AS (
-          SELECT d.decl_id, CASE WHEN len(list_filter(ce.countries, lambda c: list_contains($tr_partners, c))) = 0
+          SELECT d.aud, d.decl_id, CASE WHEN len(list_filter(ce.countries, lambda c: list_contains($tr_partners, c))) = 0
                                       AND len(ce.countries) > 0 THEN 'exporter ' || d.exporter || ' ('
                                       || array_to_string(ce.countries, '/') || ')' END AS who_e,
                  CASE WHEN len(list_filter(cp.countries, lambda c: list_contains($tr_partners, c))) = 0
                            AND len(cp.countries) > 0 THEN 'payer ' || d.payer || ' ('
                            || array_to_string(cp.countries, '/') || ')' END AS who_p
-          FROM decl AS d LEFT JOIN pc AS ce ON ce.key = d.exporter_key LEFT JOIN pc AS cp ON cp.key = d.payer_key
+          FROM decl AS d LEFT JOIN pc AS ce ON ce.aud = d.aud AND ce.key = d.exporter_key
+          LEFT JOIN pc AS cp ON cp.aud = d.aud AND cp.key = d.payer_key
           WHERE list_contains($tr_partners, d.reporting_country)
             AND list_contains($tr_partners, coalesce(d.origin_country, d.reporting_country))
             AND list_contains($tr_partners, coalesce(d.departure_country, d.origin_country, d.reporting_country))
@@ -128,12 +133,12 @@ class TradeRouting(Detector[TradeRoutingConfig]):
                    * (1 - CASE WHEN el.decl_id IS NULL THEN 0 ELSE 0.8 END)
                    * (1 - CASE WHEN coalesce(fp.who_e, fp.who_p) IS NULL THEN 0 ELSE 0.6 END) AS s
           FROM decl AS d
-          LEFT JOIN captive AS t USING (decl_id) LEFT JOIN first_leg AS fl USING (decl_id)
-          LEFT JOIN elsewhere AS el USING (decl_id) LEFT JOIN foreign_party AS fp USING (decl_id)
+          LEFT JOIN captive AS t USING (aud, decl_id) LEFT JOIN first_leg AS fl USING (aud, decl_id)
+          LEFT JOIN elsewhere AS el USING (aud, decl_id) LEFT JOIN foreign_party AS fp USING (aud, decl_id)
           WHERE (t.decl_id IS NOT NULL OR el.decl_id IS NOT NULL OR fp.who_e IS NOT NULL OR fp.who_p IS NOT NULL)
             AND coalesce(d.usd, 0) >= $tr_min_value
         )
-        SELECT 'third_country_routing' AS typology, s.s AS score,
+        SELECT s.aud, 'third_country_routing' AS typology, s.s AS score,
                ['decl:' || s.decl_id] || CASE WHEN s.leg_id IS NULL THEN [] ELSE ['decl:' || s.leg_id] END
                  || CASE WHEN s.other IS NULL THEN [] ELSE ['decl:' || s.other] END
                  || {party_subjects('pe.ids', 's.exporter')} || {party_subjects('pi.ids', 's.importer')} AS subjects,
@@ -154,5 +159,5 @@ class TradeRouting(Detector[TradeRoutingConfig]):
                     '; and ') || '.' AS explanation,
                CAST(s.date AS TIMESTAMP) AS period_start, CAST(s.date AS TIMESTAMP) AS period_end
         FROM signs AS s
-        LEFT JOIN pk AS pe ON pe.key = s.exporter_key
-        LEFT JOIN pk AS pi ON pi.key = s.importer_key"""
+        LEFT JOIN pk AS pe ON pe.aud = s.aud AND pe.key = s.exporter_key
+        LEFT JOIN pk AS pi ON pi.aud = s.aud AND pi.key = s.importer_key""", self.dialect)

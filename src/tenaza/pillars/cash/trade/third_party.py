@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.markings.audience import audience_rows
 from tenaza.pillars.cash.trade.common import (
     declarations_sql,
     mirror_pairs_sql,
@@ -14,6 +15,7 @@ from tenaza.pillars.cash.trade.common import (
     name_key,
     party_keys_sql,
     party_subjects,
+    trade_findings,
 )
 
 
@@ -109,31 +111,34 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
                        "bp_settled": cfg.settled_share, "bp_financier": cfg.financier_share,
                        "bp_repeat": cfg.min_repeat_payments})
         pairs = mirror_pairs_sql(params, days_before=5, days_after=20, qty_tolerance=0.05)
-        return f"""
-        WITH decl AS ({declarations_sql()}),
+        return trade_findings(f"""
+        decl AS ({declarations_sql()}),
         holders AS (
-          SELECT a.account_id, arg_min({name_key('p.name')}, p.party_id) AS key, arg_min(p.kind, p.party_id) AS kind,
+          SELECT a.aud, a.account_id, arg_min({name_key('p.name')}, p.party_id) AS key, arg_min(p.kind, p.party_id) AS kind,
                  min(p.party_id) AS party_id
-          FROM accounts AS a JOIN parties AS p ON p.party_id = a.holder_party_id GROUP BY a.account_id
+          FROM ({audience_rows('accounts')}) AS a JOIN ({audience_rows('parties')}) AS p
+            ON p.aud = a.aud AND p.party_id = a.holder_party_id
+          GROUP BY a.aud, a.account_id
         ),
         exp AS (SELECT * REPLACE (coalesce(importer_key, '') AS importer_key) FROM decl
                  WHERE direction = 'export' AND exporter_key IS NOT NULL AND usd > 0),
-        exporters AS (SELECT DISTINCT exporter_key FROM exp),
+        exporters AS (SELECT DISTINCT aud, exporter_key FROM exp),
         related AS (
-          SELECT DISTINCT exporter_key, importer_key AS key FROM exp WHERE importer_key <> ''
-          UNION SELECT exporter_key, exporter_key FROM exporters
+          SELECT DISTINCT aud, exporter_key, importer_key AS key FROM exp WHERE importer_key <> ''
+          UNION SELECT aud, exporter_key, exporter_key FROM exporters
         ),
-        xacc AS (SELECT DISTINCT h.account_id, e.exporter_key FROM holders AS h JOIN exporters AS e ON h.key = e.exporter_key),
+        xacc AS (SELECT DISTINCT h.aud, h.account_id, e.exporter_key FROM holders AS h
+                 JOIN exporters AS e ON h.aud = e.aud AND h.key = e.exporter_key),
         pay AS (
-          SELECT t.txn_id, t.record_id, t.ts, CAST(t.amount_usd AS DOUBLE) AS usd, t.channel, t.from_account,
+          SELECT t.aud, t.txn_id, t.record_id, t.ts, CAST(t.amount_usd AS DOUBLE) AS usd, t.channel, t.from_account,
                  t.to_account, x.exporter_key, hp.key AS payer_key, hp.kind AS payer_kind,
                  hp.party_id AS payer_party
-          FROM transactions AS t JOIN xacc AS x ON x.account_id = t.to_account
-          LEFT JOIN holders AS hp ON hp.account_id = t.from_account
+          FROM ({audience_rows('transactions')}) AS t JOIN xacc AS x ON x.aud = t.aud AND x.account_id = t.to_account
+          LEFT JOIN holders AS hp ON hp.aud = t.aud AND hp.account_id = t.from_account
           WHERE t.amount_usd > 0 AND t.channel <> 'cash_withdrawal'
         ),
         win AS (
-          SELECT d.decl_id, p.txn_id, p.record_id AS t_rec, p.usd, p.from_account, p.to_account, p.payer_party,
+          SELECT d.aud, d.decl_id, p.txn_id, p.record_id AS t_rec, p.usd, p.from_account, p.to_account, p.payer_party,
                  CASE WHEN jaro_winkler_similarity(p.payer_key, d.importer_key) >= $bp_same THEN 'importer'
                       WHEN r.key IS NOT NULL THEN 'related'
                       WHEN p.usd < $bp_min_pay THEN 'small'
@@ -142,32 +147,32 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
                       WHEN p.from_account IS NULL AND p.channel IN ('cash_deposit', 'armored_car') AND $bp_cash
                         THEN 'cash'
                       ELSE 'unidentified' END AS cls
-          FROM exp AS d JOIN pay AS p ON p.exporter_key = d.exporter_key
+          FROM exp AS d JOIN pay AS p ON p.aud = d.aud AND p.exporter_key = d.exporter_key
            AND p.ts BETWEEN d.date - to_days(CAST($bp_before AS INTEGER))
                         AND d.date + to_days(CAST($bp_after AS INTEGER) + 1)
-          LEFT JOIN (SELECT DISTINCT r.exporter_key, p.payer_key AS key FROM related AS r
-                     JOIN (SELECT DISTINCT exporter_key, payer_key FROM pay) AS p USING (exporter_key)
+          LEFT JOIN (SELECT DISTINCT r.aud, r.exporter_key, p.payer_key AS key FROM related AS r
+                     JOIN (SELECT DISTINCT aud, exporter_key, payer_key FROM pay) AS p USING (aud, exporter_key)
                      WHERE jaro_winkler_similarity(p.payer_key, r.key) >= $bp_same) AS r
-            ON r.exporter_key = d.exporter_key AND r.key = p.payer_key
+            ON r.aud = d.aud AND r.exporter_key = d.exporter_key AND r.key = p.payer_key
         ),
         settled AS (
-          SELECT d.decl_id, d.payer_key,
+          SELECT d.aud, d.decl_id, d.payer_key,
                  coalesce(bool_or(p.usd BETWEEN $bp_settled * d.usd AND d.usd / $bp_settled), false) AS settled
-          FROM exp AS d LEFT JOIN pay AS p ON p.exporter_key = d.exporter_key
+          FROM exp AS d LEFT JOIN pay AS p ON p.aud = d.aud AND p.exporter_key = d.exporter_key
            AND jaro_winkler_similarity(p.payer_key, d.payer_key) >= $bp_same
            AND p.ts BETWEEN d.date - to_days(CAST($bp_before AS INTEGER))
                         AND d.date + to_days(CAST($bp_after AS INTEGER) + 1)
           WHERE d.payer_key IS NOT NULL AND d.payer_key <> d.importer_key AND d.payer_key <> d.exporter_key
-          GROUP BY d.decl_id, d.payer_key, d.usd
+          GROUP BY d.aud, d.decl_id, d.payer_key, d.usd
         ),
         financiers AS (
-          SELECT payer_key FROM settled GROUP BY payer_key HAVING avg(CAST(settled AS DOUBLE)) >= $bp_financier
+          SELECT aud, payer_key FROM settled GROUP BY aud, payer_key HAVING avg(CAST(settled AS DOUBLE)) >= $bp_financier
         ),
         relation AS (
-          SELECT e.exporter_key, e.importer_key, e.exported,
-                 coalesce((SELECT sum(p.usd) FROM pay AS p WHERE p.exporter_key = e.exporter_key
+          SELECT e.aud, e.exporter_key, e.importer_key, e.exported,
+                 coalesce((SELECT sum(p.usd) FROM pay AS p WHERE p.aud = e.aud AND p.exporter_key = e.exporter_key
                            AND jaro_winkler_similarity(p.payer_key, e.importer_key) >= $bp_same), 0) AS paid
-          FROM (SELECT exporter_key, importer_key, sum(usd) AS exported FROM exp GROUP BY ALL) AS e
+          FROM (SELECT aud, exporter_key, importer_key, sum(usd) AS exported FROM exp GROUP BY ALL) AS e
         ),
         per_decl AS (
           SELECT d.*, coalesce(w.importer_paid, 0) AS importer_paid, r.paid AS relation_paid,
@@ -175,15 +180,16 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
                  coalesce(w.payers, 0) AS payers,
                  d.payer_key IS NOT NULL AND jaro_winkler_similarity(d.payer_key, d.importer_key) < $bp_same
                    AND jaro_winkler_similarity(d.payer_key, d.exporter_key) < $bp_same
-                   AND d.payer_key NOT IN (SELECT payer_key FROM financiers) AS declared_third
+                   AND NOT EXISTS (SELECT 1 FROM financiers AS fi WHERE fi.aud = d.aud AND fi.payer_key = d.payer_key)
+                   AS declared_third
           FROM exp AS d LEFT JOIN (
-            SELECT decl_id, sum(usd) FILTER (WHERE cls = 'importer') AS importer_paid,
+            SELECT aud, decl_id, sum(usd) FILTER (WHERE cls = 'importer') AS importer_paid,
                    sum(usd) FILTER (WHERE cls IN ('third', 'cash')) AS third_paid,
                    count(DISTINCT from_account) FILTER (WHERE cls = 'third') + count(*) FILTER (WHERE cls = 'cash')
                      AS payers
-            FROM win GROUP BY decl_id
-          ) AS w USING (decl_id)
-          JOIN relation AS r USING (exporter_key, importer_key)
+            FROM win GROUP BY aud, decl_id
+          ) AS w USING (aud, decl_id)
+          JOIN relation AS r USING (aud, exporter_key, importer_key)
         ),
         flagged AS (
           SELECT * FROM per_decl
@@ -193,39 +199,40 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
         ),
         pairs AS ({pairs}),
         grouped AS (
-          SELECT f.exporter_key, f.importer_key, any_value(f.exporter) AS exporter, any_value(f.importer) AS importer,
+          SELECT f.aud, f.exporter_key, f.importer_key, arg_min(f.exporter, f.decl_id) AS exporter, arg_min(f.importer, f.decl_id) AS importer,
                  list(DISTINCT f.decl_id ORDER BY f.decl_id) AS decls, list(DISTINCT f.record_id) AS decl_recs,
                  list(DISTINCT i.decl_id) FILTER (WHERE i.decl_id IS NOT NULL) AS imports,
                  list(DISTINCT i.record_id) FILTER (WHERE i.decl_id IS NOT NULL) AS import_recs,
                  sum(f.usd) AS exported, bool_or(f.declared_third) AS declared,
-                 list(DISTINCT f.payer) FILTER (WHERE f.declared_third) AS declared_payers,
+                 list(DISTINCT f.payer ORDER BY f.payer) FILTER (WHERE f.declared_third) AS declared_payers,
                  min(f.date) AS first_day, max(f.date) AS last_day
-          FROM flagged AS f LEFT JOIN pairs AS pr ON pr.e_id = f.decl_id LEFT JOIN decl AS i ON i.decl_id = pr.i_id
-          GROUP BY f.exporter_key, f.importer_key
+          FROM flagged AS f LEFT JOIN pairs AS pr ON pr.aud = f.aud AND pr.e_id = f.decl_id
+          LEFT JOIN decl AS i ON i.aud = f.aud AND i.decl_id = pr.i_id
+          GROUP BY f.aud, f.exporter_key, f.importer_key
         ),
         repeaters AS (
-          SELECT f.exporter_key, f.importer_key, w.from_account, count(DISTINCT w.txn_id) AS repeats
-          FROM flagged AS f JOIN win AS w USING (decl_id) WHERE w.cls = 'third' GROUP BY ALL
+          SELECT f.aud, f.exporter_key, f.importer_key, w.from_account, count(DISTINCT w.txn_id) AS repeats
+          FROM flagged AS f JOIN win AS w USING (aud, decl_id) WHERE w.cls = 'third' GROUP BY ALL
         ),
         moneys AS (
-          SELECT f.exporter_key, f.importer_key, sum(w.usd) AS third_total, count(*) AS n_payments,
+          SELECT f.aud, f.exporter_key, f.importer_key, sum(w.usd) AS third_total, count(*) AS n_payments,
                  count(DISTINCT w.from_account) FILTER (WHERE w.cls = 'third') AS n_accounts,
                  count(*) FILTER (WHERE w.cls = 'cash') AS n_cash, list(w.t_rec) AS t_recs,
                  list(DISTINCT 'account:' || w.from_account) FILTER (WHERE w.from_account IS NOT NULL) AS payer_accts,
                  list(DISTINCT 'account:' || w.to_account) AS exporter_accts, min(w.ts) AS first_ts, max(w.ts) AS last_ts,
                  list(DISTINCT 'party:' || w.payer_party) FILTER (WHERE w.payer_party IS NOT NULL) AS payer_parties,
                  max(r.repeats) AS max_repeats, count(DISTINCT r.from_account) FILTER (WHERE r.repeats >= 2) AS n_repeaters
-          FROM (SELECT DISTINCT w.txn_id, w.t_rec, w.usd, w.cls, w.from_account, w.to_account, w.payer_party, p.ts,
-                       f.exporter_key, f.importer_key
-                FROM flagged AS f JOIN win AS w USING (decl_id) JOIN pay AS p ON p.txn_id = w.txn_id
+          FROM (SELECT DISTINCT w.aud, w.txn_id, w.t_rec, w.usd, w.cls, w.from_account, w.to_account, w.payer_party,
+                       p.ts, f.exporter_key, f.importer_key
+                FROM flagged AS f JOIN win AS w USING (aud, decl_id) JOIN pay AS p ON p.aud = w.aud AND p.txn_id = w.txn_id
                 WHERE w.cls IN ('third', 'cash')) AS w
-          JOIN (SELECT DISTINCT exporter_key, importer_key FROM flagged) AS f USING (exporter_key, importer_key)
-          LEFT JOIN repeaters AS r ON r.exporter_key = f.exporter_key AND r.importer_key = f.importer_key
+          JOIN (SELECT DISTINCT aud, exporter_key, importer_key FROM flagged) AS f USING (aud, exporter_key, importer_key)
+          LEFT JOIN repeaters AS r ON r.aud = f.aud AND r.exporter_key = f.exporter_key AND r.importer_key = f.importer_key
            AND r.from_account = w.from_account
-          GROUP BY f.exporter_key, f.importer_key
+          GROUP BY f.aud, f.exporter_key, f.importer_key
         ),
         pk AS ({party_keys_sql()})
-        SELECT 'bmpe' AS typology,
+        SELECT g.aud, 'bmpe' AS typology,
                least(1.0, 0.5 + 0.2 * least(1.0, coalesce(m.third_total, 0) / g.exported)
                           + 0.04 * least(coalesce(m.n_accounts, 0) + coalesce(m.n_cash, 0), 6)
                           + 0.05 * least(coalesce(m.n_repeaters, 0), 3)
@@ -250,8 +257,8 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
                          ELSE '' END || '), the Black Market Peso Exchange pattern.' AS explanation,
                CAST(least(g.first_day, CAST(m.first_ts AS DATE)) AS TIMESTAMP) AS period_start,
                CAST(greatest(g.last_day, CAST(m.last_ts AS DATE)) AS TIMESTAMP) AS period_end
-        FROM grouped AS g LEFT JOIN moneys AS m USING (exporter_key, importer_key)
-        LEFT JOIN pk AS pe ON pe.key = g.exporter_key
-        LEFT JOIN pk AS pi ON pi.key = g.importer_key
+        FROM grouped AS g LEFT JOIN moneys AS m USING (aud, exporter_key, importer_key)
+        LEFT JOIN pk AS pe ON pe.aud = g.aud AND pe.key = g.exporter_key
+        LEFT JOIN pk AS pi ON pi.aud = g.aud AND pi.key = g.importer_key
         WHERE (coalesce(m.third_total, 0) >= $bp_min AND coalesce(m.max_repeats, 0) >= $bp_repeat)
-           OR (g.declared AND g.exported >= $bp_min)"""
+           OR (g.declared AND g.exported >= $bp_min)""", self.dialect, ("trade_declarations", "transactions"))
