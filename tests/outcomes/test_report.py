@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tenaza.outcomes.charts import chart
 from tenaza.outcomes.framework import load_framework
 from tenaza.outcomes.locale import fmt_date, fmt_number, fmt_p
 from tenaza.outcomes.report import build_report
@@ -46,3 +47,10 @@ def test_brief_in_both_languages_is_self_contained(tmp_path: Path) -> None:
     assert "No values in this workspace yet" in en  # series not loaded say so
     pdf = (tmp_path / "brief" / "brief.es.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_a_yearly_value_stands_inside_the_year_it_covers() -> None:
+    v = pd.Series([1.0, 2.0, 3.0], index=pd.to_datetime(["2019-12-31", "2020-12-31", "2021-12-31"]))
+    fig = chart(v, title="t", unit="u", source="s", lang="en", intervention=date(2021, 6, 1))
+    x = pd.DatetimeIndex(fig.axes[0].lines[0].get_xdata())
+    assert list(x.year) == [2019, 2020, 2021] and all(x.month.isin([6, 7]))

@@ -83,7 +83,8 @@ class Effect:
         if lang == "es":
             if self.detected:
                 word = "aumentó" if self.effect > 0 else "disminuyó"
-                return (f"{method}: tras {when}, {label}{place} {word} en "
+                after = f"tras el {when}" if len(self.intervention) == 10 else f"tras {when}"
+                return (f"{method}: {after}, {label}{place} {word} en "
                         f"{n(abs(self.effect))} {unit}{rel}; intervalo de 95 %: {n(self.ci_low)} a "
                         f"{n(self.ci_high)}, p {fmt_p(self.p_value, lang)}.")
             return (f"{method}: sin efecto detectable de la intervención del {when} en {label}{place} "

@@ -12,11 +12,12 @@ import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from tenaza.errors import OutcomesError
-from tenaza.outcomes.charts import chart
+from tenaza.outcomes.charts import chart, draw
 from tenaza.outcomes.evaluate import Effect
 from tenaza.outcomes.framework import Framework, Indicator
 from tenaza.outcomes.locale import fmt_date, fmt_month, fmt_number, fmt_unit
@@ -141,17 +142,21 @@ def _pdf(fw: Framework, rows: dict[str, Row], lang: str, path: Path, ws_name: st
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
-    def text_page(lines: list[tuple[str, float, str]]) -> Figure:
-        fig = Figure(figsize=(8.27, 11.69))  # A4
-        y = 0.95
+    A4 = (8.27, 11.69)
+    chart_h = 3.4 / A4[1]  # one chart panel, as a fraction of the page
+
+    def write(pdf: Any, lines: list[tuple[str, float, str]]) -> tuple[Figure, float]:  # PdfPages: untyped
+        """Lines on new pages, as many as they fill; the last page and where on it the next thing may start."""
+        page, y = Figure(figsize=A4), 0.95
         for text, size, weight in lines:
             for piece in textwrap.wrap(text, width=int(95 * 10 / size)) or [""]:
-                fig.text(0.07, y, piece, fontsize=size, weight=weight, va="top")
-                y -= size / 11.69 / 72 * 1.5
+                if y < 0.05:
+                    pdf.savefig(page)
+                    page, y = Figure(figsize=A4), 0.95
+                page.text(0.07, y, piece, fontsize=size, weight=weight, va="top")
+                y -= size / A4[1] / 72 * 1.5
             y -= 0.006
-            if y < 0.05:
-                break
-        return fig
+        return page, y
 
     with PdfPages(path) as pdf:
         stamp = f"{T['generated'][lang]} {fmt_date(today, lang)} · {T['workspace'][lang]} {ws_name}"
@@ -161,8 +166,9 @@ def _pdf(fw: Framework, rows: dict[str, Row], lang: str, path: Path, ws_name: st
         if effects:
             cover.append((T["evaluations"][lang], 13, "bold"))
             cover += [(e.sentence(lang), 10, "normal") for e in effects]
-        pdf.savefig(text_page(cover))
-        for pillar in fw.pillars:
+        page, _ = write(pdf, cover)
+        pdf.savefig(page)
+        for pillar in fw.pillars:  # a pillar starts a page: its facts, then its charts below them
             lines: list[tuple[str, float, str]] = [(pillar.title(lang), 16, "bold")]
             charts: list[Row] = []
             for obj in pillar.objectives:
@@ -176,14 +182,22 @@ def _pdf(fw: Framework, rows: dict[str, Row], lang: str, path: Path, ws_name: st
                     lines.append((f"{ind.title(lang)}. {facts}", 10, "normal"))
                     lines += [(e.sentence(lang), 10, "normal") for e in row.effects]
                     charts.append(row)
-            pdf.savefig(text_page(lines))
+            page, y = write(pdf, lines)
+            y -= 0.01
             for row in charts:
-                targets = [(t.date, t.value) for t in row.indicator.targets]
+                if y - chart_h < 0.03:
+                    pdf.savefig(page)
+                    page, y = Figure(figsize=A4), 0.96
+                # a subfigure takes its place from the grid's ratios only: rows above, the chart, below
+                grid = page.add_gridspec(3, 3, height_ratios=[1 - y, chart_h, y - chart_h],
+                                         width_ratios=[0.03, 0.94, 0.03])
                 assert row.series is not None
-                pdf.savefig(chart(row.series.values, title=row.indicator.title(lang),
-                                  unit=fmt_unit(row.series.unit or row.indicator.unit, lang),
-                                  source=row.series.publisher or row.indicator.source, lang=lang,
-                                  intervention=row.intervention, targets=targets))
+                draw(page.add_subfigure(grid[1, 1]), row.series.values, title=row.indicator.title(lang),
+                     unit=fmt_unit(row.series.unit or row.indicator.unit, lang),
+                     source=row.series.publisher or row.indicator.source, lang=lang,
+                     intervention=row.intervention, targets=[(t.date, t.value) for t in row.indicator.targets])
+                y -= chart_h + 0.01
+            pdf.savefig(page)
 
 
 def build_report(ws: Workspace, fw: Framework, out_dir: Path, *, langs: tuple[str, ...] = ("en", "es"),
