@@ -65,7 +65,7 @@ def draw(fig: FigureBase, values: pd.Series, *, title: str, unit: str, source: s
     ax.spines[["top", "right"]].set_visible(False)
     last = fmt_month(idx.max().date(), lang)
     fig.text(0.01, 0.01, f"{SOURCE[lang]}: {source} · {last}", fontsize=7, color="#555555")
-    fig.subplots_adjust(left=0.11, right=0.98, bottom=0.17, top=0.88)
+    fig.subplots_adjust(left=0.14, right=0.98, bottom=0.17, top=0.88)  # room for "110 000" and the unit
 
 
 def _half_period(idx: pd.DatetimeIndex) -> pd.Timedelta:

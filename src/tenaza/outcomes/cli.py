@@ -132,7 +132,7 @@ def show(workspace: WorkspaceArg, indicator: Annotated[str, typer.Argument(help=
     from tenaza.errors import TenazaError
     from tenaza.outcomes.charts import chart
     from tenaza.outcomes.framework import load_framework
-    from tenaza.outcomes.locale import fmt_number
+    from tenaza.outcomes.locale import fmt_number, fmt_unit
     from tenaza.outcomes.service import series_of
     from tenaza.store import Workspace
 
@@ -144,7 +144,7 @@ def show(workspace: WorkspaceArg, indicator: Annotated[str, typer.Argument(help=
     except TenazaError as exc:
         fail(exc)
     if plot is not None:
-        chart(s.values, title=ind.title(lang), unit=s.unit, source=s.publisher, lang=lang).savefig(plot)
+        chart(s.values, title=ind.title(lang), unit=fmt_unit(s.unit, lang), source=s.publisher, lang=lang).savefig(plot)
     tail = list(zip(s.values.index[-last:], s.values.to_numpy()[-last:], s.record_ids[-last:], strict=True))
     if as_json:
         out.print_json(json.dumps({"indicator": ind.model_dump(mode="json"), "unit": s.unit, "publisher": s.publisher,
@@ -181,6 +181,7 @@ def evaluate(workspace: WorkspaceArg,
     from tenaza.outcomes.charts import chart
     from tenaza.outcomes.framework import load_framework
     from tenaza.outcomes.geo import state_codes
+    from tenaza.outcomes.locale import fmt_unit
     from tenaza.outcomes.series import read_series
     from tenaza.outcomes.service import Request, resolve, run
     from tenaza.store import Workspace
@@ -198,7 +199,7 @@ def evaluate(workspace: WorkspaceArg,
             effects = run(ws, fw, req)
             if plot is not None:
                 s = read_series(ws, series, code)
-                chart(s.values, title=title, unit=s.unit, source=s.publisher, lang=lang,
+                chart(s.values, title=title, unit=fmt_unit(s.unit, lang), source=s.publisher, lang=lang,
                       intervention=when.date()).savefig(plot)
     except TenazaError as exc:
         fail(exc)
