@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import os
 import re
 import shutil
 import sys
@@ -84,6 +85,9 @@ def session(master: str) -> Any:
     except ModuleNotFoundError as exc:
         raise WorkspaceError("the spark engine needs PySpark: pip install 'tenaza[spark]' (and Java 17)") from exc
     logging.getLogger("py4j").setLevel(logging.WARNING)
+    # the UDFs' Python workers run this interpreter (so they import tenaza): PySpark takes the
+    # workers' interpreter from PYSPARK_PYTHON, not from spark.pyspark.python, in local mode
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (SparkSession.builder.master(master).appName("tenaza")
              .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from tenaza.detect.base import Detector, register
 from tenaza.errors import DetectorError
-from tenaza.pillars.cash.transactions.common import CashConfig, account_subjects, rid
+from tenaza.pillars.cash.transactions.common import CashConfig, account_subjects, rid, usd_source
 
 log = logging.getLogger("tenaza")
 
@@ -66,11 +66,6 @@ def load_list(path: Path) -> list[RestrictedEntry]:
     return out
 
 
-def fold_sql(x: str) -> str:
-    """SQL folding a name for comparison: lower case, no accents, punctuation to spaces."""
-    return f"trim(regexp_replace(lower(strip_accents({x})), '[^a-z0-9]+', ' ', 'g'))"
-
-
 class RestrictedConfig(CashConfig):
     list_path: str | None = Field(None, description="CSV list of restricted institutions (see "
                                                     "data/restricted/README.md); default: the newest list shipped "
@@ -116,42 +111,53 @@ class RestrictedCounterparty(Detector[RestrictedConfig]):
                 auths.append(e.authority)
         params.update(r_names=keys, r_inst=insts, r_eff=effs, r_sar=keys_sar, r_auth=auths, r_list=path.name,
                       before_score=c.before_score, include_before=c.include_before_effective)
+        rows = d.rows_from_arrays({"name": "$r_names", "institution": "$r_inst", "effective": "$r_eff",
+                                   "sar_key": "$r_sar", "authority": "$r_auth"})
+        effective = "CAST(effective AS STRING)"
+        figures = d.json_object(("institution", "institution"), ("transactions", "n"), ("after_effective", "n_after"),
+                                ("effective_date", effective), ("total_usd", "round(usd, 2)"), ("sar_key", "sar_key"),
+                                ("authority", "authority"), ("list", "$r_list"))
+        explanation = d.format_text(
+            'Account {} {} {} ({} transactions, {} of them on or after {}), an institution named in a {}; SAR key "{}".',
+            "coalesce(ours, 'of a cash customer')", d.array_join(d.array_sort("directions"), "' and '"), "institution",
+            "n", "n_after", effective, "authority", "sar_key")
         return f"""
 WITH lst AS (
-  SELECT DISTINCT {fold_sql('name')} AS key, institution, effective, sar_key, authority
-  FROM (SELECT unnest($r_names) AS name, unnest($r_inst) AS institution, CAST(unnest($r_eff) AS DATE) AS effective,
-               unnest($r_sar) AS sar_key, unnest($r_auth) AS authority)
+  SELECT DISTINCT {d.fold('name')} AS key, institution, CAST(effective AS DATE) AS effective, sar_key, authority
+  FROM ({rows}) AS r
 ),
-acc AS (SELECT account_id, any_value({fold_sql('institution')}) AS folded FROM accounts
+acc AS (SELECT account_id, any_value({d.fold('institution')}) AS folded FROM accounts
         WHERE institution IS NOT NULL GROUP BY account_id),
-ra AS (
-  SELECT a.account_id, arg_min(l.institution, len(l.key)) AS institution, any_value(l.effective) AS effective,
-         any_value(l.sar_key) AS sar_key, any_value(l.authority) AS authority
-  FROM acc AS a JOIN lst AS l ON a.folded = l.key OR starts_with(a.folded, l.key || ' ')
-  GROUP BY a.account_id
+-- an account's institution matches a listed name, or starts with it as whole words; where several
+-- listed names match, the shortest (then the first institution by name) decides, all its columns
+-- from that one entry
+matched AS (
+  SELECT a.account_id, l.institution, l.effective, l.sar_key, l.authority,
+         row_number() OVER (PARTITION BY a.account_id ORDER BY length(l.key), l.institution, l.key) AS pick
+  FROM acc AS a JOIN lst AS l ON a.folded = l.key OR {d.starts_with('a.folded', "l.key || ' '")}
 ),
+ra AS (SELECT account_id, institution, effective, sar_key, authority FROM matched WHERE pick = 1),
 hits AS (
   SELECT t.to_account AS ours, ra.account_id AS theirs, 'received from' AS direction, t.ts, t.ingest_id,
-         t.source_row, t.amount, t.currency, t.amount_usd, ra.institution, ra.effective, ra.sar_key, ra.authority
-  FROM transactions AS t JOIN ra ON ra.account_id = t.from_account
+         t.source_row, t.usd, ra.institution, ra.effective, ra.sar_key, ra.authority
+  FROM ({usd_source(d)}) AS t JOIN ra ON ra.account_id = t.from_account
   UNION ALL
-  SELECT t.from_account, ra.account_id, 'sent to', t.ts, t.ingest_id, t.source_row, t.amount, t.currency,
-         t.amount_usd, ra.institution, ra.effective, ra.sar_key, ra.authority
-  FROM transactions AS t JOIN ra ON ra.account_id = t.to_account
+  SELECT t.from_account, ra.account_id, 'sent to', t.ts, t.ingest_id, t.source_row, t.usd,
+         ra.institution, ra.effective, ra.sar_key, ra.authority
+  FROM ({usd_source(d)}) AS t JOIN ra ON ra.account_id = t.to_account
 ),
 g AS (
   SELECT ours, institution, any_value(sar_key) AS sar_key, any_value(authority) AS authority,
-         any_value(effective) AS effective, list(DISTINCT theirs) AS theirs, list({rid()}) AS evidence,
-         count(*) AS n, count(*) FILTER (WHERE CAST(ts AS DATE) >= effective) AS n_after,
-         sum(amount_usd) AS usd, list(DISTINCT direction) AS directions, min(ts) AS period_start,
+         any_value(effective) AS effective, {d.list_agg('theirs', distinct=True)} AS theirs,
+         {d.list_agg(rid())} AS evidence, count(*) AS n,
+         count(*) FILTER (WHERE CAST(ts AS DATE) >= effective) AS n_after,
+         sum(usd) AS usd, {d.list_agg('direction', distinct=True)} AS directions, min(ts) AS period_start,
          max(ts) AS period_end
   FROM hits GROUP BY ours, institution
 )
 SELECT 'restricted_counterparty' AS typology,
        CASE WHEN n_after > 0 THEN 1.0 ELSE $before_score END AS score,
-       {account_subjects(d, 'list_prepend(ours, theirs)')} AS subjects, evidence,
-       {d.json_object(('institution', 'institution'), ('transactions', 'n'), ('after_effective', 'n_after'), ('effective_date', 'CAST(effective AS VARCHAR)'), ('total_usd', 'round(usd, 2)'), ('sar_key', 'sar_key'), ('authority', 'authority'), ('list', '$r_list'))} AS figures,
-       {d.format_text('Account {} {} {} ({} transactions, {} of them on or after {}), an institution named in a {}; SAR key "{}".', "coalesce(ours, 'of a cash customer')", "array_to_string(directions, ' and ')", 'institution', 'n', 'n_after', 'CAST(effective AS VARCHAR)', 'authority', 'sar_key')} AS explanation,
-       period_start, period_end
+       {account_subjects(d, d.array_prepend('ours', 'theirs'))} AS subjects, evidence,
+       {figures} AS figures, {explanation} AS explanation, period_start, period_end
 FROM g WHERE n_after > 0 OR $include_before
 """
