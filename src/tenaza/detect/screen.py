@@ -5,8 +5,9 @@ holds its amount floor. The runner measures them on the workspace (rows, rows wi
 amount, the share that reaches the floor, the median) and from the figures:
 
 - chooses the threshold profile where the detector's config says ``auto``: the regulatory
-  floor, unless it lets through fewer than ``MIN_PASSING_SHARE`` of the rows, then the relative
-  one (a quantile of the same rows' own dollar amounts);
+  floor, unless it lets through fewer than ``MIN_PASSING_SHARE`` of the rows or stands more than
+  ``OFF_SCALE`` times above their median amount (the data is not on the scale the law's floor
+  was set for), then the relative one (a quantile of the same rows' own dollar amounts);
 - warns when the floor in force still excludes nearly every row, naming the setting;
 - says how many rows the detector could not judge because they have no dollar amount.
 
@@ -29,6 +30,11 @@ log = logging.getLogger("tenaza")
 
 # Below this share of rows reaching the floor the settings exclude "nearly every row" (> 99 %).
 MIN_PASSING_SHARE = 0.01
+# A legal floor more than this many times the median amount of the rows a detector reads sits
+# two orders of magnitude off the data's own scale (amounts in cents or another unit, a
+# simulator's toy values): the few rows that reach it are the data's extreme tail, not the
+# payments the law meant, and the auto profile takes the relative floor.
+OFF_SCALE = 100.0
 # Amounts heap just below a reporting threshold when the rows just under it outnumber those just
 # over it by this many standard deviations (a one-sided sign test of the two counts).
 HEAP_Z = 4.0
@@ -169,11 +175,14 @@ def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResu
         return res
     chose = profile
     if profile == "auto":
-        chose = "relative" if screen.relative and passing < MIN_PASSING_SHARE * n and q_value is not None \
-            else "regulatory"
+        off_scale = median is not None and regulatory > OFF_SCALE * float(median)
+        chose = "relative" if screen.relative and (passing < MIN_PASSING_SHARE * n or off_scale) \
+            and q_value is not None else "regulatory"
         what = (f"floor of ${regulatory:,.2f} ({screen.setting} x {screen.scale:g})" if screen.scale != 1
                 else f"{screen.setting} of ${regulatory:,.2f}")
-        res.notes.append(f"profile auto -> {chose}: {passing / n:.1%} of {n:,} rows reach the regulatory {what}")
+        scale = (f", {regulatory / float(median):,.0f} times their median ${float(median):,.2f}"
+                 if off_scale and median is not None else "")
+        res.notes.append(f"profile auto -> {chose}: {passing / n:.1%} of {n:,} rows reach the regulatory {what}{scale}")
     elif profile == "relative" and not screen.relative:
         chose = "regulatory"
         res.notes.append(f"profile relative does not apply: the typology is defined by {screen.setting} itself")

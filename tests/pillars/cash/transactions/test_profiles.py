@@ -39,6 +39,18 @@ def test_auto_turns_relative_on_small_amounts_and_says_so(bank: Bank) -> None:
     assert any("account:H" in list(s) for (s,) in alerts)
 
 
+def test_auto_turns_relative_where_the_legal_floor_is_off_the_datas_scale(bank: Bank) -> None:
+    # amounts around $25 and a few transfers over $3,000: more than 1 % reach the floor, but the
+    # floor stands over a hundred times the median; those few rows are the tail, not the payments
+    big = [txn(1 + i, f"B{i}", f"C{i}", 5_000 + i) for i in range(4)]
+    bank.transactions(_fan_in("H", 0.1) + _background(0.1) + big)
+    [r] = run(bank.ws, select(names=["fans"]))
+    assert r.profile == "relative", r.notes
+    assert any("times their median" in n for n in r.notes), r.notes
+    alerts = bank.ws.backend.fetch("alerts", "SELECT subjects FROM alerts WHERE detector = 'fans'")
+    assert any("account:H" in list(s) for (s,) in alerts)
+
+
 def test_a_regulatory_floor_that_excludes_nearly_every_row_is_named_with_figures(
         bank: Bank, caplog: pytest.LogCaptureFixture) -> None:
     bank.transactions(_fan_in("H", 0.2) + _background(0.2))
