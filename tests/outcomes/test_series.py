@@ -99,3 +99,21 @@ def test_other_indicators_do_not_hide_missing_public_series(tmp_path: Path) -> N
         assert shipped_not_loaded(ws) == shipped_files()  # the sample's or a user's rows are not the public series
         load_series(ws, [poppy])
         assert poppy not in shipped_not_loaded(ws) and len(shipped_not_loaded(ws)) == len(shipped_files()) - 1
+
+
+def test_workspace_counts_by_month_name_the_rows_counted(tmp_path: Path) -> None:
+    from tenaza.ingest import ingest_file
+    from tenaza.outcomes.series import workspace_series
+
+    f = tmp_path / "crossings.csv"
+    f.write_text("crossing_id,ts,port_code,direction,conveyance,inspection\n"
+                 "a,2024-01-03T10:00:00,2304,northbound,truck,secondary\n"
+                 "b,2024-01-20T11:00:00,2304,northbound,truck,secondary\n"
+                 "c,2024-03-02T09:00:00,2304,northbound,truck,secondary\n"
+                 "d,2024-03-02T09:30:00,2304,northbound,truck,primary\n")
+    with Workspace.create(tmp_path / "w.duckdb") as ws:
+        rep = ingest_file(ws, f, "crossings", originator="CBP", releasable_to=["USA"])
+        s = workspace_series(ws, "workspace_inspections_secondary")
+    i = rep.ingest_id
+    assert list(s.values) == [2.0, 0.0, 1.0]  # February had none: a zero, not a gap
+    assert s.record_ids == [f"{i}:2,{i}:3", "", f"{i}:4"]  # each month names the crossings it counts

@@ -55,6 +55,7 @@ UNITS_ES = {
     "victims": "víctimas", "background checks": "verificaciones de antecedentes", "firearms": "armas de fuego",
     "hectares": "hectáreas", "inbound crossings": "cruces de entrada", "pounds": "libras",
     "seizure events": "eventos de decomiso", "seizures": "decomisos", "alerts": "alertas", "percent": "por ciento",
+    "inspections": "inspecciones",
     "prescriptions per 100 persons": "recetas por 100 personas",
     "percent of people aged 12+": "por ciento de las personas de 12 años o más",
 }

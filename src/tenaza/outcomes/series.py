@@ -174,16 +174,18 @@ def available(ws: Workspace) -> list[tuple[str, str, str, int, date, date]]:
 _WORKSPACE = {
     "alerts": ("alerts", "pillar", "coalesce(period_start, created_at)", "alerts", "alert_id"),
     "seizures": ("seizures", "kind", "date", "seizures", "record_id"),
+    "inspections": ("crossings", "inspection", "ts", "inspections", "record_id"),
 }
 
 
 def workspace_series(ws: Workspace, name: str) -> Series:
-    """A count by month computed from the workspace: ``workspace_alerts_<pillar>`` or
-    ``workspace_seizures_<kind>``. It reads the tables as they are, so it follows ``tenaza analyze``."""
+    """A count by month computed from the workspace: ``workspace_alerts_<pillar>``,
+    ``workspace_seizures_<kind>`` or ``workspace_inspections_<level>`` (crossings by their deepest
+    inspection). It reads the tables as they are, so it follows ``tenaza analyze``."""
     parts = name.split("_", 2)
     if len(parts) != 3 or parts[0] != "workspace" or parts[1] not in _WORKSPACE:
-        raise OutcomesError([Problem("framework", f"{name!r}: a workspace series is workspace_alerts_<pillar> or "
-                                                  "workspace_seizures_<kind>", field="series")])
+        raise OutcomesError([Problem("framework", f"{name!r}: a workspace series is workspace_alerts_<pillar>, "
+                                                  "workspace_seizures_<kind> or workspace_inspections_<level>", field="series")])
     table, column, when, unit, ident = _WORKSPACE[parts[1]]
     sql = (f"SELECT date_trunc('month', CAST({when} AS DATE)) AS m, count(*), list({ident} ORDER BY {ident}) "
            f"FROM {table} WHERE {column} = $v AND {when} IS NOT NULL GROUP BY m ORDER BY m")
