@@ -27,6 +27,9 @@ def register(app: typer.Typer) -> None:
         train_fraction: Annotated[float, typer.Option(help="Share of the windows, earliest first, to learn from.")
                                   ] = 0.6,
         top_k: Annotated[int, typer.Option(help="k of the precision@k reported.")] = 100,
+        pillar: Annotated[str, typer.Option(help="cash (accounts) or weapons (purchasers and dealers: "
+                                                 "weapons_ranked_risk alerts; --truth measures the ranking).")
+                          ] = "cash",
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """Rank accounts: with LightGBM where labels exist, else against their peers and alerts (always)."""
@@ -39,8 +42,18 @@ def register(app: typer.Typer) -> None:
         from tenaza.rank.supervised import rank as run_ranker
         from tenaza.store import Workspace
 
+        if pillar == "weapons":
+            from tenaza.pillars.weapons.ranked import print_report, rank_weapons
+            try:
+                with Workspace.open(workspace) as ws:
+                    print_report(rank_weapons(ws, truth=truth), as_json)
+            except TenazaError as exc:
+                fail(exc)
+            return
         unsup = None
         try:
+            if pillar != "cash":
+                raise TenazaError(f"--pillar {pillar!r}: expected cash or weapons")
             if split not in ("time", "account"):
                 raise TenazaError(f"--split {split!r}: expected time or account")
             cfg = RankerConfig(window_days=window_days, train_fraction=train_fraction, top_k=top_k,
