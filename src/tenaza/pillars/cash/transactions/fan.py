@@ -59,6 +59,11 @@ class FanConfig(CashConfig):
                     "side, in the same releasability group, whose median window (empty ones too) it must exceed "
                     "burst_factor times.")
     peer_groups: int = Field(10, ge=1, description="Size classes of the peer test (10: deciles of dollar volume).")
+    min_peers: int = Field(10, ge=2, description="Fewest accounts in a size class of the peer test: with fewer "
+                                                 "accounts on a side of a releasability group, the classes are "
+                                                 "wider, down to one class of them all; with fewer than this in "
+                                                 "all, there is no baseline and the alert says the burst test "
+                                                 "was not applied.")
     min_passed_on: float = Field(0.5, ge=0, le=1,
                                  description="Gather-scatter and scatter-gather: share of the money gathered that "
                                              "must be scattered (or gathered again) within the window.")
@@ -85,7 +90,9 @@ class Fans(Detector[FanConfig]):
     a long history. The burst test: a window must hold ``burst_factor`` times the counterparties
     of the account's own other windows when the data has ``min_history_windows`` of them, and
     otherwise (a ten-day extract) that many times the median window of its peers, the accounts
-    of the same decile of dollar volume on that side in the same releasability group. The
+    of the same decile of counted dollar volume on that side in the same releasability group
+    (wider classes where there are fewer than ``min_peers`` accounts to a class; no burst test,
+    said so, where there are fewer in all). The
     business test: an account held by a company needs ``business_factor`` times the
     counterparties; where there is no holder record, an account behaves like a business when it
     deals with many counterparties a day on most of the data's days (``business_active_share``), and
@@ -112,7 +119,7 @@ class Fans(Detector[FanConfig]):
         params.update(window=c.window_days, min_cp=c.min_counterparties, min_amount=c.min_amount_usd,
                       half=c.window_days / 2, min_passed=c.min_passed_on,
                       business_factor=c.business_factor, burst=c.burst_factor, min_history=c.min_history_windows,
-                      peer_groups=c.peer_groups, active_share=c.business_active_share)
+                      peer_groups=c.peer_groups, active_share=c.business_active_share, min_peers=c.min_peers)
         size_word = "decile" if c.peer_groups == 10 else f"size class (of {c.peer_groups})"
         channels = bind_list(params, "fan_channels", c.channels)
         t = txn_cte(d, c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
@@ -140,43 +147,54 @@ counts AS (
   FROM b GROUP BY src, off, bucket
 ),
 -- the data's windows (an account's own history: its other windows, empty ones too) and days
-n_win AS (SELECT greatest(1, max(bucket) - min(bucket) + 1) AS n_windows FROM b WHERE off = 0),
-n_day AS (SELECT greatest(1, count(DISTINCT CAST(ts AS DATE))) AS n_days FROM t),
+span AS (
+  SELECT greatest(1, CAST(floor(max(epoch(ts)) / 86400.0 / $window) AS BIGINT)
+                     - CAST(floor(min(epoch(ts)) / 86400.0 / $window) AS BIGINT) + 1) AS n_windows,
+         greatest(1, count(DISTINCT CAST(ts AS DATE))) AS n_days
+  FROM t
+),
 marks AS (SELECT ingest_id, {d.array_join(d.array_sort('releasable_to'), "','")} AS mark FROM ingest_log),
--- every account's side over the whole data, every amount of the channels: its size (dollar
--- volume), its distinct counterparties and the days it was active, in the releasability group
--- of most of its rows
-sides AS (
-  SELECT to_account AS hub, 'in' AS side, from_account AS other, usd, CAST(ts AS DATE) AS day, ingest_id FROM t
-  WHERE list_contains({channels}, channel)
-  UNION ALL
-  SELECT from_account, 'out', to_account, usd, CAST(ts AS DATE), ingest_id FROM t
-  WHERE list_contains({channels}, channel)
+-- every account's side with counted transfers: its size (their dollar volume) and its
+-- counterparties summed over its windows, in the releasability group of most of its rows
+usual AS (
+  SELECT c.hub, c.side, c.all_cp, c.volume, m.mark FROM (
+    SELECT hub, side, sum(n_cp) AS all_cp, sum(total) AS volume FROM counts WHERE off = 0 GROUP BY hub, side) AS c
+  JOIN (SELECT x.hub, x.side, mode(k.mark) AS mark FROM (
+          SELECT dst AS hub, 'in' AS side, ingest_id FROM e UNION ALL SELECT src, 'out', ingest_id FROM e) AS x
+        JOIN marks AS k USING (ingest_id) GROUP BY x.hub, x.side) AS m USING (hub, side)
 ),
--- days on which the account dealt with min_counterparties distinct accounts or more on that side
-busy AS (
-  SELECT hub, side, count(*) AS busy_days FROM (
-    SELECT hub, side, day FROM sides GROUP BY hub, side, day HAVING count(DISTINCT other) >= $min_cp)
-  GROUP BY hub, side
+-- the accounts that could be fans: their counterparties over the whole data, every amount,
+-- per day, for the behaviour test
+cand AS (SELECT DISTINCT hub, side FROM counts WHERE n_cp >= $min_cp),
+cand_days AS (
+  SELECT hub, side, day, count(DISTINCT other) AS n_day_cp, {d.list_agg('other', distinct=True)} AS others FROM (
+    SELECT to_account AS hub, 'in' AS side, from_account AS other, CAST(ts AS DATE) AS day FROM t
+    WHERE list_contains({channels}, channel) AND to_account IN (SELECT hub FROM cand WHERE side = 'in')
+    UNION ALL
+    SELECT from_account, 'out', to_account, CAST(ts AS DATE) FROM t
+    WHERE list_contains({channels}, channel) AND from_account IN (SELECT hub FROM cand WHERE side = 'out')) AS x
+  GROUP BY hub, side, day
 ),
-side_all AS (
-  SELECT x.hub, x.side, count(DISTINCT x.other) AS any_cp, sum(x.usd) AS volume,
-         count(DISTINCT x.day) AS active_days, mode(m.mark) AS mark
-  FROM sides AS x JOIN marks AS m USING (ingest_id)
-  GROUP BY x.hub, x.side
+behaviour AS (
+  SELECT hub, side, count(*) AS active_days, count(*) FILTER (WHERE n_day_cp >= $min_cp) AS busy_days,
+         len(list_distinct(flatten(list(others)))) AS any_cp
+  FROM cand_days GROUP BY hub, side
 ),
-usual AS (SELECT hub, side, sum(n_cp) AS all_cp FROM counts WHERE off = 0 GROUP BY hub, side),
 prof AS (
-  SELECT s.*, coalesce(u.all_cp, 0) AS all_cp, h.account_id IS NOT NULL AS has_holder,
-         coalesce(y.busy_days, 0) AS busy_days,
+  SELECT u.*, coalesce(y.any_cp, 0) AS any_cp, coalesce(y.active_days, 0) AS active_days,
+         coalesce(y.busy_days, 0) AS busy_days, h.account_id IS NOT NULL AS has_holder,
          CASE WHEN h.account_id IS NOT NULL THEN h.business
-              ELSE s.any_cp >= $min_cp * $business_factor AND coalesce(y.busy_days, 0) >= $active_share * dd.n_days
+              ELSE coalesce(y.any_cp, 0) >= $min_cp * $business_factor
+                   AND coalesce(y.busy_days, 0) >= $active_share * sp.n_days
          END AS business,
-         ntile($peer_groups) OVER (PARTITION BY s.side, s.mark ORDER BY s.volume) AS size_class,
-         dd.n_days, nw.n_windows, nw.n_windows - 1 >= $min_history AS own_history
-  FROM side_all AS s LEFT JOIN usual AS u USING (hub, side) LEFT JOIN holder AS h ON h.account_id = s.hub
-  LEFT JOIN busy AS y USING (hub, side)
-  CROSS JOIN n_day AS dd CROSS JOIN n_win AS nw
+         -- size classes of at least min_peers accounts each, at most peer_groups of them
+         1 + CAST(floor((row_number() OVER (PARTITION BY u.side, u.mark ORDER BY u.volume, u.hub) - 1)
+                        * greatest(1, least($peer_groups, floor(count(*) OVER (PARTITION BY u.side, u.mark)
+                                                                 / $min_peers)))
+                        / count(*) OVER (PARTITION BY u.side, u.mark)) AS BIGINT) AS size_class,
+         sp.n_days, sp.n_windows, sp.n_windows - 1 >= $min_history AS own_history
+  FROM usual AS u LEFT JOIN behaviour AS y USING (hub, side) LEFT JOIN holder AS h ON h.account_id = u.hub
+  CROSS JOIN span AS sp
 ),
 -- the peer baseline: the median counterparties a window of an account of the same size class holds
 peers AS (
@@ -187,7 +205,7 @@ tested AS (
   SELECT w.*, p.business, p.has_holder, p.own_history, p.any_cp, p.active_days, p.busy_days, p.n_days, p.n_windows,
          p.size_class, g.n_peers, g.peer_cp,
          CASE WHEN p.own_history THEN w.n_cp >= $burst * greatest(0, p.all_cp - w.n_cp) / (p.n_windows - 1)
-              ELSE w.n_cp >= $burst * g.peer_cp
+              ELSE (g.n_peers < $min_peers OR w.n_cp >= $burst * g.peer_cp)
                    AND (p.has_holder OR NOT p.business
                         OR w.n_cp >= $burst * p.any_cp / p.active_days * least($window, p.n_days)) END AS burst
   FROM counts AS w JOIN prof AS p USING (hub, side) JOIN peers AS g USING (side, mark, size_class)
@@ -197,6 +215,8 @@ win AS (
   SELECT * EXCLUDE (business, has_holder, own_history, any_cp, active_days, busy_days, n_days, n_windows, size_class,
                     n_peers, peer_cp, burst),
          CASE WHEN own_history THEN {d.format_text('burst vs own history ({} windows)', 'n_windows - 1')}
+              WHEN n_peers < $min_peers
+              THEN {d.format_text('no burst test (too little history and {} accounts, too few peers)', 'n_peers')}
               ELSE {d.format_text('burst vs peers (' + size_word + ' {}, {} accounts, median {} counterparties a window)', 'size_class', 'n_peers', 'round(peer_cp, 1)')}
                    || CASE WHEN NOT has_holder AND business
                            THEN {d.format_text(' and vs own daily rate ({} active days)', 'active_days')} ELSE '' END
