@@ -41,9 +41,10 @@ def test_load_list_show_evaluate_report(tmp_path: Path) -> None:
     assert e["detected"] and e["ci_low"] <= -6 <= e["ci_high"]
     assert plot.stat().st_size > 5000
     r = runner.invoke(app, ["report", str(ws), "--lang", "es", "--out", str(tmp_path / "b"),
-                            "--evaluate", "homicide_rate_mx@2019-01"])
+                            "--evaluate", "homicide_rate_mx@2019-01:its,sarimax"])
     assert r.exit_code == 0, r.output
-    assert "disminuyó" in (tmp_path / "b" / "brief.es.html").read_text()
+    brief = (tmp_path / "b" / "brief.es.html").read_text()
+    assert "disminuyó" in brief and "Serie de tiempo interrumpida" in brief and "SARIMAX con intervención" in brief
     assert not (tmp_path / "b" / "brief.en.html").exists()
 
 
@@ -59,3 +60,5 @@ def test_bad_series_and_bad_requests_exit_2(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "not a date" in r.output
     r = runner.invoke(app, ["report", str(ws), "--lang", "fr"])
     assert r.exit_code == 2
+    r = runner.invoke(app, ["report", str(ws), "--evaluate", "homicide_rate_mx@2019-01:magic"])
+    assert r.exit_code == 2 and "unknown method 'magic'" in r.output

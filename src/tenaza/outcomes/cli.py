@@ -224,7 +224,8 @@ def report(workspace: WorkspaceArg,
            out_dir: Annotated[Path, typer.Option("--out", help="Folder for the HTML and PDF.")] = Path("brief"),
            framework: FrameworkOpt = None,
            evaluate: Annotated[list[str] | None, typer.Option(
-               "--evaluate", help="INDICATOR@YYYY-MM: add an interrupted-time-series evaluation (repeat).")] = None,
+               "--evaluate", help="INDICATOR@YYYY-MM[:METHOD,...]: add an evaluation, interrupted time series "
+                                  "unless methods are named (its, sarimax, synth, did); repeat.")] = None,
            as_json: JsonOpt = False) -> None:
     """Write the bilingual results brief (HTML and PDF) from the workspace's indicators."""
     from tenaza.cli_options import fail, out
@@ -242,10 +243,12 @@ def report(workspace: WorkspaceArg,
         with Workspace.open(workspace, read_only=True) as ws:
             effects = {}
             for item in evaluate or []:
-                ident, _, when = item.partition("@")
+                ident, _, rest = item.partition("@")
+                when, _, names = rest.partition(":")
                 fw.indicator(ident)
                 at = _date(when)
-                effects[ident] = (at.date(), run(ws, fw, Request(ident, at, methods=("its",))))
+                methods = tuple(m.strip() for m in names.split(",") if m.strip()) or ("its",)
+                effects[ident] = (at.date(), run(ws, fw, Request(ident, at, methods=methods)))
             paths = build_report(ws, fw, out_dir, langs=langs, effects=effects)
     except TenazaError as exc:
         fail(exc)
