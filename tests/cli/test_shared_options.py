@@ -89,9 +89,12 @@ def test_json_carries_the_result(workspace: Path) -> None:
     assert next(t["rows"] for t in status["tables"] if t["table"] == "parties") == 2
     entity = json.loads(runner.invoke(app, ["entity", str(workspace), "1:2", "--country", "MEX", "--json"]).stdout)
     assert [v["canonical_name"] for v in entity] == ["Juan Perez"]  # line 2 of ingest 1
+    detectors = json.loads(runner.invoke(app, ["detectors", "--json"]).stdout)["detectors"]
+    assert {"name": "structuring", "pillar": "cash"}.items() <= next(
+        d for d in detectors if d["name"] == "structuring").items()
     # A command with no JSON form of its own reports what it printed, still one document.
-    detectors = json.loads(runner.invoke(app, ["detectors", "--json"]).stdout)
-    assert detectors["command"] == "detectors" and any(line.startswith("structuring") for line in detectors["output"])
+    styles = json.loads(runner.invoke(app, ["scenario", "styles", "--json"]).stdout)
+    assert styles["command"] == "scenario styles" and len(styles["output"]) > 3
 
 
 @pytest.mark.parametrize("position", ["before", "after"])

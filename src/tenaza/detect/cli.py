@@ -60,16 +60,23 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def detectors(markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/detectors.md.")] = False,
-                  output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the Markdown here.")] = None
+                  output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the Markdown here.")] = None,
+                  as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
                   ) -> None:
         """List the registered detectors, with what they find."""
         import sys
 
-        from tenaza.cli_options import out
+        from tenaza.cli_options import emit, out
         from tenaza.detect import select
         from tenaza.detect.docs import render
 
         found = select()
+        if as_json:
+            if output:
+                output.write_text(render(found), encoding="utf-8")
+            emit({"detectors": [{"name": d.NAME, "pillar": d.PILLAR, "finds": d.describe().splitlines()[0]}
+                                for d in found], "output": str(output) if output else None})
+            return
         if markdown or output:
             text = render(found)
             if output:
