@@ -98,3 +98,14 @@ def name_key(expr: str, d: Dialect = DUCKDB) -> str:
     folded = f"translate(upper({expr}), 'ÁÉÍÓÚÜÑÀÈÌÒÙÇ', 'AEIOUUNAEIOUC')"
     words = d.array_filter(d.split(d.regex_replace_all(folded, "'[^A-Z ]'", "' '"), " "), "w", "w <> ''")
     return f"nullif({d.array_join(d.array_sort(words), chr(39) + ' ' + chr(39))}, '')"
+
+
+def purchaser_id(key: str, state: str) -> str:
+    """One purchaser: the name key at dealers of one state.
+
+    A dealer may sell a handgun only to a resident of its own state (18 U.S.C. 922(b)(3)), and
+    a long gun to a non-resident only in person where both states allow it, so a person's
+    purchases are made at the dealers of one state; names alone (two JAMES SMITHs) would pool
+    strangers into one buyer of many guns at many dealers. A sale of unknown dealer state keeps
+    the name alone."""
+    return f"({key} || coalesce(' @' || upper({state}), ''))"

@@ -1,7 +1,8 @@
 """Detectors on the sales themselves: multiple sales and cartel-favoured calibers.
 
 Purchasers are told apart by their name's normal form (sorted words, no accents), which is
-what sales records carry; resolution adds identities across sources.
+what sales records carry, within the state of the dealer (``normalize.purchaser_id``: a person
+buys at the dealers of the state of residence); resolution adds identities across sources.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from tenaza.detect.base import Detector, DetectorConfig, register
 from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.steps import Steps
 from tenaza.pillars.weapons.common import MEXICO, no_nulls, saturate, subjects
-from tenaza.pillars.weapons.normalize import CARTEL_CALIBERS, alias_steps, caliber_clean, clean, name_key
+from tenaza.pillars.weapons.normalize import CARTEL_CALIBERS, alias_steps, caliber_clean, clean, name_key, purchaser_id
 from tenaza.store.dialect import Dialect
 
 # The southwest border states of ATF's demand letter 3 (2011): dealers there report two or
@@ -34,7 +35,7 @@ def _sales_steps(params: dict[str, Any], dl: Dialect) -> Steps:
     steps = alias_steps(Steps())
     steps.add("sales", f"""
   SELECT s.sale_id, s.record_id AS rid, s.date, s.ffl_id, s.ffl_state, s.purchaser, s.multiple_sale_report,
-         {name_key('s.purchaser', dl)} AS who, upper(s.firearm_type) AS kind,
+         {purchaser_id(name_key('s.purchaser', dl), 's.ffl_state')} AS who, upper(s.firearm_type) AS kind,
          coalesce(ca.canonical, {caliber_clean('s.caliber', dl)}) AS caliber_n,
          CAST(floor({d} / 7.0) AS BIGINT) * 5 + least({d} - CAST(floor({d} / 7.0) AS BIGINT) * 7, 5) AS bday
   FROM firearm_sales AS s LEFT JOIN caliber_alias AS ca ON ca.alias = {caliber_clean('s.caliber', dl)}""")
@@ -48,6 +49,9 @@ class MultipleSalesConfig(DetectorConfig):
     business_days: int = Field(5, ge=1, description="Business days of the reporting window (27 CFR 478.126a for "
                                                     "handguns; ATF demand letter 3 for rifles).")
     min_guns: int = Field(2, ge=2, description="Guns within the window that make a multiple sale.")
+    plain_reported: bool = Field(False, description=(
+        "Also alert a window with nothing beyond the rule (every gun reported, one dealer, no cartel-favoured "
+        "caliber, none traced from Mexico): that is the multiple-sale report ATF already holds."))
 
 
 @register
@@ -62,7 +66,8 @@ class MultipleSales(Detector[MultipleSalesConfig]):
     rule. The detector finds every window that meets a rule, whether or not a report was
     filed; the score rises for windows spread over several dealers, for windows that met the
     rule without a report, for cartel-favoured calibers and for guns of the window later
-    traced from Mexico. Honest collectors buy two pistols at one shop and score low.
+    traced from Mexico. Honest collectors buy two pistols at one shop, and the shop reports
+    it: a window with nothing beyond that report is not alerted (``plain_reported``).
     """
 
     NAME = "weapons_multiple_sales"
@@ -79,7 +84,7 @@ class MultipleSales(Detector[MultipleSalesConfig]):
 
     def findings(self, params: dict[str, Any]) -> Steps:
         c, dl = self.config, self.dialect
-        params.update(window=c.business_days - 1, min_guns=c.min_guns)
+        params.update(window=c.business_days - 1, min_guns=c.min_guns, plain_reported=c.plain_reported)
         steps = _sales_steps(params, dl)
         steps.add("ruled", f"""
   SELECT *, CASE WHEN {dl.array_contains('$handgun_types', 'kind')} THEN 'handgun'
@@ -118,7 +123,7 @@ SELECT 'multiple_sale' AS typology,
                        'purchaser', 'guns', dl.array_join('rules', "', '"), 'dealers', 'days', 'unreported',
                        'cartel_guns', 'traced')} AS explanation,
        CAST(p0 AS TIMESTAMP) AS period_start, CAST(p1 AS TIMESTAMP) AS period_end
-FROM g""")
+FROM g WHERE $plain_reported OR dealers > 1 OR unreported > 0 OR cartel_guns > 0 OR traced > 0""")
 
 
 class CartelCalibersConfig(DetectorConfig):

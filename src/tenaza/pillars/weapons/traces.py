@@ -11,6 +11,7 @@ from tenaza.detect.base import Detector, register
 from tenaza.detect.scoring import Feature, Score
 from tenaza.pillars.weapons.common import ATF_SHORT_TTC_DAYS, guns_cte, no_nulls, saturate, subjects
 from tenaza.pillars.weapons.link import LinkConfig
+from tenaza.pillars.weapons.normalize import purchaser_id
 
 
 class ShortTimeToCrimeConfig(LinkConfig):
@@ -47,7 +48,7 @@ class ShortTimeToCrime(Detector[ShortTimeToCrimeConfig]):
         return f"""
 WITH {guns_cte(c, params, dl)},
 p AS (
-  SELECT coalesce(purchaser_key, 'trace ' || trace_id) AS who, min(purchaser) AS purchaser, count(*) AS guns,
+  SELECT coalesce({purchaser_id('purchaser_key', 'ffl_state')}, 'trace ' || trace_id) AS who, min(purchaser) AS purchaser, count(*) AS guns,
          median(ttc_days) AS median_days, min(ttc_days) AS min_days, {dl.list_agg('sale_id')} AS sales, {dl.list_agg('trace_id')} AS traces,
          {dl.array_concat(dl.list_agg('trace_rid'), dl.list_agg('sale_rid'))} AS rids, count(DISTINCT ffl_id) AS dealers,
          min(purchase_date) AS first_sale, max(recovery_date) AS last_recovery
@@ -69,6 +70,9 @@ FROM p WHERE guns >= $min_guns
 class PossessorConfig(LinkConfig):
     max_days: int = Field(ATF_SHORT_TTC_DAYS, gt=0,
                           description="Time-to-crime under which a mismatch scores high (ATF's three years).")
+    short_only: bool = Field(True, description=(
+        "Alert only where the time-to-crime is known and under max_days: a gun found with another person years "
+        "after its sale is the ordinary fate of resold and stolen guns; false lists every mismatch."))
 
 
 @register
@@ -78,7 +82,8 @@ class PurchaserNotPossessor(Detector[PossessorConfig]):
     A straw purchaser buys for someone else, so the gun is found with another person. Names
     are compared as sorted words without accents ('KING, ROBERT' is 'Robert King'). A mismatch
     alone is common (guns are resold and stolen); with a short time-to-crime it is the
-    classic straw-purchase trace, and the score says so.
+    classic straw-purchase trace (ATF), so by default only mismatches with a short time-to-crime
+    are alerted (``short_only``).
     """
 
     NAME = "weapons_purchaser_not_possessor"
@@ -92,7 +97,7 @@ class PurchaserNotPossessor(Detector[PossessorConfig]):
 
     def findings(self, params: dict[str, Any]) -> str:
         c, dl = self.config, self.dialect
-        params["max_days"] = c.max_days
+        params.update(max_days=c.max_days, short_only=c.short_only)
         return f"""
 WITH {guns_cte(c, params, dl)}
 SELECT 'purchaser_not_possessor' AS typology,
@@ -107,6 +112,7 @@ SELECT 'purchaser_not_possessor' AS typology,
                        "ELSE '' END")} AS explanation,
        CAST(purchase_date AS TIMESTAMP) AS period_start, CAST(recovery_date AS TIMESTAMP) AS period_end
 FROM mx WHERE purchaser_key IS NOT NULL AND possessor_key IS NOT NULL AND purchaser_key <> possessor_key
+  AND (NOT $short_only OR (ttc_days >= 0 AND ttc_days < $max_days))
 """
 
 
@@ -146,18 +152,18 @@ class TracedPurchasers(Detector[TracedPurchasersConfig]):
         params.update(min_traced=c.min_traced, ring_days=c.ring_days)
         return f"""
 WITH {guns_cte(c, params, dl)},
-k AS (SELECT * FROM mx WHERE purchaser_key IS NOT NULL),
+k AS (SELECT *, {purchaser_id('purchaser_key', 'ffl_state')} AS pid FROM mx WHERE purchaser_key IS NOT NULL),
 rep AS (
-  SELECT purchaser_key, min(purchaser) AS purchaser, count(*) AS guns, count(DISTINCT ffl_id) AS dealers,
+  SELECT pid, min(purchaser) AS purchaser, count(*) AS guns, count(DISTINCT ffl_id) AS dealers,
          median(ttc_days) AS median_days, {dl.list_agg('sale_id')} AS sales, {dl.list_agg('trace_id')} AS traces,
          {dl.array_concat(dl.list_agg('trace_rid'), dl.list_agg('sale_rid'))} AS rids, min(purchase_date) AS p0, max(recovery_date) AS p1
-  FROM k GROUP BY purchaser_key HAVING count(*) >= $min_traced
+  FROM k GROUP BY pid HAVING count(*) >= $min_traced
 ),
 pairs AS (
-  SELECT a.ffl_id, a.purchaser_key AS pa, b.purchaser_key AS pb, a.sale_id AS sa, b.sale_id AS sb,
+  SELECT a.ffl_id, a.pid AS pa, b.pid AS pb, a.sale_id AS sa, b.sale_id AS sb,
          a.trace_id AS ta, b.trace_id AS tb, a.sale_rid AS ra, b.sale_rid AS rb, a.trace_rid AS qa,
          b.trace_rid AS qb, least(a.purchase_date, b.purchase_date) AS d0, greatest(a.purchase_date, b.purchase_date) AS d1
-  FROM k AS a JOIN k AS b ON a.ffl_id = b.ffl_id AND a.purchaser_key < b.purchaser_key
+  FROM k AS a JOIN k AS b ON a.ffl_id = b.ffl_id AND a.pid < b.pid
    AND abs({dl.days_between('a.purchase_date', 'b.purchase_date')}) <= $ring_days
 ),
 ring AS (
