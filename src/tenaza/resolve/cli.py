@@ -212,7 +212,10 @@ def _explain(workspace: Path, name: str, config: object, *, kind: str, dob: str 
                       + (f"shared {', '.join(f['identifier']['shared'])}: score at least "
                          f"{f['identifier']['effect'].split()[-1]}" if f["identifier"]["shared"]
                          else f"{parts['identifier']:+.2f}")
-                      + f"; kind {parts['kind']:+.2f} ({f['kind']['party']} / {f['kind']['entry']})", highlight=False)
+                      + f"; kind {parts['kind']:+.2f} ({f['kind']['party']} / {f['kind']['entry']})"
+                      + f"; replaced word {parts.get('replaced word', 0.0):+.2f} (query "
+                      f"{', '.join(f['name'].get('unmatched_party') or []) or '-'}, listed "
+                      f"{', '.join(f['name'].get('unmatched_entry') or []) or '-'})", highlight=False)
             total = sum(parts.values())
             out.print(f"   score = {' + '.join(f'{v:.2f}' for v in parts.values())} = {total:.2f}"
                       + (f", bounded to {c.score:.2f}" if abs(total - c.score) > 1e-6 else ""), highlight=False)

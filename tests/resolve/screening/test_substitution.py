@@ -3,6 +3,8 @@ a listed vessel or aircraft is never a person or a legal entity."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tenaza.resolve.screening.matcher import ScreeningConfig
@@ -35,3 +37,15 @@ def test_a_company_is_not_a_listed_vessel(sdn_workspace: Workspace) -> None:
     for best, hit in zip(best_scores(sdn_workspace, rows, config), hits(sdn_workspace, rows, config), strict=True):
         assert SIERRA_VESSEL not in hit
         assert best.get(SIERRA_VESSEL, 0.0) <= 1.0 + config.kind_conflict + 1e-9
+
+
+def test_explain_shows_the_replaced_word_and_its_parts_add_up(tmp_path: Path) -> None:
+    from tenaza.resolve.screening.explain import Query, explain_name
+
+    with Workspace.create(tmp_path / "ws.duckdb") as ws:
+        (found,) = explain_name(ws, Query(name="José Manuel Fitch Parente"), entries=[FITCH_ELMER])
+    fitch = next(c for c in found.candidates if c.entry_id == FITCH_ELMER)
+    assert fitch.contributions["replaced word"] == ScreeningConfig().name_substitution
+    assert fitch.features["name"]["unmatched_party"] == ["MANUEL"]
+    assert fitch.features["name"]["unmatched_entry"] == ["ELMER"]
+    assert abs(sum(fitch.contributions.values()) - fitch.score) < 1e-3  # the name score is shown to 3 places

@@ -47,7 +47,7 @@ class Candidate:
     hit: bool
     candidate: bool  # found by a candidate path (tokens, ngrams, identifier), not only because it was asked for
     via: list[str]
-    contributions: dict[str, float]  # name + dob + country + identifier + kind, before the score is bounded
+    contributions: dict[str, float]  # name + dob + country + identifier + kind + replaced word, before bounds
     features: dict[str, Any]
     tokens: list[dict[str, Any]]  # the query's tokens: key, weight, matched entry token, credit
     entry_tokens: list[dict[str, Any]]
@@ -127,7 +127,8 @@ def _candidates(sx: Scratch, config: ScreeningConfig, top: int, entries: list[st
         parts = {"name": float(f["name"]["score"]), "dob": float(f["dob"]["effect"]),
                  "country": float(f["country"]["effect"]),
                  "identifier": 0.0 if str(ident).startswith("floor") else float(ident),
-                 "kind": float(f["kind"]["effect"])}
+                 "kind": float(f["kind"]["effect"]),
+                 "replaced word": float(f["name"].get("substitution_effect") or 0.0)}
         found_by = [v for v in (via or []) if v != "forced"]
         out.append(Candidate(str(entry_id), str(entry_name), bool(is_alias), list(programs or []), float(score),
                              float(score) >= config.threshold and bool(found_by), bool(found_by), list(via or []),

@@ -86,6 +86,9 @@ def explain(party: str, entry: str, programs: list[str], score: float, f: dict[s
         parts.append(f"identifiers of the same kind differ ({float(ident['effect']):+.2f})")
     if f["kind"]["effect"]:
         parts.append(f"a {f['kind']['party']} against a {f['kind']['entry']} entry ({f['kind']['effect']:+.2f})")
+    if f["name"].get("substitution_effect"):
+        parts.append(f"a word replaced ({', '.join(f['name']['unmatched_party'])} for "
+                     f"{', '.join(f['name']['unmatched_entry'])}: {f['name']['substitution_effect']:+.2f})")
     return "; ".join(parts) + f"; score {score:.2f} >= {threshold:.2f}."
 
 
