@@ -90,7 +90,7 @@ class Fans(Detector[FanConfig]):
     a long history. The burst test: a window must hold ``burst_factor`` times the counterparties
     of the account's own other windows when the data has ``min_history_windows`` of them, and
     otherwise (a ten-day extract) that many times the median window of its peers, the accounts
-    of the same decile of counted dollar volume on that side in the same releasability group
+    of the same decile of dollar volume on that side in the same releasability group
     (wider classes where there are fewer than ``min_peers`` accounts to a class; no burst test,
     said so, where there are fewer in all). The
     business test: an account held by a company needs ``business_factor`` times the
@@ -154,14 +154,18 @@ span AS (
   FROM t
 ),
 marks AS (SELECT ingest_id, {d.array_join(d.array_sort('releasable_to'), "','")} AS mark FROM ingest_log),
--- every account's side with counted transfers: its size (their dollar volume) and its
--- counterparties summed over its windows, in the releasability group of most of its rows
+-- every account's side: its size (the dollar volume of every transfer of the channels) and
+-- its counted counterparties summed over its windows (0 without any), in the releasability
+-- group of most of its rows
 usual AS (
-  SELECT c.hub, c.side, c.all_cp, c.volume, m.mark FROM (
-    SELECT hub, side, sum(n_cp) AS all_cp, sum(total) AS volume FROM counts WHERE off = 0 GROUP BY hub, side) AS c
-  JOIN (SELECT x.hub, x.side, mode(k.mark) AS mark FROM (
-          SELECT dst AS hub, 'in' AS side, ingest_id FROM e UNION ALL SELECT src, 'out', ingest_id FROM e) AS x
-        JOIN marks AS k USING (ingest_id) GROUP BY x.hub, x.side) AS m USING (hub, side)
+  SELECT v.hub, v.side, v.volume, coalesce(c.all_cp, 0) AS all_cp, v.mark FROM (
+    SELECT x.hub, x.side, sum(x.usd) AS volume, mode(k.mark) AS mark FROM (
+      SELECT to_account AS hub, 'in' AS side, usd, ingest_id FROM t WHERE list_contains({channels}, channel)
+      UNION ALL
+      SELECT from_account, 'out', usd, ingest_id FROM t WHERE list_contains({channels}, channel)) AS x
+    JOIN marks AS k USING (ingest_id) GROUP BY x.hub, x.side) AS v
+  LEFT JOIN (SELECT hub, side, sum(n_cp) AS all_cp FROM counts WHERE off = 0 GROUP BY hub, side) AS c
+    USING (hub, side)
 ),
 -- the accounts that could be fans: their counterparties over the whole data, every amount,
 -- per day, for the behaviour test
