@@ -70,12 +70,12 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 RUNNABLE = [["version"], ["status", "{ws}"], ["schema-docs"], ["detectors"], ["alerts", "{ws}"],
             ["judge", "list", "{ws}"], ["rates", "coverage", "{ws}"], ["outcomes", "list", "{ws}"],
             ["scenario", "styles"], ["screen-tune"], ["entity", "{ws}", "1:2", "--country", "USA"], ["resolve", "{ws}"],
-            ["detect", "{ws}", "-d", "structuring"]]
+            ["detect", "{ws}", "-d", "structuring"], ["scenario", "generate", "--out", "{dir}"]]
 
 
 @pytest.mark.parametrize("command", RUNNABLE, ids=[" ".join(c) for c in RUNNABLE])
 def test_json_is_one_document_in_either_position(command: list[str], workspace: Path) -> None:
-    args = [a.format(ws=workspace) for a in command]
+    args = [a.format(ws=workspace, dir=workspace.parent / "world") for a in command]
     after = runner.invoke(app, [*args, "--json"])
     assert after.exit_code == 0, after.output
     before = runner.invoke(app, ["--json", *args])
@@ -93,8 +93,10 @@ def test_json_carries_the_result(workspace: Path) -> None:
     assert {"name": "structuring", "pillar": "cash"}.items() <= next(
         d for d in detectors if d["name"] == "structuring").items()
     # A command with no JSON form of its own reports what it printed, still one document.
-    styles = json.loads(runner.invoke(app, ["scenario", "styles", "--json"]).stdout)
-    assert styles["command"] == "scenario styles" and len(styles["output"]) > 3
+    styles = json.loads(runner.invoke(app, ["scenario", "styles", "--json"]).stdout)["styles"]
+    assert styles[0]["name"] == "default" and len(styles) > 3
+    analyze = json.loads(runner.invoke(app, ["analyze", str(workspace), "--json"]).stdout)
+    assert analyze["command"] == "analyze" and analyze["output"]
 
 
 @pytest.mark.parametrize("position", ["before", "after"])

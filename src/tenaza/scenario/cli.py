@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
         style: Annotated[str, typer.Option(help="Style(s), comma-separated: how the world is written (amount "
                                                  "scale, currencies, span, ids, customer files, transaction ids); "
                                                  "`tenaza scenario styles` lists them.")] = "default",
+        as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """Write a generated world: source files in the agencies' layouts, their mappings, a manifest for
         `tenaza ingest-manifest`, and truth.parquet for `tenaza evaluate`."""
@@ -50,6 +51,13 @@ def register(app: typer.Typer) -> None:
             import pyarrow.parquet as pq
 
             result = dataclasses.replace(result, files=files, truth_rows=pq.read_metadata(result.truth).num_rows)
+        if as_json:
+            from tenaza.cli_options import emit
+
+            emit({"out": str(result.out), "manifest": str(result.manifest), "truth": str(result.truth),
+                  "truth_rows": result.truth_rows, "files": result.files, "seconds": result.seconds,
+                  "style": chosen.name, "notes": list(applied.notes)})
+            return
         from rich.table import Table
 
         table = Table("file", "rows", title=f"scenario written to {result.out} in {result.seconds:.1f} s")
@@ -63,12 +71,18 @@ def register(app: typer.Typer) -> None:
                 out.print(f"  {note}")
 
     @scenario.command("styles")
-    def styles_cmd() -> None:
+    def styles_cmd(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
         """The styles `tenaza scenario generate --style` knows."""
         from rich.table import Table
 
-        from tenaza.cli_options import out
+        from tenaza.cli_options import emit, out
         from tenaza.scenario.sources.styles import STYLES
+
+        if as_json:
+            emit({"styles": [{"name": s.name, "description": s.description, "amount_scale": s.amount_scale,
+                              "currencies": list(s.currencies), "days": s.days, "ids": s.ids, "parties": s.parties,
+                              "txn_ids": s.txn_ids} for s in STYLES.values()]})
+            return
 
         table = Table("style", "what changes", "scale", "currencies", "days", "ids", "parties", "txn id")
         for s in STYLES.values():
