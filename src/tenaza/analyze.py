@@ -1,6 +1,12 @@
 """``tenaza analyze``: every step after ingest, in order, each skipped with a note where its
 inputs are empty: exchange rates for the transactions' currencies, resolve parties into entities, screen them against the designation lists,
-run every registered detector, load the public indicators of the strategy."""
+run every registered detector, load the public indicators of the strategy.
+
+On Spark (``tenaza --engine spark analyze``) it runs every step and detector that is ported to
+Spark and names, each in one line, the ones that are not (tenaza.store.ported, with the reason):
+they are reported as not run, never attempted, so that no step fails halfway or silently does
+less. A DuckDB-only step is run on the DuckDB workspace first (``tenaza analyze WS``); Spark
+reads what it wrote (entities, screening hits, indicators) from the Parquet copy."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tenaza.store.ported import DUCKDB_ONLY_DETECTORS, DUCKDB_ONLY_STEPS
 from tenaza.store.workspace import Workspace
 
 log = logging.getLogger("tenaza")
@@ -33,6 +40,9 @@ def _rates(ws: Workspace) -> str:
 
     loaded = ""
     if not ws.backend.scalar("have rates", "SELECT count(*) FROM fx_rates"):
+        if _on_spark(ws):
+            return ("no exchange rates in the workspace, and loading them is DuckDB-only: run `tenaza rates load` "
+                    "(or `tenaza analyze`) without --engine spark first; amounts not in dollars are left out")
         counts = load_rates(ws)
         loaded = f"{sum(counts.values()):,} ECB rate periods loaded; "
     cover = usd_coverage(ws)
@@ -62,12 +72,24 @@ def _screen(ws: Workspace) -> str:
     return "; ".join(f"{r.names_screened:,} names against {r.list_name}: {len(r.hits):,} hits" for r in reports)
 
 
+def _on_spark(ws: Workspace) -> bool:
+    return ws.backend.dialect.name == "spark"
+
+
 def _detect(ws: Workspace) -> str:
     from tenaza.detect import run, select
 
-    runs = run(ws, select())
+    chosen = select()
+    left_out = []
+    if _on_spark(ws):
+        left_out = sorted(d.NAME for d in chosen if d.NAME in DUCKDB_ONLY_DETECTORS)
+        chosen = [d for d in chosen if d.NAME not in DUCKDB_ONLY_DETECTORS]
+    runs = run(ws, chosen)
     done = [r for r in runs if not r.skipped]
-    return f"{sum(r.alerts for r in done):,} alerts from {len(done)} detectors ({len(runs) - len(done)} skipped: no input)"
+    summary = f"{sum(r.alerts for r in done):,} alerts from {len(done)} detectors ({len(runs) - len(done)} skipped: no input)"
+    if left_out:
+        summary += f"; not ported to Spark, not run: {', '.join(left_out)}"
+    return summary
 
 
 def _outcomes(ws: Workspace) -> str:
@@ -99,6 +121,11 @@ def analyze(ws: Workspace, on_step: Callable[[str], None] | None = None) -> Anal
         if on_step:
             on_step(name)
         started = time.perf_counter()
+        if _on_spark(ws) and name in DUCKDB_ONLY_STEPS:
+            report.steps.append(StepResult(name, 0.0, f"not ported to Spark, not run: {DUCKDB_ONLY_STEPS[name]}; "
+                                           "run it without --engine spark", skipped=True))
+            log.warning("analyze %s: not ported to Spark, not run", name)
+            continue
         if needs and ws.count(needs) == 0:
             report.steps.append(StepResult(name, 0.0, f"no rows in {needs}", skipped=True))
             continue

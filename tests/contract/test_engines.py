@@ -1,9 +1,10 @@
 """The contract of every detector: its SQL runs on DuckDB and on Spark (local[1]) over the same
 workspace and gives the same alerts (ids; scores within SCORE_TOLERANCE).
 
-A detector not yet written through the Dialect is listed in NOT_PORTED with the reason, as a
-strict xfail: it is reported as failing on Spark (and the test fails once it passes, so the
-list shrinks). A new detector that is not listed must pass.
+A detector not yet written through the Dialect is listed in NOT_PORTED (tenaza.store.ported,
+which ``tenaza analyze`` on Spark reads too) with the reason, as a strict xfail: it is reported
+as failing on Spark (and the test fails once it passes, so the list shrinks). A new detector
+that is not listed must pass.
 """
 
 from __future__ import annotations
@@ -18,25 +19,13 @@ from typer.testing import CliRunner
 from tenaza.cli import app
 from tenaza.detect import run, select
 from tenaza.store import Workspace
+from tenaza.store.ported import DUCKDB_ONLY_DETECTORS
 
 pytestmark = pytest.mark.spark
 pytest.importorskip("pyspark")  # the spark CI step installs tenaza[spark]; without it nothing here can run
 
 SCORE_TOLERANCE = 1e-6
-NOT_PORTED = {
-    "cycles": "SQL still uses DuckDB's list_* functions, [..] literals, arg_min and to_seconds",
-    "fans": "SQL still uses DuckDB's epoch, list_*, * EXCLUDE and to_seconds",
-    "cash_ranked_risk": "the supervised ranker's SQL is DuckDB-only (LightGBM features read through DuckDB)",
-    "cash_trade_mirror": "trade SQL (trade/common.py) is DuckDB-only: list_*, lambdas, lgamma",
-    "cash_trade_phantom": "trade SQL (trade/common.py) is DuckDB-only: list_*, lambdas, lgamma",
-    "cash_trade_prices": "trade SQL (trade/common.py) is DuckDB-only: list_*, lambdas, lgamma",
-    "cash_trade_routing": "trade SQL (trade/common.py) is DuckDB-only: list_*, lambdas",
-    "cash_trade_third_party": "trade SQL (trade/common.py) is DuckDB-only: list_*, lambdas",
-    "bipartite": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_slice, arg_max",
-    "layering_paths": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
-    "cycles_round": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
-    "distribution_inspection_target": "reads inspection_scores, which `tenaza target` writes through DuckDB only",
-}
+NOT_PORTED = DUCKDB_ONLY_DETECTORS  # the one list, in the library: tenaza analyze reads it too
 
 
 def _restricted_list(path: Path, folder: Path) -> Path:
