@@ -67,6 +67,12 @@ def link_ctes(config: LinkConfig, params: dict[str, Any], d: Dialect = DUCKDB, *
     def same(x: str, y: str) -> str:
         return f"{x}.aud = {y}.aud AND " if per_audience else ""
 
+    def pin(x: str, y: str) -> str:
+        # The sale's audience matched through an expression, not column to column: a planner that
+        # closes t.aud = c.aud = s.aud over equal columns would join traces to sales on the
+        # audience alone first (every trace with every sale).
+        return f"{x}.aud = concat({y}.aud, '') AND " if per_audience else ""
+
     def src(table: str) -> str:
         return f"({audience_rows(table)})" if per_audience else table
 
@@ -123,7 +129,7 @@ fuzzy_pairs AS (
 ),
 fuzzy AS (
   SELECT {a.replace('aud', 'f.aud')}f.trace_id, f.sale_id, levenshtein(t.serial_n, s.serial_n) AS edits
-  FROM fuzzy_pairs AS f JOIN t_n AS t USING ({a}trace_id) JOIN s_n AS s USING ({a}sale_id)
+  FROM fuzzy_pairs AS f JOIN t_n AS t USING ({a}trace_id) JOIN s_n AS s ON {pin('s', 'f')}s.sale_id = f.sale_id
   WHERE levenshtein(t.serial_n, s.serial_n) <= $link_max_edits
 ),
 cand AS (
@@ -136,7 +142,7 @@ cand AS (
          + CASE WHEN t.purchase_date = s.date THEN 0.2 ELSE 0 END
          - CASE WHEN s.date > t.recovery_date THEN 0.5 ELSE 0 END AS link_score
   FROM (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy) AS c
-  JOIN t_n AS t USING ({a}trace_id) JOIN s_n AS s USING ({a}sale_id)
+  JOIN t_n AS t USING ({a}trace_id) JOIN s_n AS s ON {pin('s', 'c')}s.sale_id = c.sale_id
 ),
 ranked AS (
   SELECT *, row_number() OVER (PARTITION BY {a}trace_id ORDER BY link_score DESC, sale_id) AS rk,
