@@ -49,3 +49,13 @@ def test_explain_shows_the_replaced_word_and_its_parts_add_up(tmp_path: Path) ->
     assert fitch.features["name"]["unmatched_party"] == ["MANUEL"]
     assert fitch.features["name"]["unmatched_entry"] == ["ELMER"]
     assert abs(sum(fitch.contributions.values()) - fitch.score) < 1e-3  # the name score is shown to 3 places
+
+
+def test_a_word_written_twice_on_one_side_counts_twice(sdn_workspace: Workspace) -> None:
+    felix = "15016"  # FELIX FELIX, Victor Manuel
+    rows = [{"name": "Víctor Manuel López Félix"},  # the second FELIX replaced by LOPEZ
+            {"name": "Víctor Manuel Félix"}]  # the second FELIX dropped
+    on = [s.get(felix, 0.0) for s in best_scores(sdn_workspace, rows)]
+    off = [s.get(felix, 0.0) for s in best_scores(sdn_workspace, rows, ScreeningConfig(name_substitution=0.0))]
+    assert on[0] == pytest.approx(off[0] + ScreeningConfig().name_substitution, abs=1e-9)
+    assert on[1] == pytest.approx(off[1], abs=1e-9) and on[1] > 0

@@ -207,6 +207,18 @@ eun AS (
     GROUP BY g.sid, g.nid, nt.key)
   WHERE hit = 0 GROUP BY sid, nid
 ),
+-- a word written more often on one side (FELIX FELIX against one FELIX): the extra copies are
+-- unmatched too, or a replaced second surname would read as a dropped one
+nkc AS (SELECT n.nid, k.key, count(*) AS c, min(u.t) AS tok
+        FROM {names} n, unnest(n.toks) AS u(t) JOIN {keys} k ON k.tok = u.t GROUP BY n.nid, k.key),
+skc AS (SELECT s.sid, k.key, count(*) AS c, min(u.t) AS tok
+        FROM {subjects} s, unnest(s.toks) AS u(t) JOIN {keys} k ON k.tok = u.t GROUP BY s.sid, k.key),
+rep AS (
+  SELECT g.sid, g.nid, list(a.tok) FILTER (WHERE a.c > b.c) AS entry_extra,
+         list(b.tok) FILTER (WHERE b.c > a.c) AS party_extra
+  FROM good g JOIN nkc a ON a.nid = g.nid JOIN skc b ON b.sid = g.sid AND b.key = a.key
+  WHERE a.c <> b.c GROUP BY g.sid, g.nid
+),
 ent AS (
   SELECT nk.nid, sum(coalesce(w.w, ln(1 + (SELECT n FROM nn)))) AS entry_w
   FROM nk LEFT JOIN w USING (key) GROUP BY nk.nid
@@ -218,10 +230,11 @@ SELECT p.sid, p.nid,
        coalesce(list(p.skey ORDER BY p.skey) FILTER (WHERE p.best = 1.0), []) AS matched,
        coalesce(list(p.skey ORDER BY p.skey) FILTER (WHERE p.best > 0 AND p.best < 1.0), []) AS typos,
        any_value(g.via) AS via,
-       coalesce(list(p.stok ORDER BY p.stok) FILTER (WHERE p.best = 0), []) AS party_unmatched,
-       coalesce(any_value(u.entry_unmatched), []) AS entry_unmatched
+       list_concat(coalesce(list(p.stok ORDER BY p.stok) FILTER (WHERE p.best = 0), []),
+                   coalesce(any_value(r.party_extra), [])) AS party_unmatched,
+       list_concat(coalesce(any_value(u.entry_unmatched), []), coalesce(any_value(r.entry_extra), [])) AS entry_unmatched
 FROM pairs p JOIN good g USING (sid, nid) LEFT JOIN w ON w.key = p.skey LEFT JOIN ent e ON e.nid = p.nid
-  LEFT JOIN eun u ON u.sid = p.sid AND u.nid = p.nid
+  LEFT JOIN eun u ON u.sid = p.sid AND u.nid = p.nid LEFT JOIN rep r ON r.sid = p.sid AND r.nid = p.nid
 GROUP BY p.sid, p.nid
 """
 
