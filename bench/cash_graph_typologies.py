@@ -174,10 +174,14 @@ def main() -> None:
     ap.add_argument("--background", type=int, default=20000)
     ap.add_argument("--patterns", type=int, default=12, help="planted patterns of each typology per style")
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--styles", default="", help="comma-separated style names (default: all)")
     args = ap.parse_args()
+    wanted = set(filter(None, args.styles.split(",")))
     totals: dict[tuple[str, str], list[int]] = {}
     print(f"{'style':20} {'typology':14} {'P':>5} {'R':>5} {'F1':>5}   baseline P/R/F1 (old detectors)   seconds new/old")
     for style in STYLES:
+        if wanted and style.name not in wanted:
+            continue
         rng = random.Random(args.seed)
         w = World(rng, style)
         w.background(args.background)

@@ -84,12 +84,12 @@ def test_cold_start_workspace_and_cli(tmp_path: Path) -> None:
         ingest_file(ws, c, "crossings", originator="CBP", releasable_to=["USA"])
     res = CliRunner().invoke(app, ["target", str(path), "--json"])
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = json.loads(res.stdout)
     assert out["mode"] == "rules (cold start)" and out["selected"] > 0 and out["curve"] == []
     conf = tmp_path / "detect.yaml"  # every scored day: at 5 % of ~3 crossings a day, not every day has one
     conf.write_text("distribution_inspection_target: {latest_days: 0}\n", encoding="utf-8")
     res = CliRunner().invoke(app, ["detect", str(path), "--pillar", "distribution", "--config", str(conf), "--json"])
-    assert res.exit_code == 0 and json.loads(res.output)[0]["alerts"] == out["selected"]
+    assert res.exit_code == 0 and json.loads(res.stdout)[0]["alerts"] == out["selected"]
 
 
 def test_target_file_cli_exits_2_with_the_line(tmp_path: Path) -> None:
@@ -123,4 +123,4 @@ def test_planner_reads_the_models_curve_from_the_workspace(tmp_path: Path) -> No
     res = CliRunner().invoke(app, ["plan", "port", "--port", "2304", "--days", "1", "--workspace", str(path),
                                    "--json"])
     assert res.exit_code == 0, res.output
-    assert "targeting model" in json.loads(res.output)["curve"]
+    assert "targeting model" in json.loads(res.stdout)["curve"]
