@@ -112,3 +112,12 @@ def test_identities_answer_key_links_cross_border_records(tiny: Result) -> None:
 def test_smallest_worlds_plant_every_typology(seed: int, tmp_path: Path) -> None:
     r = generate(ScenarioConfig(5_000, seed=seed, parallel=False), tmp_path)
     assert set(pq.read_table(r.truth, columns=["typology"]).column(0).to_pylist()) == set(TYPOLOGIES)
+
+
+def test_a_small_world_with_an_empty_file_still_writes(tmp_path: Path) -> None:
+    """At 2,000 transactions no chunk routes a row to the MSB file; it is written empty, not a crash."""
+    small = generate(ScenarioConfig(2_000, seed=1), tmp_path / "small")
+    assert small.files["fincen_msb_transfers"] == 0
+    assert small.files["fincen_bank_transactions"] > 0
+    with (small.out / "fincen_msb_transfers.csv").open(encoding="utf-8") as f:
+        assert len(list(csv.reader(f))) == 1  # the header only

@@ -185,3 +185,17 @@ def test_cli_refuses_an_unknown_style(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["scenario", "generate", "--out", str(tmp_path / "w"), "--style", "sideways"])
     assert result.exit_code == 2
     assert "sideways" in result.output
+
+
+def test_cli_json_lists_the_files_a_style_wrote(tmp_path: Path) -> None:
+    """--json names every file the styled world holds, with its rows, and none the style removed."""
+    from tenaza.cli import app
+
+    result = CliRunner().invoke(app, ["scenario", "generate", "--out", str(tmp_path / "w"), "--scale", "5000",
+                                      "--seed", "3", "--style", "no_parties", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    written = {p.name.split(".", 1)[0] for p in (tmp_path / "w").iterdir() if p.is_file()}
+    assert "fincen_bank_transactions" in doc["files"] and doc["files"]["fincen_bank_transactions"] > 0
+    assert set(doc["files"]) <= written
+    assert "fincen_bank_customers" not in doc["files"] and "uif_personas" not in doc["files"]

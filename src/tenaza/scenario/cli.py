@@ -44,7 +44,9 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(str(exc), param_hint="--style") from None
         result = generate(ScenarioConfig(n, seed=seed), out_dir)
         applied = styles.apply(result.out, chosen)
-        files = {k: v for k, v in result.files.items() if (result.out / k).exists()}
+        # result.files is keyed by source name (no extension); a style may drop a file or change its format
+        written = {p.name.split(".", 1)[0] for p in result.out.iterdir() if p.is_file()}
+        files = {k: v for k, v in result.files.items() if k in written}
         if not chosen.is_default:
             import dataclasses
 

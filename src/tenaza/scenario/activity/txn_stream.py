@@ -94,7 +94,9 @@ class TxnStream:
         for s, (layout, prefix) in FILES.items():
             rows = np.flatnonzero(route == s)
             part = take(batch, rows)
-            ids = np.char.add(f"{prefix}{c:03d}", np.char.zfill(np.arange(1, len(rows) + 1).astype(str), 7))
+            # a chunk may route no rows to one file on a small world (zfill cannot size an empty array)
+            ids = (np.char.add(f"{prefix}{c:03d}", np.char.zfill(np.arange(1, len(rows) + 1).astype(str), 7))
+                   if len(rows) else np.array([], dtype=str))
             tables[s] = self.render(layout, part, ids)
             bad = part["truth"] >= 0
             keys.append(ids[bad])
