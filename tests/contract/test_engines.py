@@ -81,7 +81,7 @@ def _params() -> list[Any]:
 @pytest.mark.parametrize("name", _params())
 def test_detector_gives_the_same_alerts_on_duckdb_and_spark(engines: dict[str, Any], name: str) -> None:
     ws: Workspace = engines["spark"]
-    r = run(ws, select(None, [name]), engines["configs"])[0]
+    r = run(ws, select(None, [name]), engines["configs"], try_unported=True)[0]
     assert r.skipped == engines["skipped"][name]
     if r.skipped:
         pytest.skip(f"{name} has nothing to run on the scenario on either engine: {r.skipped}")
@@ -102,3 +102,21 @@ def test_a_spark_workspace_lives_in_parquet_beside_the_duckdb_file(engines: dict
     tables = Path(str(ws.path) + ".spark") / "tables"
     assert (tables / "alerts").is_dir() and any((tables / "alerts").glob("*.parquet"))
     assert ws.count("transactions") > 0
+
+
+def test_spark_refuses_a_detector_still_duckdb_only_and_runs_the_rest(engines: dict[str, Any]) -> None:
+    """Without try_unported, a DuckDB-only detector is not attempted on Spark: alone it is a one-line
+    refusal naming it (exit 2 in the CLI); beside a ported one it is reported as not run."""
+    if not NOT_PORTED:
+        pytest.skip("every detector runs on Spark: nothing is refused")
+    from tenaza.errors import EXIT_CODES, UnsupportedCapability
+
+    ws: Workspace = engines["spark"]
+    name = min(NOT_PORTED)
+    with pytest.raises(UnsupportedCapability, match=name) as caught:
+        run(ws, select(None, [name]), engines["configs"])
+    assert "\n" not in str(caught.value) and EXIT_CODES[UnsupportedCapability] == 2
+    ported = next(d.NAME for d in select() if d.NAME not in NOT_PORTED and d.NAME != "restricted_counterparty")
+    runs = {r.detector: r for r in run(ws, select(None, [name, ported]), engines["configs"])}
+    assert runs[name].skipped and "not ported" in runs[name].skipped
+    assert runs[ported].skipped == engines["skipped"][ported]

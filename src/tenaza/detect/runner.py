@@ -14,7 +14,7 @@ from tenaza.detect.params import Params
 from tenaza.detect.scoring import Score
 from tenaza.detect.screen import Screened, measure
 from tenaza.detect.steps import StepCount, Steps, count_rows, first_empty
-from tenaza.errors import DetectorError
+from tenaza.errors import DetectorError, UnsupportedCapability
 from tenaza.store.dialect import Dialect
 from tenaza.store.workspace import Workspace
 
@@ -121,17 +121,26 @@ def check_configs(configs: Any) -> None:
 
 
 def run(ws: Workspace, detectors: Iterable[type[Detector[Any]]], configs: dict[str, dict[str, Any]] | None = None,
-        *, debug_steps: bool = False) -> list[DetectorRun]:
+        *, debug_steps: bool = False, try_unported: bool = False) -> list[DetectorRun]:
     """Replace each detector's alerts with a fresh run's, in one transaction per detector.
 
     Every setting is checked before any detector runs: a detector name that does not exist, or a
     setting a detector does not have or cannot take, is a ``DetectorError`` naming it. With
-    ``debug_steps``, a detector written as ``Steps`` also reports each step's row count."""
+    ``debug_steps``, a detector written as ``Steps`` also reports each step's row count.
+
+    On Spark, a detector still on the DuckDB-only list (tenaza.store.ported) is not run and is
+    reported as such; if every chosen one is, nothing runs and that is an error.
+    ``try_unported`` runs them anyway (the contract test does, to prove the list is current)."""
     out = []
     configs = configs or {}
     detectors = list(detectors)
     check_configs(configs)
+    unported = {} if try_unported else _unported(ws, detectors)
     for cls in detectors:
+        if cls.NAME in unported:
+            out.append(DetectorRun(cls.NAME, cls.PILLAR, 0, 0.0, skipped=f"not run: {unported[cls.NAME]}"))
+            log.warning("%s: %s", cls.NAME, unported[cls.NAME])
+            continue
         started = time.perf_counter()
         empty = [t for t in cls.NEEDS if ws.count(t) == 0]
         if empty:
@@ -175,6 +184,24 @@ def run(ws: Workspace, detectors: Iterable[type[Detector[Any]]], configs: dict[s
                                   f"and none made a finding")
         out.append(run_)
     return out
+
+
+def _unported(ws: Workspace, detectors: list[type[Detector[Any]]]) -> dict[str, str]:
+    """On an engine other than DuckDB, the chosen detectors still written for DuckDB only
+    (tenaza.store.ported), each with why. When every chosen detector is one of them nothing
+    would run: that is an ``UnsupportedCapability`` naming them, before anything is written;
+    otherwise the rest run and these are reported as not run."""
+    from tenaza.store.ported import DUCKDB_ONLY_DETECTORS
+
+    engine = ws.backend.dialect.name
+    if engine == "duckdb":
+        return {}
+    unported = {d.NAME: f"not ported to {engine} yet ({DUCKDB_ONLY_DETECTORS[d.NAME]}); run it on DuckDB"
+                for d in detectors if d.NAME in DUCKDB_ONLY_DETECTORS}
+    if detectors and len(unported) == len(detectors):
+        raise UnsupportedCapability(engine, f"run {', '.join(sorted(unported))}: not ported yet (DuckDB only; "
+                                    "tenaza.store.ported); run without --engine spark, or choose ported detectors")
+    return unported
 
 
 def _ensure_rates(ws: Workspace) -> None:
