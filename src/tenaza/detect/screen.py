@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from tenaza.detect.sql import usd_source
 
 if TYPE_CHECKING:
+    from tenaza.store.dialect import Dialect
     from tenaza.store.workspace import Workspace
 
 log = logging.getLogger("tenaza")
@@ -82,11 +83,8 @@ class ScreenResult:
     update: dict[str, float] = field(default_factory=dict)  # config changes the profile makes
 
 
-def _stats_sql(dialect_name: str, source: str, where: str) -> str:
-    if dialect_name == "spark":
-        med, q = "percentile(usd, 0.5)", "percentile(usd, $_screen_q)"
-    else:
-        med, q = "quantile_cont(usd, 0.5)", "quantile_cont(usd, $_screen_q)"
+def _stats_sql(d: Dialect, source: str, where: str) -> str:
+    med, q = d.quantile_cont("usd", "0.5"), d.quantile_cont("usd", "$_screen_q")
     return (f"SELECT count(*), count(*) FILTER (WHERE usd IS NULL), count(*) FILTER (WHERE usd >= $_screen_floor), "
             f"{med}, {q} FROM ({source}) AS s WHERE ({where}) AND amount > 0")
 
@@ -99,7 +97,7 @@ def heaping(ws: Workspace, name: str, screen: Screen, thresholds: list[float]) -
     b = ws.backend
     d = b.dialect
     rows = b.fetch(f"screen {name}: amounts around thresholds", f"""
-        WITH c AS (SELECT unnest($_heap_t) AS t),
+        WITH c AS (SELECT {d.explode('$_heap_t')} AS t),
         s AS (SELECT usd FROM ({usd_source(d)}) AS s WHERE ({screen.where}) AND amount > 0 AND usd IS NOT NULL)
         SELECT c.t, count(*) FILTER (WHERE s.usd < c.t), count(*) FILTER (WHERE s.usd >= c.t)
         FROM c JOIN s ON s.usd >= c.t * $_heap_w AND s.usd < c.t / $_heap_w
@@ -151,7 +149,7 @@ def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResu
     quantile = float(getattr(config, "relative_quantile", 0.5))
     regulatory = float(getattr(config, screen.setting)) * screen.scale if screen.setting else 0.0
     params = {**screen.params, "_screen_floor": regulatory, "_screen_q": quantile}
-    n, unjudged, passing, median, q_value = b.fetch(f"screen {name}", _stats_sql(d.name, source, screen.where),
+    n, unjudged, passing, median, q_value = b.fetch(f"screen {name}", _stats_sql(d, source, screen.where),
                                                    params)[0]
     n, unjudged, passing = int(n), int(unjudged), int(passing)
     by_currency: dict[str, int] = {}

@@ -40,11 +40,7 @@ def _fx_days(d: Dialect) -> str:
     """One row per currency and day from the rates' validity periods, so that the join to the
     transactions is on equal keys (a range join on currency alone compares every row with every
     period of its currency: thousands of comparisons a row)."""
-    if d.name == "spark":
-        day = "explode(sequence(valid_from, date_sub(valid_to, 1)))"
-    else:
-        day = "CAST(unnest(generate_series(valid_from, valid_to - INTERVAL 1 DAY, INTERVAL 1 DAY)) AS DATE)"
-    return f"SELECT currency, {day} AS day, usd_per_unit FROM fx_rates"
+    return f"SELECT currency, {d.explode_days('valid_from', 'valid_to')} AS day, usd_per_unit FROM fx_rates"
 
 
 def usd_source(d: Dialect, table: str = "transactions") -> str:

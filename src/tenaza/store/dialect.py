@@ -144,6 +144,11 @@ class Dialect:
         """An aggregate: the elements common to every (non-NULL) array ``expr`` of the group."""
         return f"list_reduce(list(DISTINCT {expr}), lambda a, b: list_intersect(a, b))"
 
+    def quantile_cont(self, expr: str, q: str) -> str:
+        """An aggregate (or window function): the ``q`` quantile of ``expr``, interpolated linearly
+        between the two nearest values (``q`` a number, or an array of them for an array)."""
+        return f"quantile_cont({expr}, {q})"
+
     # -- JSON ------------------------------------------------------------------------------
     def json_object(self, *pairs: tuple[str, str]) -> str:
         """A JSON object (as text) of key -> SQL expression pairs."""
@@ -166,6 +171,11 @@ class Dialect:
 
     def days_between(self, start: str, end: str) -> str:
         return f"date_diff('day', CAST({start} AS DATE), CAST({end} AS DATE))"
+
+    def explode_days(self, start: str, end: str) -> str:
+        """A select-list expression giving one row per date from ``start`` up to ``end``, exclusive
+        (both DATEs)."""
+        return f"CAST(unnest(generate_series({start}, {end} - INTERVAL 1 DAY, INTERVAL 1 DAY)) AS DATE)"
 
     # -- text ------------------------------------------------------------------------------
     def regex_match(self, text: str, pattern: str) -> str:
@@ -332,6 +342,9 @@ class SparkDialect(Dialect):
     def list_agg_intersect(self, expr: str) -> str:
         return f"aggregate(collect_set({expr}), collect_set({expr})[0], (a, b) -> array_intersect(a, b))"
 
+    def quantile_cont(self, expr: str, q: str) -> str:
+        return f"percentile({expr}, {q})"  # exact, linear interpolation as DuckDB's quantile_cont
+
     def json_object(self, *pairs: tuple[str, str]) -> str:
         body = ", ".join(f"{_quote(k)}, {v}" for k, v in pairs)
         return f"to_json(named_struct({body}))"
@@ -350,6 +363,9 @@ class SparkDialect(Dialect):
 
     def days_between(self, start: str, end: str) -> str:
         return f"datediff(CAST({end} AS DATE), CAST({start} AS DATE))"
+
+    def explode_days(self, start: str, end: str) -> str:
+        return f"explode(sequence({start}, date_sub({end}, 1)))"
 
     def regex_match(self, text: str, pattern: str) -> str:
         return f"regexp_like({text}, {pattern})"
