@@ -23,7 +23,6 @@ DUCKDB_ONLY_DETECTORS: dict[str, str] = {
     "bipartite": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_slice, arg_max",
     "layering_paths": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
     "cycles_round": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
-    "distribution_inspection_target": "reads inspection_scores, which `tenaza target` writes through DuckDB only",
 }
 
 # Steps of `tenaza analyze` that run through DuckDB only: step -> why.

@@ -117,7 +117,7 @@ def _register_functions(spark: Any) -> None:
 
 class SparkBackend(Backend):
     def __init__(self, root: Path | str, *, master: str = "local[*]", read_only: bool = False) -> None:
-        self.root = Path(root)
+        self.root = Path(root).resolve()  # Spark resolves a relative LOCATION against its warehouse, not the cwd
         self.read_only = read_only
         self.spark_dialect = SparkDialect(self.root / "tables")
         self.dialect = self.spark_dialect

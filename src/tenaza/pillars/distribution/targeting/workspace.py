@@ -37,6 +37,7 @@ SELECT c.crossing_id, c.ts, c.port_code, c.conveyance, c.hs_code, c.plate, c.dri
 FROM crossings AS c
 LEFT JOIN trade_declarations AS d ON d.decl_id = c.decl_ref
 LEFT JOIN seizures AS s ON s.seizure_id = c.seizure_ref
+ORDER BY c.ts, c.crossing_id
 """
 
 
@@ -51,27 +52,25 @@ class LoadConfig(BaseModel):
 
 def _linked_names(ws: Workspace) -> dict[str, set[str]]:
     """Upper-case names of parties that are subjects of other pillars' alerts -> the record ids
-    behind the link (the party record and the alert's evidence), which join the crossing's."""
+    behind the link (the party record and the alert's evidence), which join the crossing's.
+
+    The join of alert subjects to parties (directly, or through an entity's members) runs on
+    the engine; only the linked parties come to the driver, not the parties table."""
     d = ws.backend.dialect
-    rows = ws.backend.fetch("target: alert subjects", f"""
-        SELECT x.subject, x.evidence FROM (
-          SELECT {d.explode('subjects')} AS subject, evidence FROM alerts WHERE pillar <> 'distribution') AS x
-        WHERE x.subject LIKE 'party:%' OR x.subject LIKE 'entity:%'""")
-    if not rows:
-        return {}
-    parties = {str(r[0]): (r[1], r[2]) for r in ws.backend.fetch("target: party names",
-                                                                 "SELECT party_id, name, record_id FROM parties")}
-    members: dict[str, list[str]] = {}
-    if ws.count("entity_members"):
-        for e, p in ws.backend.fetch("target: entity members", "SELECT entity_id, party_id FROM entity_members"):
-            members.setdefault(str(e), []).append(str(p))
+    rows = ws.backend.fetch("target: linked parties", f"""
+        WITH s AS (SELECT {d.explode('subjects')} AS subject, evidence FROM alerts WHERE pillar <> 'distribution'),
+        linked AS (
+          SELECT substr(s.subject, 7) AS party_id, s.evidence FROM s WHERE s.subject LIKE 'party:%'
+          UNION ALL
+          SELECT m.party_id, s.evidence FROM s JOIN entity_members AS m ON m.entity_id = substr(s.subject, 8)
+          WHERE s.subject LIKE 'entity:%')
+        SELECT p.name, p.record_id, linked.evidence
+        FROM linked JOIN parties AS p ON p.party_id = linked.party_id
+        WHERE p.name IS NOT NULL""")
     out: dict[str, set[str]] = {}
-    for subject, evidence in rows:
-        kind, _, ident = str(subject).partition(":")
-        for pid in ([ident] if kind == "party" else members.get(ident, [])):
-            if pid in parties and parties[pid][0]:
-                name = str(parties[pid][0]).strip().upper()
-                out.setdefault(name, set()).update([str(parties[pid][1]), *map(str, evidence or [])])
+    for name, record_id, evidence in rows:
+        if key := str(name).strip().upper():
+            out.setdefault(key, set()).update([str(record_id), *map(str, evidence or [])])
     return out
 
 
