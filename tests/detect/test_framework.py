@@ -104,6 +104,19 @@ def test_a_product_score_multiplies_factors(ws: Workspace) -> None:
     assert json.loads(parts) == {"a": 0.5, "b": 0.55}
 
 
+def test_a_gated_sum_multiplies_the_sum_by_its_gates(ws: Workspace) -> None:
+    s = Score(base=0.3, gates=(Feature("g", 1.0, "g"),),
+              features=(Feature("a", 0.35, "a"), Feature("b", 0.35, "b")))
+    d = ws.backend.dialect
+    sql = f"SELECT {s.expr(d)}, {s.parts_json(d)} FROM (SELECT 0.8 AS f_g, 0.5 AS f_a, 1.0 AS f_b) AS t"
+    score, parts = ws.backend.fetch("t", sql)[0]
+    assert float(score) == pytest.approx(0.8 * (0.3 + 0.35 * 0.5 + 0.35))
+    assert json.loads(parts) == {"g": 0.8, "base": 0.3, "a": 0.175, "b": 0.35}
+    assert s.weights({"g": 0.5})["g"] == 0.5 and "(gate)" in "\n".join(s.describe())
+    with pytest.raises(DetectorError, match="no gates"):
+        Score(combine="product", gates=(Feature("g", 1.0, "g"),), features=())
+
+
 def test_parameters_cannot_be_rebound_to_another_value_or_take_the_framework_prefix() -> None:
     p = Params()
     p["mexico"] = ["MEX", "MX"]

@@ -114,7 +114,7 @@ def register(cls: type[Detector[Any]]) -> type[Detector[Any]]:
     if not cls.describe():
         problems.append("a docstring saying what it finds and why is required")
     if cls.SCORE is not None:
-        for f in cls.SCORE.features:
+        for f in cls.SCORE.all_features:
             if not f.description or not 0 <= f.weight <= 1:
                 problems.append(f"score feature {f.name!r} needs a description and a weight in [0, 1]")
     for name, field in cls.CONFIG.model_fields.items():

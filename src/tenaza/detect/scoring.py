@@ -15,6 +15,12 @@ Two ways to combine, both bounded in [0, 1]:
 - ``product``: ``Π (1 − weight · (1 − f))``. A feature at 1 leaves the score alone; at 0 it
   takes ``weight`` of it away. A contribution is that factor; the factors multiply to the
   score. For conditions that must all hold (many guns *and* a short time to crime).
+
+A sum may also have ``gates``: features whose factor ``1 − weight · (1 − g)``, as in a
+product, multiplies the sum (``Π gate · (base + Σ weight · f)``). For a condition the evidence
+only counts under (structuring: how clearly the deposits avoid the threshold), while the rest
+accumulates. A gate's contribution is its factor; the base and the sum's contributions add up
+to the score before the gates.
 """
 
 from __future__ import annotations
@@ -47,14 +53,22 @@ class Score:
     features: tuple[Feature, ...]
     combine: Literal["sum", "product"] = "sum"
     base: float = 0.0
+    gates: tuple[Feature, ...] = ()
     names: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "names", tuple(f.name for f in self.features))
+        object.__setattr__(self, "names", tuple(f.name for f in (*self.gates, *self.features)))
         if len(set(self.names)) != len(self.names):
             raise DetectorError(f"score features repeat a name: {', '.join(self.names)}")
         if self.combine == "product" and self.base:
             raise DetectorError("a product score has no base")
+        if self.combine == "product" and self.gates:
+            raise DetectorError("a product score has no gates: its features are already factors")
+
+    @property
+    def all_features(self) -> tuple[Feature, ...]:
+        """The gates, then the features."""
+        return (*self.gates, *self.features)
 
     def weights(self, override: Mapping[str, float] | None = None) -> dict[str, float]:
         """The declared weights, with ``override`` (a detector's ``weights`` setting) applied."""
@@ -65,34 +79,51 @@ class Score:
         bad = {k: v for k, v in override.items() if not 0 <= v <= 1}
         if bad:
             raise DetectorError(f"weights: {', '.join(f'{k}={v}' for k, v in bad.items())}: a weight is in [0, 1]")
-        return {f.name: float(override.get(f.name, f.weight)) for f in self.features}
+        return {f.name: float(override.get(f.name, f.weight)) for f in self.all_features}
 
     def parts(self, d: Dialect, override: Mapping[str, float] | None = None) -> list[tuple[str, str]]:
-        """Each feature's contribution as SQL over the ``f_`` columns: the added amount for a sum,
-        the factor for a product. NULL features count as 0."""
-        out = []
+        """Each gate's factor, then each feature's contribution, as SQL over the ``f_`` columns:
+        the added amount for a sum, the factor for a product. NULL features count as 0."""
+        w = self.weights(override)
+
+        def x(f: Feature) -> str:
+            return f"coalesce(CAST({f.column} AS DOUBLE), 0.0)"
+
+        def factor(f: Feature) -> str:
+            return f"(1.0 - {w[f.name]!r} * (1.0 - {x(f)}))"
+
+        out = [(g.name, factor(g)) for g in self.gates]
         for f in self.features:
-            w, x = self.weights(override)[f.name], f"coalesce(CAST({f.column} AS DOUBLE), 0.0)"
-            out.append((f.name, f"({w!r} * {x})" if self.combine == "sum" else f"(1.0 - {w!r} * (1.0 - {x}))"))
+            out.append((f.name, f"({w[f.name]!r} * {x(f)})" if self.combine == "sum" else factor(f)))
         return out
 
     def expr(self, d: Dialect, override: Mapping[str, float] | None = None) -> str:
         """The score as SQL over the ``f_`` columns, clipped to [0, 1]."""
-        parts = [sql for _, sql in self.parts(d, override)]
-        raw = (" + ".join([repr(self.base), *parts]) if self.combine == "sum" else " * ".join(parts or ["1.0"]))
-        return f"greatest(0.0, least(1.0, {raw}))"
+        parts = self.parts(d, override)
+        gates = [sql for _, sql in parts[:len(self.gates)]]
+        terms = [sql for _, sql in parts[len(self.gates):]]
+        if self.combine == "product":
+            return f"greatest(0.0, least(1.0, {' * '.join(terms or ['1.0'])}))"
+        raw = f"({' + '.join([repr(self.base), *terms])})"
+        return f"greatest(0.0, least(1.0, {' * '.join([*gates, raw])}))"
 
     def parts_json(self, d: Dialect, override: Mapping[str, float] | None = None) -> str:
         """A JSON object of the contributions (rounded to 4 places), plus the base of a sum."""
         pairs = [(name, f"round({sql}, 4)") for name, sql in self.parts(d, override)]
         if self.combine == "sum":
-            pairs.insert(0, ("base", repr(self.base)))
+            pairs.insert(len(self.gates), ("base", repr(self.base)))
         return d.json_object(*pairs)
 
     def describe(self, override: Mapping[str, float] | None = None) -> list[str]:
         """Markdown lines for docs/detectors.md: the rule and a table of the weights."""
         w = self.weights(override)
-        head = (f"Score: {self.base!r} + Σ weight × feature (each feature in [0, 1])." if self.combine == "sum"
-                else "Score: Π (1 − weight × (1 − feature)) (each feature in [0, 1]).")
-        return [head, "", "| feature | weight | meaning |", "|---|---|---|",
+        if self.combine == "product":
+            head = "Score: Π (1 − weight × (1 − feature)) (each feature in [0, 1])."
+        elif self.gates:
+            head = (f"Score: Π (1 − weight × (1 − gate)) × ({self.base!r} + Σ weight × feature) "
+                    "(each gate and feature in [0, 1]).")
+        else:
+            head = f"Score: {self.base!r} + Σ weight × feature (each feature in [0, 1])."
+        gate_rows = [f"| {g.name} (gate) | {w[g.name]!r} | {g.description} |" for g in self.gates]
+        return [head, "", "| feature | weight | meaning |", "|---|---|---|", *gate_rows,
                 *(f"| {f.name} | {w[f.name]!r} | {f.description} |" for f in self.features), ""]

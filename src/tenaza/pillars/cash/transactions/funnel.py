@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.transactions.common import (
     CTR_THRESHOLD_USD,
@@ -62,6 +63,12 @@ class FunnelAccount(Detector[FunnelConfig]):
     """
 
     NAME = "funnel_account"
+    SCORE = Score(features=(
+        Feature("quick_out", 0.5, "Share of the cash paid in that left within the window."),
+        Feature("states", 0.25, "States the cash was paid in beyond the first, as n / (n + 2): half at 3 states."),
+        Feature("elsewhere", 0.25, "Share of the cash paid in that was withdrawn away from the deposit states "
+                "(or at the border) or sent to Mexico."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("funnel_account",)
     CONFIG = FunnelConfig
@@ -133,8 +140,8 @@ agg AS (
   FROM w JOIN cand USING (account) GROUP BY w.account
 )
 SELECT 'funnel_account' AS typology,
-       0.5 * least(1.0, quick_out / cash_in) + 0.25 * {saturate('n_states - 1', '2')}
-         + 0.25 * least(1.0, elsewhere_out / cash_in) AS score,
+       least(1.0, quick_out / cash_in) AS f_quick_out, {saturate('n_states - 1', '2')} AS f_states,
+       least(1.0, elsewhere_out / cash_in) AS f_elsewhere,
        {d.array("'account:' || account")} AS subjects, evidence,
        {d.json_object(('cash_in_usd', 'round(cash_in, 2)'), ('deposits', 'n_dep'), ('deposit_states', 'n_states'), ('deposit_places', 'n_places'), ('quick_out_usd', 'round(quick_out, 2)'), ('quick_share', 'round(least(1.0, quick_out / cash_in), 3)'), ('total_out_usd', 'round(total_out, 2)'), ('elsewhere_out_usd', 'round(elsewhere_out, 2)'), ('to_mexico_usd', 'round(to_mexico_out, 2)'), ('max_cash_in_window_usd', 'round(max_month, 2)'), ('window_days', '$window'))} AS figures,
        {d.format_text('Account {} took {} in {} cash deposits made in {} states ({} places), and {} of it left within {} days ({} withdrawn elsewhere or sent to Mexico), the pattern of a funnel account.', 'account', d.money('cash_in'), 'n_dep', 'n_states', 'n_places', d.money('least(quick_out, cash_in)'), '$window', d.money('elsewhere_out'))} AS explanation,

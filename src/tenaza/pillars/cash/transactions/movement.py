@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.transactions.common import (
     FUNDS_TRANSFER_RECORD_USD,
@@ -71,6 +72,11 @@ class RapidPassThrough(Detector[PassThroughConfig]):
     """
 
     NAME = "rapid_pass_through"
+    SCORE = Score(combine="product", features=(
+        Feature("through", 1.0, "Share of the money received that was sent straight on (at most 1)."),
+        Feature("episodes", 0.5, "Episodes of money in and out again within the window, as n / (n + 5): half "
+                "at 5 episodes; with one episode the score keeps 58 % of the through share."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("rapid_pass_through",)
     CONFIG = PassThroughConfig
@@ -166,7 +172,7 @@ rs AS (
   WHERE coalesce(same.same_sum, 0) <= $max_same * rep.episode_out
 )
 SELECT 'rapid_pass_through' AS typology,
-       least(1.0, through / total_in) * (0.5 + 0.5 * {saturate('n_episodes', '5')}) AS score,
+       least(1.0, through / total_in) AS f_through, {saturate('n_episodes', '5')} AS f_episodes,
        {account_subjects(d, d.array_prepend('account', 'others'))} AS subjects, evidence,
        {d.json_object(('episodes', 'n_episodes'), ('through_usd', 'round(through, 2)'), ('received_usd', 'round(total_in, 2)'), ('sent_usd', 'round(total_out, 2)'), ('through_share', 'round(least(1.0, through / total_in), 3)'), ('counterparties', d.array_length('others')), ('repeat_share', 'round(repeat_share, 3)'), ('same_sum_share', 'round(same_share, 3)'), ('window_days', '$window'), ('max_residual', '$max_residual'))} AS figures,
        {d.format_text('Account {} passed {} of the {} it received straight on: {} times, money left within {} days of arriving with at most {}% left behind.', 'account', d.money('through'), d.money('total_in'), 'n_episodes', '$window', 'CAST(round($max_residual * 100) AS INTEGER)')} AS explanation,

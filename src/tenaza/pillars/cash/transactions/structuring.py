@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.transactions.common import (
     CTR_THRESHOLD_USD,
@@ -58,6 +59,14 @@ class Structuring(Detector[StructuringConfig]):
     """
 
     NAME = "structuring"
+    SCORE = Score(base=0.3, gates=(
+        Feature("avoidance", 1.0, "Share of the account's deposits near the threshold that stay under it: "
+                "an account that deposits over it as often is a cash business, not a structurer."),
+    ), features=(
+        Feature("near_share", 0.35, "Share of all the account's cash deposits that fall just under the threshold."),
+        Feature("windows", 0.35, "Runs of deposits under the threshold that add up to it within the window, "
+                "as n / (n + 3): half at 3 runs, towards 1 beyond."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("structuring",)
     CONFIG = StructuringConfig
@@ -135,7 +144,7 @@ top AS (
   FROM ben AS b JOIN f USING (account) WHERE b.sent >= 0.1 * f.total GROUP BY b.account
 )
 SELECT 'structuring' AS typology,
-       avoidance * (0.3 + 0.35 * near_share + 0.35 * {saturate('n_windows', '3')}) AS score,
+       avoidance AS f_avoidance, near_share AS f_near_share, {saturate('n_windows', '3')} AS f_windows,
        {account_subjects(d, d.array_prepend('account', f'coalesce(beneficiaries, {empty})'))} AS subjects,
        {d.array_concat('evidence', f'coalesce(recs, {empty})')} AS evidence,
        {d.json_object(('deposits_just_under', 'n_near'), ('deposits_over', 'n_over'),
