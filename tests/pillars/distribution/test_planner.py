@@ -36,20 +36,6 @@ def test_erlang_c_refuses_an_unstable_queue() -> None:
         erlang_c_wait(10, 1, 10)
 
 
-def test_every_port_in_the_bts_data_runs() -> None:
-    assert len(ports()) >= 25
-    for code, port in ports().items():
-        for conveyance in ("truck", "personal_vehicle"):
-            month = max(range(1, 13), key=lambda m: port.volume(conveyance, m))
-            if port.volume(conveyance, month) == 0:
-                with pytest.raises(PlanError, match=f"{port.name} has no {conveyance} crossings"):
-                    simulate(PortConfig(port=code, conveyance=conveyance, month=month, days=1))
-                continue
-            r = simulate(PortConfig(port=code, conveyance=conveyance, month=month, days=1, officers=12, lanes=6))
-            assert r.port == port.name and r.arrivals > 0, code
-            assert r.expected_seizures > 0
-
-
 def test_port_found_by_name_in_any_case_and_unknown_port_named() -> None:
     assert simulate(PortConfig(port="laredo", days=1)).port_code == "2304"
     with pytest.raises(PlanError, match="unknown port 'Nowhere'.*Laredo"):

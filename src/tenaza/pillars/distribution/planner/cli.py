@@ -36,7 +36,8 @@ def register(app: typer.Typer) -> None:
         nii_rate: Annotated[float, typer.Option(help="Share of conveyances scanned by NII (0-1).")] = 0.17,
         nii_portals: Annotated[int, typer.Option(help="Drive-through NII portals.")] = 4,
         capacity: Annotated[float, typer.Option(help="Targeting capacity: share referred to secondary (0-1).")] = 0.03,
-        conveyance: Annotated[str, typer.Option(help="truck or personal_vehicle.")] = "truck",
+        conveyance: Annotated[str | None, typer.Option(help=(
+            "truck or personal_vehicle (default: truck, or personal_vehicle where the port has no trucks)."))] = None,
         month: Annotated[int | None, typer.Option(help="Month of 2024 (default: the busiest per day).")] = None,
         days: Annotated[int | None, typer.Option(help="Days simulated (default: the whole month).")] = None,
         curve: Annotated[Path | None, typer.Option(help="Precision-capacity curve JSON from the targeting model.")

@@ -40,7 +40,8 @@ class PortConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     port: str = Field(description="Port name or CBP code, as in the BTS data.")
-    conveyance: Literal["truck", "personal_vehicle"] = Field("truck", description="Traffic simulated.")
+    conveyance: Literal["truck", "personal_vehicle"] | None = Field(None, description=(
+        "Traffic simulated; default trucks, or personal vehicles at a port without truck traffic."))
     month: int | None = Field(None, ge=1, le=12, description="Month of 2024; default the busiest per day.")
     days: int | None = Field(None, ge=1, le=31, description="Days simulated; default the whole month.")
     officers: int = Field(40, ge=1, description="Officers on duty in each shift (all three shifts alike).")
@@ -128,25 +129,32 @@ def staffing(cfg: PortConfig) -> tuple[int, int, int]:
 def simulate(cfg: PortConfig, curve: seizures.Curve | None = None) -> PortResult:
     """Run one configuration and measure waits, throughput, queues and expected seizures."""
     port = find_port(cfg.port)
-    month = cfg.month or busiest_month(port, cfg.conveyance)
+    conv = cfg.conveyance or port.default_conveyance()
+    cfg = cfg.model_copy(update={"conveyance": conv})  # the result's config says what ran
+    other = "personal_vehicle" if conv == "truck" else "truck"
+    if not any(port.volume(conv, m) for m in range(1, 13)):
+        raise PlanError(f"{port.name} had no {conv} crossings in 2024 in the BTS data; "
+                        f"try --conveyance {other}")
+    month = cfg.month or busiest_month(port, conv)
     days = cfg.days or days_in_month(month)
     booths, _, sec_officers = staffing(cfg)
     curve = curve or seizures.default_curve()
     rng = np.random.default_rng(cfg.seed)
-    shares = [1 / 24] * 24 if cfg.flat_profile else list(profile(cfg.conveyance))
-    per_day = seizures.per_day(port, cfg.conveyance, month) * cfg.volume_scale
+    shares = [1 / 24] * 24 if cfg.flat_profile else list(profile(conv))
+    per_day = seizures.per_day(port, conv, month) * cfg.volume_scale
+    if per_day == 0:
+        raise PlanError(f"{port.name} has no {conv} crossings in month {month} of the BTS data; "
+                        f"choose another --month or try --conveyance {other}")
+    # a quiet port (Lukeville: about two trucks a day) may draw no arrival in a short run: that
+    # is a valid run with nothing to wait for, not an error
     arrivals = arrival_times(per_day, days, shares, rng)
     n = len(arrivals)
-    if n == 0:
-        other = "personal_vehicle" if cfg.conveyance == "truck" else "truck"
-        raise PlanError(f"{port.name} has no {cfg.conveyance} crossings in month {month} of the BTS data; "
-                        f"try --conveyance {other}")
 
     scanned = rng.random(n) < cfg.nii_rate
     referred = (rng.random(n) < cfg.targeting_capacity) | (scanned & (rng.random(n) < cfg.nii_referral))
-    prim = _service(rng, cfg.primary_min or PRIMARY_MIN[cfg.conveyance], n, cfg)
-    sec = _service(rng, cfg.secondary_min or SECONDARY_MIN[cfg.conveyance], n, cfg)
-    nii = _service(rng, cfg.nii_min or NII_MIN[cfg.conveyance], n, cfg)
+    prim = _service(rng, cfg.primary_min or PRIMARY_MIN[conv], n, cfg)
+    sec = _service(rng, cfg.secondary_min or SECONDARY_MIN[conv], n, cfg)
+    nii = _service(rng, cfg.nii_min or NII_MIN[conv], n, cfg)
 
     env = simpy.Environment()
     booth = simpy.Resource(env, booths)
@@ -205,9 +213,9 @@ def simulate(cfg: PortConfig, curve: seizures.Curve | None = None) -> PortResult
     finished = wait
     completed = int(done.sum())
     sec_done = swait[done & referred]
-    loads = seizures.loads(port, cfg.conveyance, month, curve) * days / days_in_month(month) * cfg.volume_scale
+    loads = seizures.loads(port, conv, month, curve) * days / days_in_month(month) * cfg.volume_scale
     found_rate = seizures.detection(curve, cfg.targeting_capacity, cfg.nii_rate)
-    served = completed / n  # loads still queued at the end of the run are not found in it
+    served = completed / n if n else 1.0  # loads still queued at the end of the run are not found in it
     hours = (arrivals // 60 % 24).astype(int)
     hourly = [float(np.percentile(finished[hours == h], 95)) if (hours == h).any() else 0.0 for h in range(24)]
 
@@ -215,7 +223,7 @@ def simulate(cfg: PortConfig, curve: seizures.Curve | None = None) -> PortResult
         return float(np.percentile(a, q)) if a.size else 0.0
 
     result = PortResult(
-        port=port.name, port_code=port.code, conveyance=cfg.conveyance, month=month, days=days,
+        port=port.name, port_code=port.code, conveyance=conv, month=month, days=days,
         arrivals=n, completed=completed, throughput_per_hour=completed / (horizon / 60),
         booths_open=booths, secondary_officers=sec_officers,
         wait_p50_min=pct(finished, 50), wait_p95_min=pct(finished, 95),
@@ -227,7 +235,7 @@ def simulate(cfg: PortConfig, curve: seizures.Curve | None = None) -> PortResult
         expected_loads=loads, expected_seizures=loads * found_rate * served, detection_rate=found_rate,
         curve=curve.source, config=cfg.model_dump(), hourly_wait_p95_min=hourly,
     )
-    log.info("plan %s %s: %d arrivals, p95 wait %.1f min", port.name, cfg.conveyance, n, result.wait_p95_min)
+    log.info("plan %s %s: %d arrivals, p95 wait %.1f min", port.name, conv, n, result.wait_p95_min)
     return result
 
 

@@ -33,6 +33,11 @@ class Port:
         series = self.trucks if conveyance == "truck" else self.personal_vehicles
         return series[month - 1]
 
+    def default_conveyance(self) -> str:
+        """Trucks where the port takes commercial traffic, else personal vehicles: San Ysidro,
+        Calexico, Andrade and Sasabe had no truck in 2024."""
+        return "truck" if sum(self.trucks) else "personal_vehicle"
+
 
 def _reference(name: str) -> str:
     return (resources.files("tenaza") / "data" / "reference" / name).read_text(encoding="utf-8")
