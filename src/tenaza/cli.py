@@ -31,7 +31,7 @@ app = typer.Typer(name="tenaza", no_args_is_help=True, add_completion=False,
                   help="Binational analytics against the business model of drug-trafficking organizations.")
 
 # Areas add their commands through a register(app) function in these modules.
-AREAS = ("tenaza.ingest.cli", "tenaza.analyze_cli", "tenaza.demo", "tenaza.detect.cli", "tenaza.scenario.cli", "tenaza.resolve.cli",
+AREAS = ("tenaza.ingest.cli", "tenaza.analyze_cli", "tenaza.demo", "tenaza.detect.cli", "tenaza.scenario.cli", "tenaza.evaluate.cli", "tenaza.resolve.cli",
          "tenaza.rank.cli", "tenaza.money.cli",
          "tenaza.detect.alerts_cli", "tenaza.outcomes.cli", "tenaza.pillars.distribution.planner.cli",
          "tenaza.pillars.distribution.targeting.cli")

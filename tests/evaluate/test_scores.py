@@ -4,7 +4,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tenaza.scenario.evaluate import evaluate
+from tenaza.evaluate.scores import evaluate
 from tenaza.scenario.plant.truth import SCHEMA
 from tenaza.store import Workspace
 
@@ -75,7 +75,7 @@ def test_entity_subjects_stand_for_their_member_parties(ws: Workspace, truth: Pa
 
 def test_a_truth_file_that_is_not_parquet_is_one_error_naming_it(tmp_path: Path) -> None:
     from tenaza.errors import TenazaError
-    from tenaza.scenario.evaluate import TruthIndex
+    from tenaza.evaluate.scores import TruthIndex
 
     bad = tmp_path / "truth.csv"
     bad.write_text("subject,typology,pillar\naccount:A1,structuring,cash\n", encoding="utf-8")
@@ -125,7 +125,7 @@ def labelled(ws: Workspace, tmp_path: Path) -> Path:
 
 
 def test_transaction_labels_judge_alerts_by_their_evidence_rows(labelled: Path) -> None:
-    from tenaza.scenario.evaluate import evaluate_labels
+    from tenaza.evaluate.scores import evaluate_labels
 
     ev = evaluate_labels(labelled, "transactions:Is Laundering")
     assert (ev.level, ev.labelled, ev.positives) == ("transactions", 21, 11)
@@ -138,8 +138,8 @@ def test_transaction_labels_judge_alerts_by_their_evidence_rows(labelled: Path) 
 
 def test_account_labels_judge_alerts_by_their_subjects_and_score_the_ranking(labelled: Path) -> None:
     pytest.importorskip("sklearn")
+    from tenaza.evaluate.scores import evaluate_labels
     from tenaza.rank import rank_unsupervised
-    from tenaza.scenario.evaluate import evaluate_labels
 
     with Workspace.open(labelled) as ws:
         assert not rank_unsupervised(ws).skipped
@@ -155,7 +155,7 @@ def test_account_labels_judge_alerts_by_their_subjects_and_score_the_ranking(lab
 
 
 def test_average_precision_counts_ties_as_one_threshold() -> None:
-    from tenaza.scenario.evaluate import average_precision
+    from tenaza.evaluate.scores import average_precision
 
     assert average_precision([1, 0, 1], [0.9, 0.8, 0.1]) == pytest.approx(0.5 * 1 + 0.5 * 2 / 3)
     assert average_precision([1, 0], [0.5, 0.5]) == pytest.approx(0.5)

@@ -35,11 +35,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from tenaza.detect.runner import ALERT_COLUMNS, alerts_sql
 from tenaza.detect.steps import Steps
 from tenaza.errors import TenazaError
+from tenaza.evaluate.scores import average_precision
 from tenaza.pillars.weapons.normalize import clean
 from tenaza.pillars.weapons.sales import RIFLE_RULE_STATES, _sales_steps
 from tenaza.rank.entities import EntityFeature, score_entities
 from tenaza.rank.unsupervised import UnsupervisedConfig
-from tenaza.scenario.evaluate import average_precision
 from tenaza.store.dialect import Dialect
 from tenaza.store.workspace import Workspace
 
