@@ -45,6 +45,9 @@ def test_brief_in_both_languages_is_self_contained(tmp_path: Path) -> None:
     assert "2 de diciembre de 2026" in es
     assert "rose by" in en and "aumentó" in es  # the planted rise, in words
     assert "No values in this workspace yet" in en  # series not loaded say so
+    # an indicator counted from the workspace's tables asks for rows, not for a series file
+    assert any(i.from_workspace for p in fw.pillars for o in p.objectives for i in o.indicators)
+    assert "counted from the workspace's own tables" in en and "tablas del propio espacio de trabajo" in es
     pdf = (tmp_path / "brief" / "brief.es.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 

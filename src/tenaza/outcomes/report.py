@@ -33,6 +33,10 @@ T = {
     "prev": {"en": "Change from the period before", "es": "Cambio respecto al periodo anterior"},
     "good": {"en": "better", "es": "mejor"},
     "bad": {"en": "worse", "es": "peor"},
+    "nodata_ws": {"en": "Nothing counted yet: this indicator is counted from the workspace's own tables, which hold no "
+                        "such rows (load them with `tenaza ingest`, then run `tenaza analyze`).",
+                  "es": "Nada contado todavía: este indicador se cuenta de las tablas del propio espacio de trabajo, "
+                        "que no tienen tales filas (cárguelas con `tenaza ingest` y ejecute `tenaza analyze`)."},
     "nodata": {"en": "No values in this workspace yet (load them with `tenaza outcomes load`).",
                "es": "Aún no hay valores en este espacio de trabajo (cárguelos con `tenaza outcomes load`)."},
     "generated": {"en": "Generated", "es": "Generado"},
@@ -106,7 +110,7 @@ def _html(fw: Framework, rows: dict[str, Row], lang: str, ws_name: str, today: d
                 row = rows[ind.id]
                 parts.append('<div class="ind">')
                 if row.series is None or row.series.values.empty:
-                    parts.append(f"<p><b>{html.escape(ind.title(lang))}</b>: {T['nodata'][lang]}</p></div>")
+                    parts.append(f"<p><b>{html.escape(ind.title(lang))}</b>: {_nodata(ind, lang)}</p></div>")
                     continue
                 img = base64.b64encode(_png(row, lang)).decode("ascii")
                 alt = html.escape(ind.title(lang))
@@ -176,7 +180,7 @@ def _pdf(fw: Framework, rows: dict[str, Row], lang: str, path: Path, ws_name: st
                 for ind in obj.indicators:
                     row = rows[ind.id]
                     if row.series is None or row.series.values.empty:
-                        lines.append((f"{ind.title(lang)}: {T['nodata'][lang]}", 10, "normal"))
+                        lines.append((f"{ind.title(lang)}: {_nodata(ind, lang)}", 10, "normal"))
                         continue
                     facts = html.unescape(_facts(row, lang).replace("<b>", "").replace("</b>", ""))
                     lines.append((f"{ind.title(lang)}. {facts}", 10, "normal"))
@@ -224,3 +228,8 @@ def build_report(ws: Workspace, fw: Framework, out_dir: Path, *, langs: tuple[st
         written += [page, pdf]
         log.info("report: wrote %s and %s", page, pdf)
     return written
+
+
+def _nodata(ind: Indicator, lang: str) -> str:
+    """Why an indicator shows no values, and what to do: a workspace-counted one needs rows, not a series file."""
+    return T["nodata_ws" if ind.from_workspace else "nodata"][lang]
