@@ -41,6 +41,7 @@ T = {
                "es": "Aún no hay valores en este espacio de trabajo (cárguelos con `tenaza outcomes load`)."},
     "generated": {"en": "Generated", "es": "Generado"},
     "evaluations": {"en": "Evaluations", "es": "Evaluaciones"},
+    "contents": {"en": "Contents: pillars and indicators with values", "es": "Contenido: pilares e indicadores con valores"},
     "brief": {"en": "Results brief", "es": "Informe de resultados"},
     "source": {"en": "Source", "es": "Fuente"},
     "workspace": {"en": "Workspace", "es": "Espacio de trabajo"},
@@ -170,6 +171,13 @@ def _pdf(fw: Framework, rows: dict[str, Row], lang: str, path: Path, ws_name: st
         if effects:
             cover.append((T["evaluations"][lang], 13, "bold"))
             cover += [(e.sentence(lang), 10, "normal") for e in effects]
+        # the cover also lists what follows, so a reader sees at once which pillars have figures
+        cover += [("", 9, "normal"), (T["contents"][lang], 13, "bold")]
+        for pillar in fw.pillars:
+            inds = [i for o in pillar.objectives for i in o.indicators]
+            series = [rows[i.id].series for i in inds]
+            with_values = len([x for x in series if x is not None and not x.values.empty])
+            cover.append((f"{pillar.title(lang)}: {with_values} / {len(inds)}", 10, "normal"))
         page, _ = write(pdf, cover)
         pdf.savefig(page)
         for pillar in fw.pillars:  # a pillar starts a page: its facts, then its charts below them
