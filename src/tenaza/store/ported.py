@@ -23,6 +23,9 @@ DUCKDB_ONLY_DETECTORS: dict[str, str] = {
     "bipartite": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_slice, arg_max",
     "layering_paths": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
     "cycles_round": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
+    "weapons_dealer_trace_excess": ("its baseline is computed per audience (tenaza.markings.audience) in CTEs that "
+                                    "Spark inlines into every reader: planning the statement exhausts the JVM heap "
+                                    "(java.lang.OutOfMemoryError, 2026-12-03, even on the tiny world)"),
 }
 
 # Steps of `tenaza analyze` that run through DuckDB only: step -> why.
