@@ -18,6 +18,19 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 from tenaza.store import Workspace
 
 
+@pytest.fixture(autouse=True)
+def _process_defaults_reset() -> Iterator[None]:
+    """A CLI run in a test (CliRunner) sets the process's default viewer (``--as``) and engine
+    (``--engine``), which are meant to last a whole process; left set, they made a later test's
+    owner read (``Workspace.open(read_only=True)``) read through another test's viewer."""
+    from tenaza.markings import set_default_viewer
+    from tenaza.store.settings import set_engine
+
+    yield
+    set_default_viewer(None)
+    set_engine(None)
+
+
 @pytest.fixture
 def ws(tmp_path: Path) -> Iterator[Workspace]:
     workspace = Workspace.create(tmp_path / "ws.duckdb")

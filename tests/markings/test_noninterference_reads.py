@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from tenaza.analyze import analyze
 from tenaza.cli import app
 from tenaza.manifest import ingest_manifest
-from tenaza.markings import Viewer, visible_sql
+from tenaza.markings import Viewer, set_default_viewer, visible_sql
 from tenaza.resolve.judgements import judge
 from tenaza.resolve.visibility import Viewer as EntityViewer
 from tenaza.resolve.visibility import hits_for
@@ -106,7 +106,10 @@ def _same_name(text: str) -> str:
 
 
 def _cli(viewer: Viewer, *args: str) -> Any:
-    result = runner.invoke(app, [*([] if viewer.is_owner else ["--as", str(viewer)]), *args, "--json"])
+    try:
+        result = runner.invoke(app, [*([] if viewer.is_owner else ["--as", str(viewer)]), *args, "--json"])
+    finally:  # --as sets the process's default viewer; the owner reads that follow must not inherit it
+        set_default_viewer(None)
     if result.exit_code != 0:
         return ("exit", result.exit_code, _same_name(result.stderr))
     return json.loads(_same_name(result.stdout))
