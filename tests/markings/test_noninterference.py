@@ -31,13 +31,10 @@ MARKINGS = (["USA"], ["MEX"], ["MEX", "USA"])
 # weapons multiple-sales and cartel-calibers detectors leaked the traces they counted until the
 # same day: the trace records are now in their evidence. A detector added here is tolerated by
 # the property test until fixed.
-# fans: found by this test on 2026-12-03 (CI and a clean clone): its business test reads the
-# account's holder record (accounts and parties rows) without putting those records in the
-# evidence, so a viewer who may not see the customer file still gets "holder record (personal)"
-# where the visible rows alone give the behaviour test. The fix (the holder's account and party
-# record ids in the evidence) is open; until then this known leak is tolerated here, named, and
-# listed in docs/design/markings.md.
-KNOWN_LEAKS: frozenset[str] = frozenset({"fans"})
+# fans, found by this test on 2026-12-03 (its business test read the holder's account and party
+# records without putting them in the evidence), now has those records in the evidence of the
+# hub's alerts.
+KNOWN_LEAKS: frozenset[str] = frozenset()
 
 
 @pytest.fixture(scope="module")

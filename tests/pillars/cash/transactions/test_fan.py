@@ -108,3 +108,20 @@ def test_a_holder_record_says_business_and_the_alert_names_it(bank: Bank) -> Non
     bank.accounts([("CO", "Bank", "USA")], {"CO": ("company", "ACME SA")})
     co = next(a for a in bank.detect("fans") if a.typology == "fan_in")
     assert co.figures["business_test"] == "holder record (business)"
+    # the holder's account and party records were read by the test, so they are in the evidence
+    # (the alert is releasable only where the customer file is too)
+    holder = {f"{i}:{r}" for i, r in bank.ws.backend.fetch(
+        "holder", "SELECT ingest_id, source_row FROM accounts WHERE account_id = 'CO' UNION ALL "
+                  "SELECT p.ingest_id, p.source_row FROM parties AS p JOIN accounts AS a "
+                  "ON p.party_id = a.holder_party_id WHERE a.account_id = 'CO'")}
+    assert len(holder) == 2 and holder <= set(co.evidence) and len(co.evidence) == 22
+
+
+def test_an_account_without_a_holder_record_has_only_transfers_in_its_evidence(bank: Bank) -> None:
+    rows = background()
+    rows += [txn(i * 0.3, f"C{i}", "HUB", 4_500, "ach") for i in range(8)]
+    bank.transactions(rows)
+    bank.accounts([("OTHER", "Bank", "USA")], {"OTHER": ("company", "ACME SA")})
+    hub = next(a for a in bank.detect("fans") if a.typology == "fan_in")
+    tx_ingest = bank.ws.backend.scalar("t", "SELECT min(ingest_id) FROM transactions")
+    assert len(hub.evidence) == 8 and all(e.startswith(f"{tx_ingest}:") for e in hub.evidence)

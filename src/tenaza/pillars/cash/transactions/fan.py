@@ -14,6 +14,7 @@ from tenaza.pillars.cash.transactions.common import (
     CashConfig,
     account_subjects,
     bind_list,
+    days,
     rid,
     saturate,
     txn_cte,
@@ -111,7 +112,8 @@ class Fans(Detector[FanConfig]):
         c = self.config
         assert isinstance(c, FanConfig)
         return Screen("from_account IS NOT NULL AND to_account IS NOT NULL AND from_account <> to_account "
-                      "AND list_contains($fan_channels, channel)", "min_amount_usd", {"fan_channels": list(c.channels)})
+                      f"AND {self.dialect.array_contains('$fan_channels', 'channel')}", "min_amount_usd",
+                      {"fan_channels": list(c.channels)})
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect
@@ -125,17 +127,23 @@ class Fans(Detector[FanConfig]):
         t = txn_cte(d, c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
                                      "AND from_account <> to_account")
         fans = ",\n".join(self._fan(d, typ) for typ in _FAN_SIDES)
+        in_channels = d.array_contains(channels, "channel")
+        day = f"{d.epoch_seconds('ts')} / 86400.0"  # days since the epoch, fractional
+        # the columns of a counted window (counts) that the fan typologies read
+        window_cols = "hub, side, off, bucket, n_cp, total, t0, t1"
         return f"""
 WITH {t},
 e AS (SELECT from_account AS src, to_account AS dst, ts, usd, ingest_id, source_row,
-             epoch(ts) / 86400.0 AS d
-      FROM t WHERE usd >= $min_amount AND list_contains({channels}, channel)),
+             {day} AS d
+      FROM t WHERE usd >= $min_amount AND {in_channels}),
 -- every transfer in the two overlapping windows that hold it: offset 0 and offset half a window
 b AS (SELECT e.*, o.off, CAST(floor((d + o.off) / $window) AS BIGINT) AS bucket
       FROM e CROSS JOIN (SELECT 0.0 AS off UNION ALL SELECT $half) AS o),
 -- the business test: the holder's kind where a holder record exists
+-- (its account and party records join the evidence of the hub's alerts: the test read them)
 holder AS (
-  SELECT a.account_id, bool_or(p.kind IN ('company', 'organization')) AS business
+  SELECT a.account_id, bool_or(p.kind IN ('company', 'organization')) AS business,
+         {d.array_concat(d.list_agg(rid('a'), distinct=True), d.list_agg(rid('p'), distinct=True))} AS records
   FROM accounts AS a JOIN parties AS p ON p.party_id = a.holder_party_id GROUP BY a.account_id
 ),
 counts AS (
@@ -148,24 +156,29 @@ counts AS (
 ),
 -- the data's windows (an account's own history: its other windows, empty ones too) and days
 span AS (
-  SELECT greatest(1, CAST(floor(max(epoch(ts)) / 86400.0 / $window) AS BIGINT)
-                     - CAST(floor(min(epoch(ts)) / 86400.0 / $window) AS BIGINT) + 1) AS n_windows,
-         greatest(1, count(DISTINCT CAST(ts AS DATE))) AS n_days
+  SELECT {d.greatest('1', f"CAST(floor(max({day}) / $window) AS BIGINT) - CAST(floor(min({day}) / $window) AS BIGINT) + 1")} AS n_windows,
+         {d.greatest('1', 'count(DISTINCT CAST(ts AS DATE))')} AS n_days
   FROM t
 ),
 marks AS (SELECT ingest_id, {d.array_join(d.array_sort('releasable_to'), "','")} AS mark FROM ingest_log),
 -- every account's side: its size (the dollar volume of every transfer of the channels) and
 -- its counted counterparties summed over its windows (0 without any), in the releasability
--- group of most of its rows
+-- group of most of its rows (of two as many, the first in sort order)
+by_mark AS (
+  SELECT x.hub, x.side, k.mark, sum(x.usd) AS volume, count(*) AS n_rows FROM (
+    SELECT to_account AS hub, 'in' AS side, usd, ingest_id FROM t WHERE {in_channels}
+    UNION ALL
+    SELECT from_account, 'out', usd, ingest_id FROM t WHERE {in_channels}) AS x
+  JOIN marks AS k USING (ingest_id) GROUP BY x.hub, x.side, k.mark
+),
 usual AS (
   SELECT v.hub, v.side, v.volume, coalesce(c.all_cp, 0) AS all_cp, v.mark FROM (
-    SELECT x.hub, x.side, sum(x.usd) AS volume, mode(k.mark) AS mark FROM (
-      SELECT to_account AS hub, 'in' AS side, usd, ingest_id FROM t WHERE list_contains({channels}, channel)
-      UNION ALL
-      SELECT from_account, 'out', usd, ingest_id FROM t WHERE list_contains({channels}, channel)) AS x
-    JOIN marks AS k USING (ingest_id) GROUP BY x.hub, x.side) AS v
+    SELECT hub, side, mark, sum(volume) OVER (PARTITION BY hub, side) AS volume,
+           row_number() OVER (PARTITION BY hub, side ORDER BY n_rows DESC, mark) AS r
+    FROM by_mark) AS v
   LEFT JOIN (SELECT hub, side, sum(n_cp) AS all_cp FROM counts WHERE off = 0 GROUP BY hub, side) AS c
     USING (hub, side)
+  WHERE v.r = 1
 ),
 -- the accounts that could be fans: their counterparties over the whole data, every amount,
 -- per day, for the behaviour test
@@ -173,15 +186,15 @@ cand AS (SELECT DISTINCT hub, side FROM counts WHERE n_cp >= $min_cp),
 cand_days AS (
   SELECT hub, side, day, count(DISTINCT other) AS n_day_cp, {d.list_agg('other', distinct=True)} AS others FROM (
     SELECT to_account AS hub, 'in' AS side, from_account AS other, CAST(ts AS DATE) AS day FROM t
-    WHERE list_contains({channels}, channel) AND to_account IN (SELECT hub FROM cand WHERE side = 'in')
+    WHERE {in_channels} AND to_account IN (SELECT hub FROM cand WHERE side = 'in')
     UNION ALL
     SELECT from_account, 'out', to_account, CAST(ts AS DATE) FROM t
-    WHERE list_contains({channels}, channel) AND from_account IN (SELECT hub FROM cand WHERE side = 'out')) AS x
+    WHERE {in_channels} AND from_account IN (SELECT hub FROM cand WHERE side = 'out')) AS x
   GROUP BY hub, side, day
 ),
 behaviour AS (
   SELECT hub, side, count(*) AS active_days, count(*) FILTER (WHERE n_day_cp >= $min_cp) AS busy_days,
-         len(list_distinct(flatten(list(others)))) AS any_cp
+         {d.array_length(d.array_distinct(d.array_flatten(d.list_agg('others'))))} AS any_cp
   FROM cand_days GROUP BY hub, side
 ),
 prof AS (
@@ -193,8 +206,7 @@ prof AS (
          END AS business,
          -- size classes of at least min_peers accounts each, at most peer_groups of them
          1 + CAST(floor((row_number() OVER (PARTITION BY u.side, u.mark ORDER BY u.volume, u.hub) - 1)
-                        * greatest(1, least($peer_groups, floor(count(*) OVER (PARTITION BY u.side, u.mark)
-                                                                 / $min_peers)))
+                        * {d.greatest('1', d.least('$peer_groups', 'floor(count(*) OVER (PARTITION BY u.side, u.mark) / $min_peers)'))}
                         / count(*) OVER (PARTITION BY u.side, u.mark)) AS BIGINT) AS size_class,
          sp.n_days, sp.n_windows, sp.n_windows - 1 >= $min_history AS own_history
   FROM usual AS u LEFT JOIN behaviour AS y USING (hub, side) LEFT JOIN holder AS h ON h.account_id = u.hub
@@ -202,22 +214,22 @@ prof AS (
 ),
 -- the peer baseline: the median counterparties a window of an account of the same size class holds
 peers AS (
-  SELECT side, mark, size_class, count(*) AS n_peers, quantile_cont(all_cp, 0.5) / any_value(n_windows) AS peer_cp
+  SELECT side, mark, size_class, count(*) AS n_peers,
+         {d.quantile_cont('all_cp', '0.5')} / any_value(n_windows) AS peer_cp
   FROM prof GROUP BY side, mark, size_class
 ),
 tested AS (
   SELECT w.*, p.business, p.has_holder, p.own_history, p.any_cp, p.active_days, p.busy_days, p.n_days, p.n_windows,
          p.size_class, g.n_peers, g.peer_cp,
-         CASE WHEN p.own_history THEN w.n_cp >= $burst * greatest(0, p.all_cp - w.n_cp) / (p.n_windows - 1)
+         CASE WHEN p.own_history THEN w.n_cp >= $burst * {d.greatest('0', 'p.all_cp - w.n_cp')} / (p.n_windows - 1)
               ELSE (g.n_peers < $min_peers OR w.n_cp >= $burst * g.peer_cp)
                    AND (p.has_holder OR NOT p.business
-                        OR w.n_cp >= $burst * p.any_cp / p.active_days * least($window, p.n_days)) END AS burst
+                        OR w.n_cp >= $burst * p.any_cp / p.active_days * {d.least('$window', 'p.n_days')}) END AS burst
   FROM counts AS w JOIN prof AS p USING (hub, side) JOIN peers AS g USING (side, mark, size_class)
   WHERE w.n_cp >= $min_cp * CASE WHEN p.business THEN $business_factor ELSE 1 END
 ),
 win AS (
-  SELECT * EXCLUDE (business, has_holder, own_history, any_cp, active_days, busy_days, n_days, n_windows, size_class,
-                    n_peers, peer_cp, burst),
+  SELECT {window_cols},
          CASE WHEN own_history THEN {d.format_text('burst vs own history ({} windows)', 'n_windows - 1')}
               WHEN n_peers < $min_peers
               THEN {d.format_text('no burst test (too little history and {} accounts, too few peers)', 'n_peers')}
@@ -236,36 +248,42 @@ win AS (
 hubs AS (SELECT DISTINCT hub FROM win),
 bh AS (
   SELECT x.*, o.off, CAST(floor((x.d + o.off) / $window) AS BIGINT) AS bucket
-  FROM (SELECT from_account AS src, to_account AS dst, ts, usd, ingest_id, source_row, epoch(ts) / 86400.0 AS d
-        FROM t WHERE list_contains({channels}, channel)
+  FROM (SELECT from_account AS src, to_account AS dst, ts, usd, ingest_id, source_row, {day} AS d
+        FROM t WHERE {in_channels}
           AND (to_account IN (SELECT hub FROM hubs) OR from_account IN (SELECT hub FROM hubs))) AS x
   CROSS JOIN (SELECT 0.0 AS off UNION ALL SELECT $half) AS o
 ),
-win_in AS (SELECT * EXCLUDE (side) FROM win WHERE side = 'in'),
-win_out AS (SELECT * EXCLUDE (side) FROM win WHERE side = 'out'),
+win_in AS (SELECT {window_cols}, burst_test, business_test FROM win WHERE side = 'in'),
+win_out AS (SELECT {window_cols}, burst_test, business_test FROM win WHERE side = 'out'),
 {fans},
-{self._gather_scatter(d)},
-{self._scatter_gather(d)}
-SELECT * FROM fan_in UNION ALL SELECT * FROM fan_out UNION ALL SELECT * FROM gather_scatter
-UNION ALL SELECT * FROM scatter_gather
+{self._gather_scatter(d, c.window_days)},
+{self._scatter_gather(d, c.window_days)}
+SELECT f.typology, f.score, f.subjects,
+       CASE WHEN h.records IS NULL THEN f.evidence ELSE {d.array_concat('f.evidence', 'h.records')} END AS evidence,
+       f.figures, f.explanation, f.period_start, f.period_end
+FROM (SELECT * FROM fan_in UNION ALL SELECT * FROM fan_out UNION ALL SELECT * FROM gather_scatter
+      UNION ALL SELECT * FROM scatter_gather) AS f
+LEFT JOIN holder AS h ON h.account_id = f.hub
 """
 
     @staticmethod
     def _fan(d: Dialect, typ: str) -> str:
         hub, other = _FAN_SIDES[typ]
         verb = "received transfers from" if typ == "fan_in" else "sent transfers to"
+        n_others, n_evidence = d.array_length("others"), d.array_length("evidence")
         return f"""{typ}_hit AS (
   SELECT DISTINCT w.hub, b.{other} AS other, b.usd, b.ts, {rid('b')} AS record_id
   FROM win_{typ[4:]} AS w JOIN bh AS b ON b.{hub} = w.hub AND b.off = w.off AND b.bucket = w.bucket
 ),
 {typ} AS (
-  SELECT '{typ}' AS typology,
+  SELECT hub, '{typ}' AS typology,
          0.5 + 0.5 * {saturate('max_cp - $min_cp', '$min_cp')} AS score,
-         {account_subjects(d, 'list_prepend(hub, others)')} AS subjects, evidence,
-         {d.json_object(('counterparties', 'len(others)'), ('max_in_one_window', 'max_cp'), ('windows', 'n_windows'), ('transfers', 'len(evidence)'), ('total_usd', 'round(total, 2)'), ('window_days', '$window'), ('min_amount_usd', '$min_amount'), ('burst_test', 'burst_test'), ('business_test', 'business_test'))} AS figures,
-         {d.format_text('Account {} ' + verb + ' {} distinct accounts in its busiest windows ({} of them with transfers of at least {} in one {}-day window), {} in {} transfers; tests: {}, {}.', 'hub', 'len(others)', 'max_cp', d.money('$min_amount'), '$window', d.money('total'), 'len(evidence)', 'burst_test', 'business_test')} AS explanation,
+         {account_subjects(d, d.array_prepend('hub', 'others'))} AS subjects, evidence,
+         {d.json_object(('counterparties', n_others), ('max_in_one_window', 'max_cp'), ('windows', 'n_windows'), ('transfers', n_evidence), ('total_usd', 'round(total, 2)'), ('window_days', '$window'), ('min_amount_usd', '$min_amount'), ('burst_test', 'burst_test'), ('business_test', 'business_test'))} AS figures,
+         {d.format_text('Account {} ' + verb + ' {} distinct accounts in its busiest windows ({} of them with transfers of at least {} in one {}-day window), {} in {} transfers; tests: {}, {}.', 'hub', n_others, 'max_cp', d.money('$min_amount'), '$window', d.money('total'), n_evidence, 'burst_test', 'business_test')} AS explanation,
          period_start, period_end
-  FROM (SELECT h.hub, list(DISTINCT h.other) AS others, list(DISTINCT h.record_id) AS evidence,
+  FROM (SELECT h.hub, {d.list_agg('h.other', distinct=True)} AS others,
+               {d.list_agg('h.record_id', distinct=True)} AS evidence,
                sum(h.usd) AS total, min(h.ts) AS period_start, max(h.ts) AS period_end,
                any_value(w.max_cp) AS max_cp, any_value(w.n_windows) AS n_windows,
                any_value(w.burst_test) AS burst_test, any_value(w.business_test) AS business_test
@@ -277,14 +295,15 @@ UNION ALL SELECT * FROM scatter_gather
 )"""
 
     @staticmethod
-    def _gather_scatter(d: Dialect) -> str:
+    def _gather_scatter(d: Dialect, window_days: float) -> str:
         # A gathering window followed, within one window length, by a scattering window of the same
         # hub that sends on at least the configured share of what was gathered.
+        n_senders, n_receivers = d.array_length("senders"), d.array_length("receivers")
         return f"""gs AS (
   SELECT i.hub, i.off, i.bucket AS in_bucket, o.bucket AS out_bucket, i.n_cp AS n_in, o.n_cp AS n_out,
          i.total AS gathered, o.total AS scattered, i.t0, o.t1, i.burst_test, i.business_test
   FROM win_in AS i JOIN win_out AS o ON o.hub = i.hub AND o.off = i.off
-   AND o.t0 >= i.t0 AND o.t0 <= i.t1 + to_seconds(CAST($window * 86400 AS BIGINT))
+   AND o.t0 >= i.t0 AND o.t0 <= i.t1 + {days(d, window_days)}
    AND o.total >= $min_passed * i.total
 ),
 gs_ev AS (
@@ -293,15 +312,15 @@ gs_ev AS (
                                            OR (b.src = g.hub AND b.bucket = g.out_bucket))
 ),
 gather_scatter AS (
-  SELECT 'gather_scatter' AS typology,
-         0.5 + 0.5 * {saturate('least(n_in, n_out) - $min_cp', '$min_cp')} AS score,
-         {account_subjects(d, 'list_prepend(hub, list_concat(senders, receivers))')} AS subjects, evidence,
-         {d.json_object(('senders', 'len(senders)'), ('receivers', 'len(receivers)'), ('gathered_usd', 'round(gathered, 2)'), ('scattered_usd', 'round(scattered, 2)'), ('window_days', '$window'), ('burst_test', 'burst_test'), ('business_test', 'business_test'))} AS figures,
-         {d.format_text('Account {} gathered {} from {} accounts and scattered {} to {} accounts within {} days, the hub of a collection network.', 'hub', d.money('gathered'), 'len(senders)', d.money('scattered'), 'len(receivers)', '$window')} AS explanation,
+  SELECT hub, 'gather_scatter' AS typology,
+         0.5 + 0.5 * {saturate(d.least('n_in', 'n_out') + ' - $min_cp', '$min_cp')} AS score,
+         {account_subjects(d, d.array_prepend('hub', d.array_concat('senders', 'receivers')))} AS subjects, evidence,
+         {d.json_object(('senders', n_senders), ('receivers', n_receivers), ('gathered_usd', 'round(gathered, 2)'), ('scattered_usd', 'round(scattered, 2)'), ('window_days', '$window'), ('burst_test', 'burst_test'), ('business_test', 'business_test'))} AS figures,
+         {d.format_text('Account {} gathered {} from {} accounts and scattered {} to {} accounts within {} days, the hub of a collection network.', 'hub', d.money('gathered'), n_senders, d.money('scattered'), n_receivers, '$window')} AS explanation,
          period_start, period_end
-  FROM (SELECT hub, list(DISTINCT src) FILTER (WHERE dst = hub) AS senders,
-               list(DISTINCT dst) FILTER (WHERE src = hub) AS receivers,
-               list(record_id) AS evidence, sum(usd) FILTER (WHERE dst = hub) AS gathered,
+  FROM (SELECT hub, {d.list_agg('src', distinct=True, where='dst = hub')} AS senders,
+               {d.list_agg('dst', distinct=True, where='src = hub')} AS receivers,
+               {d.list_agg('record_id')} AS evidence, sum(usd) FILTER (WHERE dst = hub) AS gathered,
                sum(usd) FILTER (WHERE src = hub) AS scattered, min(ts) AS period_start, max(ts) AS period_end
         FROM gs_ev GROUP BY hub) AS x
   JOIN (SELECT hub, max(n_in) AS n_in, max(n_out) AS n_out, any_value(burst_test) AS burst_test,
@@ -309,37 +328,42 @@ gather_scatter AS (
 )"""
 
     @staticmethod
-    def _scatter_gather(d: Dialect) -> str:
+    def _scatter_gather(d: Dialect, window_days: float) -> str:
         # From each scattering window, the legs on: an intermediary's transfer to a third account
         # after it was paid and within one window length. Counted per (origin, destination).
+        n_mids = d.array_length("mids")
         return f"""sg_leg AS (
   SELECT w.hub AS origin, b1.dst AS mid, b2.dst AS dest, b1.usd AS out_usd, b2.usd AS on_usd, b1.ts AS ts1,
          b2.ts AS ts2, {rid('b1')} AS rec1, {rid('b2')} AS rec2
   FROM win_out AS w
   JOIN b AS b1 ON b1.src = w.hub AND b1.off = w.off AND b1.bucket = w.bucket
   JOIN e AS b2 ON b2.src = b1.dst AND b2.ts >= b1.ts
-   AND b2.ts <= b1.ts + to_seconds(CAST($window * 86400 AS BIGINT)) AND b2.dst <> w.hub
+   AND b2.ts <= b1.ts + {days(d, window_days)} AND b2.dst <> w.hub
 ),
 sg AS (
-  SELECT origin, dest, list(DISTINCT mid) AS mids, list(DISTINCT rec1) || list(DISTINCT rec2) AS evidence,
+  SELECT origin, dest, {d.list_agg('mid', distinct=True)} AS mids,
+         {d.array_concat(d.list_agg('rec1', distinct=True), d.list_agg('rec2', distinct=True))} AS evidence,
          min(ts1) AS period_start, max(ts2) AS period_end
   FROM sg_leg GROUP BY origin, dest
   HAVING count(DISTINCT mid) >= $min_cp
 ),
+-- each transfer of a pattern counted once, however many legs it is on
 sg_sums AS (
-  SELECT origin, dest,
-         (SELECT sum(u) FROM (SELECT DISTINCT rec1, out_usd AS u FROM sg_leg AS l
-                              WHERE l.origin = sg.origin AND l.dest = sg.dest)) AS scattered,
-         (SELECT sum(u) FROM (SELECT DISTINCT rec2, on_usd AS u FROM sg_leg AS l
-                              WHERE l.origin = sg.origin AND l.dest = sg.dest)) AS gathered
-  FROM sg
+  SELECT origin, dest, o.scattered, n.gathered FROM sg
+  JOIN (SELECT origin, dest, sum(out_usd) AS scattered
+        FROM (SELECT DISTINCT l.origin, l.dest, l.rec1, l.out_usd FROM sg_leg AS l {d.semi_join()} sg
+                ON sg.origin = l.origin AND sg.dest = l.dest) AS x GROUP BY origin, dest) AS o USING (origin, dest)
+  JOIN (SELECT origin, dest, sum(on_usd) AS gathered
+        FROM (SELECT DISTINCT l.origin, l.dest, l.rec2, l.on_usd FROM sg_leg AS l {d.semi_join()} sg
+                ON sg.origin = l.origin AND sg.dest = l.dest) AS x GROUP BY origin, dest) AS n USING (origin, dest)
 ),
 scatter_gather AS (
-  SELECT 'scatter_gather' AS typology,
-         0.5 + 0.5 * {saturate('len(mids)', '$min_cp')} AS score,
-         {account_subjects(d, 'list_concat([origin, dest], mids)')} AS subjects, list_distinct(evidence) AS evidence,
-         {d.json_object(('intermediaries', 'len(mids)'), ('scattered_usd', 'round(scattered, 2)'), ('gathered_usd', 'round(gathered, 2)'), ('window_days', '$window'))} AS figures,
-         {d.format_text('Account {} scattered {} to {} accounts that passed {} on to one account, {}, within {} days: layering through intermediaries.', 'origin', d.money('scattered'), 'len(mids)', d.money('gathered'), 'dest', '$window')} AS explanation,
+  SELECT origin AS hub, 'scatter_gather' AS typology,
+         0.5 + 0.5 * {saturate(n_mids, '$min_cp')} AS score,
+         {account_subjects(d, d.array_concat(d.array('origin', 'dest'), 'mids'))} AS subjects,
+         {d.array_distinct('evidence')} AS evidence,
+         {d.json_object(('intermediaries', n_mids), ('scattered_usd', 'round(scattered, 2)'), ('gathered_usd', 'round(gathered, 2)'), ('window_days', '$window'))} AS figures,
+         {d.format_text('Account {} scattered {} to {} accounts that passed {} on to one account, {}, within {} days: layering through intermediaries.', 'origin', d.money('scattered'), n_mids, d.money('gathered'), 'dest', '$window')} AS explanation,
          period_start, period_end
   FROM sg JOIN sg_sums USING (origin, dest) WHERE gathered >= $min_passed * scattered
 )"""
