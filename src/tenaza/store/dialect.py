@@ -501,6 +501,13 @@ class SparkDialect(Dialect):
         return lgamma_series(x)
 
     def cte(self, name: str, body: str, *, materialized: bool | None = None) -> str:
+        # Spark inlines a deterministic CTE at every reference, so a step read by several later
+        # ones is planned (and run) once per reader, and a detector of many such steps grows a plan
+        # the optimizer runs out of memory on. A CTE that is not deterministic is kept: every
+        # reference becomes one shuffle of it that the others reuse (ReplaceCTERefWithRepartition).
+        # A filter on rand() that every row passes makes it so without changing a row.
+        if materialized:
+            body = f"SELECT * FROM (\n{body}\n) AS _materialized WHERE rand() >= 0"
         return f"{name} AS (\n{body}\n)"
 
     def semi_join(self) -> str:

@@ -14,6 +14,7 @@ from tenaza.pillars.cash.transactions.common import (
     CashConfig,
     account_subjects,
     bind_list,
+    days,
     rid,
     saturate,
     txn_cte,
@@ -79,7 +80,7 @@ class Cycles(Detector[CycleConfig]):
         c = self.config
         assert isinstance(c, CycleConfig)
         return Screen("from_account IS NOT NULL AND to_account IS NOT NULL AND from_account <> to_account "
-                      "AND list_contains($cycle_channels, channel)", "min_amount_usd",
+                      f"AND {self.dialect.array_contains('$cycle_channels', 'channel')}", "min_amount_usd",
                       {"cycle_channels": list(c.channels)})
 
     def findings(self, params: dict[str, Any]) -> str:
@@ -90,51 +91,57 @@ class Cycles(Detector[CycleConfig]):
         channels = bind_list(params, "cycle_channels", c.channels)
         t = txn_cte(d, c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
                                      "AND from_account <> to_account")
-        gap = "to_seconds(CAST($gap * 86400 AS BIGINT))"
-        span = "to_seconds(CAST($span * 86400 AS BIGINT))"
+        gap, span = days(d, c.max_gap_days), days(d, c.max_span_days)
         steps = []
         for k in range(2, c.max_hops + 1):
             # a path keeps going only while it has not come home; it may close on its origin
-            # once it has min_hops hops, and never revisits any other account
+            # once it has min_hops hops, and never revisits any other account. A path that has
+            # come home is carried on unchanged (the left join finds it no hop), so that the last
+            # step holds every cycle and each step reads the one before it once: an engine that
+            # plans a step once per reader (Spark) plans k steps, not k * k.
+            ext = "e.src IS NOT NULL"
             steps.append(f"""p{k} AS (
-  SELECT p.origin, e.dst AS node, p.t0, e.ts AS tl, p.a0, e.usd AS al, list_append(p.path, e.dst) AS path,
-         list_append(p.ev, {rid('e')}) AS ev
-  FROM p{k - 1} AS p JOIN e ON e.src = p.node
+  SELECT p.origin, CASE WHEN {ext} THEN e.dst ELSE p.node END AS node, p.t0,
+         CASE WHEN {ext} THEN e.ts ELSE p.tl END AS tl, p.a0, CASE WHEN {ext} THEN e.usd ELSE p.al END AS al,
+         CASE WHEN {ext} THEN {d.array_append('p.path', 'e.dst')} ELSE p.path END AS path,
+         CASE WHEN {ext} THEN {d.array_append('p.ev', rid('e'))} ELSE p.ev END AS ev
+  FROM p{k - 1} AS p LEFT JOIN e ON e.src = p.node AND p.node <> p.origin
    AND e.ts > p.tl AND e.ts <= p.tl + {gap} AND e.ts <= p.t0 + {span}
    AND e.usd >= p.al * $lo AND e.usd <= p.al * $hi
-  WHERE p.node <> p.origin
-    AND (e.dst = p.origin AND {k} >= $min_hops OR NOT list_contains(p.path, e.dst))
+   AND (e.dst = p.origin AND {k} >= $min_hops OR NOT {d.array_contains('p.path', 'e.dst')})
+  WHERE {ext} OR p.node = p.origin
 )""")
-        unions = "\nUNION ALL\n".join(f"SELECT * FROM p{k} WHERE node = origin" for k in range(2, c.max_hops + 1))
+        n_members, path = d.array_length("members"), d.array_join("first_path", "' > '")
         return f"""
 WITH {t},
 e0 AS (SELECT from_account AS src, to_account AS dst, ts, usd, ingest_id, source_row FROM t
-       WHERE usd >= $min_amount AND list_contains({channels}, channel)),
+       WHERE usd >= $min_amount AND {d.array_contains(channels, 'channel')}),
 -- an account on a cycle both sends and receives; two rounds of pruning drop most dead ends
 n0 AS (SELECT src AS n FROM e0 INTERSECT SELECT dst FROM e0),
 e1 AS (SELECT * FROM e0 WHERE src IN (SELECT n FROM n0) AND dst IN (SELECT n FROM n0)),
 n1 AS (SELECT src AS n FROM e1 INTERSECT SELECT dst FROM e1),
-e AS MATERIALIZED (SELECT * FROM e1 WHERE src IN (SELECT n FROM n1) AND dst IN (SELECT n FROM n1)),
-p1 AS (SELECT src AS origin, dst AS node, ts AS t0, ts AS tl, usd AS a0, usd AS al, [src, dst] AS path,
-              [{rid('e')}] AS ev FROM e),
+{d.cte('e', "SELECT * FROM e1 WHERE src IN (SELECT n FROM n1) AND dst IN (SELECT n FROM n1)", materialized=True)},
+p1 AS (SELECT src AS origin, dst AS node, ts AS t0, ts AS tl, usd AS a0, usd AS al, {d.array('src', 'dst')} AS path,
+              {d.array(rid('e'))} AS ev FROM e),
 {",".join(steps)},
 closed AS (
-  SELECT list_sort(list_distinct(path)) AS members, path, ev, t0, tl, a0, al FROM ({unions})
+  SELECT {d.array_sort(d.array_distinct('path'))} AS members, path, ev, t0, tl, a0, al FROM p{c.max_hops} WHERE node = origin
 ),
 g AS (
-  SELECT members, count(DISTINCT list_sort(ev)) AS n_cycles, list_distinct(flatten(list(ev))) AS evidence,
-         arg_min(path, t0) AS first_path, max(a0) AS largest, avg(al / a0) AS retained,
-         max(len(path) - 1) AS hops, min(t0) AS period_start, max(tl) AS period_end
+  SELECT members, count(DISTINCT {d.array_sort('ev')}) AS n_cycles,
+         {d.array_distinct(d.array_flatten(d.list_agg('ev')))} AS evidence,
+         min_by(path, t0) AS first_path, max(a0) AS largest, avg(al / a0) AS retained,
+         max({d.array_length('path')} - 1) AS hops, min(t0) AS period_start, max(tl) AS period_end
   FROM closed GROUP BY members
-  HAVING count(DISTINCT list_sort(ev)) >= $min_cycles
-     AND coalesce(stddev_pop(a0) / avg(a0), 0) >= CASE WHEN count(DISTINCT list_sort(ev)) > 1 THEN $min_variation
+  HAVING count(DISTINCT {d.array_sort('ev')}) >= $min_cycles
+     AND coalesce(stddev_pop(a0) / avg(a0), 0) >= CASE WHEN count(DISTINCT {d.array_sort('ev')}) > 1 THEN $min_variation
                                                       ELSE 0 END
 )
 SELECT 'cycle' AS typology,
        (0.6 + 0.4 * {saturate('n_cycles - 1', '2')}) * least(1.0, retained / $lo) AS score,
        {account_subjects(d, 'members')} AS subjects, evidence,
-       {d.json_object(('cycles', 'n_cycles'), ('hops', 'hops'), ('accounts', 'len(members)'), ('largest_usd', 'round(largest, 2)'), ('retained_share', 'round(retained, 3)'), ('path', "array_to_string(first_path, ' > ')"), ('max_gap_days', '$gap'), ('max_span_days', '$span'))} AS figures,
-       {d.format_text('Money went round {} accounts and back {} times (for example {}), up to {} a time, keeping {}% of the amount: round-tripping.', 'len(members)', 'n_cycles', "array_to_string(first_path, ' > ')", d.money('largest'), 'CAST(round(retained * 100) AS INTEGER)')} AS explanation,
+       {d.json_object(('cycles', 'n_cycles'), ('hops', 'hops'), ('accounts', n_members), ('largest_usd', 'round(largest, 2)'), ('retained_share', 'round(retained, 3)'), ('path', path), ('max_gap_days', '$gap'), ('max_span_days', '$span'))} AS figures,
+       {d.format_text('Money went round {} accounts and back {} times (for example {}), up to {} a time, keeping {}% of the amount: round-tripping.', n_members, 'n_cycles', path, d.money('largest'), 'CAST(round(retained * 100) AS INTEGER)')} AS explanation,
        period_start, period_end
 FROM g
 """
