@@ -9,7 +9,7 @@ Spanish phonetic key) is computed in Python once per distinct token and joined b
 from __future__ import annotations
 
 from tenaza.resolve.text import LEGAL_FORMS, MOJIBAKE, PARTICLES, TITLES
-from tenaza.store.dialect import ident
+from tenaza.store.dialect import DUCKDB, Dialect, ident
 
 
 def _lit(text: str) -> str:
@@ -35,18 +35,21 @@ _LEGAL_RE = r"(\s+(" + "|".join(f.replace(" ", r"\s") for f in LEGAL_FORMS) + r"
 
 
 def repair_sql(expr: str) -> str:
-    """SQL twin of ``text.repair``; the replacements run only where the telltale Ã is."""
+    """SQL twin of ``text.repair``; the replacements run only where the telltale Ã is (plain
+    ``replace`` and ``contains``, which every engine has)."""
     fixed = expr
     for bad, good in MOJIBAKE:
         fixed = f"replace({fixed}, {_lit(bad)}, {_lit(good)})"
     return f"(CASE WHEN contains({expr}, 'Ã') THEN {fixed} ELSE {expr} END)"
 
 
-def fold_sql(expr: str) -> str:
-    """SQL twin of ``text.fold``."""
-    up = f"strip_accents(upper({repair_sql(expr)}))"
-    cleaned = f"regexp_replace(replace({up}, '.', ''), '[^A-Z0-9 ]+', ' ', 'g')"
-    return f"trim(regexp_replace({cleaned}, '\\s+', ' ', 'g'))"
+def fold_sql(expr: str, d: Dialect = DUCKDB) -> str:
+    """SQL twin of ``text.fold``, in ``d``'s spelling. Its result holds only A-Z, 0-9 and single
+    spaces."""
+    up = d.strip_accents(f"upper({repair_sql(expr)})")
+    cleaned = d.regex_replace_all(f"replace({up}, '.', '')", "'[^A-Z0-9 ]+'", "' '")
+    collapsed = d.regex_replace_all(cleaned, d.text_literal(r"\s+"), "' '")
+    return f"trim({collapsed})"
 
 
 def tokens_sql(expr: str) -> str:

@@ -12,20 +12,10 @@ from __future__ import annotations
 
 # Detectors whose SQL is not yet written through the Dialect: NAME -> why.
 DUCKDB_ONLY_DETECTORS: dict[str, str] = {
-    "cycles": "SQL still uses DuckDB's list_* functions, [..] literals, arg_min and to_seconds",
-    "fans": "SQL still uses DuckDB's epoch, list_*, * EXCLUDE and to_seconds",
     "cash_ranked_risk": "the supervised ranker's SQL is DuckDB-only (LightGBM features read through DuckDB)",
-    "cash_trade_mirror": "trade SQL (trade/common.py) is DuckDB-only: list_*, lambdas, lgamma",
-    "cash_trade_phantom": "trade SQL (trade/common.py) is DuckDB-only: list_*, lambdas, lgamma",
-    "cash_trade_prices": "trade SQL (trade/common.py) is DuckDB-only: list_*, lambdas, lgamma",
-    "cash_trade_routing": "trade SQL (trade/common.py) is DuckDB-only: list_*, lambdas",
-    "cash_trade_third_party": "trade SQL (trade/common.py) is DuckDB-only: list_*, lambdas",
     "bipartite": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_slice, arg_max",
     "layering_paths": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
     "cycles_round": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
-    "weapons_dealer_trace_excess": ("its baseline is computed per audience (tenaza.markings.audience) in CTEs that "
-                                    "Spark inlines into every reader: planning the statement exhausts the JVM heap "
-                                    "(java.lang.OutOfMemoryError, 2026-12-03, even on the tiny world)"),
 }
 
 # Steps of `tenaza analyze` that run through DuckDB only: step -> why.

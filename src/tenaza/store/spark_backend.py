@@ -12,6 +12,11 @@ of the process; ``close`` leaves it running. The session is configured for the S
 writes: time zone UTC, TIMESTAMP meaning TIMESTAMP_NTZ (DuckDB's TIMESTAMP), ANSI mode with
 double-quoted identifiers.
 
+Statements. Each CTE of a statement is computed once, as a checkpointed temp view, before the
+statement itself (tenaza.store.spark_ctes): Spark would otherwise copy a CTE into every place
+that reads it, and the plans of the longer detectors exhausted the JVM heap. The driver's heap
+is ``TENAZA_SPARK_DRIVER_MEMORY`` (default 6g; it applies when the process starts Spark).
+
 Parameters. ``$name`` parameters are bound as SQL literals before a statement is sent (Spark
 needs literals in window frames, and takes no array parameters).
 
@@ -36,6 +41,7 @@ from typing import Any
 from tenaza.errors import WorkspaceError
 from tenaza.store.backend import Backend, Params
 from tenaza.store.dialect import SparkDialect, ident
+from tenaza.store.spark_ctes import hoisted
 
 log = logging.getLogger("tenaza")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -89,6 +95,7 @@ def session(master: str) -> Any:
     # workers' interpreter from PYSPARK_PYTHON, not from spark.pyspark.python, in local mode
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (SparkSession.builder.master(master).appName("tenaza")
+             .config("spark.driver.memory", os.environ.get("TENAZA_SPARK_DRIVER_MEMORY", "6g"))
              .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.session.timeZone", "UTC")
@@ -97,6 +104,9 @@ def session(master: str) -> Any:
              .config("spark.sql.ansi.doubleQuotedIdentifiers", "true")
              .config("spark.sql.shuffle.partitions", "4" if master.startswith("local") else "200")
              .config("spark.sql.legacy.allowNonEmptyLocationInCTAS", "true")
+             # inferring constraints grows with the plan (it was in the stack of the planning
+             # out-of-memory) and fails on unions of the fans detector (key not found: hub#...)
+             .config("spark.sql.constraintPropagation.enabled", "false")
              .config("spark.pyspark.python", sys.executable)  # the UDFs' workers: this interpreter
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
@@ -157,7 +167,8 @@ class SparkBackend(Backend):
         sql = (f"SELECT * FROM {ident(name)} WHERE coalesce(NOT ({where}), TRUE)\n"
                f"UNION ALL\nSELECT {new} FROM (\n{select}\n) AS _new")
         staged = location.parent / f".{name}.{uuid.uuid4().hex}"
-        self.spark.sql(bind(sql, params)).write.mode("error").parquet(staged.as_posix())
+        with hoisted(self.spark, bind(sql, params)) as frame:
+            frame.write.mode("error").parquet(staged.as_posix())
         old = location.parent / f".{name}.old.{uuid.uuid4().hex}"
         location.rename(old)
         staged.rename(location)
@@ -166,7 +177,8 @@ class SparkBackend(Backend):
 
     # -- hooks -----------------------------------------------------------------------------
     def _run(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
-        rows = self.spark.sql(bind(sql, params)).collect()
+        with hoisted(self.spark, bind(sql, params)) as frame:
+            rows = frame.collect()
         return [tuple(r) for r in rows]
 
     def _columns(self, sql: str, params: Params) -> list[tuple[str, str]]:

@@ -7,7 +7,14 @@ SA DE CV``), the first six digits of the HS code (Schedule B has ten digits and 
 *fracción* eight; only the first six are harmonized internationally) and the quantity.
 
 Every function returns SQL text built from constants of this package and bound parameters
-(``$name``); nothing a user typed is pasted into the SQL.
+(``$name``); nothing a user typed is pasted into the SQL. The SQL is spelled through a Dialect
+(tenaza.store.dialect), so the same detectors run on DuckDB and on Spark.
+
+Names are keyed once per distinct name (the CTE ``name_keys``, which ``trade_findings`` puts
+first), not once per row: the key folds, repairs and strips legal forms through some fifty
+nested function calls, deep enough that sqlglot's recursive-descent parser (about 24 Python
+frames a level) ran out of Python's 1,000 frames on every trade detector's SQL when it was
+transpiled for Spark. Staged in two steps, no expression nests more than about 25 levels.
 
 Every trade detector judges a declaration against a baseline (the market's prices, the
 relationship's record, the month's crossings, the other pairs' gaps). It runs once per
@@ -23,33 +30,60 @@ from typing import Any
 
 from tenaza.detect.base import FINDING_COLUMNS
 from tenaza.markings.audience import audience_ctes, audience_rows, keep_own_audience
-from tenaza.resolve.features import company_core_sql
+from tenaza.resolve.features import _LEGAL_RE, fold_sql
+from tenaza.resolve.text import PARTICLES
 from tenaza.store.dialect import DUCKDB, Dialect
 
 # Modes whose goods cross a land port of entry, where a crossing record should exist.
 LAND_MODES = ("truck", "rail")
 
+# The name columns the trade detectors key: table -> columns.
+NAME_COLUMNS: dict[str, tuple[str, ...]] = {"trade_declarations": ("exporter", "importer", "payer"),
+                                            "parties": ("name",)}
 
-def name_key(expr: str) -> str:
-    """Comparable form of a company or person name: folded, legal form dropped (NULL if empty)."""
-    return f"nullif({company_core_sql(f'coalesce({expr}, {_EMPTY})')}, '')"
+
+def name_keys_ctes(d: Dialect, extra: dict[str, tuple[str, ...]] | None = None) -> str:
+    """CTEs ending in ``name_keys`` (name, key): the comparable form of every name of
+    ``NAME_COLUMNS`` (and ``extra``): folded, legal form dropped, NULL if nothing is left; the
+    key ``resolve.features.company_core_sql`` gives, computed once per distinct name.
+
+    The second step is the rest of company_core_sql shortened by what the fold guarantees (only
+    A-Z, 0-9 and single spaces): folding the stripped text again changes nothing but spaces,
+    which splitting at spaces and dropping empty tokens ignores. tests/pillars/cash/trade/
+    test_name_keys.py keeps the two equal."""
+    tables = dict(NAME_COLUMNS, **(extra or {}))
+    names = " UNION ".join(f"SELECT {c} AS name FROM {t}" for t, cols in tables.items() for c in cols)
+    stripped = d.regex_replace_all("' ' || folded", d.text_literal(_LEGAL_RE), "''")
+    particles = d.array(*(d.text_literal(x) for x in sorted(PARTICLES)))
+    tokens = d.array_filter(d.split(stripped, " "), "t", f"t <> '' AND NOT {d.array_contains(particles, 't')}")
+    folded = fold_sql(f"coalesce(name, {_EMPTY})", d)
+    key = d.array_join(tokens, "' '")
+    return (f"trade_names AS ({names}),\n"
+            f"name_folds AS (SELECT name, {folded} AS folded FROM trade_names WHERE name IS NOT NULL),\n"
+            f"name_keys AS (SELECT name, nullif({key}, '') AS key FROM name_folds)")
+
+
+def keyed(alias: str, column: str, key: str) -> str:
+    """A LEFT JOIN giving ``key``.key, the name key of ``alias``.``column`` (NULL for no name)."""
+    return f"LEFT JOIN name_keys AS {key} ON {key}.name = {alias}.{column}"
+
+
+def doc_key(expr: str, d: Dialect = DUCKDB) -> str:
+    """Transport document number with case and punctuation removed (NULL if empty)."""
+    return f"nullif({d.regex_replace_all(f'upper(coalesce({expr}, {_EMPTY}))', _ALNUM, _EMPTY)}, '')"
 
 
 _EMPTY = "''"
+_ALNUM = "'[^A-Z0-9]'"
 
 
-def doc_key(expr: str) -> str:
-    """Transport document number with case and punctuation removed (NULL if empty)."""
-    return f"nullif(regexp_replace(upper(coalesce({expr}, '')), '[^A-Z0-9]', '', 'g'), '')"
-
-
-def hs_digits(expr: str, n: int) -> str:
+def hs_digits(expr: str, n: int, d: Dialect = DUCKDB) -> str:
     """The first ``n`` digits of an HS code, NULL where fewer are given."""
-    digits = f"regexp_replace(coalesce({expr}, ''), '[^0-9]', '', 'g')"
+    digits = d.regex_replace_all(f"coalesce({expr}, {_EMPTY})", "'[^0-9]'", _EMPTY)
     return f"CASE WHEN length({digits}) >= {int(n)} THEN left({digits}, {int(n)}) END"
 
 
-def declarations_sql() -> str:
+def declarations_sql(d: Dialect = DUCKDB) -> str:
     """Every declaration with the keys the trade detectors compare on.
 
     partner: the other country of the trade (destination for an export, origin or else
@@ -59,10 +93,10 @@ def declarations_sql() -> str:
     return f"""
     SELECT d.*, CAST(d.value_usd AS DOUBLE) AS usd, CAST(d.quantity AS DOUBLE) AS qty,
            lower(trim(d.unit)) AS unit_key,
-           {name_key('d.exporter')} AS exporter_key, {name_key('d.importer')} AS importer_key,
-           {name_key('d.payer')} AS payer_key, {doc_key('d.transport_doc')} AS doc,
-           {hs_digits('d.hs_code', 6)} AS hs6, {hs_digits('d.hs_code', 4)} AS hs4,
-           {hs_digits('d.hs_code', 2)} AS hs2,
+           ke.key AS exporter_key, ki.key AS importer_key, kp.key AS payer_key,
+           {doc_key('d.transport_doc', d)} AS doc,
+           {hs_digits('d.hs_code', 6, d)} AS hs6, {hs_digits('d.hs_code', 4, d)} AS hs4,
+           {hs_digits('d.hs_code', 2, d)} AS hs2,
            CASE d.direction WHEN 'export' THEN d.destination_country
                 ELSE coalesce(d.origin_country, d.departure_country) END AS partner,
            coalesce(d.origin_country, CASE d.direction WHEN 'export' THEN d.reporting_country
@@ -71,10 +105,12 @@ def declarations_sql() -> str:
            CASE WHEN d.quantity > 0 AND d.value_usd > 0
                 THEN CAST(d.value_usd AS DOUBLE) / CAST(d.quantity AS DOUBLE) END AS unit_price,
            lower(trim(d.transport_mode)) AS mode
-    FROM ({audience_rows('trade_declarations')}) AS d"""
+    FROM ({audience_rows('trade_declarations')}) AS d
+    {keyed('d', 'exporter', 'ke')} {keyed('d', 'importer', 'ki')} {keyed('d', 'payer', 'kp')}"""
 
 
-def mirror_pairs_sql(params: dict[str, Any], *, days_before: int, days_after: int, qty_tolerance: float) -> str:
+def mirror_pairs_sql(params: dict[str, Any], *, days_before: int, days_after: int, qty_tolerance: float,
+                     d: Dialect = DUCKDB) -> str:
     """One row per export paired with the import declaration of the same shipment.
 
     An export reported by one country pairs with an import reported by another. The first
@@ -85,34 +121,35 @@ def mirror_pairs_sql(params: dict[str, Any], *, days_before: int, days_after: in
     Expects a CTE named ``decl`` built from ``declarations_sql``.
     """
     params.update({"mp_before": days_before, "mp_after": days_after, "mp_qty_tol": qty_tolerance})
-    return """
-    SELECT * EXCLUDE (rank_e, rank_i) FROM (
+    gap = d.days_between("e.date", "i.date")
+    return f"""
+    SELECT {d.star_except('rank_e', 'rank_i')} FROM (
       SELECT *, row_number() OVER (PARTITION BY aud, e_id ORDER BY how, hs_same DESC, gap, qty_gap, i_id) AS rank_e,
                 row_number() OVER (PARTITION BY aud, i_id ORDER BY how, hs_same DESC, gap, qty_gap, e_id) AS rank_i
       FROM (
         SELECT e.aud, e.decl_id AS e_id, i.decl_id AS i_id, 1 AS how,
-               coalesce(e.hs6 = i.hs6, false) AS hs_same, abs(date_diff('day', e.date, i.date)) AS gap,
+               coalesce(e.hs6 = i.hs6, false) AS hs_same, abs({gap}) AS gap,
                coalesce(abs(ln(greatest(i.qty, 1e-9) / greatest(e.qty, 1e-9))), 99) AS qty_gap
         FROM decl AS e JOIN decl AS i
           ON e.aud = i.aud AND e.doc = i.doc AND e.reporting_country <> i.reporting_country
         WHERE e.direction = 'export' AND i.direction = 'import'
-          AND date_diff('day', e.date, i.date) BETWEEN -$mp_before AND $mp_after
+          AND {gap} BETWEEN -$mp_before AND $mp_after
         UNION ALL
-        SELECT e.aud, e.decl_id, i.decl_id, 2, true, abs(date_diff('day', e.date, i.date)),
+        SELECT e.aud, e.decl_id, i.decl_id, 2, true, abs({gap}),
                abs(ln(greatest(i.qty, 1e-9) / greatest(e.qty, 1e-9)))
         FROM decl AS e JOIN decl AS i
           ON e.aud = i.aud AND e.exporter_key = i.exporter_key AND e.importer_key = i.importer_key AND e.hs6 = i.hs6
              AND e.reporting_country <> i.reporting_country
         WHERE e.direction = 'export' AND i.direction = 'import'
           AND (e.doc IS NULL OR i.doc IS NULL)
-          AND date_diff('day', e.date, i.date) BETWEEN -$mp_before AND $mp_after
+          AND {gap} BETWEEN -$mp_before AND $mp_after
           AND e.qty > 0 AND i.qty > 0 AND coalesce(e.unit_key = i.unit_key, true)
-          AND abs(i.qty / e.qty - 1) <= $mp_qty_tol
-      )
-    ) WHERE rank_e = 1 AND rank_i = 1"""
+          AND abs(i.qty / nullif(e.qty, 0) - 1) <= $mp_qty_tol
+      ) AS c
+    ) AS r WHERE rank_e = 1 AND rank_i = 1"""
 
 
-def price_norms_sql(min_group: int, params: dict[str, Any]) -> str:
+def price_norms_sql(min_group: int, params: dict[str, Any], d: Dialect = DUCKDB) -> str:
     """Robust unit-price statistics per comparable group, for each declaration.
 
     A group is a trade flow (the country the goods come from, the country they go to), the
@@ -129,51 +166,55 @@ def price_norms_sql(min_group: int, params: dict[str, Any]) -> str:
     CTE named ``decl``.
     """
     params["pn_min_group"] = min_group
-    return """
+    quartiles = d.array("0.25", "0.5", "0.75")
+    return f"""
     SELECT aud, decl_id, CASE WHEN use6 THEN hs6 ELSE hs4 END AS price_group,
            CASE WHEN use6 THEN n6 ELSE n4 END AS group_size, CASE WHEN use6 THEN q6 ELSE q4 END AS q,
            CASE WHEN use6 THEN mad6 ELSE mad4 END AS mad
     FROM (
       SELECT *, hs6 IS NOT NULL AND n6 >= $pn_min_group AS use6,
-             median(abs(lp - q6[2])) OVER g6 AS mad6, median(abs(lp - q4[2])) OVER g4 AS mad4
+             median(abs(lp - {d.array_element('q6', 2)})) OVER g6 AS mad6,
+             median(abs(lp - {d.array_element('q4', 2)})) OVER g4 AS mad4
       FROM (
         SELECT aud, decl_id, hs6, hs4, flow_from, flow_to, unit_key, ln(unit_price) AS lp,
-               count(*) OVER g6 AS n6, quantile_cont(ln(unit_price), [0.25, 0.5, 0.75]) OVER g6 AS q6,
-               count(*) OVER g4 AS n4, quantile_cont(ln(unit_price), [0.25, 0.5, 0.75]) OVER g4 AS q4
+               count(*) OVER g6 AS n6, {d.quantile_cont('ln(unit_price)', quartiles)} OVER g6 AS q6,
+               count(*) OVER g4 AS n4, {d.quantile_cont('ln(unit_price)', quartiles)} OVER g4 AS q4
         FROM decl
         WHERE unit_price > 0 AND hs4 IS NOT NULL
         WINDOW g6 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs6),
                g4 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs4)
-      )
+      ) AS l
       WINDOW g6 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs6),
              g4 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs4)
-    )
+    ) AS m
     WHERE use6 OR n4 >= $pn_min_group"""
 
 
-def party_keys_sql() -> str:
+def party_keys_sql(d: Dialect = DUCKDB) -> str:
     """Name key -> party_id of every party record with that name (the CTE ``pk``).
 
     Declarations carry names, not identifiers; the subjects of a trade alert name the party
     records whose name has the same key, so that the alert joins the party's profile. A name
     that no party record carries stays a subject as ``party:<name as declared>``.
     """
-    return (f"SELECT aud, {name_key('name')} AS key, list(DISTINCT party_id ORDER BY party_id) AS ids "
-            f"FROM ({audience_rows('parties')}) AS p GROUP BY 1, 2")
+    ids = d.array_sort(d.list_agg("p.party_id", distinct=True))
+    return (f"SELECT p.aud, k.key, {ids} AS ids FROM ({audience_rows('parties')}) AS p {keyed('p', 'name', 'k')} "
+            f"GROUP BY 1, 2")
 
 
-def party_subjects(ids: str, name: str) -> str:
+def party_subjects(ids: str, name: str, d: Dialect = DUCKDB) -> str:
     """SQL list of ``party:`` subjects: the matched party ids, else the declared name."""
-    return (f"coalesce(list_transform({ids}, lambda x: 'party:' || x), "
-            f"CASE WHEN nullif(trim({name}), '') IS NOT NULL THEN ['party:' || trim({name})] ELSE [] END)")
+    declared = d.array(f"'party:' || trim({name})")
+    return (f"coalesce({d.array_transform(ids, 'x', chr(39) + 'party:' + chr(39) + ' || x')}, "
+            f"CASE WHEN nullif(trim({name}), '') IS NOT NULL THEN {declared} ELSE {d.empty_string_array()} END)")
 
 
-def money(expr: str) -> str:
+def money(expr: str, d: Dialect = DUCKDB) -> str:
     """A dollar amount for an explanation: rounded, with thousands separators."""
-    return f"format('{{:,.0f}}', CAST({expr} AS DOUBLE))"
+    return d.format_grouped(expr)
 
 
-def chance_sql(k: str, n: str, p: str) -> str:
+def chance_sql(k: str, n: str, p: str, d: Dialect = DUCKDB) -> str:
     """P(X >= k) for X ~ Binomial(n, p): how likely ``k`` or more of ``n`` declarations are off by chance.
 
     Honest trade has its own rate of oddities: a premium lot, a typing slip in a value, a
@@ -184,9 +225,9 @@ def chance_sql(k: str, n: str, p: str) -> str:
     accurate for the thousands of declarations of a large relationship.
     """
     pc = f"least(greatest(CAST({p} AS DOUBLE), 1e-6), 1 - 1e-6)"
-    return (f"CASE WHEN {k} <= 0 THEN 1.0 ELSE least(1.0, list_sum(list_transform(range({k}, {n} + 1), "
-            f"lambda j: exp(lgamma({n} + 1) - lgamma(j + 1) - lgamma({n} - j + 1) + j * ln({pc}) "
-            f"+ ({n} - j) * ln(1 - {pc}))))) END")
+    term = (f"exp({d.lgamma(f'{n} + 1')} - {d.lgamma('j + 1')} - {d.lgamma(f'{n} - j + 1')} + j * ln({pc}) "
+            f"+ ({n} - j) * ln(1 - {pc}))")
+    return f"CASE WHEN {k} <= 0 THEN 1.0 ELSE least(1.0, {d.range_sum('j', k, f'{n} + 1', term)}) END"
 
 
 def surprise(chance: str) -> str:
@@ -195,8 +236,11 @@ def surprise(chance: str) -> str:
 
 
 
-def trade_findings(body: str, d: Dialect = DUCKDB, evidence: tuple[str, ...] = ("trade_declarations",)) -> str:
+def trade_findings(body: str, d: Dialect = DUCKDB, evidence: tuple[str, ...] = ("trade_declarations",),
+                   names: dict[str, tuple[str, ...]] | None = None) -> str:
     """A trade detector's findings from ``body``: the CTEs after ``WITH`` and the final SELECT, all
-    carrying ``aud``; the audiences' CTEs go first (of the files of the ``evidence`` tables), and
-    each finding is kept from the audience of its own evidence."""
-    return keep_own_audience(d, f"WITH {audience_ctes(d, evidence)},\n{body}", FINDING_COLUMNS)
+    carrying ``aud``; the audiences' CTEs go first (of the files of the ``evidence`` tables), then
+    ``name_keys`` (of NAME_COLUMNS and ``names``), and each finding is kept from the audience of its
+    own evidence."""
+    return keep_own_audience(d, f"WITH {audience_ctes(d, evidence)},\n{name_keys_ctes(d, names)},\n{body}",
+                             FINDING_COLUMNS)

@@ -83,25 +83,39 @@ class TradeMirror(Detector[TradeMirrorConfig]):
     NEEDS = ("trade_declarations",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        cfg = self.config
+        cfg, d = self.config, self.dialect
         assert isinstance(cfg, TradeMirrorConfig)
         params.update({"tm_hi": (1 + cfg.cif_fob_margin) * (1 + cfg.value_tolerance),
                        "tm_lo": 1 / (1 + cfg.value_tolerance), "tm_margin": 1 + cfg.cif_fob_margin,
                        "tm_qty": cfg.quantity_tolerance, "tm_min_gap": cfg.min_gap_usd, "tm_chance": cfg.max_chance, "tm_history": cfg.min_history})
         pairs = mirror_pairs_sql(params, days_before=cfg.days_before, days_after=cfg.days_after,
-                                 qty_tolerance=cfg.pair_qty_tolerance)
+                                 qty_tolerance=cfg.pair_qty_tolerance, d=d)
+        gap_k = "CASE WHEN gap_side = 1 THEN rel_hi WHEN gap_side = -1 THEN rel_lo ELSE 0 END"
+        gap_p = "greatest(CASE WHEN gap_side = 1 THEN all_hi - rel_hi ELSE all_lo - rel_lo END, 1) / greatest(all_n - rel_n, 1)"
+        figures = d.json_object(
+            ("export_decl", "f.e_id"), ("import_decl", "f.i_id"),
+            ("paired_by", "CASE f.how WHEN 1 THEN 'transport_doc' ELSE 'parties_hs_date_quantity' END"),
+            ("export_value_usd", "round(f.e_usd, 2)"), ("import_value_usd", "round(f.i_usd, 2)"),
+            ("import_to_export_ratio", "round(f.ratio, 3)"), ("value_gap_usd", "round(f.gap, 2)"),
+            ("expected_ratio_max", "round($tm_hi, 3)"), ("expected_ratio_min", "round($tm_lo, 3)"),
+            ("export_quantity", "f.e_qty"), ("import_quantity", "f.i_qty"),
+            ("export_hs", "f.e_hs"), ("import_hs", "f.i_hs"), ("misstated_side", "f.suspect"),
+            ("quantity_differs", "f.qty_off"), ("goods_differ", "f.goods_off"),
+            ("relationship_pairs", "f.rel_n"), ("relationship_gaps_same_way", "f.rel_off"),
+            ("chance_of_repeat", "f.chance"))
         return trade_findings(f"""
-        decl AS ({declarations_sql()}),
+        decl AS ({declarations_sql(d)}),
         pairs AS ({pairs}),
-        norms AS ({price_norms_sql(cfg.min_group, params)}),
-        pk AS ({party_keys_sql()}),
+        norms AS ({price_norms_sql(cfg.min_group, params, d)}),
+        pk AS ({party_keys_sql(d)}),
         p AS (
           SELECT pr.aud, pr.how, e.decl_id AS e_id, i.decl_id AS i_id, e.record_id AS e_rec, i.record_id AS i_rec,
                  e.usd AS e_usd, i.usd AS i_usd, e.qty AS e_qty, i.qty AS i_qty, e.unit_key AS e_unit,
                  i.unit_key AS i_unit, e.hs_code AS e_hs, i.hs_code AS i_hs, e.hs2 AS e_hs2, i.hs2 AS i_hs2,
                  e.exporter, e.importer, e.exporter_key, e.importer_key, e.date AS e_date, i.date AS i_date,
                  i.usd / nullif(e.usd, 0) AS ratio,
-                 ln(e.unit_price) - ne.q[2] AS e_dev, ln(i.unit_price) - ni.q[2] AS i_dev
+                 ln(e.unit_price) - {d.array_element('ne.q', 2)} AS e_dev,
+                 ln(i.unit_price) - {d.array_element('ni.q', 2)} AS i_dev
           FROM pairs AS pr
           JOIN decl AS e ON e.aud = pr.aud AND e.decl_id = pr.e_id JOIN decl AS i ON i.aud = pr.aud AND i.decl_id = pr.i_id
           LEFT JOIN norms AS ne ON ne.aud = pr.aud AND ne.decl_id = e.decl_id
@@ -111,7 +125,7 @@ class TradeMirror(Detector[TradeMirrorConfig]):
           SELECT *,
                  CASE WHEN ratio > $tm_hi THEN i_usd - e_usd * $tm_margin
                       WHEN ratio < $tm_lo THEN e_usd - i_usd ELSE 0 END AS gap,
-                 e_unit = i_unit AND e_qty > 0 AND abs(i_qty / e_qty - 1) > $tm_qty AS qty_off,
+                 e_unit = i_unit AND e_qty > 0 AND abs(i_qty / nullif(e_qty, 0) - 1) > $tm_qty AS qty_off,
                  coalesce(e_hs2 <> i_hs2, false) AS goods_off,
                  CASE WHEN e_dev IS NULL OR i_dev IS NULL THEN NULL
                       WHEN abs(e_dev) >= abs(i_dev) THEN 'export' ELSE 'import' END AS suspect
@@ -128,11 +142,7 @@ class TradeMirror(Detector[TradeMirrorConfig]):
           WINDOW r AS (PARTITION BY aud, exporter_key, importer_key), a AS (PARTITION BY aud)
         ),
         slips AS (
-          SELECT *, CASE WHEN gap_side = 1 THEN rel_hi WHEN gap_side = -1 THEN rel_lo ELSE 0 END AS rel_off,
-                 {chance_sql('CASE WHEN gap_side = 1 THEN rel_hi WHEN gap_side = -1 THEN rel_lo ELSE 0 END',
-                             'rel_n', 'greatest(CASE WHEN gap_side = 1 THEN all_hi - rel_hi ELSE all_lo - rel_lo END, 1)'
-                             ' / greatest(all_n - rel_n, 1)')}
-                   AS chance
+          SELECT *, {gap_k} AS rel_off, {chance_sql(gap_k, 'rel_n', gap_p, d)} AS chance
           FROM rel
         ),
         flagged AS (
@@ -150,28 +160,19 @@ class TradeMirror(Detector[TradeMirrorConfig]):
                           + 0.05 * least(1.0, log10(greatest(f.gap, 1) / greatest($tm_min_gap, 1)) / 2)
                           + CASE WHEN f.qty_off THEN 0.1 ELSE 0 END + CASE WHEN f.goods_off THEN 0.1 ELSE 0 END
                           + 0.3 * {surprise('f.chance')}) AS score,
-               ['decl:' || f.e_id, 'decl:' || f.i_id] || {party_subjects('pe.ids', 'f.exporter')}
-                 || {party_subjects('pi.ids', 'f.importer')} AS subjects,
-               [f.e_rec, f.i_rec] AS evidence,
-               json_object('export_decl', f.e_id, 'import_decl', f.i_id,
-                           'paired_by', CASE f.how WHEN 1 THEN 'transport_doc' ELSE 'parties_hs_date_quantity' END,
-                           'export_value_usd', round(f.e_usd, 2), 'import_value_usd', round(f.i_usd, 2),
-                           'import_to_export_ratio', round(f.ratio, 3), 'value_gap_usd', round(f.gap, 2),
-                           'expected_ratio_max', round($tm_hi, 3), 'expected_ratio_min', round($tm_lo, 3),
-                           'export_quantity', f.e_qty, 'import_quantity', f.i_qty,
-                           'export_hs', f.e_hs, 'import_hs', f.i_hs, 'misstated_side', f.suspect,
-                           'quantity_differs', f.qty_off, 'goods_differ', f.goods_off,
-                           'relationship_pairs', f.rel_n, 'relationship_gaps_same_way', f.rel_off,
-                           'chance_of_repeat', f.chance) AS figures,
-               'Export ' || f.e_id || ' declares ' || {money('f.e_usd')} || ' USD'
-                 || CASE WHEN f.qty_off THEN ' for ' || CAST(f.e_qty AS VARCHAR) || ' ' || coalesce(f.e_unit, '')
+               {d.array("'decl:' || f.e_id", "'decl:' || f.i_id")} || {party_subjects('pe.ids', 'f.exporter', d)}
+                 || {party_subjects('pi.ids', 'f.importer', d)} AS subjects,
+               {d.array('f.e_rec', 'f.i_rec')} AS evidence,
+               {figures} AS figures,
+               'Export ' || f.e_id || ' declares ' || {money('f.e_usd', d)} || ' USD'
+                 || CASE WHEN f.qty_off THEN ' for ' || CAST(f.e_qty AS STRING) || ' ' || coalesce(f.e_unit, '')
                          ELSE '' END
                  || CASE WHEN f.goods_off THEN ' of HS ' || coalesce(f.e_hs, '?') ELSE '' END
-                 || ' but its mirror import ' || f.i_id || ' declares ' || {money('f.i_usd')} || ' USD'
-                 || CASE WHEN f.qty_off THEN ' for ' || CAST(f.i_qty AS VARCHAR) || ' ' || coalesce(f.i_unit, '')
+                 || ' but its mirror import ' || f.i_id || ' declares ' || {money('f.i_usd', d)} || ' USD'
+                 || CASE WHEN f.qty_off THEN ' for ' || CAST(f.i_qty AS STRING) || ' ' || coalesce(f.i_unit, '')
                          ELSE '' END
                  || CASE WHEN f.goods_off THEN ' of HS ' || coalesce(f.i_hs, '?') ELSE '' END
-                 || CASE WHEN f.gap > 0 THEN ', a gap of ' || {money('f.gap')} || ' USD beyond the freight margin'
+                 || CASE WHEN f.gap > 0 THEN ', a gap of ' || {money('f.gap', d)} || ' USD beyond the freight margin'
                          ELSE '' END
                  || CASE WHEN f.suspect IS NOT NULL AND f.typology <> 'mirror_discrepancy'
                          THEN ' (the ' || f.suspect || ' side is priced off the market)' ELSE '' END
@@ -183,4 +184,4 @@ class TradeMirror(Detector[TradeMirrorConfig]):
         FROM flagged AS f
         LEFT JOIN pk AS pe ON pe.aud = f.aud AND pe.key = f.exporter_key
         LEFT JOIN pk AS pi ON pi.aud = f.aud AND pi.key = f.importer_key
-        WHERE f.typology IS NOT NULL AND NOT f.slip""", self.dialect)
+        WHERE f.typology IS NOT NULL AND NOT f.slip""", d)

@@ -14,9 +14,9 @@ from tenaza.pillars.cash.trade.common import (
     declarations_sql,
     doc_key,
     hs_digits,
+    keyed,
     mirror_pairs_sql,
     money,
-    name_key,
     party_keys_sql,
     party_subjects,
     surprise,
@@ -86,43 +86,50 @@ class TradePhantom(Detector[TradePhantomConfig]):
     NEEDS = ("trade_declarations", "crossings")
 
     def findings(self, params: dict[str, Any]) -> str:
-        cfg = self.config
+        cfg, d = self.config, self.dialect
         assert isinstance(cfg, TradePhantomConfig)
         params.update({"ph_window": cfg.window_days, "ph_modes": [m.lower() for m in cfg.land_modes],
                        "ph_cov": cfg.min_coverage, "ph_cell": cfg.min_cell, "ph_min_value": cfg.min_value_usd,
                        "ph_chance": cfg.max_chance, "ph_history": cfg.min_history, "ph_outage": cfg.outage_parties})
-        pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05)
+        pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05,
+                                 d=d)
+        near = f"abs({d.days_between('cx.day', 'l.date')}) <= $ph_window AND coalesce(cx.hs4 = l.hs4, true)"
+        chance = chance_sql("t_miss", "t_n", "greatest(scope_miss - t_miss, 1) / greatest(scope_n - t_n, 1)", d)
+        figures = d.json_object(
+            ("value_usd", "round(j.usd, 2)"), ("transport_mode", "j.mode"), ("port", "j.port"),
+            ("transport_doc", "j.transport_doc"), ("mirror_decl", "j.other"),
+            ("month_coverage", "round(j.coverage, 3)"), ("month_land_declarations", "j.cell_n"),
+            ("window_days", "$ph_window"), ("relationship_land_declarations", "j.rel_n"),
+            ("relationship_unsupported", "j.rel_miss"), ("judged_against", "j.track"),
+            ("chance_of_repeat", "j.chance"))
         return trade_findings(f"""
-        decl AS ({declarations_sql()}),
+        decl AS ({declarations_sql(d)}),
         pairs AS ({pairs}),
         mirror AS (SELECT aud, e_id AS decl_id, i_id AS other FROM pairs UNION ALL SELECT aud, i_id, e_id FROM pairs),
         cx AS (
-          SELECT aud, crossing_id, CAST(ts AS DATE) AS day, {doc_key('decl_ref')} AS ref,
-                 {name_key('shipper')} AS shipper_key, {name_key('consignee')} AS consignee_key,
-                 {hs_digits('hs_code', 4)} AS hs4
-          FROM ({audience_rows('crossings')}) AS c
+          SELECT c.aud, c.crossing_id, CAST(c.ts AS DATE) AS day, {doc_key('c.decl_ref', d)} AS ref,
+                 ks.key AS shipper_key, kc.key AS consignee_key, {hs_digits('c.hs_code', 4, d)} AS hs4
+          FROM ({audience_rows('crossings')}) AS c {keyed('c', 'shipper', 'ks')} {keyed('c', 'consignee', 'kc')}
         ),
         land AS (
-          SELECT d.*, m.other, {doc_key('d.decl_id')} AS own_ref, {doc_key('m.other')} AS other_ref
+          SELECT d.*, m.other, {doc_key('d.decl_id', d)} AS own_ref, {doc_key('m.other', d)} AS other_ref
           FROM decl AS d LEFT JOIN mirror AS m USING (aud, decl_id)
-          WHERE list_contains($ph_modes, d.mode)
+          WHERE {d.array_contains('$ph_modes', 'd.mode')}
         ),
         cited AS (
           SELECT DISTINCT l.aud, l.decl_id FROM land AS l JOIN cx ON cx.aud = l.aud AND cx.ref = l.own_ref
           UNION SELECT DISTINCT l.aud, l.decl_id FROM land AS l JOIN cx ON cx.aud = l.aud AND cx.ref = l.other_ref
         ),
-        known AS (SELECT DISTINCT aud, {doc_key('decl_id')} AS ref FROM decl),
+        known AS (SELECT DISTINCT aud, {doc_key('decl_id', d)} AS ref FROM decl),
         free_cx AS (SELECT cx.* FROM cx WHERE cx.ref IS NULL
                       OR NOT EXISTS (SELECT 1 FROM known AS k WHERE k.aud = cx.aud AND k.ref = cx.ref)),
         named AS (
           -- the shipper's name, or else the consignee's: two equi-joins, not one join on an OR
           SELECT DISTINCT l.aud, l.decl_id FROM land AS l JOIN free_cx AS cx
-            ON cx.aud = l.aud AND cx.shipper_key = l.exporter_key
-           AND abs(date_diff('day', cx.day, l.date)) <= $ph_window AND coalesce(cx.hs4 = l.hs4, true)
+            ON cx.aud = l.aud AND cx.shipper_key = l.exporter_key AND {near}
           UNION
           SELECT DISTINCT l.aud, l.decl_id FROM land AS l JOIN free_cx AS cx
-            ON cx.aud = l.aud AND cx.consignee_key = l.importer_key
-           AND abs(date_diff('day', cx.day, l.date)) <= $ph_window AND coalesce(cx.hs4 = l.hs4, true)
+            ON cx.aud = l.aud AND cx.consignee_key = l.importer_key AND {near}
         ),
         judged AS (
           SELECT l.*, c.decl_id IS NOT NULL OR n.decl_id IS NOT NULL AS supported,
@@ -134,7 +141,7 @@ class TradePhantom(Detector[TradePhantomConfig]):
           SELECT aud, reporting_country, month, mode, count(*) AS n, avg(CAST(supported AS INTEGER)) AS coverage
           FROM judged GROUP BY ALL
         ),
-        pk AS ({party_keys_sql()}),
+        pk AS ({party_keys_sql(d)}),
         scope AS (
           SELECT j.*, c.coverage, c.n AS cell_n FROM judged AS j JOIN cells AS c USING (aud, reporting_country, month, mode)
           WHERE c.coverage >= $ph_cov AND c.n >= $ph_cell
@@ -143,12 +150,12 @@ class TradePhantom(Detector[TradePhantomConfig]):
           SELECT *, count(*) OVER r AS rel_n, count(*) FILTER (WHERE NOT supported) OVER r AS rel_miss,
                  count(*) OVER e AS exp_n, count(*) FILTER (WHERE NOT supported) OVER e AS exp_miss,
                  count(*) FILTER (WHERE NOT supported) OVER s AS scope_miss, count(*) OVER s AS scope_n,
-                 count(DISTINCT exporter_key) FILTER (WHERE NOT supported) OVER d AS day_missing_exporters
+                 {d.count_distinct_over('exporter_key', 'pd', 'NOT supported')} AS day_missing_exporters
           FROM scope
           WINDOW r AS (PARTITION BY aud, reporting_country, mode, exporter_key, importer_key),
                  e AS (PARTITION BY aud, reporting_country, mode, exporter_key),
                  s AS (PARTITION BY aud, reporting_country, mode),
-                 d AS (PARTITION BY aud, reporting_country, mode, port, date)
+                 pd AS (PARTITION BY aud, reporting_country, mode, port, date)
         ),
         tracked AS (
           -- the track record a missing crossing is judged against: the relationship's, else the exporter's
@@ -161,24 +168,18 @@ class TradePhantom(Detector[TradePhantomConfig]):
           FROM rel WHERE NOT supported AND day_missing_exporters < $ph_outage
         ),
         suspects AS (
-          SELECT *, {chance_sql('t_miss', 't_n', 'greatest(scope_miss - t_miss, 1) / greatest(scope_n - t_n, 1)')}
-                      AS chance
+          SELECT *, {chance} AS chance
           FROM tracked
         )
         SELECT j.aud, 'phantom_shipment' AS typology,
                0.45 + 0.15 * (j.coverage - $ph_cov) / greatest(1 - $ph_cov, 1e-9)
                     + 0.1 * least(1.0, log10(greatest(j.usd, 1) / greatest($ph_min_value, 1)) / 2)
                     + 0.3 * {surprise('j.chance')} AS score,
-               ['decl:' || j.decl_id] || {party_subjects('pe.ids', 'j.exporter')}
-                 || {party_subjects('pi.ids', 'j.importer')} AS subjects,
-               [j.record_id] AS evidence,
-               json_object('value_usd', round(j.usd, 2), 'transport_mode', j.mode, 'port', j.port,
-                           'transport_doc', j.transport_doc, 'mirror_decl', j.other,
-                           'month_coverage', round(j.coverage, 3), 'month_land_declarations', j.cell_n,
-                           'window_days', $ph_window, 'relationship_land_declarations', j.rel_n,
-                           'relationship_unsupported', j.rel_miss, 'judged_against', j.track,
-                           'chance_of_repeat', j.chance) AS figures,
-               'Declaration ' || j.decl_id || ' (' || j.direction || ' by ' || j.mode || ', ' || {money('j.usd')}
+               {d.array("'decl:' || j.decl_id")} || {party_subjects('pe.ids', 'j.exporter', d)}
+                 || {party_subjects('pi.ids', 'j.importer', d)} AS subjects,
+               {d.array('j.record_id')} AS evidence,
+               {figures} AS figures,
+               'Declaration ' || j.decl_id || ' (' || j.direction || ' by ' || j.mode || ', ' || {money('j.usd', d)}
                  || ' USD) has no crossing that cites it or names its shipper or consignee within '
                  || $ph_window || ' days, although crossings support ' || CAST(round(100 * j.coverage) AS INTEGER)
                  || ' % of that month''s ' || j.mode || ' declarations'
@@ -190,4 +191,5 @@ class TradePhantom(Detector[TradePhantomConfig]):
         LEFT JOIN pk AS pe ON pe.aud = j.aud AND pe.key = j.exporter_key
         LEFT JOIN pk AS pi ON pi.aud = j.aud AND pi.key = j.importer_key
         WHERE (j.track IS NULL OR j.chance <= $ph_chance) AND coalesce(j.usd, 0) >= $ph_min_value
-          AND j.date BETWEEN s.first_day + $ph_window AND s.last_day - $ph_window""", self.dialect)
+          AND j.date BETWEEN s.first_day + $ph_window AND s.last_day - $ph_window""", d,
+                              names={"crossings": ("shipper", "consignee")})

@@ -84,18 +84,31 @@ class TradePrices(Detector[TradePricesConfig]):
     NEEDS = ("trade_declarations",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        cfg = self.config
+        cfg, d = self.config, self.dialect
         assert isinstance(cfg, TradePricesConfig)
         params.update({"tp_z": cfg.z_threshold, "tp_min_spread": cfg.min_spread,
                        "tp_min_moved": cfg.min_value_moved_usd, "tp_chance": cfg.max_chance, "tp_history": cfg.min_history,
                        "tp_buyers": cfg.house_price_buyers})
+        q1, q2, q3 = (d.array_element("n.q", i) for i in (1, 2, 3))
+        chance = chance_sql("t_off", "t_n", "greatest(CASE WHEN side = 1 THEN all_hi ELSE all_lo END - t_off, 1) "
+                                            "/ greatest(all_n - t_n, 1)", d)
+        figures = d.json_object(
+            ("unit_price_usd", "round(f.unit_price, 4)"), ("unit", "f.unit_key"),
+            ("group_median_usd", "round(f.med, 4)"), ("group_q1_usd", "round(f.q1, 4)"),
+            ("group_q3_usd", "round(f.q3, 4)"), ("group_size", "f.group_size"), ("robust_z", "round(f.z, 2)"),
+            ("hs_group", "f.price_group"), ("flow", "f.flow_from || '>' || f.flow_to"),
+            ("direction", "f.direction"), ("price_ratio_to_median", "round(f.unit_price / f.med, 3)"),
+            ("value_usd", "round(f.usd, 2)"), ("value_moved_usd", "round(f.moved, 2)"),
+            ("value_moved_lower_bound_usd", "round(f.lower, 2)"),
+            ("relationship_declarations", "f.rel_n"), ("relationship_off_market", "f.rel_off"),
+            ("judged_against", "f.track"), ("chance_of_repeat", "f.chance"))
         return trade_findings(f"""
-        decl AS ({declarations_sql()}),
-        norms AS ({price_norms_sql(cfg.min_group, params)}),
-        pk AS ({party_keys_sql()}),
+        decl AS ({declarations_sql(d)}),
+        norms AS ({price_norms_sql(cfg.min_group, params, d)}),
+        pk AS ({party_keys_sql(d)}),
         scored AS (
-          SELECT d.*, n.price_group, n.group_size, exp(n.q[1]) AS q1, exp(n.q[2]) AS med, exp(n.q[3]) AS q3,
-                 0.6745 * (ln(d.unit_price) - n.q[2]) / greatest(n.mad, $tp_min_spread) AS z
+          SELECT d.*, n.price_group, n.group_size, exp({q1}) AS q1, exp({q2}) AS med, exp({q3}) AS q3,
+                 0.6745 * (ln(d.unit_price) - {q2}) / greatest(n.mad, $tp_min_spread) AS z
           FROM decl AS d JOIN norms AS n USING (aud, decl_id)
         ),
         flagged AS (
@@ -112,7 +125,8 @@ class TradePrices(Detector[TradePricesConfig]):
                  count(*) OVER e AS exp_n, count(*) FILTER (WHERE side = 1) OVER e AS exp_hi,
                  count(*) FILTER (WHERE side = -1) OVER e AS exp_lo,
                  count(*) FILTER (WHERE side = 1) OVER a AS all_hi, count(*) FILTER (WHERE side = -1) OVER a AS all_lo,
-                 count(*) OVER a AS all_n, median(z) OVER e AS house_z, count(DISTINCT importer_key) OVER e AS buyers
+                 count(*) OVER a AS all_n, median(z) OVER e AS house_z,
+                 {d.count_distinct_over('importer_key', 'e')} AS buyers
           FROM flagged
           WINDOW a AS (PARTITION BY aud),
                  r AS (PARTITION BY aud, flow_from, flow_to, unit_key, price_group, reporting_country, exporter_key,
@@ -132,8 +146,7 @@ class TradePrices(Detector[TradePricesConfig]):
         ),
         judged AS (
           SELECT *, CASE WHEN side = 1 THEN rel_hi ELSE rel_lo END AS rel_off,
-                 {chance_sql('t_off', 't_n', 'greatest(CASE WHEN side = 1 THEN all_hi ELSE all_lo END - t_off, 1) '
-                                            '/ greatest(all_n - t_n, 1)')} AS chance,
+                 {chance} AS chance,
                  exporter_key IS NOT NULL AND buyers >= $tp_buyers AND sign(house_z) = side
                    AND abs(house_z) >= $tp_z AS house_price
           FROM tracked
@@ -142,23 +155,15 @@ class TradePrices(Detector[TradePricesConfig]):
                0.45 + 0.15 * least(1.0, (abs(f.z) - $tp_z) / $tp_z)
                  + 0.1 * least(1.0, log10(greatest(f.moved, 1) / greatest($tp_min_moved, 1)) / 2)
                  + 0.3 * {surprise('f.chance')} AS score,
-               ['decl:' || f.decl_id] || {party_subjects('pe.ids', 'f.exporter')}
-                 || {party_subjects('pi.ids', 'f.importer')} AS subjects,
-               [f.record_id] AS evidence,
-               json_object('unit_price_usd', round(f.unit_price, 4), 'unit', f.unit_key,
-                           'group_median_usd', round(f.med, 4), 'group_q1_usd', round(f.q1, 4),
-                           'group_q3_usd', round(f.q3, 4), 'group_size', f.group_size, 'robust_z', round(f.z, 2),
-                           'hs_group', f.price_group, 'flow', f.flow_from || '>' || f.flow_to,
-                           'direction', f.direction, 'price_ratio_to_median', round(f.unit_price / f.med, 3),
-                           'value_usd', round(f.usd, 2), 'value_moved_usd', round(f.moved, 2),
-                           'value_moved_lower_bound_usd', round(f.lower, 2),
-                           'relationship_declarations', f.rel_n, 'relationship_off_market', f.rel_off,
-                           'judged_against', f.track, 'chance_of_repeat', f.chance) AS figures,
+               {d.array("'decl:' || f.decl_id")} || {party_subjects('pe.ids', 'f.exporter', d)}
+                 || {party_subjects('pi.ids', 'f.importer', d)} AS subjects,
+               {d.array('f.record_id')} AS evidence,
+               {figures} AS figures,
                'Declaration ' || f.decl_id || ' (' || f.direction || ', HS ' || coalesce(f.hs_code, '?') || ', '
                  || coalesce(f.flow_from, '?') || ' to ' || coalesce(f.flow_to, '?') || ') prices the goods at '
-                 || format('{{:.2f}}', f.unit_price) || ' USD per ' || coalesce(f.unit_key, 'unit') || ', '
-                 || format('{{:.1f}}', f.unit_price / f.med) || ' times the median of ' || f.group_size
-                 || ' comparable declarations; about ' || {money('f.moved')}
+                 || {d.format_fixed('f.unit_price', 2)} || ' USD per ' || coalesce(f.unit_key, 'unit') || ', '
+                 || {d.format_fixed('f.unit_price / f.med', 1)} || ' times the median of ' || f.group_size
+                 || ' comparable declarations; about ' || {money('f.moved', d)}
                  || ' USD may have moved through the price'
                  || CASE WHEN f.rel_off > 1 THEN '; ' || f.rel_off || ' of the ' || f.rel_n
                          || ' declarations between these parties are priced off the market in the same direction'
@@ -167,4 +172,4 @@ class TradePrices(Detector[TradePricesConfig]):
         FROM judged AS f
         LEFT JOIN pk AS pe ON pe.aud = f.aud AND pe.key = f.exporter_key
         LEFT JOIN pk AS pi ON pi.aud = f.aud AND pi.key = f.importer_key
-        WHERE NOT f.house_price AND (f.track IS NULL OR f.chance <= $tp_chance)""", self.dialect)
+        WHERE NOT f.house_price AND (f.track IS NULL OR f.chance <= $tp_chance)""", d)

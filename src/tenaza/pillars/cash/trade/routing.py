@@ -10,9 +10,9 @@ from tenaza.detect.base import Detector, DetectorConfig, register
 from tenaza.markings.audience import audience_rows
 from tenaza.pillars.cash.trade.common import (
     declarations_sql,
+    keyed,
     mirror_pairs_sql,
     money,
-    name_key,
     party_keys_sql,
     party_subjects,
     trade_findings,
@@ -64,20 +64,46 @@ class TradeRouting(Detector[TradeRoutingConfig]):
     NEEDS = ("trade_declarations",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        cfg = self.config
+        cfg, d = self.config, self.dialect
         assert isinstance(cfg, TradeRoutingConfig)
         params.update({"tr_partners": list(cfg.partners), "tr_leg_days": cfg.leg_days,
                        "tr_leg_qty": cfg.leg_qty_tolerance, "tr_min_value": cfg.min_value_usd,
                        "tr_distributor": cfg.distributor_buyers})
-        pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05)
+        pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05,
+                                 d=d)
+
+        def partner(x: str) -> str:
+            return d.array_contains("$tr_partners", x)
+
+        def third_country(countries: str) -> str:  # registered in countries, none of them a partner
+            return (f"{d.array_length(d.array_filter(countries, 'c', partner('c')))} = 0 "
+                    f"AND {d.array_length(countries)} > 0")
+
+        def maybe(cond: str, item: str) -> str:
+            return f"CASE WHEN {cond} THEN {d.empty_string_array()} ELSE {d.array(item)} END"
+
+        leg_gap = d.days_between("e.date", "i.date")
+        figures = d.json_object(
+            ("value_usd", "round(s.usd, 2)"), ("origin", "s.origin_country"),
+            ("departure", "s.departure_country"), ("destination", "s.destination_country"), ("via", "s.via"),
+            ("first_leg_decl", "s.leg_id"), ("mirror_decl", "s.other"), ("landed_in", "s.landed"),
+            ("third_country_party", "s.foreign_who"))
+        signs = d.array(
+            "CASE WHEN s.via IS NOT NULL THEN 'brings goods of ' || s.origin_country || ' origin in from ' "
+            "|| s.via || CASE WHEN s.leg_id IS NOT NULL THEN ' after export ' || s.leg_id || ' sent them there' "
+            "ELSE '' END END",
+            "CASE WHEN s.other IS NOT NULL THEN 'declares the goods for ' || s.destination_country "
+            "|| ' but they were imported into ' || s.landed || ' under ' || s.other END",
+            "CASE WHEN s.foreign_who IS NOT NULL THEN 'names a third-country ' || s.foreign_who "
+            "|| ' for goods that move directly between the partners' END")
         return trade_findings(f"""
-        decl AS ({declarations_sql()}),
+        decl AS ({declarations_sql(d)}),
         pairs AS ({pairs}),
         detour AS (
           SELECT i.aud, i.decl_id, i.departure_country AS via FROM decl AS i
-          WHERE i.direction = 'import' AND list_contains($tr_partners, i.reporting_country)
-            AND list_contains($tr_partners, i.origin_country) AND i.origin_country <> i.reporting_country
-            AND i.departure_country IS NOT NULL AND NOT list_contains($tr_partners, i.departure_country)
+          WHERE i.direction = 'import' AND {partner('i.reporting_country')}
+            AND {partner('i.origin_country')} AND i.origin_country <> i.reporting_country
+            AND i.departure_country IS NOT NULL AND NOT {partner('i.departure_country')}
         ),
         distributors AS (
           SELECT i.aud, i.exporter_key, t.via FROM detour AS t JOIN decl AS i USING (aud, decl_id)
@@ -92,39 +118,37 @@ class TradeRouting(Detector[TradeRoutingConfig]):
         first_leg AS (
           SELECT aud, decl_id, e_id, e_rec FROM (
             SELECT t.aud, t.decl_id, e.decl_id AS e_id, e.record_id AS e_rec,
-                   row_number() OVER (PARTITION BY t.aud, t.decl_id ORDER BY date_diff('day', e.date, i.date), e.decl_id) AS r
+                   row_number() OVER (PARTITION BY t.aud, t.decl_id ORDER BY {leg_gap}, e.decl_id) AS r
             FROM captive AS t JOIN decl AS i USING (aud, decl_id)
             JOIN decl AS e ON e.aud = t.aud AND e.direction = 'export' AND e.reporting_country = i.origin_country
              AND e.destination_country = t.via AND e.hs6 = i.hs6
-             AND date_diff('day', e.date, i.date) BETWEEN 0 AND $tr_leg_days
-             AND e.qty > 0 AND abs(i.qty / e.qty - 1) <= $tr_leg_qty
-          ) WHERE r = 1
+             AND {leg_gap} BETWEEN 0 AND $tr_leg_days
+             AND e.qty > 0 AND abs(i.qty / nullif(e.qty, 0) - 1) <= $tr_leg_qty
+          ) AS legs WHERE r = 1
         ),
         elsewhere AS (
           SELECT p.aud, e.decl_id, i.decl_id AS other, i.record_id AS other_rec, i.reporting_country AS landed
           FROM pairs AS p JOIN decl AS e ON e.aud = p.aud AND e.decl_id = p.e_id
           JOIN decl AS i ON i.aud = p.aud AND i.decl_id = p.i_id
-          WHERE list_contains($tr_partners, i.reporting_country) AND e.destination_country IS NOT NULL
-            AND NOT list_contains($tr_partners, e.destination_country)
+          WHERE {partner('i.reporting_country')} AND e.destination_country IS NOT NULL
+            AND NOT {partner('e.destination_country')}
         ),
-        pk AS ({party_keys_sql()}),
+        pk AS ({party_keys_sql(d)}),
         pc AS (
-          SELECT aud, {name_key('name')} AS key, list(DISTINCT country) FILTER (WHERE country IS NOT NULL) AS countries
-          FROM ({audience_rows('parties')}) AS p GROUP BY 1, 2
+          SELECT p.aud, k.key, {d.list_agg('p.country', distinct=True)} AS countries
+          FROM ({audience_rows('parties')}) AS p {keyed('p', 'name', 'k')} GROUP BY 1, 2
         ),
         foreign_party AS (
-          SELECT d.aud, d.decl_id, CASE WHEN len(list_filter(ce.countries, lambda c: list_contains($tr_partners, c))) = 0
-                                      AND len(ce.countries) > 0 THEN 'exporter ' || d.exporter || ' ('
-                                      || array_to_string(ce.countries, '/') || ')' END AS who_e,
-                 CASE WHEN len(list_filter(cp.countries, lambda c: list_contains($tr_partners, c))) = 0
-                           AND len(cp.countries) > 0 THEN 'payer ' || d.payer || ' ('
-                           || array_to_string(cp.countries, '/') || ')' END AS who_p
+          SELECT d.aud, d.decl_id, CASE WHEN {third_country('ce.countries')} THEN 'exporter ' || d.exporter || ' ('
+                                      || {d.array_join('ce.countries', "'/'")} || ')' END AS who_e,
+                 CASE WHEN {third_country('cp.countries')} THEN 'payer ' || d.payer || ' ('
+                           || {d.array_join('cp.countries', "'/'")} || ')' END AS who_p
           FROM decl AS d LEFT JOIN pc AS ce ON ce.aud = d.aud AND ce.key = d.exporter_key
           LEFT JOIN pc AS cp ON cp.aud = d.aud AND cp.key = d.payer_key
-          WHERE list_contains($tr_partners, d.reporting_country)
-            AND list_contains($tr_partners, coalesce(d.origin_country, d.reporting_country))
-            AND list_contains($tr_partners, coalesce(d.departure_country, d.origin_country, d.reporting_country))
-            AND list_contains($tr_partners, coalesce(d.destination_country, d.reporting_country))
+          WHERE {partner('d.reporting_country')}
+            AND {partner('coalesce(d.origin_country, d.reporting_country)')}
+            AND {partner('coalesce(d.departure_country, d.origin_country, d.reporting_country)')}
+            AND {partner('coalesce(d.destination_country, d.reporting_country)')}
         ),
         signs AS (
           SELECT d.*, t.via, fl.e_id AS leg_id, fl.e_rec AS leg_rec, el.other, el.other_rec, el.landed,
@@ -139,25 +163,14 @@ class TradeRouting(Detector[TradeRoutingConfig]):
             AND coalesce(d.usd, 0) >= $tr_min_value
         )
         SELECT s.aud, 'third_country_routing' AS typology, s.s AS score,
-               ['decl:' || s.decl_id] || CASE WHEN s.leg_id IS NULL THEN [] ELSE ['decl:' || s.leg_id] END
-                 || CASE WHEN s.other IS NULL THEN [] ELSE ['decl:' || s.other] END
-                 || {party_subjects('pe.ids', 's.exporter')} || {party_subjects('pi.ids', 's.importer')} AS subjects,
-               list_filter([s.record_id, s.leg_rec, s.other_rec], lambda x: x IS NOT NULL) AS evidence,
-               json_object('value_usd', round(s.usd, 2), 'origin', s.origin_country,
-                           'departure', s.departure_country, 'destination', s.destination_country, 'via', s.via,
-                           'first_leg_decl', s.leg_id, 'mirror_decl', s.other, 'landed_in', s.landed,
-                           'third_country_party', s.foreign_who) AS figures,
-               'Declaration ' || s.decl_id || ' (' || {money('s.usd')} || ' USD, HS ' || coalesce(s.hs_code, '?') || ') '
-                 || array_to_string(list_filter([
-                      CASE WHEN s.via IS NOT NULL THEN 'brings goods of ' || s.origin_country || ' origin in from '
-                           || s.via || CASE WHEN s.leg_id IS NOT NULL THEN ' after export ' || s.leg_id || ' sent them there'
-                           ELSE '' END END,
-                      CASE WHEN s.other IS NOT NULL THEN 'declares the goods for ' || s.destination_country
-                           || ' but they were imported into ' || s.landed || ' under ' || s.other END,
-                      CASE WHEN s.foreign_who IS NOT NULL THEN 'names a third-country ' || s.foreign_who
-                           || ' for goods that move directly between the partners' END], lambda x: x IS NOT NULL),
-                    '; and ') || '.' AS explanation,
+               {d.array("'decl:' || s.decl_id")} || {maybe('s.leg_id IS NULL', "'decl:' || s.leg_id")}
+                 || {maybe('s.other IS NULL', "'decl:' || s.other")}
+                 || {party_subjects('pe.ids', 's.exporter', d)} || {party_subjects('pi.ids', 's.importer', d)} AS subjects,
+               {d.array_filter(d.array('s.record_id', 's.leg_rec', 's.other_rec'), 'x', 'x IS NOT NULL')} AS evidence,
+               {figures} AS figures,
+               'Declaration ' || s.decl_id || ' (' || {money('s.usd', d)} || ' USD, HS ' || coalesce(s.hs_code, '?')
+                 || ') ' || {d.array_join(d.array_filter(signs, 'x', 'x IS NOT NULL'), "'; and '")} || '.' AS explanation,
                CAST(s.date AS TIMESTAMP) AS period_start, CAST(s.date AS TIMESTAMP) AS period_end
         FROM signs AS s
         LEFT JOIN pk AS pe ON pe.aud = s.aud AND pe.key = s.exporter_key
-        LEFT JOIN pk AS pi ON pi.aud = s.aud AND pi.key = s.importer_key""", self.dialect)
+        LEFT JOIN pk AS pi ON pi.aud = s.aud AND pi.key = s.importer_key""", d)

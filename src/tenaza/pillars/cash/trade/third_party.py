@@ -10,9 +10,9 @@ from tenaza.detect.base import Detector, DetectorConfig, register
 from tenaza.markings.audience import audience_rows
 from tenaza.pillars.cash.trade.common import (
     declarations_sql,
+    keyed,
     mirror_pairs_sql,
     money,
-    name_key,
     party_keys_sql,
     party_subjects,
     trade_findings,
@@ -102,25 +102,42 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
     NEEDS = ("trade_declarations",)
 
     def findings(self, params: dict[str, Any]) -> str:
-        cfg = self.config
+        cfg, d = self.config, self.dialect
         assert isinstance(cfg, TradeThirdPartyConfig)
-        params.update({"bp_before": cfg.days_before, "bp_after": cfg.days_after, "bp_third": cfg.min_third_share,
+        params.update({"bp_third": cfg.min_third_share,
                        "bp_imp": cfg.max_importer_share, "bp_payers": cfg.min_payers, "bp_cash": cfg.cash_is_third_party,
                        "bp_min": cfg.min_value_usd, "bp_min_pay": cfg.min_payment_usd,
                        "bp_companies": cfg.count_company_payers, "bp_same": cfg.same_name,
                        "bp_settled": cfg.settled_share, "bp_financier": cfg.financier_share,
                        "bp_repeat": cfg.min_repeat_payments})
-        pairs = mirror_pairs_sql(params, days_before=5, days_after=20, qty_tolerance=0.05)
+        pairs = mirror_pairs_sql(params, days_before=5, days_after=20, qty_tolerance=0.05, d=d)
+        # a payment within the window around an export: from days_before before its date to the end of
+        # the day days_after after it
+        window = (f"p.ts BETWEEN d.date - {d.interval_days(cfg.days_before)} "
+                  f"AND d.date + {d.interval_days(cfg.days_after + 1)}")
+
+        def same(a: str, b: str) -> str:
+            return f"{d.jaro_winkler(a, b)} >= $bp_same"
+
+        empty = d.empty_string_array()
+        figures = d.json_object(
+            ("exports", d.array_length("g.decls")), ("exported_usd", "round(g.exported, 2)"),
+            ("third_party_paid_usd", "round(coalesce(m.third_total, 0), 2)"),
+            ("third_party_payments", "coalesce(m.n_payments, 0)"),
+            ("unrelated_paying_accounts", "coalesce(m.n_accounts, 0)"),
+            ("cash_deposits", "coalesce(m.n_cash, 0)"),
+            ("recurring_payers", "coalesce(m.n_repeaters, 0)"), ("declared_payers", "g.declared_payers"))
         return trade_findings(f"""
-        decl AS ({declarations_sql()}),
+        decl AS ({declarations_sql(d)}),
         holders AS (
-          SELECT a.aud, a.account_id, arg_min({name_key('p.name')}, p.party_id) AS key, arg_min(p.kind, p.party_id) AS kind,
+          SELECT a.aud, a.account_id, {d.arg_min('k.key', 'p.party_id')} AS key, {d.arg_min('p.kind', 'p.party_id')} AS kind,
                  min(p.party_id) AS party_id
           FROM ({audience_rows('accounts')}) AS a JOIN ({audience_rows('parties')}) AS p
             ON p.aud = a.aud AND p.party_id = a.holder_party_id
+          {keyed('p', 'name', 'k')}
           GROUP BY a.aud, a.account_id
         ),
-        exp AS (SELECT * REPLACE (coalesce(importer_key, '') AS importer_key) FROM decl
+        exp AS (SELECT {d.star_replace(('importer_key', "coalesce(importer_key, '')"))} FROM decl
                  WHERE direction = 'export' AND exporter_key IS NOT NULL AND usd > 0),
         exporters AS (SELECT DISTINCT aud, exporter_key FROM exp),
         related AS (
@@ -130,7 +147,8 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
         xacc AS (SELECT DISTINCT h.aud, h.account_id, e.exporter_key FROM holders AS h
                  JOIN exporters AS e ON h.aud = e.aud AND h.key = e.exporter_key),
         pay AS (
-          SELECT t.aud, t.txn_id, t.record_id, t.ts, CAST(t.amount_usd AS DOUBLE) AS usd, t.channel, t.from_account,
+          SELECT t.aud, t.txn_id, t.record_id, t.ts, CAST(t.amount_usd AS DOUBLE) AS usd, t.amount_usd, t.channel,
+                 t.from_account,
                  t.to_account, x.exporter_key, hp.key AS payer_key, hp.kind AS payer_kind,
                  hp.party_id AS payer_party
           FROM ({audience_rows('transactions')}) AS t JOIN xacc AS x ON x.aud = t.aud AND x.account_id = t.to_account
@@ -138,8 +156,9 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
           WHERE t.amount_usd > 0 AND t.channel <> 'cash_withdrawal'
         ),
         win AS (
-          SELECT d.aud, d.decl_id, p.txn_id, p.record_id AS t_rec, p.usd, p.from_account, p.to_account, p.payer_party,
-                 CASE WHEN jaro_winkler_similarity(p.payer_key, d.importer_key) >= $bp_same THEN 'importer'
+          SELECT d.aud, d.decl_id, p.txn_id, p.record_id AS t_rec, p.usd, p.amount_usd, p.from_account, p.to_account,
+                 p.payer_party,
+                 CASE WHEN {same('p.payer_key', 'd.importer_key')} THEN 'importer'
                       WHEN r.key IS NOT NULL THEN 'related'
                       WHEN p.usd < $bp_min_pay THEN 'small'
                       WHEN p.payer_key IS NOT NULL AND (p.payer_kind = 'person' OR $bp_companies) THEN 'third'
@@ -147,21 +166,21 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
                       WHEN p.from_account IS NULL AND p.channel IN ('cash_deposit', 'armored_car') AND $bp_cash
                         THEN 'cash'
                       ELSE 'unidentified' END AS cls
-          FROM exp AS d JOIN pay AS p ON p.aud = d.aud AND p.exporter_key = d.exporter_key
-           AND p.ts BETWEEN d.date - to_days(CAST($bp_before AS INTEGER))
-                        AND d.date + to_days(CAST($bp_after AS INTEGER) + 1)
+          FROM exp AS d JOIN pay AS p ON p.aud = d.aud AND p.exporter_key = d.exporter_key AND {window}
           LEFT JOIN (SELECT DISTINCT r.aud, r.exporter_key, p.payer_key AS key FROM related AS r
                      JOIN (SELECT DISTINCT aud, exporter_key, payer_key FROM pay) AS p USING (aud, exporter_key)
-                     WHERE jaro_winkler_similarity(p.payer_key, r.key) >= $bp_same) AS r
+                     WHERE {same('p.payer_key', 'r.key')}) AS r
             ON r.aud = d.aud AND r.exporter_key = d.exporter_key AND r.key = p.payer_key
         ),
         settled AS (
-          SELECT d.aud, d.decl_id, d.payer_key,
-                 coalesce(bool_or(p.usd BETWEEN $bp_settled * d.usd AND d.usd / $bp_settled), false) AS settled
-          FROM exp AS d LEFT JOIN pay AS p ON p.aud = d.aud AND p.exporter_key = d.exporter_key
-           AND jaro_winkler_similarity(p.payer_key, d.payer_key) >= $bp_same
-           AND p.ts BETWEEN d.date - to_days(CAST($bp_before AS INTEGER))
-                        AND d.date + to_days(CAST($bp_after AS INTEGER) + 1)
+          -- (the payments matched in an inner join first: Spark takes no UDF, the name comparison,
+          -- in the ON clause of an outer join)
+          SELECT d.aud, d.decl_id, d.payer_key, coalesce(bool_or(m.hit), false) AS settled
+          FROM exp AS d LEFT JOIN (
+            SELECT d.aud, d.decl_id, p.usd BETWEEN $bp_settled * d.usd AND d.usd / $bp_settled AS hit
+            FROM exp AS d JOIN pay AS p ON p.aud = d.aud AND p.exporter_key = d.exporter_key AND {window}
+            WHERE d.payer_key IS NOT NULL AND {same('p.payer_key', 'd.payer_key')}
+          ) AS m ON m.aud = d.aud AND m.decl_id = d.decl_id
           WHERE d.payer_key IS NOT NULL AND d.payer_key <> d.importer_key AND d.payer_key <> d.exporter_key
           GROUP BY d.aud, d.decl_id, d.payer_key, d.usd
         ),
@@ -169,17 +188,24 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
           SELECT aud, payer_key FROM settled GROUP BY aud, payer_key HAVING avg(CAST(settled AS DOUBLE)) >= $bp_financier
         ),
         relation AS (
-          SELECT e.aud, e.exporter_key, e.importer_key, e.exported,
-                 coalesce((SELECT sum(p.usd) FROM pay AS p WHERE p.aud = e.aud AND p.exporter_key = e.exporter_key
-                           AND jaro_winkler_similarity(p.payer_key, e.importer_key) >= $bp_same), 0) AS paid
+          -- what the importer paid the exporter over the whole period (a grouped join, not a correlated
+          -- subquery: the name comparison is a UDF on Spark, which a correlated predicate may not hold)
+          SELECT e.aud, e.exporter_key, e.importer_key, e.exported, coalesce(m.paid, 0) AS paid
           FROM (SELECT aud, exporter_key, importer_key, sum(usd) AS exported FROM exp GROUP BY ALL) AS e
+          LEFT JOIN (
+            SELECT e.aud, e.exporter_key, e.importer_key, sum(p.usd) AS paid
+            FROM (SELECT DISTINCT aud, exporter_key, importer_key FROM exp) AS e
+            JOIN pay AS p ON p.aud = e.aud AND p.exporter_key = e.exporter_key
+            WHERE {same('p.payer_key', 'e.importer_key')}
+            GROUP BY e.aud, e.exporter_key, e.importer_key
+          ) AS m ON m.aud = e.aud AND m.exporter_key = e.exporter_key AND m.importer_key = e.importer_key
         ),
         per_decl AS (
           SELECT d.*, coalesce(w.importer_paid, 0) AS importer_paid, r.paid AS relation_paid,
                  r.exported AS relation_exported, coalesce(w.third_paid, 0) AS third_paid,
                  coalesce(w.payers, 0) AS payers,
-                 d.payer_key IS NOT NULL AND jaro_winkler_similarity(d.payer_key, d.importer_key) < $bp_same
-                   AND jaro_winkler_similarity(d.payer_key, d.exporter_key) < $bp_same
+                 d.payer_key IS NOT NULL AND {d.jaro_winkler('d.payer_key', 'd.importer_key')} < $bp_same
+                   AND {d.jaro_winkler('d.payer_key', 'd.exporter_key')} < $bp_same
                    AND NOT EXISTS (SELECT 1 FROM financiers AS fi WHERE fi.aud = d.aud AND fi.payer_key = d.payer_key)
                    AS declared_third
           FROM exp AS d LEFT JOIN (
@@ -199,12 +225,14 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
         ),
         pairs AS ({pairs}),
         grouped AS (
-          SELECT f.aud, f.exporter_key, f.importer_key, arg_min(f.exporter, f.decl_id) AS exporter, arg_min(f.importer, f.decl_id) AS importer,
-                 list(DISTINCT f.decl_id ORDER BY f.decl_id) AS decls, list(DISTINCT f.record_id) AS decl_recs,
-                 list(DISTINCT i.decl_id) FILTER (WHERE i.decl_id IS NOT NULL) AS imports,
-                 list(DISTINCT i.record_id) FILTER (WHERE i.decl_id IS NOT NULL) AS import_recs,
+          SELECT f.aud, f.exporter_key, f.importer_key, {d.arg_min('f.exporter', 'f.decl_id')} AS exporter,
+                 {d.arg_min('f.importer', 'f.decl_id')} AS importer,
+                 {d.array_sort(d.list_agg('f.decl_id', distinct=True))} AS decls,
+                 {d.array_sort(d.list_agg('f.record_id', distinct=True))} AS decl_recs,
+                 {d.list_agg('i.decl_id', distinct=True)} AS imports,
+                 {d.array_sort(d.list_agg('i.record_id', distinct=True, where='i.decl_id IS NOT NULL'))} AS import_recs,
                  sum(f.usd) AS exported, bool_or(f.declared_third) AS declared,
-                 list(DISTINCT f.payer ORDER BY f.payer) FILTER (WHERE f.declared_third) AS declared_payers,
+                 {d.array_sort(d.list_agg('f.payer', distinct=True, where='f.declared_third'))} AS declared_payers,
                  min(f.date) AS first_day, max(f.date) AS last_day
           FROM flagged AS f LEFT JOIN pairs AS pr ON pr.aud = f.aud AND pr.e_id = f.decl_id
           LEFT JOIN decl AS i ON i.aud = f.aud AND i.decl_id = pr.i_id
@@ -215,14 +243,18 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
           FROM flagged AS f JOIN win AS w USING (aud, decl_id) WHERE w.cls = 'third' GROUP BY ALL
         ),
         moneys AS (
-          SELECT f.aud, f.exporter_key, f.importer_key, sum(w.usd) AS third_total, count(*) AS n_payments,
+          -- the third-party total summed exactly (DECIMAL): a sum of doubles depends on the order the engine
+          -- adds them in, and a total ending in half a dollar then rounded either way in the sentence
+          SELECT f.aud, f.exporter_key, f.importer_key, CAST(sum(w.amount_usd) AS DOUBLE) AS third_total,
+                 count(*) AS n_payments,
                  count(DISTINCT w.from_account) FILTER (WHERE w.cls = 'third') AS n_accounts,
-                 count(*) FILTER (WHERE w.cls = 'cash') AS n_cash, list(w.t_rec) AS t_recs,
-                 list(DISTINCT 'account:' || w.from_account) FILTER (WHERE w.from_account IS NOT NULL) AS payer_accts,
-                 list(DISTINCT 'account:' || w.to_account) AS exporter_accts, min(w.ts) AS first_ts, max(w.ts) AS last_ts,
-                 list(DISTINCT 'party:' || w.payer_party) FILTER (WHERE w.payer_party IS NOT NULL) AS payer_parties,
+                 count(*) FILTER (WHERE w.cls = 'cash') AS n_cash, {d.array_sort(d.list_agg('w.t_rec'))} AS t_recs,
+                 {d.list_agg("'account:' || w.from_account", distinct=True)} AS payer_accts,
+                 {d.list_agg("'account:' || w.to_account", distinct=True)} AS exporter_accts,
+                 min(w.ts) AS first_ts, max(w.ts) AS last_ts,
+                 {d.list_agg("'party:' || w.payer_party", distinct=True)} AS payer_parties,
                  max(r.repeats) AS max_repeats, count(DISTINCT r.from_account) FILTER (WHERE r.repeats >= 2) AS n_repeaters
-          FROM (SELECT DISTINCT w.aud, w.txn_id, w.t_rec, w.usd, w.cls, w.from_account, w.to_account, w.payer_party,
+          FROM (SELECT DISTINCT w.aud, w.txn_id, w.t_rec, w.usd, w.amount_usd, w.cls, w.from_account, w.to_account, w.payer_party,
                        p.ts, f.exporter_key, f.importer_key
                 FROM flagged AS f JOIN win AS w USING (aud, decl_id) JOIN pay AS p ON p.aud = w.aud AND p.txn_id = w.txn_id
                 WHERE w.cls IN ('third', 'cash')) AS w
@@ -231,29 +263,25 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
            AND r.from_account = w.from_account
           GROUP BY f.aud, f.exporter_key, f.importer_key
         ),
-        pk AS ({party_keys_sql()})
+        pk AS ({party_keys_sql(d)})
         SELECT g.aud, 'bmpe' AS typology,
                least(1.0, 0.5 + 0.2 * least(1.0, coalesce(m.third_total, 0) / g.exported)
                           + 0.04 * least(coalesce(m.n_accounts, 0) + coalesce(m.n_cash, 0), 6)
                           + 0.05 * least(coalesce(m.n_repeaters, 0), 3)
                           + CASE WHEN g.declared THEN 0.15 ELSE 0 END) AS score,
-               list_transform(g.decls || coalesce(g.imports, []), lambda x: 'decl:' || x)
-                 || {party_subjects('pe.ids', 'g.exporter')} || {party_subjects('pi.ids', 'g.importer')}
-                 || coalesce(m.exporter_accts, []) || coalesce(m.payer_accts, []) || coalesce(m.payer_parties, [])
-                 AS subjects,
-               g.decl_recs || coalesce(g.import_recs, []) || coalesce(m.t_recs, []) AS evidence,
-               json_object('exports', len(g.decls), 'exported_usd', round(g.exported, 2),
-                           'third_party_paid_usd', round(coalesce(m.third_total, 0), 2),
-                           'third_party_payments', coalesce(m.n_payments, 0),
-                           'unrelated_paying_accounts', coalesce(m.n_accounts, 0),
-                           'cash_deposits', coalesce(m.n_cash, 0),
-                           'recurring_payers', coalesce(m.n_repeaters, 0), 'declared_payers', g.declared_payers) AS figures,
-               'Exporter ' || g.exporter || ' shipped ' || len(g.decls) || ' export(s) worth ' || {money('g.exported')}
+               {d.array_transform(f'g.decls || coalesce(g.imports, {empty})', 'x', "'decl:' || x")}
+                 || {party_subjects('pe.ids', 'g.exporter', d)} || {party_subjects('pi.ids', 'g.importer', d)}
+                 || coalesce(m.exporter_accts, {empty}) || coalesce(m.payer_accts, {empty})
+                 || coalesce(m.payer_parties, {empty}) AS subjects,
+               g.decl_recs || coalesce(g.import_recs, {empty}) || coalesce(m.t_recs, {empty}) AS evidence,
+               {figures} AS figures,
+               'Exporter ' || g.exporter || ' shipped ' || {d.array_length('g.decls')} || ' export(s) worth '
+                 || {money('g.exported', d)}
                  || ' USD to ' || coalesce(g.importer, 'an unnamed importer') || ' but was paid '
-                 || {money('coalesce(m.third_total, 0)')} || ' USD by parties unrelated to it ('
+                 || {money('coalesce(m.third_total, 0)', d)} || ' USD by parties unrelated to it ('
                  || coalesce(m.n_accounts, 0) || ' unrelated accounts, ' || coalesce(m.n_repeaters, 0)
                  || ' of them paying more than once, ' || coalesce(m.n_cash, 0) || ' cash deposits'
-                 || CASE WHEN g.declared THEN ', and a declared payer ' || array_to_string(g.declared_payers, ', ')
+                 || CASE WHEN g.declared THEN ', and a declared payer ' || {d.array_join('g.declared_payers', "', '")}
                          ELSE '' END || '), the Black Market Peso Exchange pattern.' AS explanation,
                CAST(least(g.first_day, CAST(m.first_ts AS DATE)) AS TIMESTAMP) AS period_start,
                CAST(greatest(g.last_day, CAST(m.last_ts AS DATE)) AS TIMESTAMP) AS period_end
@@ -261,4 +289,4 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
         LEFT JOIN pk AS pe ON pe.aud = g.aud AND pe.key = g.exporter_key
         LEFT JOIN pk AS pi ON pi.aud = g.aud AND pi.key = g.importer_key
         WHERE (coalesce(m.third_total, 0) >= $bp_min AND coalesce(m.max_repeats, 0) >= $bp_repeat)
-           OR (g.declared AND g.exported >= $bp_min)""", self.dialect, ("trade_declarations", "transactions"))
+           OR (g.declared AND g.exported >= $bp_min)""", d, ("trade_declarations", "transactions"))
