@@ -24,6 +24,7 @@ parse, or one without a ``WITH``, runs as it is.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import uuid
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from typing import Any, ClassVar
 from sqlglot.dialects.spark import Spark
 
 log = logging.getLogger("tenaza")
+_WITH = re.compile(r"\bwith\b", re.IGNORECASE)
 
 
 class SparkDoubleQuoted(Spark):
@@ -46,7 +48,7 @@ class SparkDoubleQuoted(Spark):
 @contextmanager
 def hoisted(spark: Any, sql: str) -> Iterator[Any]:
     """A DataFrame of ``sql`` with its CTEs computed first, each once (see the module's doc)."""
-    if "with" not in sql.lower():
+    if not _WITH.search(sql):
         yield spark.sql(sql)
         return
     import sqlglot
@@ -59,7 +61,13 @@ def hoisted(spark: Any, sql: str) -> Iterator[Any]:
         tree = sqlglot.parse_one(sql, read=SparkDoubleQuoted)
     except (SqlglotError, RecursionError) as exc:
         sys.setrecursionlimit(limit)
-        log.debug("spark: statement not parsed (%s); its CTEs are left to Spark", exc)
+        log.warning("spark: sqlglot could not parse a statement (%s); its CTEs are left to Spark, which "
+                    "copies each into every reader (a long statement may exhaust the driver's heap: "
+                    "TENAZA_SPARK_DRIVER_MEMORY)", str(exc).splitlines()[0][:200])
+        yield spark.sql(sql)
+        return
+    if tree.find(exp.With) is None:  # "with" was a word in a name or a string: the statement as it came
+        sys.setrecursionlimit(limit)
         yield spark.sql(sql)
         return
     tag = uuid.uuid4().hex[:8]
