@@ -14,6 +14,7 @@ list, and the exported brief.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import shutil
@@ -148,6 +149,15 @@ def _reads(path: Path, truth: Path, viewer: Viewer, probes: dict[str, list[str]]
     return shown
 
 
+def _difference(whole: Any, part: Any) -> str:
+    """The lines that differ, each cut to 300 characters (a chart is one long line of base64)."""
+    def lines(x: Any) -> list[str]:
+        text = x if isinstance(x, str) else json.dumps(x, indent=1, sort_keys=True, default=str)
+        return [line[:300] for line in text.replace("\\n", "\n").splitlines()]
+    diff = difflib.unified_diff(lines(whole), lines(part), "whole workspace", "visible rows only", n=1, lineterm="")
+    return "\n".join(list(diff)[:80])
+
+
 def _probes(path: Path) -> dict[str, list[str]]:
     """Ids to ask for: some of every alert detector, every judged and hit record, a few others."""
     with Workspace.open(path, read_only=True) as ws:
@@ -179,7 +189,8 @@ def _compare(world: tuple[Path, Path], tmp_path: Path, marks: list[int], derived
     seen = _reads(full, truth, viewer, probes, brief)
     alone = _reads(part, truth, viewer, probes, brief)
     for path in seen:
-        assert seen[path] == alone[path], f"{path}: what {viewer} sees depends on rows it may not see"
+        assert seen[path] == alone[path], (f"{path}: what {viewer} sees depends on rows it may not see:\n"
+                                           + _difference(seen[path], alone[path]))
     # The comparison can fail: where source rows were hidden, the owner, who ignores markings,
     # reads the two workspaces apart.
     owner, none = Viewer("*"), dict[str, list[str]](alerts=[], records=[])

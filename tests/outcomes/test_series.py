@@ -117,3 +117,21 @@ def test_workspace_counts_by_month_name_the_rows_counted(tmp_path: Path) -> None
     i = rep.ingest_id
     assert list(s.values) == [2.0, 0.0, 1.0]  # February had none: a zero, not a gap
     assert s.record_ids == [f"{i}:2,{i}:3", "", f"{i}:4"]  # each month names the crossings it counts
+
+
+def test_a_total_over_several_years_stays_out_of_a_yearly_series(tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """ATF's table gives yearly traces and a 2007-2011 total ending on the same day as 2011: the
+    series is the years, in one order however the engine returns the tie, and the log says what left."""
+    p = write(tmp_path, "t,national,MEX,2010-01-01,2010-12-31,8338,firearms,atf\n"
+                        "t,national,MEX,2007-01-01,2011-12-31,99691,firearms,atf\n"
+                        "t,national,MEX,2011-01-01,2011-12-31,20335,firearms,atf\n"
+                        "t,national,MEX,2012-01-01,2012-12-31,15000,firearms,atf\n")
+    with Workspace.create(tmp_path / "w.duckdb") as ws:
+        load_series(ws, [p])
+        with caplog.at_level("INFO", logger="tenaza"):
+            s = read_series(ws, "t", "MEX")
+    assert list(s.values) == [8338.0, 20335.0, 15000.0]
+    assert [d.year for d in s.values.index] == [2010, 2011, 2012]
+    assert "1 value(s) cover another period than the series' 12 month(s) (first: 2007-01-01 to 2011-12-31)" \
+        in caplog.text

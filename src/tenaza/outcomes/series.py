@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -149,8 +150,30 @@ FROM indicators
 WHERE indicator = $indicator AND geo_code = $geo AND value IS NOT NULL
 QUALIFY row_number() OVER (PARTITION BY indicator, geo_level, geo_code, period_start, period_end
                            ORDER BY ingest_id DESC, source_row DESC) = 1
-ORDER BY period_end
+ORDER BY period_end, period_start
 """
+
+
+def _months(start: date, end: date) -> int:
+    """How many calendar months a period covers (a year is 12, a 2007-2011 total is 60)."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _one_period_length(rows: list[tuple[Any, ...]], what: str, start: int = 0, end: int = 1) -> list[tuple[Any, ...]]:
+    """The rows of the period length most rows have (the shortest where two tie): a series is one
+    kind of period. Public tables mix them (ATF's yearly traces beside a 2007-2011 total ending on
+    the same day), and a five-year total charted among years is a spike that never happened."""
+    spans = [_months(r[start], r[end]) for r in rows]
+    if len(set(spans)) <= 1:
+        return rows
+    counts: dict[int, int] = {}
+    for n in spans:
+        counts[n] = counts.get(n, 0) + 1
+    keep = min(counts, key=lambda n: (-counts[n], n))
+    left = [r for r, n in zip(rows, spans, strict=True) if n != keep]
+    log.info("%s: %d value(s) cover another period than the series' %d month(s) (first: %s to %s) and are left "
+             "out of it", what, len(left), keep, left[0][start], left[0][end])
+    return [r for r, n in zip(rows, spans, strict=True) if n == keep]
 
 
 def read_series(ws: Workspace, indicator: str, geo_code: str) -> Series:
@@ -158,6 +181,7 @@ def read_series(ws: Workspace, indicator: str, geo_code: str) -> Series:
     if not rows:
         raise OutcomesError([Problem(str(ws.path), f"no values of {indicator} for {geo_code} in the workspace "
                                                    "(load them with `tenaza outcomes load`)", field="indicator")])
+    rows = _one_period_length(rows, f"{indicator} {geo_code}")
     idx = pd.DatetimeIndex([pd.Timestamp(r[1]) for r in rows])
     values = pd.Series([float(r[2]) for r in rows], index=idx, name=indicator)
     return Series(indicator, geo_code, str(rows[-1][3] or ""), str(rows[-1][4] or ""), values,
@@ -204,14 +228,16 @@ def workspace_series(ws: Workspace, name: str) -> Series:
 def read_panel(ws: Workspace, indicator: str, geo_level: str = "state") -> pd.DataFrame:
     """Every place's series of one indicator side by side: one column per geo_code, one row per period_end."""
     rows = ws.backend.fetch("read panel", """
-        SELECT geo_code, period_end, CAST(value AS DOUBLE) FROM indicators
+        SELECT geo_code, period_end, CAST(value AS DOUBLE), period_start FROM indicators
         WHERE indicator = $indicator AND geo_level = $level AND value IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY indicator, geo_level, geo_code, period_start, period_end
-                                   ORDER BY ingest_id DESC, source_row DESC) = 1""",
+                                   ORDER BY ingest_id DESC, source_row DESC) = 1
+        ORDER BY geo_code, period_end, period_start""",
         {"indicator": indicator, "level": geo_level})
     if not rows:
         raise OutcomesError([Problem(str(ws.path), f"no {geo_level} values of {indicator} in the workspace",
                                      field="indicator")])
+    rows = [r[:3] for r in _one_period_length(rows, f"{indicator} by {geo_level}", start=3, end=1)]
     df = pd.DataFrame(rows, columns=["geo", "t", "y"])
     df["t"] = pd.to_datetime(df["t"])
     return df.pivot(index="t", columns="geo", values="y").sort_index()
