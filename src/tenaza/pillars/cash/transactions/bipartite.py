@@ -65,22 +65,33 @@ class Bipartite(Detector[BipartiteConfig]):
                       bp_density=c.min_density, bp_max_degree=c.max_degree, bp_overlap=c.min_stack_overlap,
                       bp_closure=c.min_closure)
         window = d.interval_seconds(c.window_days * 86400)
+        ln, has = d.array_length, d.array_contains
+
+        n_senders, n_receivers, n_evidence = ln("senders"), ln("receivers"), ln("evidence")
+        n_s1, n_mids, n_r2 = ln("s1"), ln("mids"), ln("r2")
+
+        def common(a: str, b: str) -> str:
+            return ln(d.array_intersect(a, b))
+
+        def sorted_set(x: str) -> str:
+            return d.array_sort(d.list_agg(x, distinct=True))
+
+        b = d.cte("b", """SELECT e.*, o.off, CAST(floor((e.day + o.off) / $bp_window) AS BIGINT) AS bucket
+      FROM e CROSS JOIN (SELECT 0.0 AS off UNION ALL SELECT $bp_half) AS o""", materialized=True)
+        pe = d.cte("pe", "SELECT DISTINCT off, bucket, src, dst FROM b", materialized=True)
+        deg = d.cte("deg", """  SELECT off, bucket, src, dst, count(*) OVER (PARTITION BY off, bucket, dst) AS n_in,
+         count(*) OVER (PARTITION BY off, bucket, src) AS n_out
+  FROM pe""", materialized=True)
+        ce = d.cte("ce", """  SELECT off, bucket, src, dst FROM deg
+  WHERE n_in >= 2 AND n_out >= 2 AND n_in <= $bp_max_degree AND n_out <= $bp_max_degree""", materialized=True)
         return f"""
 WITH {edges_cte(d, c, params, 'bp')},
-b AS MATERIALIZED (SELECT e.*, o.off, CAST(floor((e.day + o.off) / $bp_window) AS BIGINT) AS bucket
-      FROM e CROSS JOIN (SELECT 0.0 AS off UNION ALL SELECT $bp_half) AS o),
-pe AS MATERIALIZED (SELECT DISTINCT off, bucket, src, dst FROM b),
-deg AS MATERIALIZED (
-  SELECT off, bucket, src, dst, count(*) OVER (PARTITION BY off, bucket, dst) AS n_in,
-         count(*) OVER (PARTITION BY off, bucket, src) AS n_out
-  FROM pe
-),
+{b},
+{pe},
+{deg},
 indeg AS (SELECT DISTINCT off, bucket, dst, n_in FROM deg),
 outdeg AS (SELECT DISTINCT off, bucket, src, n_out FROM deg),
-ce AS MATERIALIZED (
-  SELECT off, bucket, src, dst FROM deg
-  WHERE n_in >= 2 AND n_out >= 2 AND n_in <= $bp_max_degree AND n_out <= $bp_max_degree
-),
+{ce},
 -- receivers that share senders with an anchor receiver (the anchor with itself: its own senders)
 co AS (
   SELECT x.off, x.bucket, x.dst AS anchor, y.dst AS r, count(*) AS common
@@ -100,34 +111,36 @@ sset AS (
 ),
 blocks0 AS (
   SELECT r.off, r.bucket, r.anchor, s.senders, r.receivers
-  FROM (SELECT off, bucket, anchor, list(DISTINCT r ORDER BY r) AS receivers FROM rset
+  FROM (SELECT off, bucket, anchor, {sorted_set('r')} AS receivers FROM rset
         JOIN rsize USING (off, bucket, anchor) GROUP BY off, bucket, anchor) AS r
-  JOIN (SELECT off, bucket, anchor, list(DISTINCT src ORDER BY src) AS senders FROM sset
+  JOIN (SELECT off, bucket, anchor, {sorted_set('src')} AS senders FROM sset
         GROUP BY off, bucket, anchor HAVING count(*) >= $bp_min) AS s USING (off, bucket, anchor)
 ),
 -- one block per (senders, receivers), with the transfers between them in its window
 blocks AS (
-  SELECT senders, receivers, min(off) AS off, arg_min(bucket, off) AS bucket FROM blocks0 GROUP BY senders, receivers
+  SELECT senders, receivers, min(off) AS off, {d.arg_min('bucket', 'off')} AS bucket FROM blocks0 GROUP BY senders, receivers
 ),
 bev AS (
   SELECT k.senders, k.receivers, b.src, b.dst, b.v, b.unit, b.ts, {rid('b')} AS record_id
   FROM blocks AS k JOIN b ON b.off = k.off AND b.bucket = k.bucket
-   AND list_contains(k.senders, b.src) AND list_contains(k.receivers, b.dst)
+   AND {has('k.senders', 'b.src')} AND {has('k.receivers', 'b.dst')}
 ),
 -- a block is closed: its members deal mostly with each other in the window (a shop's customers
 -- who also pay the utility are a few of the shop's many payers)
+-- (grouped joins, not correlated subqueries: Spark correlates on equalities only)
 closure AS (
-  SELECT k.senders, k.receivers,
-         (SELECT sum(i.n_in) FROM indeg AS i WHERE i.off = k.off AND i.bucket = k.bucket
-                                               AND list_contains(k.receivers, i.dst)) AS all_in,
-         (SELECT sum(o.n_out) FROM outdeg AS o WHERE o.off = k.off AND o.bucket = k.bucket
-                                                 AND list_contains(k.senders, o.src)) AS all_out
-  FROM blocks AS k
+  SELECT ai.senders, ai.receivers, ai.all_in, ao.all_out
+  FROM (SELECT k.senders, k.receivers, sum(i.n_in) AS all_in FROM blocks AS k
+        JOIN indeg AS i ON i.off = k.off AND i.bucket = k.bucket AND {has('k.receivers', 'i.dst')}
+        GROUP BY k.senders, k.receivers) AS ai
+  JOIN (SELECT k.senders, k.receivers, sum(o.n_out) AS all_out FROM blocks AS k
+        JOIN outdeg AS o ON o.off = k.off AND o.bucket = k.bucket AND {has('k.senders', 'o.src')}
+        GROUP BY k.senders, k.receivers) AS ao USING (senders, receivers)
 ),
 blk AS (
   SELECT b.senders, b.receivers, b.evidence, b.total, b.unit, b.pairs, b.t0, b.t1,
          b.pairs / c.all_in AS closure_in, b.pairs / c.all_out AS closure_out
-  FROM (SELECT senders, receivers, list(DISTINCT record_id) AS evidence, sum(v) AS total, any_value(unit) AS unit,
+  FROM (SELECT senders, receivers, {d.list_agg('record_id', distinct=True)} AS evidence, sum(v) AS total, any_value(unit) AS unit,
                count(DISTINCT src || '>' || dst) AS pairs, min(ts) AS t0, max(ts) AS t1
         FROM bev GROUP BY senders, receivers) AS b
   JOIN closure AS c USING (senders, receivers)
@@ -138,29 +151,31 @@ stk AS (
          l1.total AS total1, l2.total AS total2, l1.unit, l1.t0, greatest(l1.t1, l2.t1) AS t1,
          l2.senders AS s2, l1.receivers AS rec1
   FROM blk AS l1 JOIN blk AS l2
-    ON len(list_intersect(l1.receivers, l2.senders)) >= $bp_overlap * len(l1.receivers)
-   AND len(list_intersect(l1.receivers, l2.senders)) >= $bp_min
-   AND len(list_intersect(l1.senders, l2.receivers)) = 0
+    ON {common('l1.receivers', 'l2.senders')} >= $bp_overlap * {ln('l1.receivers')}
+   AND {common('l1.receivers', 'l2.senders')} >= $bp_min
+   AND {common('l1.senders', 'l2.receivers')} = 0
    AND l2.t1 > l1.t0 AND l2.t0 <= l1.t1 + {window}
 ),
+-- the blocks that are a layer of a stack (reported as the stack only)
+layers AS (SELECT s1 AS senders, rec1 AS receivers FROM stk UNION SELECT s2, r2 FROM stk),
 bipartite AS (
   SELECT 'bipartite' AS typology,
-         0.5 + 0.5 * {saturate('least(len(senders), len(receivers)) - $bp_min + pairs / (len(senders) * len(receivers))', '$bp_min')} AS score,
-         {account_subjects(d, 'list_concat(senders, receivers)')} AS subjects, evidence,
-         {d.json_object(('senders', 'len(senders)'), ('receivers', 'len(receivers)'), ('pairs', 'pairs'), ('density', 'round(pairs / (len(senders) * len(receivers)), 3)'), ('closure', 'round(least(closure_in, closure_out), 3)'), ('total', 'round(total, 2)'), ('unit', 'unit'), ('transfers', 'len(evidence)'), ('window_days', '$bp_window'))} AS figures,
-         {d.format_text('{} accounts paid {} accounts within {} days, {} of the {} possible pairs, {} ({}) in {} transfers: a block of nominees.', 'len(senders)', 'len(receivers)', '$bp_window', 'pairs', 'len(senders) * len(receivers)', 'round(total, 2)', 'unit', 'len(evidence)')} AS explanation,
+         0.5 + 0.5 * {saturate(f'least({n_senders}, {n_receivers}) - $bp_min + pairs / ({n_senders} * {n_receivers})', '$bp_min')} AS score,
+         {account_subjects(d, d.array_concat('senders', 'receivers'))} AS subjects, evidence,
+         {d.json_object(('senders', n_senders), ('receivers', n_receivers), ('pairs', 'pairs'), ('density', f'round(pairs / ({n_senders} * {n_receivers}), 3)'), ('closure', 'round(least(closure_in, closure_out), 3)'), ('total', 'round(total, 2)'), ('unit', 'unit'), ('transfers', n_evidence), ('window_days', '$bp_window'))} AS figures,
+         {d.format_text('{} accounts paid {} accounts within {} days, {} of the {} possible pairs, {} ({}) in {} transfers: a block of nominees.', n_senders, n_receivers, '$bp_window', 'pairs', f'{n_senders} * {n_receivers}', 'round(total, 2)', 'unit', n_evidence)} AS explanation,
          t0 AS period_start, t1 AS period_end
-  FROM blk AS k
-  WHERE NOT EXISTS (SELECT 1 FROM stk WHERE (stk.s1 = k.senders AND stk.rec1 = k.receivers)
-                                        OR (stk.s2 = k.senders AND stk.r2 = k.receivers))
+  FROM (SELECT blk.*, l.senders IS NOT NULL AS is_layer FROM blk
+        LEFT JOIN layers AS l ON l.senders = blk.senders AND l.receivers = blk.receivers) AS k
+  WHERE NOT is_layer
 ),
 stack AS (
   SELECT 'stack' AS typology,
-         0.6 + 0.4 * {saturate('len(mids) - $bp_min + 1', '$bp_min')} AS score,
-         {account_subjects(d, 'list_concat(list_concat(s1, mids), r2)')} AS subjects,
-         list_distinct(list_concat(ev1, ev2)) AS evidence,
-         {d.json_object(('senders', 'len(s1)'), ('middle', 'len(mids)'), ('receivers', 'len(r2)'), ('first_layer_total', 'round(total1, 2)'), ('second_layer_total', 'round(total2, 2)'), ('unit', 'unit'), ('window_days', '$bp_window'))} AS figures,
-         {d.format_text('{} accounts paid {} accounts that paid on {} accounts, {} then {} ({}): layering through two rows of nominees.', 'len(s1)', 'len(mids)', 'len(r2)', 'round(total1, 2)', 'round(total2, 2)', 'unit')} AS explanation,
+         0.6 + 0.4 * {saturate(f'{n_mids} - $bp_min + 1', '$bp_min')} AS score,
+         {account_subjects(d, d.array_concat(d.array_concat('s1', 'mids'), 'r2'))} AS subjects,
+         {d.array_distinct(d.array_concat('ev1', 'ev2'))} AS evidence,
+         {d.json_object(('senders', n_s1), ('middle', n_mids), ('receivers', n_r2), ('first_layer_total', 'round(total1, 2)'), ('second_layer_total', 'round(total2, 2)'), ('unit', 'unit'), ('window_days', '$bp_window'))} AS figures,
+         {d.format_text('{} accounts paid {} accounts that paid on {} accounts, {} then {} ({}): layering through two rows of nominees.', n_s1, n_mids, n_r2, 'round(total1, 2)', 'round(total2, 2)', 'unit')} AS explanation,
          t0 AS period_start, t1 AS period_end
   FROM stk
 )

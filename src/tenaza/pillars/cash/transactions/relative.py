@@ -51,10 +51,12 @@ def edges_cte(d: Dialect, config: RelativeConfig, params: dict[str, Any], prefix
     of its group's, below the floor too."""
     where = "from_account IS NOT NULL AND to_account IS NOT NULL AND from_account <> to_account AND amount > 0"
     if config.channels is not None:
-        where += f" AND list_contains({bind_list(params, prefix + '_channels', config.channels)}, channel)"
+        where += f" AND {d.array_contains(bind_list(params, prefix + '_channels', config.channels), 'channel')}"
     params[prefix + "_pct"] = config.amount_percentile / 100.0
     params[prefix + "_abs"] = config.min_amount
     mark = d.array_join(d.array_sort("l.releasable_to"), "','")
+    e = f"""  SELECT r.*, f.floor_v, {d.epoch_seconds('r.ts')} / 86400.0 AS day
+  FROM ranked AS r JOIN floors AS f USING (mark) WHERE r.v >= f.floor_v"""
     return f"""tx AS (
   SELECT ingest_id, source_row, ts, from_account, to_account, amount, currency, amount_usd
   FROM transactions WHERE {where}
@@ -70,9 +72,6 @@ tv AS (
 ),
 ranked AS (SELECT tv.*, percent_rank() OVER (PARTITION BY tv.mark ORDER BY tv.v) AS pr FROM tv WHERE tv.v IS NOT NULL),
 floors AS (
-  SELECT mark, coalesce(${prefix}_abs, quantile_cont(v, ${prefix}_pct)) AS floor_v FROM ranked GROUP BY mark
+  SELECT mark, coalesce(${prefix}_abs, {d.quantile_cont('v', f'${prefix}_pct')}) AS floor_v FROM ranked GROUP BY mark
 ),
-e AS MATERIALIZED (
-  SELECT r.*, f.floor_v, {d.epoch_seconds('r.ts')} / 86400.0 AS day
-  FROM ranked AS r JOIN floors AS f USING (mark) WHERE r.v >= f.floor_v
-)"""
+{d.cte('e', e, materialized=True)}"""
