@@ -148,6 +148,10 @@ class Dialect:
         """Element ``n`` of ``arr``, counting from 1."""
         return f"{arr}[{int(n)}]"
 
+    def array_last(self, arr: str) -> str:
+        """The last element of ``arr`` (NULL for an empty array)."""
+        return f"list_last({arr})"
+
     def range_sum(self, var: str, start: str, stop: str, body: str) -> str:
         """The sum of ``body`` over the integers ``var`` = start, start + 1, ..., stop - 1 (NULL
         for an empty range)."""
@@ -383,6 +387,9 @@ class SparkDialect(Dialect):
 
     def array_element(self, arr: str, n: int) -> str:
         return f"element_at({arr}, {int(n)})"
+
+    def array_last(self, arr: str) -> str:
+        return f"try_element_at({arr}, -1)"  # element_at fails on an empty array in ANSI mode
 
     def range_sum(self, var: str, start: str, stop: str, body: str) -> str:
         # sequence(a, b) counts down where a > b, so an empty range is told apart first

@@ -14,7 +14,6 @@ from __future__ import annotations
 DUCKDB_ONLY_DETECTORS: dict[str, str] = {
     "cash_ranked_risk": "the supervised ranker's SQL is DuckDB-only (LightGBM features read through DuckDB)",
     "layering_paths": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
-    "cycles_round": "written for DuckDB first: MATERIALIZED CTEs, quantile_cont, list_* functions",
 }
 
 # Steps of `tenaza analyze` that run through DuckDB only: step -> why.

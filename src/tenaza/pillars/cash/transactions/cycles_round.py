@@ -106,39 +106,47 @@ class RoundCycles(Detector[RoundCycleConfig]):
         for k in range(2, c.max_hops + 1):
             steps.append(f"""p{k} AS (
   SELECT p.origin, f.dst AS node, p.t0, greatest(p.tl, f.ts) AS tl, least(p.tmin, f.ts) AS tmin, p.a0, f.v AS al,
-         list_append(p.path, f.dst) AS path, list_append(p.ev, f.record_id) AS ev, greatest(p.pr, f.pr) AS pr, p.unit
+         {d.array_append('p.path', 'f.dst')} AS path, {d.array_append('p.ev', 'f.record_id')} AS ev,
+         greatest(p.pr, f.pr) AS pr, p.unit
   FROM p{k - 1} AS p JOIN f ON f.src = p.node AND {when}
-   AND f.v >= p.al * $rc_lo AND f.v <= p.al * $rc_hi AND f.record_id <> list_last(p.ev)
-  WHERE p.node <> p.origin AND (f.dst = p.origin AND {k} >= $rc_min_hops OR NOT list_contains(p.path, f.dst))
+   AND f.v >= p.al * $rc_lo AND f.v <= p.al * $rc_hi AND f.record_id <> {d.array_last('p.ev')}
+  WHERE p.node <> p.origin AND (f.dst = p.origin AND {k} >= $rc_min_hops OR NOT {d.array_contains('p.path', 'f.dst')})
 )""")
         closed = "\nUNION ALL\n".join(f"SELECT * FROM p{k} WHERE node = origin" for k in range(2, c.max_hops + 1))
         speed = f"(1 - least(1.0, {d.seconds_between('tmin', 'tl')} / $rc_span_s))"
+        n_ev, n_members, path = d.array_length("ev"), d.array_length("members"), d.array_join("first_path", "' > '")
+        f = f"""SELECT src, dst, ts, v, pr, unit, {rid('e')} AS record_id FROM e
+                   WHERE src IN (SELECT n FROM nodes) AND dst IN (SELECT n FROM nodes)"""
         return f"""
 WITH {edges_cte(d, c, params, 'rc')},
 deg AS (SELECT n, count(DISTINCT other) AS n_cp FROM (SELECT src AS n, dst AS other FROM e UNION ALL
-                                                      SELECT dst, src FROM e) GROUP BY n),
+                                                      SELECT dst, src FROM e) AS x GROUP BY n),
 -- an account on a cycle both sends and receives, and is no busy business
 nodes AS (SELECT n FROM deg WHERE n_cp <= $rc_deg AND n IN (SELECT src FROM e) AND n IN (SELECT dst FROM e)),
-f AS MATERIALIZED (SELECT src, dst, ts, v, pr, unit, {rid('e')} AS record_id FROM e
-                   WHERE src IN (SELECT n FROM nodes) AND dst IN (SELECT n FROM nodes)),
-p1 AS (SELECT src AS origin, dst AS node, ts AS t0, ts AS tl, ts AS tmin, v AS a0, v AS al, [src, dst] AS path,
-              [record_id] AS ev, pr, unit FROM f),
+{d.cte('f', f, materialized=True)},
+p1 AS (SELECT src AS origin, dst AS node, ts AS t0, ts AS tl, ts AS tmin, v AS a0, v AS al, {d.array('src', 'dst')} AS path,
+              {d.array('record_id')} AS ev, pr, unit FROM f),
 {",".join(steps)},
--- one row per cycle (a coarse cycle is found from each of its hops)
+-- one row per cycle: a coarse cycle (or one of hops at the same time) is found from each of its
+-- hops, and is read from its earliest start (then its first transfer's id); its span, greatest
+-- percentile and unit are the same from every start
 cyc AS (
-  SELECT list_sort(ev) AS key, any_value(path) AS path, any_value(ev) AS ev, any_value(a0) AS a0,
-         any_value(al) AS al, min(tmin) AS tmin, max(tl) AS tl, max(pr) AS pr, any_value(unit) AS unit
-  FROM ({closed}) GROUP BY list_sort(ev)
+  SELECT key, path, ev, a0, al, tmin, tl, pr, unit
+  FROM (SELECT c.*, {d.array_sort('ev')} AS key,
+               row_number() OVER (PARTITION BY {d.array_sort('ev')} ORDER BY t0, {d.array_element('ev', 1)}) AS _start
+        FROM ({closed}) AS c) AS r
+  WHERE _start = 1
 ),
 scored AS (
-  SELECT *, list_sort(list_distinct(path)) AS members,
-         pow(least(al, a0) / greatest(al, a0), 1.0 / len(ev)) AS kept, {speed} AS speed
+  SELECT *, {d.array_sort(d.array_distinct('path'))} AS members,
+         pow(least(al, a0) / greatest(al, a0), 1.0 / {n_ev}) AS kept, {speed} AS speed
   FROM cyc
 ),
 g AS (
-  SELECT members, count(*) AS rounds, list_distinct(flatten(list(ev))) AS evidence, arg_max(path, pr) AS first_path,
+  SELECT members, count(*) AS rounds, {d.array_distinct(d.array_flatten(d.list_agg('ev')))} AS evidence,
+         max_by(path, pr) AS first_path,
          max(a0) AS largest, avg(kept) AS kept, max(speed) AS speed, max(pr) AS pr, min(tmin) AS period_start,
-         max(tl) AS period_end, any_value(unit) AS unit, max(len(ev)) AS hops,
+         max(tl) AS period_end, any_value(unit) AS unit, max({n_ev}) AS hops,
          coalesce(stddev_pop(a0) / avg(a0), 0) AS variation
   FROM scored GROUP BY members
 ),
@@ -152,8 +160,8 @@ s AS (
 SELECT 'cycle' AS typology,
        least(1.0, strength + 0.3 * {saturate('rounds - 1', '1')}) AS score,
        {account_subjects(d, 'members')} AS subjects, evidence,
-       {d.json_object(('rounds', 'rounds'), ('hops', 'hops'), ('accounts', 'len(members)'), ('largest', 'round(largest, 2)'), ('unit', 'unit'), ('kept_share', 'round(kept, 3)'), ('speed', 'round(speed, 3)'), ('amount_variation', 'round(variation, 3)'), ('amount_percentile', 'round(100 * pr, 1)'), ('evidence_strength', 'round(strength, 3)'), ('path', "array_to_string(first_path, ' > ')"), ('time_order', '$rc_order'))} AS figures,
-       {d.format_text('Money went round {} accounts and back ({}), {} round(s), up to {} ({}) a time, {}% of it coming back; evidence strength {}: round-tripping.', 'len(members)', "array_to_string(first_path, ' > ')", 'rounds', 'round(largest, 2)', 'unit', 'CAST(round(kept * 100) AS INTEGER)', 'round(strength, 2)')} AS explanation,
+       {d.json_object(('rounds', 'rounds'), ('hops', 'hops'), ('accounts', n_members), ('largest', 'round(largest, 2)'), ('unit', 'unit'), ('kept_share', 'round(kept, 3)'), ('speed', 'round(speed, 3)'), ('amount_variation', 'round(variation, 3)'), ('amount_percentile', 'round(100 * pr, 1)'), ('evidence_strength', 'round(strength, 3)'), ('path', path), ('time_order', '$rc_order'))} AS figures,
+       {d.format_text('Money went round {} accounts and back ({}), {} round(s), up to {} ({}) a time, {}% of it coming back; evidence strength {}: round-tripping.', n_members, path, 'rounds', 'round(largest, 2)', 'unit', 'CAST(round(kept * 100) AS INTEGER)', 'round(strength, 2)')} AS explanation,
        period_start, period_end
 FROM s WHERE (rounds >= 2 OR strength >= $rc_min_score) AND (rounds = 1 OR variation >= $rc_min_var)
 """
