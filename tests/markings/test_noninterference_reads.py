@@ -14,7 +14,6 @@ list, and the exported brief.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import shutil
@@ -26,79 +25,33 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tenaza.analyze import analyze
 from tenaza.cli import app
-from tenaza.manifest import ingest_manifest
-from tenaza.markings import Viewer, set_default_viewer, visible_sql
-from tenaza.resolve.judgements import judge
+from tenaza.markings import Viewer, set_default_viewer
 from tenaza.resolve.visibility import Viewer as EntityViewer
 from tenaza.resolve.visibility import hits_for
-from tenaza.scenario.generate import generate
-from tenaza.scenario.world.config import ScenarioConfig
-from tenaza.schema import TABLES, TableKind
 from tenaza.store import Workspace
+from tests.markings.reads import MARKINGS, build_world, difference, remark, restrict
 
 pytestmark = pytest.mark.slow  # one generated world analyzed once, then about 25 CLI reads per example
 
-MARKINGS = (["USA"], ["MEX"], ["MEX", "USA"])
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A small generated world, analyzed by its owner, with two analysts' judgements."""
-    tmp = tmp_path_factory.mktemp("reads")
-    res = generate(ScenarioConfig(3_000, seed=5), tmp / "world")
-    with Workspace.create(tmp / "full.duckdb") as ws:
-        ingest_manifest(ws, res.manifest)
-        analyze(ws)
-        # one judgement within each parties file and one across them
-        firsts = ws.backend.fetch("records", "SELECT min(record_id), max(record_id) FROM parties GROUP BY ingest_id "
-                                            "ORDER BY ingest_id")
-        a, b = (str(x) for x in firsts[0])
-        c, _ = (str(x) for x in firsts[1])
-        judge(ws, "split", a, b, "analyst-1", "different people")
-        judge(ws, "merge", a, c, "analyst-2", "same person on both sides")
-    return tmp / "full.duckdb", res.truth
+    return build_world(tmp_path_factory.mktemp("reads"), 3_000, 5)
 
 
 def _remark(path: Path, marks: list[int], derived_seed: int) -> None:
-    """Random markings: each source file one of MARKINGS, each derived row one of them too
-    (by a hash of its id, so derived rows of one table differ from each other)."""
     with Workspace.open(path) as ws:
-        ids = [int(r[0]) for r in ws.backend.fetch("ids", "SELECT ingest_id FROM ingest_log ORDER BY 1")]
-        for i, ingest_id in enumerate(ids):
-            ws.backend.execute("remark", "UPDATE ingest_log SET releasable_to = $r WHERE ingest_id = $i",
-                               {"r": MARKINGS[marks[i % len(marks)]], "i": ingest_id})
-        for spec in TABLES.values():
-            cols = [c.name for c in spec.columns]
-            if spec.kind is TableKind.CANONICAL or "releasable_to" not in cols or "ingest_id" in cols:
-                continue
-            key = cols[0]
-            ws.backend.execute("remark derived", f'UPDATE "{spec.physical_name}" SET releasable_to = '
-                               f"[$a, $b, $c][CAST(1 + hash(CAST({key} AS VARCHAR) || $s) % 3 AS BIGINT)]",
-                               {"a": MARKINGS[0], "b": MARKINGS[1], "c": MARKINGS[2], "s": str(derived_seed)})
+        remark(ws.backend, marks, derived_seed)
 
 
 def _restrict(path: Path, viewer: Viewer) -> None:
     """Delete from the workspace at ``path`` every row ``viewer`` may not see."""
-    params = {"viewer_country": viewer.country, "viewer_agency": viewer.agency}
-    seen = f"SELECT ingest_id FROM ingest_log WHERE {visible_sql()}"
     with Workspace.open(path) as ws:
-        b = ws.backend
-        for spec in TABLES.values():
-            cols = {c.name for c in spec.columns}
-            table = f'"{spec.physical_name}"'
-            if spec.name == "ingest_log":
-                continue
-            if "ingest_id" in cols:
-                b.execute("restrict", f"DELETE FROM {table} WHERE ingest_id NOT IN ({seen})", params)
-            elif "releasable_to" in cols:
-                who = visible_sql(originator="originator" if "originator" in cols else None)
-                b.execute("restrict", f"DELETE FROM {table} WHERE NOT coalesce({who}, FALSE)", params)
-        b.execute("restrict", "DELETE FROM resolve_judgements WHERE record_a NOT IN (SELECT record_id FROM parties) "
-                              "OR record_b NOT IN (SELECT record_id FROM parties)")
-        b.execute("restrict", f"DELETE FROM ingest_log WHERE ingest_id NOT IN ({seen})", params)
+        restrict(ws.backend, viewer)
 
 
 def _same_name(text: str) -> str:
@@ -149,15 +102,6 @@ def _reads(path: Path, truth: Path, viewer: Viewer, probes: dict[str, list[str]]
     return shown
 
 
-def _difference(whole: Any, part: Any) -> str:
-    """The lines that differ, each cut to 300 characters (a chart is one long line of base64)."""
-    def lines(x: Any) -> list[str]:
-        text = x if isinstance(x, str) else json.dumps(x, indent=1, sort_keys=True, default=str)
-        return [line[:300] for line in text.replace("\\n", "\n").splitlines()]
-    diff = difflib.unified_diff(lines(whole), lines(part), "whole workspace", "visible rows only", n=1, lineterm="")
-    return "\n".join(list(diff)[:80])
-
-
 def _probes(path: Path) -> dict[str, list[str]]:
     """Ids to ask for: some of every alert detector, every judged and hit record, a few others."""
     with Workspace.open(path, read_only=True) as ws:
@@ -190,7 +134,7 @@ def _compare(world: tuple[Path, Path], tmp_path: Path, marks: list[int], derived
     alone = _reads(part, truth, viewer, probes, brief)
     for path in seen:
         assert seen[path] == alone[path], (f"{path}: what {viewer} sees depends on rows it may not see:\n"
-                                           + _difference(seen[path], alone[path]))
+                                           + difference(seen[path], alone[path]))
     # The comparison can fail: where source rows were hidden, the owner, who ignores markings,
     # reads the two workspaces apart.
     owner, none = Viewer("*"), dict[str, list[str]](alerts=[], records=[])
