@@ -59,6 +59,12 @@ def _target(ws: Workspace) -> dict[str, float]:
 PREPARE = {"distribution_inspection_target": _target}
 
 
+# the scenario plants no peel chain, and at the defaults the tiny world has no layering path: looser
+# hops (a month's wait, a third to three times the previous amount) give about a hundred paths,
+# many from a transfer that starts several equally long ones, so the choice among them is compared too
+LAYERING_PATHS = {"max_gap_days": 30, "min_hop_ratio": 0.3, "max_hop_ratio": 3}
+
+
 def _alerts(ws: Workspace, name: str) -> dict[str, float]:
     rows = ws.backend.fetch("read alerts", "SELECT alert_id, score FROM alerts WHERE detector = $d", {"d": name})
     return {str(a): float(s) for a, s in rows}
@@ -72,7 +78,8 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                                       "--no-analyze"])
     assert result.exit_code == 0, result.output
     path = folder / "workspace.duckdb"
-    configs = {"restricted_counterparty": {"list_path": str(_restricted_list(path, folder))}}
+    configs = {"restricted_counterparty": {"list_path": str(_restricted_list(path, folder))},
+               "layering_paths": LAYERING_PATHS}
     duck: dict[str, dict[str, float]] = {}
     skipped: dict[str, str | None] = {}
     prepared: dict[str, dict[str, float]] = {}

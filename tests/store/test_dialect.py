@@ -37,6 +37,10 @@ CASES: dict[str, Callable[[Dialect], str]] = {
                                f"WHERE d0 IS NOT NULL) AS s ORDER BY g, day"),
     "array_last": lambda d: (f"SELECT g, x, {d.array_last(d.array('x', 'x * 2'))}, {d.array_last(d.empty_string_array())} "
                              f"FROM r ORDER BY g, x"),
+    "array_slice": lambda d: (
+        f"SELECT g, x, {d.array_slice(d.array('x', 'x * 2', 'x * 3'), '2', d.array_length(d.array('x', 'x', 'x')))}, "
+        f"{d.array_slice(d.array('x', 'x * 2'), '2', '1')}, {d.array_slice(d.array('x', 'x * 2'), '1', '1')} "
+        f"FROM r ORDER BY g, x"),
 }
 
 
@@ -52,6 +56,8 @@ def test_duckdb_spelling_gives_the_expected_values(case: str) -> None:
         assert rows == [("a", 3.0, 1.75), ("b", 6.0, 5.5)]
     elif case == "explode_days":  # end exclusive, across a leap day
         assert [str(day) for _, day in rows] == ["2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01", "2024-01-01"]
+    elif case == "array_slice":  # both ends included; empty where stop < start
+        assert [r[2:] for r in rows] == [([2 * x, 3 * x], [], [x]) for _, x, *_ in rows]
     elif case == "array_last":  # NULL for an empty array
         assert [r[2:] for r in rows] == [(2 * x, None) for _, x, *_ in rows]
     else:

@@ -152,6 +152,11 @@ class Dialect:
         """The last element of ``arr`` (NULL for an empty array)."""
         return f"list_last({arr})"
 
+    def array_slice(self, arr: str, start: str, stop: str) -> str:
+        """The elements of ``arr`` from position ``start`` to ``stop``, both included, counting
+        from 1 (``start`` >= 1; an empty array where ``stop`` < ``start``)."""
+        return f"list_slice({arr}, {start}, {stop})"
+
     def range_sum(self, var: str, start: str, stop: str, body: str) -> str:
         """The sum of ``body`` over the integers ``var`` = start, start + 1, ..., stop - 1 (NULL
         for an empty range)."""
@@ -390,6 +395,10 @@ class SparkDialect(Dialect):
 
     def array_last(self, arr: str) -> str:
         return f"try_element_at({arr}, -1)"  # element_at fails on an empty array in ANSI mode
+
+    def array_slice(self, arr: str, start: str, stop: str) -> str:
+        # slice takes a length, and fails on a negative one
+        return f"slice({arr}, {start}, greatest(({stop}) - ({start}) + 1, 0))"
 
     def range_sum(self, var: str, start: str, stop: str, body: str) -> str:
         # sequence(a, b) counts down where a > b, so an empty range is told apart first

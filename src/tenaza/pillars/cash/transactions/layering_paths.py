@@ -66,35 +66,42 @@ class LayeringPaths(Detector[LayeringPathConfig]):
         steps = []
         for k in range(2, c.max_hops + 1):
             steps.append(f"""p{k} AS (
-  SELECT p.origin, f.dst AS node, p.t0, f.ts AS tl, p.a0, f.v AS al, list_append(p.path, f.dst) AS path,
-         list_append(p.ev, f.record_id) AS ev, p.first_id, p.unit
+  SELECT p.origin, f.dst AS node, p.t0, f.ts AS tl, p.a0, f.v AS al, {d.array_append('p.path', 'f.dst')} AS path,
+         {d.array_append('p.ev', 'f.record_id')} AS ev, p.first_id, p.unit
   FROM p{k - 1} AS p JOIN f ON f.src = p.node AND f.ts >= p.tl AND f.ts <= p.tl + {gap}
-   AND f.v >= p.al * $lp_lo AND f.v <= p.al * $lp_hi AND f.record_id <> list_last(p.ev)
-  WHERE NOT list_contains(p.path, f.dst) AND f.src IN (SELECT n FROM mid)
+   AND f.v >= p.al * $lp_lo AND f.v <= p.al * $lp_hi AND f.record_id <> {d.array_last('p.ev')}
+  WHERE NOT {d.array_contains('p.path', 'f.dst')} AND f.src IN (SELECT n FROM mid)
 )""")
         paths = "\nUNION ALL\n".join(f"SELECT * FROM p{k}" for k in range(c.min_hops, c.max_hops + 1))
+        n_ev, n_path, path = d.array_length("ev"), d.array_length("path"), d.array_join("path", "' > '")
+        f = f"SELECT src, dst, ts, v, unit, {rid('e')} AS record_id FROM e"
         return f"""
 WITH {edges_cte(d, c, params, 'lp')},
 deg AS (SELECT n, count(DISTINCT other) AS n_cp FROM (SELECT src AS n, dst AS other FROM e UNION ALL
-                                                      SELECT dst, src FROM e) GROUP BY n),
+                                                      SELECT dst, src FROM e) AS x GROUP BY n),
 -- an intermediary both receives and sends, and is no busy business
 mid AS (SELECT n FROM deg WHERE n_cp <= $lp_deg AND n IN (SELECT src FROM e) AND n IN (SELECT dst FROM e)),
-f AS MATERIALIZED (SELECT src, dst, ts, v, unit, {rid('e')} AS record_id FROM e),
-p1 AS (SELECT src AS origin, dst AS node, ts AS t0, ts AS tl, v AS a0, v AS al, [src, dst] AS path,
-              [record_id] AS ev, record_id AS first_id, unit FROM f WHERE dst IN (SELECT n FROM mid)),
+{d.cte('f', f, materialized=True)},
+p1 AS (SELECT src AS origin, dst AS node, ts AS t0, ts AS tl, v AS a0, v AS al, {d.array('src', 'dst')} AS path,
+              {d.array('record_id')} AS ev, record_id AS first_id, unit FROM f WHERE dst IN (SELECT n FROM mid)),
 {",".join(steps)},
-found AS (SELECT * FROM ({paths})),
--- the longest path from each first transfer, and no path that is the tail of another
-longest AS (SELECT first_id, arg_max(path, len(path)) AS path, arg_max(ev, len(path)) AS ev,
-                   arg_max(al, len(path)) AS al, any_value(a0) AS a0, any_value(t0) AS t0,
-                   arg_max(tl, len(path)) AS tl, any_value(unit) AS unit FROM found GROUP BY first_id),
-tails AS (SELECT DISTINCT x.id FROM longest AS l, unnest(list_slice(l.ev, 2, len(l.ev))) AS x(id)),
+found AS (SELECT * FROM ({paths}) AS u),
+-- the longest path from each first transfer (of equally long ones, the one that kept the most,
+-- then the earliest, then the first by its transfers' ids: one path, each column read from it),
+-- and no path that is the tail of another
+longest AS (
+  SELECT first_id, path, ev, al, a0, t0, tl, unit
+  FROM (SELECT found.*, row_number() OVER (PARTITION BY first_id ORDER BY {n_path} DESC, al DESC, tl,
+                                           {d.array_join('ev', "','")}) AS _rank FROM found) AS r
+  WHERE _rank = 1
+),
+tails AS (SELECT DISTINCT id FROM (SELECT {d.explode(d.array_slice('ev', '2', n_ev))} AS id FROM longest) AS x),
 kept AS (SELECT * FROM longest WHERE first_id NOT IN (SELECT id FROM tails))
 SELECT 'layering_path' AS typology,
-       (0.5 + 0.5 * {saturate('len(ev) - $lp_min_hops + 1', '2')}) * (0.5 + 0.5 * al / a0) AS score,
+       (0.5 + 0.5 * {saturate(f'{n_ev} - $lp_min_hops + 1', '2')}) * (0.5 + 0.5 * al / a0) AS score,
        {account_subjects(d, 'path')} AS subjects, ev AS evidence,
-       {d.json_object(('hops', 'len(ev)'), ('first_amount', 'round(a0, 2)'), ('last_amount', 'round(al, 2)'), ('retained_share', 'round(al / a0, 3)'), ('path', "array_to_string(path, ' > ')"), ('unit', 'unit'))} AS figures,
-       {d.format_text('Money moved through {} accounts in {} hops ({}), from {} to {}, keeping {}% of it: a layering path.', 'len(path)', 'len(ev)', "array_to_string(path, ' > ')", 'round(a0, 2)', 'round(al, 2)', 'CAST(round(100 * al / a0) AS INTEGER)')} AS explanation,
+       {d.json_object(('hops', n_ev), ('first_amount', 'round(a0, 2)'), ('last_amount', 'round(al, 2)'), ('retained_share', 'round(al / a0, 3)'), ('path', path), ('unit', 'unit'))} AS figures,
+       {d.format_text('Money moved through {} accounts in {} hops ({}), from {} to {}, keeping {}% of it: a layering path.', n_path, n_ev, path, 'round(a0, 2)', 'round(al, 2)', 'CAST(round(100 * al / a0) AS INTEGER)')} AS explanation,
        t0 AS period_start, tl AS period_end
 FROM kept
 """
