@@ -70,3 +70,15 @@ def test_demo_builds_and_analyzes_a_tiny_scenario(tmp_path: Path) -> None:
     with Workspace.open(ws, read_only=True) as w:
         assert w.count("alerts") > 0
         assert w.count("entities") > 0
+        # the inspection queue is built by analyze, and its latest day's selection written as alerts
+        queue = w.backend.fetch("queue", "SELECT count(*), count(*) FILTER (WHERE selected), max(day) "
+                                         "FROM inspection_scores")
+        (scored, selected, latest), = queue
+        assert scored > 0 and 0 < selected < scored
+        inspection = w.backend.fetch("inspection alerts", "SELECT count(*), min(explanation) FROM alerts "
+                                                          "WHERE detector = 'distribution_inspection_target'")
+        (n, text), = inspection
+        latest_selected = w.backend.scalar("latest", "SELECT count(*) FROM inspection_scores WHERE selected "
+                                                     "AND day = $d", {"d": latest})
+        assert n == latest_selected > 0 and text
+    assert "target: " in result.output and "inspection alerts" in result.output

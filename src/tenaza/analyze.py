@@ -1,6 +1,7 @@
 """``tenaza analyze``: every step after ingest, in order, each skipped with a note where its
 inputs are empty: exchange rates for the transactions' currencies, resolve parties into entities, screen them against the designation lists,
-run every registered detector, load the public indicators of the strategy.
+run every registered detector, rank the crossings for inspection (and write the inspection
+alerts), load the public indicators of the strategy.
 
 On Spark (``tenaza --engine spark analyze``) it runs every step and detector that is ported to
 Spark and names, each in one line, the ones that are not (tenaza.store.ported, with the reason):
@@ -79,7 +80,7 @@ def _on_spark(ws: Workspace) -> bool:
 def _detect(ws: Workspace) -> str:
     from tenaza.detect import run, select
 
-    chosen = select()
+    chosen = [d for d in select() if d.NAME != INSPECTION]  # the target step runs it, after the queue
     left_out = []
     if _on_spark(ws):
         left_out = sorted(d.NAME for d in chosen if d.NAME in DUCKDB_ONLY_DETECTORS)
@@ -90,6 +91,31 @@ def _detect(ws: Workspace) -> str:
     if left_out:
         summary += f"; not ported to Spark, not run: {', '.join(left_out)}"
     return summary
+
+
+INSPECTION = "distribution_inspection_target"
+
+
+def _target(ws: Workspace) -> str:
+    """The inspection queue of the crossings (`tenaza target` at its defaults: each port's top 5 %
+    of a day, the dangerous class weighted 0.5), then its alerts. It runs after the detectors
+    because a party linked to another pillar's alerts is one of its reasons."""
+    from tenaza.detect import run, select
+    from tenaza.pillars.distribution.targeting import pipeline
+    from tenaza.pillars.distribution.targeting import workspace as tws
+    from tenaza.pillars.distribution.targeting.model import TargetingConfig
+
+    cfg = TargetingConfig()
+    frame = tws.load(ws)
+    if frame.empty:
+        return "no crossings to target"
+    result = pipeline.run(frame, cfg)
+    tws.write(ws, result, cfg.capacity, cfg.rare_weight)
+    alerts = sum(r.alerts for r in run(ws, select(names=[INSPECTION])))
+    note = f" ({result.fitted.note.strip('; ')})" if result.fitted.note.strip("; ") else ""
+    return (f"{result.mode}{note}: trained on {result.train_rows:,} items before {result.split_date}, scored "
+            f"{len(result.frame):,}, selected {int(result.selected.sum()):,} (each port's top {cfg.capacity:.0%} "
+            f"of a day); {alerts:,} inspection alerts from the latest day (`tenaza target` for other settings)")
 
 
 def _outcomes(ws: Workspace) -> str:
@@ -111,6 +137,7 @@ STEPS: tuple[tuple[str, str, Callable[[Workspace], str]], ...] = (
     ("resolve", "parties", _resolve),
     ("screen", "parties", _screen),
     ("detect", "", _detect),
+    ("target", "crossings", _target),
     ("outcomes", "", _outcomes),
 )
 
