@@ -57,3 +57,14 @@ def test_a_yearly_value_stands_inside_the_year_it_covers() -> None:
     fig = chart(v, title="t", unit="u", source="s", lang="en", intervention=date(2021, 6, 1))
     x = pd.DatetimeIndex(fig.axes[0].lines[0].get_xdata())
     assert list(x.year) == [2019, 2020, 2021] and all(x.month.isin([6, 7]))
+
+
+def test_every_unit_of_the_shipped_series_and_framework_reads_in_spanish() -> None:
+    """A unit the Spanish brief does not know is printed in English: the NSDUH series' unit
+    ("..., past year") was missing, and its facts line read half in English."""
+    from tenaza.outcomes.locale import UNITS_ES
+    from tenaza.outcomes.series import read_file, shipped_files
+
+    units = {str(u) for f in shipped_files() for u in read_file(f)["unit"].dropna().unique()}
+    units |= {i.unit for i in load_framework(None).indicators() if i.unit}
+    assert units - set(UNITS_ES) == set()

@@ -58,6 +58,9 @@ UNITS_ES = {
     "inspections": "inspecciones",
     "prescriptions per 100 persons": "recetas por 100 personas",
     "percent of people aged 12+": "por ciento de las personas de 12 años o más",
+    "percent of people aged 12+, past year": "por ciento de las personas de 12 años o más, último año",
+    "unit": "unidad", "per 100,000 in 12 months": "por 100 000 en 12 meses",
+    "per 100,000, age-adjusted": "por 100 000, ajustada por edad",
 }
 
 
