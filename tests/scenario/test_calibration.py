@@ -1,5 +1,6 @@
 import csv
 import json
+from datetime import date
 
 import numpy as np
 import pytest
@@ -34,3 +35,14 @@ def test_seizures_split_at_and_between_ports(tiny: Result) -> None:
     assert "USBP" in comp and "OFO" in comp
     assert all(r["PORT CODE"] == "" for r in rows if r["COMPONENT"] == "USBP")
     assert json.loads((tiny.manifest).read_text())["seed"] == 11
+
+
+def test_assets_are_taken_in_the_second_half_with_a_value(tiny: Result) -> None:
+    """The brief's judicial-cooperation indicator counts asset seizures: the world has some, in
+    the Mexican file (FGR), secured once cases are built (the second half of the period)."""
+    with (tiny.out / "sedena_aseguramientos.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="|") if r["TIPO"] == "BIENES"]
+    assert rows and {r["DEPENDENCIA"] for r in rows} == {"FGR"}
+    days = sorted(date(int(y), int(m), int(d)) for d, m, y in (r["FECHA"].split("/") for r in rows))
+    assert days[0] >= date(2024, 7, 1)
+    assert all(float(r["VALOR ESTIMADO USD"].replace(",", ".")) > 0 for r in rows)

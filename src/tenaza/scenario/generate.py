@@ -20,6 +20,7 @@ from tenaza.scenario.activity.crossings import legit_crossings
 from tenaza.scenario.activity.firearms import Dealers, legit_firearms, straw_purchases
 from tenaza.scenario.activity.trade import legit_trade
 from tenaza.scenario.activity.txn_stream import Background, write_transactions
+from tenaza.scenario.plant import assets as plant_assets
 from tenaza.scenario.plant import cash as plant_cash
 from tenaza.scenario.plant import distribution as plant_distribution
 from tenaza.scenario.plant import trade as plant_trade
@@ -66,6 +67,7 @@ def build(cfg: ScenarioConfig) -> tuple[World, Context, list[Org]]:
         plant_trade.plant(ctx, org)
         plant_distribution.plant(ctx, org)
         straw_purchases(ctx, org, dealers, cfg.rng(f"weapons-{org.org_id}"))
+        plant_assets.plant(ctx, org, cfg.rng(f"assets-{org.org_id}"))  # last: its own stream, its own ids
     designations(ctx, orgs)
     log.info("world: %d persons, %d companies, %d accounts, %d organizations", len(world.persons),
              len(world.companies), len(world.accounts), len(orgs))
