@@ -1,7 +1,8 @@
 """The analysis on DuckDB and on Spark local[N], same generated workspace, same run.
 
 Builds the scenario at ``--scale`` (``demo build --no-analyze``), runs every registered detector
-on the DuckDB file and then on a copy opened with ``--engine spark:local[N]``, and prints, per
+on the DuckDB file and then on a copy opened with ``--engine spark:local[N]`` (the inspection
+queue, ``tenaza target``, first on each engine where the inspection detector is asked for), and prints, per
 detector, the seconds and alert counts on each engine and whether the alerts agree (ids, and
 scores within 1e-6). A detector whose SQL Spark refuses is reported as not ported with the
 first line of its error, never skipped silently. DuckDB is the baseline measured in the same
@@ -47,6 +48,23 @@ def _analyze(ws: Workspace, names: list[str]) -> dict[str, tuple[float, dict[str
     return out
 
 
+INSPECTION = "distribution_inspection_target"
+
+
+def _target(ws: Workspace) -> tuple[float, dict[str, float]]:
+    """`tenaza target` at its defaults on this engine (the crossings read and the queue written
+    through its backend, LightGBM on the driver): seconds, and the selected items' scores. The
+    inspection detector reads this queue, so it runs first, as `tenaza analyze` does."""
+    from tenaza.pillars.distribution.targeting import pipeline
+    from tenaza.pillars.distribution.targeting import workspace as tws
+
+    t0 = time.perf_counter()
+    tws.write(ws, pipeline.run(tws.load(ws)), 0.05, 0.5)
+    seconds = time.perf_counter() - t0
+    rows = ws.backend.fetch("read queue", "SELECT item_id, score FROM inspection_scores WHERE selected")
+    return seconds, {str(i): float(v) for i, v in rows}
+
+
 def _same(a: dict[str, float], b: dict[str, float]) -> bool:
     return sorted(a) == sorted(b) and all(abs(a[k] - b[k]) <= TOLERANCE for k in a)
 
@@ -73,16 +91,25 @@ def main(argv: list[str] | None = None) -> int:
         with Workspace.open(path, engine="duckdb") as ws:
             print(f"transactions: {ws.count('transactions'):,}  declarations: {ws.count('trade_declarations'):,}  "
                   f"firearm sales: {ws.count('firearm_sales'):,}")
+            queue = {"duckdb": _target(ws)} if INSPECTION in names else {}
             duck = _analyze(ws, names)
         t0 = time.perf_counter()
         spark_ws = Workspace.open(copy, engine=f"spark:{args.master}")
         opened = time.perf_counter() - t0
+        if queue:
+            queue["spark"] = _target(spark_ws)
         spark = _analyze(spark_ws, names)
         spark_ws.close()
     print(f"Spark {args.master}: workspace opened (session, Parquet export) in {opened:.1f} s")
+    queue_same = True
+    if queue:
+        (ds, dq), (ss, sq) = queue["duckdb"], queue["spark"]
+        queue_same = _same(dq, sq)
+        print(f"tenaza target (inspection queue): DuckDB {ds:.1f} s, {len(dq):,} selected; Spark {ss:.1f} s, "
+              f"{len(sq):,} selected; {'same' if queue_same else 'DIFFERENT'} items and scores")
     print(f"{'detector':34} {'duckdb s':>9} {'alerts':>7} {'spark s':>9} {'alerts':>7}  parity")
     ported = total_d = total_s = 0.0
-    agree = True
+    agree = queue_same
     for name in names:
         ds, da, dnote = duck[name]
         ss, sa, snote = spark[name]
