@@ -84,6 +84,12 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     skipped: dict[str, str | None] = {}
     prepared: dict[str, dict[str, float]] = {}
     with Workspace.open(path, engine="duckdb") as ws:
+        # The ranker (`tenaza rank`, LightGBM on features read through DuckDB) runs on DuckDB only:
+        # its scores, written before the copy, are what cash_ranked_risk reads on both engines.
+        from tenaza.rank.supervised import RankerConfig, load_labels, rank
+
+        ranked = rank(ws, load_labels(ws, folder / "world" / "truth.parquet", None), RankerConfig())
+        assert not ranked.skipped and ranked.scores_written, ranked
         # the others first: the targeting reads their alerts (a party linked to other pillars)
         for cls in sorted(select(), key=lambda c: c.NAME in PREPARE):
             if cls.NAME in PREPARE:

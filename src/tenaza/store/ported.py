@@ -12,7 +12,6 @@ from __future__ import annotations
 
 # Detectors whose SQL is not yet written through the Dialect: NAME -> why.
 DUCKDB_ONLY_DETECTORS: dict[str, str] = {
-    "cash_ranked_risk": "the supervised ranker's SQL is DuckDB-only (LightGBM features read through DuckDB)",
 }
 
 # Steps of `tenaza analyze` that run through DuckDB only: step -> why.

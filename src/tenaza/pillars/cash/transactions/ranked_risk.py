@@ -40,24 +40,26 @@ class RankedRisk(Detector[RankedRiskConfig]):
         cfg = self.config
         assert isinstance(cfg, RankedRiskConfig)
         params.update({"rr_min": cfg.min_score, "rr_rank": cfg.max_rank, "rr_latest": cfg.latest_only})
-        return """
+        d = self.dialect
+        figures = d.json_object(("model_score", "s.score"), ("rank_in_window", "s.rank"),
+                                ("transactions", "ev.n"), ("run_id", "s.run_id"), ("reasons", "s.reasons"))
+        return f"""
         WITH s AS (
           SELECT * FROM account_scores
           WHERE score >= $rr_min AND rank <= $rr_rank
             AND (NOT $rr_latest OR window_start = (SELECT max(window_start) FROM account_scores))
         ),
         ev AS (
-          SELECT s.score_id, list(DISTINCT t.record_id) AS evidence, count(DISTINCT t.txn_id) AS n
+          SELECT s.score_id, {d.list_agg("t.record_id", distinct=True)} AS evidence, count(DISTINCT t.txn_id) AS n
           FROM s JOIN transactions AS t ON (t.from_account = s.account_id OR t.to_account = s.account_id)
            AND t.ts >= s.window_start AND t.ts < s.window_end
           GROUP BY s.score_id
         )
-        SELECT 'ranked_risk' AS typology, CAST(s.score AS DOUBLE) AS score, ['account:' || s.account_id] AS subjects,
-               ev.evidence,
-               json_object('model_score', s.score, 'rank_in_window', s.rank, 'transactions', ev.n,
-                           'run_id', s.run_id, 'reasons', s.reasons) AS figures,
-               'The ranker scores account ' || s.account_id || ' at ' || format('{:.2f}', CAST(s.score AS DOUBLE))
-                 || ' (rank ' || s.rank || ' of its window): ' || array_to_string(s.reasons[1:2], '; ') || '.'
-                 AS explanation,
+        SELECT 'ranked_risk' AS typology, CAST(s.score AS DOUBLE) AS score, {d.array("'account:' || s.account_id")}
+                 AS subjects,
+               ev.evidence, {figures} AS figures,
+               'The ranker scores account ' || s.account_id || ' at ' || {d.format_fixed("CAST(s.score AS DOUBLE)", 2)}
+                 || ' (rank ' || CAST(s.rank AS VARCHAR) || ' of its window): '
+                 || {d.array_join(d.array_slice("s.reasons", "1", "2"), "'; '")} || '.' AS explanation,
                s.window_start AS period_start, s.window_end AS period_end
         FROM s JOIN ev USING (score_id)"""
