@@ -1,5 +1,8 @@
 """Benchmark: every cash detector across the scenario's styles, scored against the planted truth.
 
+``--pillars weapons,production`` runs those pillars' detectors and scores their typologies instead
+(the styles that move every date, ten_days and three_years, matter most to them).
+
 For each style (`tenaza scenario styles`) a small world is generated with the same seed and
 scale, written in that style, ingested through its manifest, and every detector registered
 for the cash pillar at run time is run with its default settings (`tenaza detect --pillar
@@ -45,8 +48,9 @@ def step(log: Path, *args: str) -> str:
     return done.stdout
 
 
-def run_style(style: str, rows: int, seed: int, base: Path) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-    """Scores per cash typology, and the seconds of each step."""
+def run_style(style: str, rows: int, seed: int, base: Path,
+              pillars: tuple[str, ...] = ("cash",)) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Scores per typology of ``pillars``, and the seconds of each step."""
     d = base / style
     d.mkdir(parents=True, exist_ok=True)
     log = d / "log.txt"
@@ -62,13 +66,14 @@ def run_style(style: str, rows: int, seed: int, base: Path) -> tuple[dict[str, d
     step(log, "ingest-manifest", str(ws), str(world / "manifest.json"))
     secs["ingest"] = time.perf_counter() - t
     t = time.perf_counter()
-    step(log, "detect", str(ws), "--pillar", "cash")
+    for pillar in pillars:
+        step(log, "detect", str(ws), "--pillar", pillar)
     secs["detect"] = time.perf_counter() - t
     scores = json.loads(step(log, "evaluate", str(ws), "--truth", str(world / "truth.parquet"), "--json"))
     import pyarrow.parquet as pq
 
     truth = pq.read_table(world / "truth.parquet", columns=["typology", "pillar"]).to_pylist()
-    cash = {r["typology"] for r in truth if r["pillar"] == "cash"}
+    cash = {r["typology"] for r in truth if r["pillar"] in pillars}
     out: dict[str, dict[str, float]] = {}
     for s in scores:
         if s["level"] == "typology" and s["name"] in cash:
@@ -85,8 +90,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--styles", default=",".join(STYLES), help="comma-separated; default: every style")
     ap.add_argument("--dir", type=Path, default=None, help="where worlds and workspaces go (default: a temp dir)")
+    ap.add_argument("--pillars", default="cash", help="comma-separated pillars whose detectors run and whose "
+                                                      "typologies are scored (default: cash; e.g. weapons,production)")
     a = ap.parse_args()
     names = [s.strip() for s in a.styles.split(",") if s.strip()]
+    pillars = tuple(p.strip() for p in a.pillars.split(",") if p.strip())
     unknown = [s for s in names if s not in STYLES]
     if unknown:
         ap.error(f"unknown style(s) {', '.join(unknown)}; known: {', '.join(STYLES)}")
@@ -95,17 +103,17 @@ def main() -> None:
     names.remove("default")
     names.insert(0, "default")
     base = a.dir or Path(tempfile.mkdtemp(prefix="cash-styles-"))
-    print(f"cash styles: {a.rows:,} transactions, seed {a.seed}, styles {', '.join(names)}; "
+    print(f"{'+'.join(pillars)} styles: {a.rows:,} transactions, seed {a.seed}, styles {', '.join(names)}; "
           f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}; files in {base}")
     results: dict[str, dict[str, dict[str, float]]] = {}
     t0 = time.perf_counter()
     for name in names:
-        results[name], secs = run_style(name, a.rows, a.seed, base)
+        results[name], secs = run_style(name, a.rows, a.seed, base, pillars)
         print(f"  {name:<13} generate {secs['generate']:5.1f} s  ingest {secs['ingest']:5.1f} s  "
               f"detect {secs['detect']:5.1f} s", flush=True)
     typologies = sorted({t for r in results.values() for t in r})
     baseline = results["default"]
-    print(f"\nF1 per cash typology and style (P/R in brackets); baseline: the default style, same run; "
+    print(f"\nF1 per {'+'.join(pillars)} typology and style (P/R in brackets); baseline: the default style, same run; "
           f"total {time.perf_counter() - t0:.0f} s\n")
     head = f"{'style':<13}" + "".join(f"{t[:16]:>24}" for t in typologies)
     print(head)
