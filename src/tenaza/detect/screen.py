@@ -54,7 +54,14 @@ class Screen:
     where the typology is defined by the legal threshold itself (structuring evades the CTR).
     ``evaded`` says the setting is a reporting threshold the rows keep under: under ``auto``, where
     the amounts do not heap just below it, the data's own threshold is looked for
-    (``own_threshold``)."""
+    (``own_threshold``). ``band`` is the width of the two bands heaping is counted in (the rows
+    from T x band to T against those from T to T / band; None: ``scale``). ``summed`` says the
+    setting is a floor on rows added up, not on one row (a month's cash deposits): no row needs to
+    reach it, so the share of rows that does chooses no profile and warns of nothing; it names
+    what is added up, for the notes. A summed floor has no relative profile (a quantile of single
+    rows is no sum); under ``auto`` or ``relative`` it takes the data's own threshold where it is
+    ``evaded`` and one is found, and otherwise stays as set, with a warning where it stands
+    ``OFF_SCALE`` times above the rows' median."""
 
     where: str
     setting: str | None
@@ -62,6 +69,12 @@ class Screen:
     scale: float = 1.0
     relative: bool = True
     evaded: bool = False
+    band: float | None = None
+    summed: str | None = None
+
+    @property
+    def heap_band(self) -> float:
+        return self.scale if self.band is None else self.band
 
 
 @runtime_checkable
@@ -90,8 +103,8 @@ def _stats_sql(d: Dialect, source: str, where: str) -> str:
 
 
 def heaping(ws: Workspace, name: str, screen: Screen, thresholds: list[float]) -> dict[float, tuple[int, int]]:
-    """Per threshold T: rows of ``screen`` with a dollar amount in [T x scale, T) and in
-    [T, T / scale), the two bands of equal width on a log scale, leaving out round amounts
+    """Per threshold T: rows of ``screen`` with a dollar amount in [T x band, T) and in
+    [T, T / band) (``Screen.heap_band``), the two bands of equal width on a log scale, leaving out round amounts
     (multiples of T / 10: people deposit round sums out of habit, not to evade). A smooth amount
     density puts about as many rows in each band; deposits kept under T fill the lower one."""
     b = ws.backend
@@ -102,7 +115,7 @@ def heaping(ws: Workspace, name: str, screen: Screen, thresholds: list[float]) -
         SELECT c.t, count(*) FILTER (WHERE s.usd < c.t), count(*) FILTER (WHERE s.usd >= c.t)
         FROM c JOIN s ON s.usd >= c.t * $_heap_w AND s.usd < c.t / $_heap_w
         WHERE abs(s.usd * 10 / c.t - round(s.usd * 10 / c.t)) > 1e-6
-        GROUP BY c.t""", {**screen.params, "_heap_t": thresholds, "_heap_w": screen.scale})
+        GROUP BY c.t""", {**screen.params, "_heap_t": thresholds, "_heap_w": screen.heap_band})
     found = {float(t): (int(lo), int(hi)) for t, lo, hi in rows}
     return {t: found.get(t, (0, 0)) for t in thresholds}
 
@@ -122,7 +135,7 @@ def own_threshold(ws: Workspace, name: str, screen: Screen, legal: float) -> tup
         return None, "no amount to look for a threshold in"
     # a value is tried only where amounts reach past both of its bands: at the edge of the data
     # the density stops, which is no heaping
-    w = screen.scale
+    w = screen.heap_band
     cands = sorted({legal} | {t for k in range(math.floor(math.log10(float(lo))), math.ceil(math.log10(float(hi))) + 1)
                               for m in ROUND_MANTISSAS if float(lo) <= (t := m * 10.0 ** k) * w and t / w <= float(hi)})
     counts = heaping(ws, name, screen, cands)
@@ -148,7 +161,8 @@ def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResu
     profile = str(getattr(config, "profile", "regulatory"))
     quantile = float(getattr(config, "relative_quantile", 0.5))
     regulatory = float(getattr(config, screen.setting)) * screen.scale if screen.setting else 0.0
-    params = {**screen.params, "_screen_floor": regulatory, "_screen_q": quantile}
+    # a floor on rows added up: every row counts towards it, so every row "passes"
+    params = {**screen.params, "_screen_floor": 0.0 if screen.summed else regulatory, "_screen_q": quantile}
     n, unjudged, passing, median, q_value = b.fetch(f"screen {name}", _stats_sql(d, source, screen.where),
                                                    params)[0]
     n, unjudged, passing = int(n), int(unjudged), int(passing)
@@ -171,6 +185,8 @@ def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResu
     if screen.setting is None:
         res.profile = "regulatory"
         return res
+    if screen.summed is not None:
+        return _summed(ws, name, screen, profile, regulatory, res)
     chose = profile
     if profile == "auto":
         off_scale = median is not None and regulatory > OFF_SCALE * float(median)
@@ -214,4 +230,32 @@ def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResu
             f"{name}: its settings exclude {1 - passing / n:.1%} of its {n:,} rows: {passing:,} "
             f"({passing / n:.2%}) reach {screen.setting} = ${res.floor_usd or 0:,.2f} ({med}); lower "
             f"{screen.setting} or set profile: relative")
+    return res
+
+
+def _summed(ws: Workspace, name: str, screen: Screen, profile: str, regulatory: float, res: ScreenResult) -> ScreenResult:
+    """The profile of a floor on rows added up (``Screen.summed``): the data's own threshold where
+    the rows keep under one and the profile is auto or relative, else the floor as set; a warning
+    where that floor stands off the rows' scale."""
+    setting = str(screen.setting)
+    what = f"{setting} of ${regulatory:,.2f} is a floor on {screen.summed} added up, not on one row"
+    chose = "regulatory"
+    if profile in ("auto", "relative") and screen.evaded:
+        own, why = own_threshold(ws, name, screen, regulatory / screen.scale)
+        res.notes.append(f"profile {profile}: {what}; {setting}: {why}")
+        if own is not None:
+            chose = "own threshold"
+            res.floor_usd = own * screen.scale
+            res.update[setting] = own
+    elif profile == "relative":
+        res.notes.append(f"profile relative does not apply: {what}")
+    else:
+        res.notes.append(f"profile {profile}: {what}")
+    median = res.median_usd
+    if chose == "regulatory" and median is not None and median > 0 and regulatory > OFF_SCALE * median:
+        res.warnings.append(
+            f"{name}: {setting} = ${regulatory:,.2f} stands {regulatory / median:,.0f} times above the median "
+            f"${median:,.2f} of its {res.rows:,} rows, and the rows keep under no threshold of their own: the data "
+            f"may be in another unit; set {setting} in its unit")
+    res.profile = chose
     return res

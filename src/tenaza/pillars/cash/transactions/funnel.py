@@ -20,6 +20,9 @@ from tenaza.pillars.cash.transactions.common import (
 )
 
 SOUTHWEST_BORDER_STATES = ("CA", "AZ", "NM", "TX")
+# Deposits from 80 % of a reporting threshold up to it are "just below" it (structuring's
+# near_fraction): the band the data's own threshold is looked for in.
+JUST_BELOW = 0.8
 
 
 class FunnelConfig(CashConfig):
@@ -29,7 +32,10 @@ class FunnelConfig(CashConfig):
                                 description="Cash deposited within cash_window_days, at least, at some time: a "
                                             "funnel moves cash on the scale of a currency transaction report "
                                             "(the default) every month, while a family sending a student "
-                                            "pocket money does not.")
+                                            "pocket money does not. Under profile auto or relative, where the "
+                                            "deposits do not heap just below it but below a round amount of their "
+                                            "own (data in cents or another unit), that amount is the floor; "
+                                            "tenaza detect prints which.")
     cash_window_days: float = Field(30, gt=0, description="Window of min_cash_usd.")
     window_days: float = Field(7, gt=0, description="An outflow is quick when cash deposited within this many days "
                                                     "before it covers it.")
@@ -55,7 +61,8 @@ class FunnelAccount(Detector[FunnelConfig]):
     people, with the money withdrawn soon after in another place, often near the US southwest
     border, or wired onward, often to Mexico. The detector takes accounts whose cash deposits
     were made in at least two states and three places, and reached the reporting threshold
-    within a month at some time (a family paying a student's pocket money in does not), measures how much of that cash left
+    within a month at some time (a family paying a student's pocket money in does not; on data whose
+    deposits keep under a threshold of their own, in cents or another unit, that threshold), measures how much of that cash left
     within a week (the outflow covered by cash deposited in the days before it), and how much
     left 'elsewhere': withdrawn in a state where nothing was deposited or on the border, or sent
     to an account at a Mexican institution (accounts.institution_country). The score weighs the
@@ -75,9 +82,14 @@ class FunnelAccount(Detector[FunnelConfig]):
     NEEDS = ("transactions",)
 
     def screen(self) -> Screen:
-        """The funnel's floor (min_cash_usd) is on a month's deposits added up, not on one row:
-        measured here are the rows and those without a dollar amount."""
-        return Screen("to_account IS NOT NULL AND channel = 'cash_deposit'", None)
+        """The funnel's floor (min_cash_usd) is the currency transaction report threshold, applied
+        to a month's deposits added up, not to one row. Funnel deposits are often kept just under
+        that threshold (FIN-2014-A005), so under profile auto the runner looks for the threshold
+        the data's deposits keep under where they do not keep under the legal one (data in cents,
+        in another unit) and uses it, saying so; where there is none the floor stays as set, with
+        a warning where it is off the deposits' scale."""
+        return Screen("to_account IS NOT NULL AND channel = 'cash_deposit'", "min_cash_usd", evaded=True,
+                      band=JUST_BELOW, summed="cash deposited within cash_window_days")
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect
