@@ -65,6 +65,9 @@ class Detector(ABC, Generic[C]):
     NEEDS: ClassVar[tuple[str, ...]] = ()
     # Weighted features the framework makes the score from (None: the SQL returns ``score``).
     SCORE: ClassVar[Score | None] = None
+    # Config fields holding time windows in days, scaled to the data's pace under the config's
+    # time_profile (tenaza.detect.pace; the config is then a TimedConfig).
+    TIME_WINDOWS: ClassVar[tuple[str, ...]] = ()
 
     # The dialect the SQL is written for; the runner sets the workspace engine's.
     dialect: Dialect = DUCKDB

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tenaza.detect.base import REGISTRY, Detector
+from tenaza.detect.pace import Pace, TimedConfig, choose, measure_pace
 from tenaza.detect.params import Params
 from tenaza.detect.scoring import Score
 from tenaza.detect.screen import Screened, measure
@@ -136,6 +137,7 @@ def run(ws: Workspace, detectors: Iterable[type[Detector[Any]]], configs: dict[s
     detectors = list(detectors)
     check_configs(configs)
     unported = {} if try_unported else _unported(ws, detectors)
+    pace: Pace | None = None  # measured once, for the first detector with time windows
     for cls in detectors:
         if cls.NAME in unported:
             out.append(DetectorRun(cls.NAME, cls.PILLAR, 0, 0.0, skipped=f"not run: {unported[cls.NAME]}"))
@@ -148,6 +150,17 @@ def run(ws: Workspace, detectors: Iterable[type[Detector[Any]]], configs: dict[s
             continue
         detector = cls(configs.get(cls.NAME))
         detector.dialect = ws.backend.dialect
+        time_notes: list[str] = []
+        if cls.TIME_WINDOWS and isinstance(detector.config, TimedConfig):
+            if pace is None:
+                pace = measure_pace(ws)
+            windows = choose(pace, detector.config, cls.TIME_WINDOWS)
+            time_notes = windows.notes
+            for note in windows.notes:
+                log.info("%s: %s", cls.NAME, note)
+            if windows.update:
+                detector = cls(detector.config.model_copy(update=windows.update))
+                detector.dialect = ws.backend.dialect
         screened = None
         if isinstance(detector, Screened):
             _ensure_rates(ws)
@@ -178,10 +191,12 @@ def run(ws: Workspace, detectors: Iterable[type[Detector[Any]]], configs: dict[s
                 run_.notes.append("no alerts; `tenaza detect --debug-steps` shows the rows of each step")
         if screened is not None:
             run_.profile, run_.unjudged = screened.profile, screened.unjudged
-            run_.notes, run_.warnings = screened.notes + run_.notes, screened.warnings
+            run_.notes, run_.warnings = screened.notes + time_notes + run_.notes, screened.warnings
             if n == 0 and not screened.warnings:
                 run_.notes.append(f"no alerts: {screened.passing:,} of {screened.rows:,} rows reach its amount floor "
                                   f"and none made a finding")
+        else:
+            run_.notes = time_notes + run_.notes
         out.append(run_)
     return out
 

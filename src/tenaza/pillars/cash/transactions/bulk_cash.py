@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.pace import TimedConfig
 from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.transactions.common import (
@@ -26,7 +27,7 @@ LEGAL_FORMS = ("sa", "sapi", "sab", "de", "cv", "rl", "llc", "inc", "corp", "co"
                "corporation", "incorporated", "limited")
 
 
-class BulkCashConfig(CashConfig):
+class BulkCashConfig(CashConfig, TimedConfig):
     min_delivery_usd: float = Field(CTR_THRESHOLD_USD, ge=0,
                                     description="Smallest cash credit counted: the default is the currency "
                                                 "transaction report threshold.")
@@ -73,6 +74,7 @@ class BulkCash(Detector[BulkCashConfig]):
     PILLAR = "cash"
     TYPOLOGIES = ("bulk_cash",)
     CONFIG = BulkCashConfig
+    TIME_WINDOWS = ("window_days",)
     NEEDS = ("transactions",)
     SCORE = Score(combine="product", features=(
         Feature("onward", 1.0, "Share of the delivered cash that left for Mexico within the window (at most 1)."),

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.pace import TimedConfig
 from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.transactions.common import (
     CTR_THRESHOLD_USD,
@@ -21,7 +22,7 @@ from tenaza.pillars.cash.transactions.common import (
 )
 
 
-class CycleConfig(CashConfig):
+class CycleConfig(CashConfig, TimedConfig):
     min_hops: int = Field(3, ge=2, description="Fewest transfers in a cycle. Two-hop round trips (A to B and back) "
                                                "are mostly refunds and loan repayments, so they are left out by "
                                                "default.")
@@ -74,6 +75,7 @@ class Cycles(Detector[CycleConfig]):
     PILLAR = "cash"
     TYPOLOGIES = ("cycle",)
     CONFIG = CycleConfig
+    TIME_WINDOWS = ("max_gap_days", "max_span_days")
     NEEDS = ("transactions",)
 
     def screen(self) -> Screen:

@@ -8,11 +8,12 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.pace import TimedConfig
 from tenaza.detect.sql import account_subjects, rid, saturate
 from tenaza.pillars.cash.transactions.relative import RelativeConfig, edges_cte
 
 
-class RoundCycleConfig(RelativeConfig):
+class RoundCycleConfig(RelativeConfig, TimedConfig):
     min_hops: int = Field(3, ge=2, description="Fewest transfers in a cycle; two-hop round trips are mostly refunds "
                                                "and loan repayments.")
     max_hops: int = Field(6, ge=2, le=8, description="Most transfers in a cycle (one join per hop).")
@@ -88,6 +89,7 @@ class RoundCycles(Detector[RoundCycleConfig]):
     PILLAR = "cash"
     TYPOLOGIES = ("cycle",)
     CONFIG = RoundCycleConfig
+    TIME_WINDOWS = ("max_gap_days", "max_span_days")
     NEEDS = ("transactions",)
 
     def findings(self, params: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.pace import TimedConfig
 from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.transactions.common import (
@@ -25,7 +26,7 @@ SOUTHWEST_BORDER_STATES = ("CA", "AZ", "NM", "TX")
 JUST_BELOW = 0.8
 
 
-class FunnelConfig(CashConfig):
+class FunnelConfig(CashConfig, TimedConfig):
     min_states: int = Field(2, ge=1, description="Distinct states the cash was deposited in.")
     min_places: int = Field(3, ge=1, description="Distinct places (state and city) the cash was deposited in.")
     min_cash_usd: float = Field(CTR_THRESHOLD_USD, ge=0,
@@ -79,6 +80,7 @@ class FunnelAccount(Detector[FunnelConfig]):
     PILLAR = "cash"
     TYPOLOGIES = ("funnel_account",)
     CONFIG = FunnelConfig
+    TIME_WINDOWS = ("window_days", "cash_window_days")
     NEEDS = ("transactions",)
 
     def screen(self) -> Screen:

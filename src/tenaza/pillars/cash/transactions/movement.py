@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.pace import TimedConfig
 from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.transactions.common import (
@@ -21,7 +22,7 @@ from tenaza.pillars.cash.transactions.common import (
 )
 
 
-class PassThroughConfig(CashConfig):
+class PassThroughConfig(CashConfig, TimedConfig):
     window_days: int = Field(3, ge=0, description="Money that leaves within this many days of arriving passes "
                                                   "through ('hours or days'). Days are calendar days: posting times "
                                                   "within a day are not reliable enough to order credits and debits.")
@@ -80,6 +81,7 @@ class RapidPassThrough(Detector[PassThroughConfig]):
     PILLAR = "cash"
     TYPOLOGIES = ("rapid_pass_through",)
     CONFIG = PassThroughConfig
+    TIME_WINDOWS = ("window_days",)
     NEEDS = ("transactions",)
 
     def screen(self) -> Screen:

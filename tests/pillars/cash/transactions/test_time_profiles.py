@@ -1,0 +1,82 @@
+"""Time windows relative to the data's pace (tenaza.detect.pace): a pattern on data whose clock
+runs slower is still found, and every run says which windows it used and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenaza.detect import run, select
+from tenaza.detect.pace import MIN_ACCOUNTS, PACE_REF_DAYS, measure_pace
+from tests.pillars.cash.conftest import Bank, txn
+from tests.pillars.cash.transactions.test_cycles import loop
+
+
+def background(gap: float, n: int = 30, moves: int = 5) -> list[dict[str, Any]]:
+    """Ordinary small payments: n account pairs, each moving money every ``gap`` days."""
+    return [txn(gap * k + 0.01 * i, f"BG{i}", f"BH{i}", 250 + i) for i in range(n) for k in range(moves)]
+
+
+def pass_through(stretch: float) -> list[dict[str, Any]]:
+    """test_movement's pass-through (money on within 1.2 days, 2 % kept) with every time x stretch."""
+    rows = []
+    for k, (day, size) in enumerate(zip((1, 12, 25, 40, 52), (1, 2.5, 0.6, 1.7, 3), strict=True)):
+        rows.append(txn(day * stretch, f"SRC{k % 2}", "P1", 30_000 * size, "ach"))
+        rows.append(txn((day + 0.3) * stretch, "SRC9", "P1", 20_000 * size, "wire"))
+        rows.append(txn((day + 1.2) * stretch, "P1", "DEST", 50_000 * size * 0.98, "wire"))
+    return rows
+
+
+def notes(bank: Bank, name: str, config: dict[str, Any] | None = None) -> tuple[int, str]:
+    [r] = run(bank.ws, select(names=[name]), {name: config} if config else None)
+    return r.alerts, " | ".join(r.notes)
+
+
+def test_the_pace_is_the_typical_gap_between_an_accounts_movements(bank: Bank) -> None:
+    bank.transactions(background(40))
+    pace = measure_pace(bank.ws)
+    assert pace.accounts == 60 and pace.gap_days is not None and abs(pace.gap_days - 40) < 0.1
+
+
+def test_a_pass_through_on_data_four_times_slower_is_found_with_windows_in_the_datas_pace(bank: Bank) -> None:
+    # everything four times slower: the money leaves 4.8 days after arriving, past the 3-day window
+    bank.transactions(pass_through(4) + background(4 * PACE_REF_DAYS))
+    alerts, said = notes(bank, "rapid_pass_through", {"time_profile": "absolute"})
+    assert alerts == 0 and "time_profile absolute" in said
+    alerts, said = notes(bank, "rapid_pass_through")
+    assert alerts == 1, said
+    assert "time_profile auto -> relative" in said and "every 40.0 days" in said and "4.00 times" in said
+    assert "window_days 3 -> 12 days" in said
+    [(figures, explanation)] = bank.ws.backend.fetch(
+        "alerts", "SELECT figures, explanation FROM alerts WHERE detector = 'rapid_pass_through'")
+    assert '"window_days":12' in figures.replace(" ", "") and "within 12 days" in explanation
+
+
+def test_cycles_on_slow_data_are_found_and_say_their_windows(bank: Bank) -> None:
+    # hops 8 days apart (the set max_gap_days is 7), rounds of 16 days, on data moving every 30 days
+    rows = loop(["A", "B", "C"], 0, 200_000, 0.98, gap=8) + loop(["A", "B", "C"], 120, 150_000, 0.97, gap=8)
+    bank.transactions(rows + background(3 * PACE_REF_DAYS))
+    assert notes(bank, "cycles", {"time_profile": "absolute"})[0] == 0
+    alerts, said = notes(bank, "cycles")
+    assert alerts == 1 and "max_gap_days 7 -> 21 days" in said and "max_span_days 30 -> 90 days" in said
+
+
+def test_auto_keeps_the_windows_at_the_pace_they_are_written_for_and_on_faster_data(bank: Bank) -> None:
+    bank.transactions(pass_through(1) + background(PACE_REF_DAYS))
+    alerts, said = notes(bank, "rapid_pass_through")
+    assert alerts == 1 and "time_profile auto -> absolute" in said and "window_days 3 days" in said
+
+
+def test_faster_data_keeps_the_windows_under_auto_and_relative_shrinks_them_visibly(bank: Bank) -> None:
+    bank.transactions(pass_through(0.05) + background(0.05 * PACE_REF_DAYS))
+    _, said = notes(bank, "bulk_cash")
+    assert "time_profile auto -> absolute" in said and "windows kept" in said and "window_days 5 days" in said
+    _, said = notes(bank, "rapid_pass_through", {"time_profile": "relative"})
+    assert "window_days 3 -> 0 days (the same calendar day)" in said
+    _, said = notes(bank, "bulk_cash", {"time_profile": "relative"})
+    assert "window_days 5 -> 0.25 days" in said
+
+
+def test_too_few_accounts_to_measure_a_pace_keep_the_windows_and_say_so(bank: Bank) -> None:
+    bank.transactions(pass_through(4) + background(40, n=MIN_ACCOUNTS // 4))
+    alerts, said = notes(bank, "rapid_pass_through")
+    assert alerts == 0 and "too few accounts to measure a pace" in said and "windows as set" in said
