@@ -80,3 +80,14 @@ def test_too_few_accounts_to_measure_a_pace_keep_the_windows_and_say_so(bank: Ba
     bank.transactions(pass_through(4) + background(40, n=MIN_ACCOUNTS // 4))
     alerts, said = notes(bank, "rapid_pass_through")
     assert alerts == 0 and "too few accounts to measure a pace" in said and "windows as set" in said
+
+
+def test_structuring_on_slow_data_adds_deposits_up_over_a_window_in_the_datas_pace(bank: Bank) -> None:
+    # deposits just under $10,000 nine days apart (test_structuring's 1.5 days, six times slower):
+    # no 7-day window holds two of them
+    rows = [txn(9 * i, None, "S1", a, "cash_deposit", city=("Chicago", "Evanston", "Joliet")[i % 3])
+            for i, a in enumerate([9_400, 9_800, 8_900, 9_950, 9_100, 8_600])]
+    bank.transactions(rows + background(6 * PACE_REF_DAYS))
+    assert notes(bank, "structuring", {"time_profile": "absolute"})[0] == 0
+    alerts, said = notes(bank, "structuring")
+    assert alerts == 1 and "time_profile auto -> relative" in said and "window_days 7 -> 42 days" in said

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.pace import TimedConfig
 from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.transactions.common import (
@@ -20,7 +21,7 @@ from tenaza.pillars.cash.transactions.common import (
 )
 
 
-class StructuringConfig(CashConfig):
+class StructuringConfig(CashConfig, TimedConfig):
     threshold_usd: float = Field(CTR_THRESHOLD_USD, gt=0,
                                  description="Reporting threshold the deposits stay under: the US currency "
                                              "transaction report threshold of 31 CFR 1010.311.")
@@ -70,6 +71,7 @@ class Structuring(Detector[StructuringConfig]):
     PILLAR = "cash"
     TYPOLOGIES = ("structuring",)
     CONFIG = StructuringConfig
+    TIME_WINDOWS = ("window_days",)
     NEEDS = ("transactions",)
 
     def screen(self) -> Screen:
