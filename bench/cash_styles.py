@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from tenaza.detect import select
 from tenaza.scenario.sources.styles import STYLES
 
 TENAZA = [str(Path(sys.executable).parent / "tenaza")]  # the console script of this interpreter
@@ -73,13 +74,23 @@ def run_style(style: str, rows: int, seed: int, base: Path,
     import pyarrow.parquet as pq
 
     truth = pq.read_table(world / "truth.parquet", columns=["typology", "pillar"]).to_pylist()
-    cash = {r["typology"] for r in truth if r["pillar"] in pillars}
+    cash = {r["typology"] for r in truth if r["pillar"] == "cash"} if "cash" in pillars else set()
     out: dict[str, dict[str, float]] = {}
+    # Pillars other than cash name their detectors' typologies by the indicator (short time-to-crime,
+    # multiple sale) and the truth by the scheme (straw_purchase): they are scored per detector and
+    # per pillar, as `tenaza evaluate` lists them.
+    others = {d.NAME for p in pillars if p != "cash" for d in select(p)}
     for s in scores:
+        if (s["level"] == "detector" and s["name"] in others) or (s["level"] == "pillar" and s["name"] in pillars
+                                                                   and s["name"] != "cash"):
+            name = s["name"] if s["level"] == "detector" else f"{s['name']} pillar"
+            out[name] = {"alerts": s["alerts"], "P": s["precision"], "R": s["recall"], "F1": s["f1"],
+                         "found": s["found_subjects"], "truth": s["truth_subjects"]}
+            continue
         if s["level"] == "typology" and s["name"] in cash:
             out[s["name"]] = {"alerts": s["alerts"], "P": s["precision"], "R": s["recall"], "F1": s["f1"],
                               "found": s["found_subjects"], "truth": s["truth_subjects"]}
-    for name in cash - set(out):  # a typology evaluate does not list counts as missed, never as absent
+    for name in (cash | others) - set(out):  # a typology evaluate does not list counts as missed, never as absent
         out[name] = {"alerts": 0, "P": 0.0, "R": 0.0, "F1": 0.0, "found": 0, "truth": 0}
     return out, secs
 
