@@ -125,3 +125,28 @@ def test_an_account_without_a_holder_record_has_only_transfers_in_its_evidence(b
     hub = next(a for a in bank.detect("fans") if a.typology == "fan_in")
     tx_ingest = bank.ws.backend.scalar("t", "SELECT min(ingest_id) FROM transactions")
     assert len(hub.evidence) == 8 and all(e.startswith(f"{tx_ingest}:") for e in hub.evidence)
+
+
+def steady_payer() -> list[dict[str, Any]]:
+    """A company's account with no customer file behind it: over half a year it pays two new
+    suppliers every fortnight, and seven in one busy fortnight, by wire."""
+    rows = [txn(-56 + 14 * w + 1 + 5 * j, "PAYER", f"SUP{w}_{j}", 6_000) for w in range(12) for j in range(2)]
+    rows += [txn(-56 + 14 * 5 + 2 + 0.5 * k, "PAYER", f"EXTRA{k}", 6_000) for k in range(5)]
+    return rows
+
+
+def test_an_account_without_holder_record_whose_counterparties_are_spread_over_the_data_is_a_business(
+        bank: Bank) -> None:
+    rows = background() + steady_payer()
+    rows += [txn(20 + i * 0.5, "HUB", f"RCV{i}", 6_000) for i in range(8)]
+    bank.transactions(rows)
+    alerts = [a for a in bank.detect("fans") if a.typology == "fan_out"]
+    hub = [a for a in alerts if "account:HUB" in a.subjects]
+    assert hub and hub[0].figures["business_test"].startswith("behaviour (personal: 8 counterparties")
+    # its busiest window holds seven of its 29 receivers: a business on that side, which needs
+    # business_factor x min_counterparties in a window
+    assert not [a for a in alerts if "account:PAYER" in a.subjects], [a.figures for a in alerts]
+    # with a holder record saying it is a person it would be a fan-out
+    bank.accounts([("PAYER", "Bank", "USA")], {"PAYER": ("person", "Pat Payer")})
+    payer = [a for a in bank.detect("fans") if a.typology == "fan_out" and "account:PAYER" in a.subjects]
+    assert payer and payer[0].figures["business_test"] == "holder record (personal)"

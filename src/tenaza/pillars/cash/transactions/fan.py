@@ -44,7 +44,10 @@ class FanConfig(CashConfig):
                     "business on a side when, over the whole data, it deals there with at least business_factor x "
                     "min_counterparties distinct accounts, and with min_counterparties or more in a day on at "
                     "least this share of the days the data has transfers on: a shop is paid by many customers "
-                    "every day, a collection hub by many within days, a distribution hub by a few a day. Such an "
+                    "every day, a collection hub by many within days, a distribution hub by a few a day. Where "
+                    "the data holds min_history_windows besides one, it is also a business when its busiest "
+                    "window holds less than 1 / burst_factor of those counterparties: a company paying ever new "
+                    "suppliers all year, a few a window, while a hub deals with most of its own in its burst. Such an "
                     "account takes the business factor, and where it has no history of its own windows its "
                     "busiest window must also be a burst against its own daily rate.")
     burst_factor: float = Field(3, ge=1,
@@ -96,8 +99,10 @@ class Fans(Detector[FanConfig]):
     said so, where there are fewer in all). The
     business test: an account held by a company needs ``business_factor`` times the
     counterparties; where there is no holder record, an account behaves like a business when it
-    deals with many counterparties a day on most of the data's days (``business_active_share``), and
-    such an account is also judged against its own daily rate, so that a shop paid every day by
+    deals with many counterparties a day on most of the data's days (``business_active_share``), or,
+    where the data holds its own history, with so many over the data that its busiest window
+    holds less than ``1 / burst_factor`` of them (a company paying ever new suppliers all year),
+    and such an account is also judged against its own daily rate, so that a shop paid every day by
     ever new customers is no fan-in. The alert's figures and explanation say which tests were
     used (``burst_test``, ``business_test``).
     """
@@ -182,7 +187,7 @@ usual AS (
 ),
 -- the accounts that could be fans: their counterparties over the whole data, every amount,
 -- per day, for the behaviour test
-cand AS (SELECT DISTINCT hub, side FROM counts WHERE n_cp >= $min_cp),
+cand AS (SELECT hub, side, max(n_cp) AS max_cp FROM counts GROUP BY hub, side HAVING max(n_cp) >= $min_cp),
 cand_days AS (
   SELECT hub, side, day, count(DISTINCT other) AS n_day_cp, {d.list_agg('other', distinct=True)} AS others FROM (
     SELECT to_account AS hub, 'in' AS side, from_account AS other, CAST(ts AS DATE) AS day FROM t
@@ -193,16 +198,22 @@ cand_days AS (
   GROUP BY hub, side, day
 ),
 behaviour AS (
-  SELECT hub, side, count(*) AS active_days, count(*) FILTER (WHERE n_day_cp >= $min_cp) AS busy_days,
-         {d.array_length(d.array_distinct(d.array_flatten(d.list_agg('others'))))} AS any_cp
-  FROM cand_days GROUP BY hub, side
+  SELECT x.*, c.max_cp FROM (
+    SELECT hub, side, count(*) AS active_days, count(*) FILTER (WHERE n_day_cp >= $min_cp) AS busy_days,
+           {d.array_length(d.array_distinct(d.array_flatten(d.list_agg('others'))))} AS any_cp
+    FROM cand_days GROUP BY hub, side) AS x
+  JOIN cand AS c USING (hub, side)
 ),
 prof AS (
   SELECT u.*, coalesce(y.any_cp, 0) AS any_cp, coalesce(y.active_days, 0) AS active_days,
-         coalesce(y.busy_days, 0) AS busy_days, h.account_id IS NOT NULL AS has_holder,
+         coalesce(y.busy_days, 0) AS busy_days, coalesce(y.max_cp, 0) AS max_cp,
+         h.account_id IS NOT NULL AS has_holder,
+         -- without a holder record: many counterparties over the data, met every day, or spread
+         -- over a data of many windows (its busiest window holds less than 1 / burst_factor of them)
          CASE WHEN h.account_id IS NOT NULL THEN h.business
               ELSE coalesce(y.any_cp, 0) >= $min_cp * $business_factor
-                   AND coalesce(y.busy_days, 0) >= $active_share * sp.n_days
+                   AND (coalesce(y.busy_days, 0) >= $active_share * sp.n_days
+                        OR (sp.n_windows - 1 >= $min_history AND coalesce(y.max_cp, 0) * $burst < coalesce(y.any_cp, 0)))
          END AS business,
          -- size classes of at least min_peers accounts each, at most peer_groups of them
          1 + CAST(floor((row_number() OVER (PARTITION BY u.side, u.mark ORDER BY u.volume, u.hub) - 1)
@@ -219,7 +230,8 @@ peers AS (
   FROM prof GROUP BY side, mark, size_class
 ),
 tested AS (
-  SELECT w.*, p.business, p.has_holder, p.own_history, p.any_cp, p.active_days, p.busy_days, p.n_days, p.n_windows,
+  SELECT w.*, p.business, p.has_holder, p.own_history, p.any_cp, p.active_days, p.busy_days, p.max_cp, p.n_days,
+         p.n_windows,
          p.size_class, g.n_peers, g.peer_cp,
          CASE WHEN p.own_history THEN w.n_cp >= $burst * {d.greatest('0', 'p.all_cp - w.n_cp')} / (p.n_windows - 1)
               ELSE (g.n_peers < $min_peers OR w.n_cp >= $burst * g.peer_cp)
@@ -238,8 +250,8 @@ win AS (
                            THEN {d.format_text(' and vs own daily rate ({} active days)', 'active_days')} ELSE '' END
          END AS burst_test,
          CASE WHEN has_holder THEN 'holder record (' || CASE WHEN business THEN 'business' ELSE 'personal' END || ')'
-              WHEN business THEN {d.format_text('behaviour (business: {} counterparties, {} or more a day on {} of {} days)', 'any_cp', '$min_cp', 'busy_days', 'n_days')}
-              ELSE {d.format_text('behaviour (personal: {} counterparties, {} or more a day on {} of {} days)', 'any_cp', '$min_cp', 'busy_days', 'n_days')}
+              WHEN business THEN {d.format_text('behaviour (business: {} counterparties, {} or more a day on {} of {} days, at most {} in a window)', 'any_cp', '$min_cp', 'busy_days', 'n_days', 'max_cp')}
+              ELSE {d.format_text('behaviour (personal: {} counterparties, {} or more a day on {} of {} days, at most {} in a window)', 'any_cp', '$min_cp', 'busy_days', 'n_days', 'max_cp')}
          END AS business_test
   FROM tested WHERE burst
 ),
