@@ -80,3 +80,13 @@ def test_a_malformed_list_is_reported_by_line_and_field(tmp_path: Path) -> None:
     with pytest.raises(PrecursorListError, match=r"line 2, field cas.*line 2, field hs6.*line 2, field usd_per_kg"):
         load(bad)
     assert len(load()) >= 19
+
+
+def test_declarations_of_the_same_day_are_not_earlier_than_each_other(ws: Workspace, tmp_path: Path) -> None:
+    """An importer's history counts declarations of earlier days: counting the rows before this
+    one in date order let the engine's order among one day's declarations decide whether an
+    importer was new, so the demo world gave 91 or 92 alerts from one run to the next."""
+    same_day = [decl(f"S{i}", "1-boc-4-piperidona 99%", date="2024-03-01") for i in range(3)]
+    alerts = detect(ws, tmp_path, [*same_day, decl("L1", "1-boc-4-piperidona 99%", date="2024-04-02")])
+    earlier = {k: v["importer_earlier_declarations"] for k, v in alerts.items()}
+    assert earlier == {"decl:S0": 0, "decl:S1": 0, "decl:S2": 0, "decl:L1": 3}

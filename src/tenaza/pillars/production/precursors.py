@@ -89,8 +89,10 @@ s AS (
   FROM screened AS sc
 ),
 h AS (
-  SELECT *, count(*) OVER (PARTITION BY imp_key ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-              AS earlier,
+  -- declarations on earlier days (same-day ones are not earlier: counting rows before this one in
+  -- date order let the engine's order among a day's declarations decide it, run to run)
+  SELECT *, count(*) OVER (PARTITION BY imp_key ORDER BY date RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+              - count(*) OVER (PARTITION BY imp_key, date) AS earlier,
          avg(CASE WHEN chem IS NOT NULL OR vague THEN 1.0 ELSE 0.0 END) OVER (PARTITION BY imp_key) AS chem_share,
          count(*) OVER (PARTITION BY imp_key) AS imp_total
   FROM s WHERE imp_key IS NOT NULL AND imp_key <> ''
