@@ -32,7 +32,7 @@ from tests.markings.reads import MARKINGS, build_world, difference, remark, rest
 
 pytestmark = pytest.mark.slow
 # Examples per test (two tests). make test runs the default; the CI step of the read property
-# runs 3,000 each, in two processes side by side (.ci/run).
+# runs 5,000 each, in two processes side by side (.ci/run): 10,000 per build.
 EXAMPLES = int(os.environ.get("TENAZA_READ_EXAMPLES", "150"))
 FILES = 32  # at least the world's source files (29, in ingest order): one marking each
 PILLARS = ("cash", "weapons", "production", "distribution")
