@@ -207,21 +207,14 @@ def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResu
             chose = "own threshold"
             res.floor_usd = own * screen.scale
             res.update[screen.setting] = own
-            params["_screen_floor"] = res.floor_usd
-            res.passing = passing = int(b.scalar(
-                f"screen {name}: own threshold",
-                f"SELECT count(*) FROM ({source}) AS s WHERE ({screen.where}) AND amount > 0 AND usd >= $_screen_floor",
-                params))
+            res.passing = passing = _passing(ws, f"screen {name}: own threshold", source, screen, params,
+                                             res.floor_usd)
     res.profile = chose
     if chose == "relative" and q_value is not None:
         floor = float(q_value)
         res.floor_usd = floor
         res.update[screen.setting] = floor / screen.scale
-        params["_screen_floor"] = floor
-        res.passing = passing = int(b.scalar(
-            f"screen {name}: relative floor",
-            f"SELECT count(*) FROM ({source}) AS s WHERE ({screen.where}) AND amount > 0 AND usd >= $_screen_floor",
-            params))
+        res.passing = passing = _passing(ws, f"screen {name}: relative floor", source, screen, params, floor)
         res.notes.append(f"relative {screen.setting} = ${floor:,.2f} (quantile {quantile:g} of the rows' own "
                          f"dollar amounts)")
     if passing < MIN_PASSING_SHARE * n:
@@ -231,6 +224,13 @@ def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResu
             f"({passing / n:.2%}) reach {screen.setting} = ${res.floor_usd or 0:,.2f} ({med}); lower "
             f"{screen.setting} or set profile: relative")
     return res
+
+
+def _passing(ws: Workspace, label: str, source: str, screen: Screen, params: dict[str, Any], floor: float) -> int:
+    """The rows in the detector's scope that reach ``floor`` (dollars)."""
+    params["_screen_floor"] = floor
+    return int(ws.backend.scalar(label, f"SELECT count(*) FROM ({source}) AS s WHERE ({screen.where}) AND amount > 0 "
+                                        "AND usd >= $_screen_floor", params))
 
 
 def _summed(ws: Workspace, name: str, screen: Screen, profile: str, regulatory: float, res: ScreenResult) -> ScreenResult:

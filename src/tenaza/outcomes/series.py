@@ -8,6 +8,7 @@ because public series do have holes, and evaluation refuses a window with one.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -166,9 +167,7 @@ def _one_period_length(rows: list[tuple[Any, ...]], what: str, start: int = 0, e
     spans = [_months(r[start], r[end]) for r in rows]
     if len(set(spans)) <= 1:
         return rows
-    counts: dict[int, int] = {}
-    for n in spans:
-        counts[n] = counts.get(n, 0) + 1
+    counts = Counter(spans)
     keep = min(counts, key=lambda n: (-counts[n], n))
     left = [r for r, n in zip(rows, spans, strict=True) if n != keep]
     log.info("%s: %d value(s) cover another period than the series' %d month(s) (first: %s to %s) and are left "
