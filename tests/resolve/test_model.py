@@ -145,3 +145,32 @@ def test_the_explanation_adds_up_to_the_match_probability(tmp_path: Any) -> None
         total = sum(v["weight"] or 0 for v in w.values())
         assert abs(total - mw) < 0.01 * len(w)
         assert abs(2 ** total / (1 + 2 ** total) - p) < 0.01
+
+
+def test_term_frequency_levels_that_skip_splinks_search_are_the_level_it_would_find() -> None:
+    """A level marked ``disable_tf_exact_match_detection`` adjusts by its own u. That is only
+    right where Splink's own search for the exact-match level of the adjusted column would find
+    this very level; where it finds another (the surname levels, based on "paternal agrees"),
+    the search must stay on."""
+    from splink.internals.comparison_level import ComparisonLevel
+    from splink.internals.dialects import SplinkDialect
+
+    from tenaza.resolve.comparisons import REGISTRY
+
+    duckdb = SplinkDialect.from_string("duckdb")
+
+    marked = searched = 0
+    for cls in REGISTRY.values():
+        levels = [ComparisonLevel(**lv, sql_dialect=duckdb) for lv in cls().spec()["comparison_levels"]]
+        for level in levels:
+            if not level._has_tf_adjustments:
+                continue
+            column = level._tf_adjustment_input_column_name.lower()
+            found = next(lv for lv in levels if lv._is_exact_match and lv._exact_match_colnames == [column])
+            if level.disable_tf_exact_match_detection:
+                marked += 1
+                assert found is level, f"{cls.NAME}: {level.label_for_charts!r} is not the exact match on {column}"
+            else:
+                searched += 1
+                assert found is not level, f"{cls.NAME}: {level.label_for_charts!r} could skip the search"
+    assert marked >= 5 and searched >= 2

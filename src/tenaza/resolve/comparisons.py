@@ -29,6 +29,12 @@ def _level(cond: str, label: str, tf: str | None = None, m: float | None = None)
         out["m_probability"] = m
     if tf:
         out |= {"tf_adjustment_column": tf, "tf_adjustment_weight": 1.0}
+        if cond == f"{tf}_l = {tf}_r":
+            # The level is itself the exact match on its term-frequency column, so its own u is
+            # the base of the adjustment. Saying so spares Splink finding that level again by
+            # parsing every level's SQL with sqlglot in each EM iteration: about a third of the
+            # model's time on a set of a thousand records, for the same weights.
+            out["disable_tf_exact_match_detection"] = True
     return out
 
 

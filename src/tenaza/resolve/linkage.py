@@ -394,7 +394,10 @@ def predict(sx: Scratch, features: str, config: LinkageConfig,
     log.info("prior estimated in %.1fs", time.perf_counter() - t0)
     t0 = time.perf_counter()
     try:
-        train.estimate_u_using_random_sampling(max_pairs=config.u_pairs, seed=config.seed)
+        # One chunk: Splink's default probes and then splits u_pairs into ten queries, stopping
+        # once every level has 100 random pairs; rare levels (identifier conflicts) never do, so
+        # all the queries ran, about a second on any data set. u_pairs random pairs fit in memory.
+        train.estimate_u_using_random_sampling(max_pairs=config.u_pairs, seed=config.seed, num_chunks=1)
     except Exception as exc:  # noqa: BLE001 - the u check below repairs and reports every level
         report.warn(f"u estimation failed ({str(exc).splitlines()[0]}); unseen levels get 1/u_pairs")
     log.info("u estimated in %.1fs", time.perf_counter() - t0)
