@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.sql import account_subjects, rid, saturate
 from tenaza.pillars.cash.transactions.relative import RelativeConfig, edges_cte
 
@@ -53,6 +54,12 @@ class Bipartite(Detector[BipartiteConfig]):
     """
 
     NAME = "bipartite"
+    SCORE = Score(base=0.5, features=(
+        Feature("size", 0.5, "A block: accounts on its smaller side beyond min_side plus its density (pairs that "
+                "dealt / all pairs), as x / (x + min_side). A stack: 0.8 × the middle row's accounts beyond "
+                "min_side - 1, as x / (x + min_side)."),
+        Feature("layered", 0.1, "1 for a stack (two layers of nominees), 0 for a single block."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("bipartite", "stack")
     CONFIG = BipartiteConfig
@@ -160,7 +167,8 @@ stk AS (
 layers AS (SELECT s1 AS senders, rec1 AS receivers FROM stk UNION SELECT s2, r2 FROM stk),
 bipartite AS (
   SELECT 'bipartite' AS typology,
-         0.5 + 0.5 * {saturate(f'least({n_senders}, {n_receivers}) - $bp_min + pairs / ({n_senders} * {n_receivers})', '$bp_min')} AS score,
+         {saturate(f'least({n_senders}, {n_receivers}) - $bp_min + pairs / ({n_senders} * {n_receivers})', '$bp_min')} AS f_size,
+         0.0 AS f_layered,
          {account_subjects(d, d.array_concat('senders', 'receivers'))} AS subjects, evidence,
          {d.json_object(('senders', n_senders), ('receivers', n_receivers), ('pairs', 'pairs'), ('density', f'round(pairs / ({n_senders} * {n_receivers}), 3)'), ('closure', 'round(least(closure_in, closure_out), 3)'), ('total', 'round(total, 2)'), ('unit', 'unit'), ('transfers', n_evidence), ('window_days', '$bp_window'))} AS figures,
          {d.format_text('{} accounts paid {} accounts within {} days, {} of the {} possible pairs, {} ({}) in {} transfers: a block of nominees.', n_senders, n_receivers, '$bp_window', 'pairs', f'{n_senders} * {n_receivers}', 'round(total, 2)', 'unit', n_evidence)} AS explanation,
@@ -171,7 +179,7 @@ bipartite AS (
 ),
 stack AS (
   SELECT 'stack' AS typology,
-         0.6 + 0.4 * {saturate(f'{n_mids} - $bp_min + 1', '$bp_min')} AS score,
+         0.8 * {saturate(f'{n_mids} - $bp_min + 1', '$bp_min')} AS f_size, 1.0 AS f_layered,
          {account_subjects(d, d.array_concat(d.array_concat('s1', 'mids'), 'r2'))} AS subjects,
          {d.array_distinct(d.array_concat('ev1', 'ev2'))} AS evidence,
          {d.json_object(('senders', n_s1), ('middle', n_mids), ('receivers', n_r2), ('first_layer_total', 'round(total1, 2)'), ('second_layer_total', 'round(total2, 2)'), ('unit', 'unit'), ('window_days', '$bp_window'))} AS figures,

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from tenaza.detect.base import Detector, register
 from tenaza.detect.pace import TimedConfig
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.transactions.common import (
     CTR_THRESHOLD_USD,
@@ -72,6 +73,12 @@ class Cycles(Detector[CycleConfig]):
     """
 
     NAME = "cycles"
+    SCORE = Score(base=0.6, features=(
+        Feature("more_cycles", 0.4, "Cycles beyond the first, as n / (n + 2): half at 3 cycles."),
+    ), gates=(
+        Feature("retained", 1.0, "Share of the amount each cycle brought back, against the lower decay bound "
+                "(1 from that bound up)."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("cycle",)
     CONFIG = CycleConfig
@@ -140,7 +147,7 @@ g AS (
                                                       ELSE 0 END
 )
 SELECT 'cycle' AS typology,
-       (0.6 + 0.4 * {saturate('n_cycles - 1', '2')}) * least(1.0, retained / $lo) AS score,
+       least(1.0, retained / $lo) AS f_retained, {saturate('n_cycles - 1', '2')} AS f_more_cycles,
        {account_subjects(d, 'members')} AS subjects, evidence,
        {d.json_object(('cycles', 'n_cycles'), ('hops', 'hops'), ('accounts', n_members), ('largest_usd', 'round(largest, 2)'), ('retained_share', 'round(retained, 3)'), ('path', path), ('max_gap_days', '$gap'), ('max_span_days', '$span'))} AS figures,
        {d.format_text('Money went round {} accounts and back {} times (for example {}), up to {} a time, keeping {}% of the amount: round-tripping.', n_members, 'n_cycles', path, d.money('largest'), 'CAST(round(retained * 100) AS INTEGER)')} AS explanation,

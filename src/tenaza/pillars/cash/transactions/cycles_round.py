@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from tenaza.detect.base import Detector, register
 from tenaza.detect.pace import TimedConfig
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.sql import account_subjects, rid, saturate
 from tenaza.pillars.cash.transactions.relative import RelativeConfig, edges_cte
 
@@ -86,6 +87,13 @@ class RoundCycles(Detector[RoundCycleConfig]):
     """
 
     NAME = "cycles_round"
+    SCORE = Score(features=(
+        Feature("kept", 0.4, "How much of the amount each hop kept (geometric mean), from min_hop_ratio (0) to all of it (1)."),
+        Feature("speed", 0.3, "How fast the money came back, against the span allowed (1: at once)."),
+        Feature("amount", 0.3, "Percentile of the cycle's amounts among the data's own amounts."),
+        Feature("more_rounds", 0.3, "Rounds beyond the first, as n / (n + 1): half at 2 rounds. A single round is "
+                "reported only when the other three reach min_score."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("cycle",)
     CONFIG = RoundCycleConfig
@@ -100,6 +108,9 @@ class RoundCycles(Detector[RoundCycleConfig]):
                       rc_min_var=c.min_amount_variation, rc_span_s=c.max_span_days * 86400,
                       rc_skip_known=c.skip_found_by_cycles)
         gap, span = d.interval_seconds(c.max_gap_days * 86400), d.interval_seconds(c.max_span_days * 86400)
+        # the evidence of the rounds themselves: the score without the rounds' own feature
+        assert self.SCORE is not None
+        strength = self.SCORE.expr(d, {**c.weights, "more_rounds": 0.0})
         if c.time_order == "respect":
             when = f"f.ts >= p.tl AND f.ts <= p.tl + {gap} AND f.ts <= p.t0 + {span}"
         else:
@@ -155,12 +166,13 @@ g AS (
 -- rings the cycles detector already alerted: one alert per ring
 known AS (SELECT DISTINCT {d.array_sort('subjects')} AS subj FROM alerts
           WHERE $rc_skip_known AND detector = 'cycles' AND typology = 'cycle'),
-s AS (
-  SELECT *, (0.4 * greatest(0.0, (kept - $rc_lo) / (1 - $rc_lo + 1e-9)) + 0.3 * speed + 0.3 * pr) AS strength FROM g
+feat AS (
+  SELECT *, greatest(0.0, (kept - $rc_lo) / (1 - $rc_lo + 1e-9)) AS f_kept, speed AS f_speed, pr AS f_amount,
+         {saturate('rounds - 1', '1')} AS f_more_rounds FROM g
   WHERE {d.array_sort(account_subjects(d, 'members'))} NOT IN (SELECT subj FROM known)
-)
-SELECT 'cycle' AS typology,
-       least(1.0, strength + 0.3 * {saturate('rounds - 1', '1')}) AS score,
+),
+s AS (SELECT *, {strength} AS strength FROM feat)
+SELECT 'cycle' AS typology, f_kept, f_speed, f_amount, f_more_rounds,
        {account_subjects(d, 'members')} AS subjects, evidence,
        {d.json_object(('rounds', 'rounds'), ('hops', 'hops'), ('accounts', n_members), ('largest', 'round(largest, 2)'), ('unit', 'unit'), ('kept_share', 'round(kept, 3)'), ('speed', 'round(speed, 3)'), ('amount_variation', 'round(variation, 3)'), ('amount_percentile', 'round(100 * pr, 1)'), ('evidence_strength', 'round(strength, 3)'), ('path', path), ('time_order', '$rc_order'))} AS figures,
        {d.format_text('Money went round {} accounts and back ({}), {} round(s), up to {} ({}) a time, {}% of it coming back; evidence strength {}: round-tripping.', n_members, path, 'rounds', 'round(largest, 2)', 'unit', 'CAST(round(kept * 100) AS INTEGER)', 'round(strength, 2)')} AS explanation,

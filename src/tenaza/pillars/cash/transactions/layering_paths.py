@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.sql import account_subjects, rid, saturate
 from tenaza.pillars.cash.transactions.relative import RelativeConfig, edges_cte
 
@@ -53,6 +54,12 @@ class LayeringPaths(Detector[LayeringPathConfig]):
     """
 
     NAME = "layering_paths"
+    SCORE = Score(base=0.5, features=(
+        Feature("hops", 0.5, "Hops beyond min_hops - 1, as x / (x + 2): half at min_hops + 1 hops."),
+    ), gates=(
+        Feature("reached", 0.5, "Share of the first amount that reached the end of the path (at most 1): "
+                "a path that kept nothing halves the score."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("layering_path",)
     CONFIG = LayeringPathConfig
@@ -98,7 +105,7 @@ longest AS (
 tails AS (SELECT DISTINCT id FROM (SELECT {d.explode(d.array_slice('ev', '2', n_ev))} AS id FROM longest) AS x),
 kept AS (SELECT * FROM longest WHERE first_id NOT IN (SELECT id FROM tails))
 SELECT 'layering_path' AS typology,
-       (0.5 + 0.5 * {saturate(f'{n_ev} - $lp_min_hops + 1', '2')}) * (0.5 + 0.5 * al / a0) AS score,
+       {saturate(f'{n_ev} - $lp_min_hops + 1', '2')} AS f_hops, least(1.0, al / a0) AS f_reached,
        {account_subjects(d, 'path')} AS subjects, ev AS evidence,
        {d.json_object(('hops', n_ev), ('first_amount', 'round(a0, 2)'), ('last_amount', 'round(al, 2)'), ('retained_share', 'round(al / a0, 3)'), ('path', path), ('unit', 'unit'))} AS figures,
        {d.format_text('Money moved through {} accounts in {} hops ({}), from {} to {}, keeping {}% of it: a layering path.', n_path, n_ev, path, 'round(a0, 2)', 'round(al, 2)', 'CAST(round(100 * al / a0) AS INTEGER)')} AS explanation,
