@@ -15,6 +15,7 @@ from tenaza.detect.params import Params
 from tenaza.detect.scoring import Score
 from tenaza.detect.screen import Screened, measure
 from tenaza.detect.steps import StepCount, Steps, count_rows, first_empty
+from tenaza.detect.survey import Surveyed
 from tenaza.errors import DetectorError, UnsupportedCapability
 from tenaza.store.dialect import Dialect
 from tenaza.store.workspace import Workspace
@@ -170,6 +171,18 @@ def run(ws: Workspace, detectors: Iterable[type[Detector[Any]]], configs: dict[s
             if screened.update:
                 detector = cls(detector.config.model_copy(update=screened.update))
                 detector.dialect = ws.backend.dialect
+        surveyed_notes: list[str] = []
+        surveyed_warnings: list[str] = []
+        if isinstance(detector, Surveyed):
+            surveyed = detector.survey(ws)
+            surveyed_notes, surveyed_warnings = surveyed.notes, surveyed.warnings
+            for note in surveyed.notes:
+                log.info("%s: %s", cls.NAME, note)
+            for w in surveyed.warnings:
+                log.warning("%s", w)
+            if surveyed.update:
+                detector = cls(detector.config.model_copy(update=surveyed.update))
+                detector.dialect = ws.backend.dialect
         own = Params()
         findings = detector.findings(own)
         params = own.framework(detector=cls.NAME, pillar=cls.PILLAR, now=datetime.now(UTC).replace(tzinfo=None))
@@ -191,12 +204,13 @@ def run(ws: Workspace, detectors: Iterable[type[Detector[Any]]], configs: dict[s
                 run_.notes.append("no alerts; `tenaza detect --debug-steps` shows the rows of each step")
         if screened is not None:
             run_.profile, run_.unjudged = screened.profile, screened.unjudged
-            run_.notes, run_.warnings = screened.notes + time_notes + run_.notes, screened.warnings
-            if n == 0 and not screened.warnings:
+            run_.notes = screened.notes + time_notes + surveyed_notes + run_.notes
+            run_.warnings = screened.warnings + surveyed_warnings
+            if n == 0 and not run_.warnings:
                 run_.notes.append(f"no alerts: {screened.passing:,} of {screened.rows:,} rows reach its amount floor "
                                   f"and none made a finding")
         else:
-            run_.notes = time_notes + run_.notes
+            run_.notes, run_.warnings = time_notes + surveyed_notes + run_.notes, surveyed_warnings
         out.append(run_)
     return out
 

@@ -97,3 +97,40 @@ def test_a_port_day_missing_for_many_unrelated_exporters_is_an_extract_outage(ws
     assert alerts(ws, "cash_trade_phantom") == []
     run(ws, [TradePhantom], {"cash_trade_phantom": {"outage_parties": 4}})
     assert len(alerts(ws, "cash_trade_phantom")) == 3
+
+
+def _short_extract() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """Ten days of crossings (2024-06-01 to 06-10), each truck crossing on the day of its pedimento."""
+    decls: list[dict[str, object]] = []
+    crossings: list[dict[str, object]] = []
+    for i in range(12):
+        day = f"2024-06-{1 + i % 10:02d}"
+        decls.append(export(f"X{i}", day, f"Wire {i} LLC", f"Cables {i} SA", "854411", 1_000, 9_000.0,
+                            transport_doc=f"BL{i}"))
+        decls.append(pedimento(f"24 240 3{i:03d} 4000{i:03d}", day, f"Wire {i} LLC", f"Cables {i} SA", "85441101",
+                               1_000, 9_100.0, transport_doc=f"BL{i}"))
+        crossings.append(_crossing(f"C{i}", day, f"24-240-3{i:03d}-4000{i:03d}"))
+    decls.append(export("GHOST", "2024-06-04", "Fantasma Trading LLC", "Comercial Humo SA", "854411", 5_000, 60_000.0))
+    return decls, crossings
+
+
+def test_a_ten_day_extract_judges_declarations_beyond_the_datas_own_crossing_lag(ws: Workspace,
+                                                                                 tmp_path: Path) -> None:
+    """A week spared at each end of ten days of crossings left nothing to judge; trucks that cross on
+    the day of their declaration need no day spared."""
+    decls, crossings = _short_extract()
+    load(ws, tmp_path, "trade_declarations", decls)
+    load(ws, tmp_path, "crossings", crossings, originator="ANAM")
+    [done] = run(ws, [TradePhantom])
+    assert [a[2][0] for a in alerts(ws, "cash_trade_phantom")] == ["decl:GHOST"]
+    assert any("crossings span 10 days" in n and "from 0 day(s) inside either end" in n for n in done.notes)
+    assert done.warnings == []
+
+
+def test_an_extract_too_short_for_its_edges_says_so(ws: Workspace, tmp_path: Path) -> None:
+    decls, crossings = _short_extract()
+    load(ws, tmp_path, "trade_declarations", decls)
+    load(ws, tmp_path, "crossings", crossings, originator="ANAM")
+    [done] = run(ws, [TradePhantom], {"cash_trade_phantom": {"edge_days": 5}})
+    assert alerts(ws, "cash_trade_phantom") == []
+    assert any("spans 10 days" in w and "no declaration can be judged" in w for w in done.warnings)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.detect.survey import Survey
 from tenaza.markings.audience import audience_rows
 from tenaza.pillars.cash.trade.common import (
     LAND_MODES,
@@ -22,6 +23,13 @@ from tenaza.pillars.cash.trade.common import (
     surprise,
     trade_findings,
 )
+
+if TYPE_CHECKING:
+    from tenaza.store.workspace import Workspace
+
+# Crossings citing a declaration on file from which their distance to its date is the data's own
+# crossing lag; with fewer the edges keep window_days.
+MIN_CITED = 10
 
 
 class TradePhantomConfig(DetectorConfig):
@@ -44,6 +52,11 @@ class TradePhantomConfig(DetectorConfig):
     min_history: int = Field(2, ge=1, description=(
         "Other land declarations of the same exporter and importer needed before a missing crossing can be ju"
         "dged a gap in the extract; a newer relationship has no track record to give it the benefit of the doubt."))
+    edge_days: int | None = Field(None, ge=0, description=(
+        "Days at each end of the crossing extract in which a declaration is not judged (its crossing may lie "
+        "outside the extract). None: the data's own crossing lag, the most days between a declaration and a "
+        f"crossing that cites it (from {MIN_CITED} such crossings on), at most window_days; else window_days. "
+        "tenaza detect prints the extract's span and the edge used, and warns where the span leaves no day to judge."))
     outage_parties: int = Field(3, ge=2, description=(
         "Unsupported declarations of at least this many unrelated exporters at one port on one day mean the crossing "
         "extract lacks that port and day; none of them is alerted."))
@@ -77,6 +90,13 @@ class TradePhantom(Detector[TradePhantomConfig]):
     rate of unsupported declarations of the rest of that country and mode. Unsupported
     declarations of ``outage_parties`` or more unrelated exporters at one port on one day mean
     the extract lacks that port and day; none of them is alerted.
+
+    A declaration within days of either end of the crossing extract is not judged: its crossing
+    may lie just outside it. How many days is the data's own crossing lag, measured before the
+    run on the crossings that cite a declaration on file (the most days between the two dates; at
+    most ``window_days``), since a crossing extract of ten days cannot spare a week at each end
+    while trucks cross on the day of their declaration. Where the extract is too short for that
+    lag on both ends, no declaration can be judged and the run says so.
     """
 
     NAME = "cash_trade_phantom"
@@ -85,10 +105,48 @@ class TradePhantom(Detector[TradePhantomConfig]):
     CONFIG = TradePhantomConfig
     NEEDS = ("trade_declarations", "crossings")
 
+    def survey(self, ws: Workspace) -> Survey:
+        """The crossing extract's span and the data's crossing lag, which set ``edge_days``."""
+        cfg, d = self.config, ws.backend.dialect
+        assert isinstance(cfg, TradePhantomConfig)
+        first, last, lag, cited = ws.backend.fetch("phantom: crossing extract span and lag", f"""
+            WITH cx AS (SELECT CAST(ts AS DATE) AS day, {doc_key('decl_ref', d)} AS ref FROM crossings WHERE ts IS NOT NULL),
+            dk AS (SELECT DISTINCT {doc_key('decl_id', d)} AS ref, date FROM trade_declarations WHERE date IS NOT NULL)
+            SELECT s.first_day, s.last_day, g.lag, g.n
+            FROM (SELECT min(day) AS first_day, max(day) AS last_day FROM cx) AS s
+            CROSS JOIN (SELECT max(abs({d.days_between('cx.day', 'dk.date')})) AS lag, count(*) AS n
+                        FROM cx JOIN dk ON dk.ref = cx.ref) AS g""")[0]
+        out = Survey()
+        if first is None:
+            return out
+        span = (last - first).days + 1
+        cited, set_to = int(cited), cfg.edge_days
+        if set_to is None:
+            if cited >= MIN_CITED and lag is not None:
+                edge = min(cfg.window_days, int(lag))
+                why = (f"the data's crossing lag: {cited:,} crossings cite a declaration on file, at most {int(lag)} "
+                       f"day(s) from its date" + (f", capped at window_days {cfg.window_days}"
+                                                  if int(lag) > cfg.window_days else ""))
+            else:
+                edge = cfg.window_days
+                why = f"window_days ({cited:,} crossings cite a declaration on file, {MIN_CITED} needed to measure a lag)"
+            out.update["edge_days"] = edge
+        else:
+            edge, why = set_to, "edge_days as set"
+        out.notes.append(f"crossings span {span:,} days ({first} to {last}); declarations judged from {edge} day(s) "
+                         f"inside either end ({why})")
+        if span <= 2 * edge:
+            out.warnings.append(
+                f"{self.NAME}: the crossing extract spans {span:,} days, too few to leave any day {edge} day(s) from "
+                f"both of its ends: no declaration can be judged (a crossing may lie outside the extract); "
+                f"load a longer crossing extract or lower edge_days")
+        return out
+
     def findings(self, params: dict[str, Any]) -> str:
         cfg, d = self.config, self.dialect
         assert isinstance(cfg, TradePhantomConfig)
-        params.update({"ph_window": cfg.window_days, "ph_modes": [m.lower() for m in cfg.land_modes],
+        params.update({"ph_window": cfg.window_days,
+                       "ph_edge": cfg.window_days if cfg.edge_days is None else cfg.edge_days, "ph_modes": [m.lower() for m in cfg.land_modes],
                        "ph_cov": cfg.min_coverage, "ph_cell": cfg.min_cell, "ph_min_value": cfg.min_value_usd,
                        "ph_chance": cfg.max_chance, "ph_history": cfg.min_history, "ph_outage": cfg.outage_parties})
         pairs = mirror_pairs_sql(params, days_before=cfg.mirror_days, days_after=cfg.mirror_days, qty_tolerance=0.05,
@@ -191,5 +249,5 @@ class TradePhantom(Detector[TradePhantomConfig]):
         LEFT JOIN pk AS pe ON pe.aud = j.aud AND pe.key = j.exporter_key
         LEFT JOIN pk AS pi ON pi.aud = j.aud AND pi.key = j.importer_key
         WHERE (j.track IS NULL OR j.chance <= $ph_chance) AND coalesce(j.usd, 0) >= $ph_min_value
-          AND j.date BETWEEN s.first_day + $ph_window AND s.last_day - $ph_window""", d,
+          AND j.date BETWEEN s.first_day + $ph_edge AND s.last_day - $ph_edge""", d,
                               names={"crossings": ("shipper", "consignee")})
