@@ -242,10 +242,11 @@ def score_labelled(alerts: list[Alert], truth: set[str], ks: tuple[int, ...] = D
 
 def _evidence_alerts(ws: Workspace) -> list[Alert]:
     """The alerts with their transaction evidence rows as subjects (``record:<record id>``)."""
-    rows = ws.backend.fetch("evaluate: alerts and their transaction evidence", """
+    d = ws.backend.dialect
+    rows = ws.backend.fetch("evaluate: alerts and their transaction evidence", f"""
         SELECT x.detector, x.pillar, x.typology, x.score,
-               list(x.ev) FILTER (WHERE l.target_table = 'transactions') AS txn_evidence
-        FROM (SELECT alert_id, detector, pillar, typology, score, unnest(evidence) AS ev FROM alerts) AS x
+               {d.list_agg('x.ev', where="l.target_table = 'transactions'")} AS txn_evidence
+        FROM (SELECT alert_id, detector, pillar, typology, score, {d.explode('evidence')} AS ev FROM alerts) AS x
         LEFT JOIN ingest_log AS l ON l.ingest_id = TRY_CAST(split_part(x.ev, ':', 1) AS BIGINT)
         GROUP BY x.alert_id, x.detector, x.pillar, x.typology, x.score""")
     return [Alert(str(d), str(p), str(t), float(sc or 0.0), tuple(f"record:{e}" for e in ev or ()))
@@ -272,11 +273,12 @@ def _ranking(ws: Workspace, source: str, level: str) -> RankingScore | None:
                                                    "SELECT DISTINCT split FROM account_scores")]
     kept = [x for x in splits if x != "train"] or splits
     # an account the ranker learnt from and did not score afterwards (a split by account) is left out
+    kept_split = ws.backend.dialect.array_contains("$splits", "split")
     rows = ws.backend.fetch("evaluate: ranking against labels", f"""
         WITH lab AS ({labelled}),
-        sc AS (SELECT account_id, max(score) AS score FROM account_scores WHERE list_contains($splits, split)
+        sc AS (SELECT account_id, max(score) AS score FROM account_scores WHERE {kept_split}
                GROUP BY account_id),
-        learnt AS (SELECT DISTINCT account_id FROM account_scores WHERE split = 'train' AND NOT list_contains($splits, split))
+        learnt AS (SELECT DISTINCT account_id FROM account_scores WHERE split = 'train' AND NOT {kept_split})
         SELECT CAST(lab.positive AS INTEGER), sc.score FROM lab LEFT JOIN sc USING (account_id)
         WHERE sc.score IS NOT NULL OR lab.account_id NOT IN (SELECT account_id FROM learnt)""",
                             {"splits": kept})

@@ -270,11 +270,12 @@ def _load(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: Mapping 
     passthrough: list[str] = []
     if src.fmt == "jsonl":
         columns = _jsonl_keys(ws, src)
-        source_exprs = [f"trim(json_extract_string(_j, {bind('/' + k.replace('~', '~0').replace('/', '~1'))}))"
+        d = b.dialect
+        source_exprs = [f"trim({d.json_extract_text('_j', bind('/' + k.replace('~', '~0').replace('/', '~1')))})"
                         for k in columns]
-        relation = f"(SELECT {LINE_COL}, line, CASE WHEN json_valid(line) THEN CAST(line AS JSON) END AS _j FROM {SRC})"
+        relation = f"(SELECT {LINE_COL}, line, {d.json_parse('line')} AS _j FROM {SRC})"
         row_check = ("CASE WHEN _j IS NULL THEN 'line: not valid JSON' "
-                     "WHEN json_type(_j) <> 'OBJECT' THEN 'line: not a JSON object' END")
+                     f"WHEN {d.json_type('_j')} <> 'OBJECT' THEN 'line: not a JSON object' END")
         raw_text = "line"
         blank = "trim(line) = ''"
         passthrough = ["line", "_j"]
@@ -327,11 +328,12 @@ def _jsonl_keys(ws: Workspace, src: readers.Source) -> list[str]:
     probe = readers.open_jsonl(src.path, getattr(src, "compression", None), encoding=getattr(src, "encoding", None),
                                hash_while_reading=False)
     probe.exact = True
+    d = ws.backend.dialect
     with ws.backend.arrow_relation("_t_keys", probe.reader()):
-        rows = ws.backend.fetch("discover JSON keys", """
+        rows = ws.backend.fetch("discover JSON keys", f"""
             SELECT k FROM (
-              SELECT unnest(json_keys(line)) AS k, _line FROM _t_keys
-              WHERE json_valid(line) AND json_type(CAST(line AS JSON)) = 'OBJECT')
+              SELECT {d.explode(d.json_keys('line'))} AS k, _line FROM _t_keys
+              WHERE {d.json_valid('line')} AND {d.json_type('CAST(line AS JSON)')} = 'OBJECT')
             GROUP BY k ORDER BY min(_line), k""")
     return [str(r[0]) for r in rows]
 
@@ -345,14 +347,19 @@ def _infer(ws: Workspace, src: readers.Source, plan: ResolvedPlan, relation: str
         return
     step("profiling")
     exprs: list[str] = []
+    d = ws.backend.dialect
+    day_month_year = d.text_literal(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+    first, second = d.text_literal(r"^(\d{1,2})[/.-]\d{1,2}[/.-]"), d.text_literal(r"^\d{1,2}[/.-](\d{1,2})[/.-]")
+    only_dot, only_comma = d.text_literal(ONLY_DOT), d.text_literal(ONLY_COMMA)
     for p in dated:
         x = f"trim({p.raw})"
-        exprs += [f"count(*) FILTER (WHERE regexp_matches({x}, '^\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{2,4}}'))",
-                  f"count(*) FILTER (WHERE try_cast(regexp_extract({x}, '^(\\d{{1,2}})[/.-]\\d{{1,2}}[/.-]', 1) AS INT) > 12)",
-                  f"count(*) FILTER (WHERE try_cast(regexp_extract({x}, '^\\d{{1,2}}[/.-](\\d{{1,2}})[/.-]', 1) AS INT) > 12)"]
+        exprs += [f"count(*) FILTER (WHERE {d.regex_match(x, day_month_year)})",
+                  f"count(*) FILTER (WHERE try_cast({d.regex_extract(x, first, 1)} AS INT) > 12)",
+                  f"count(*) FILTER (WHERE try_cast({d.regex_extract(x, second, 1)} AS INT) > 12)"]
     for p in numbers:
         x = number_text(f"trim({p.raw})")
-        exprs += [f"count(*) FILTER (WHERE regexp_full_match({x}, '{ONLY_DOT}'))", f"count(*) FILTER (WHERE regexp_full_match({x}, '{ONLY_COMMA}'))"]
+        exprs += [f"count(*) FILTER (WHERE {d.regex_full_match(x, only_dot)})",
+                  f"count(*) FILTER (WHERE {d.regex_full_match(x, only_comma)})"]
     inner = ", ".join(f"{e} AS {a}" for e, a in zip(source_exprs, aliases, strict=True)) or "NULL AS s_none"
     sql = f"SELECT {', '.join(exprs)} FROM (SELECT {inner} FROM {relation})"
 

@@ -12,7 +12,7 @@ from tenaza.errors import IngestError, Problem
 from tenaza.ingest.readers import BadRow
 from tenaza.ingest.repair import MOJIBAKE_PATTERN, failed_identifiers, fixes
 from tenaza.schema.specs import ColumnType, TableSpec
-from tenaza.store.dialect import ident
+from tenaza.store.dialect import Dialect, ident
 from tenaza.store.reference import country_aliases, currency_aliases, fold
 
 if TYPE_CHECKING:
@@ -57,21 +57,23 @@ def finish(ws: Workspace, spec: TableSpec, report: IngestReport, bad_rows: list[
     report.ids_flagged = _check_identifiers(ws, spec, ingest_id)
 
     step("quarantining")
+    d = b.dialect
     stored = [c.name for c in spec.stored_columns if c.name not in ("ingest_id", "source_row", "extras")]
-    row_json = "json_object(" + ", ".join(f"'{c}', {ident(c)}" for c in stored) + ")"
+    row_json = d.json_object(*((c, ident(c)) for c in stored))
     marks = {"i": ingest_id, "t": spec.name, "src": source, "orig": originator, "rel": releasable_to, "at": now}
     b.execute("quarantine rows with problems", f"""
         INSERT INTO quarantine (ingest_id, target_table, source, line, column_name, reason, raw, originator,
                                 releasable_to, ingested_at)
         SELECT $i, $t, $src, source_row, split_part(_problems, ':', 1), _problems,
-               coalesce(_raw, CAST({row_json} AS VARCHAR)), $orig, $rel, $at
+               coalesce(_raw, {row_json}), $orig, $rel, $at
         FROM {t} WHERE ingest_id = $i AND _problems IS NOT NULL""", marks)
     b.execute("remove quarantined rows", f"DELETE FROM {t} WHERE ingest_id = $i AND _problems IS NOT NULL", i)
     if bad_rows:
-        b.execute("quarantine unparseable rows", """
+        rows = d.rows_from_arrays({"line": "$lines", "reason": "$reasons", "raw": "$texts"})
+        b.execute("quarantine unparseable rows", f"""
             INSERT INTO quarantine (ingest_id, target_table, source, line, column_name, reason, raw, originator,
                                     releasable_to, ingested_at)
-            SELECT $i, $t, $src, unnest($lines), NULL, unnest($reasons), unnest($texts), $orig, $rel, $at""",
+            SELECT $i, $t, $src, line, NULL, reason, raw, $orig, $rel, $at FROM ({rows}) AS r""",
                   {**marks, "lines": [r.line for r in bad_rows], "reasons": [r.reason for r in bad_rows],
                    "texts": [r.text for r in bad_rows]})
 
@@ -81,8 +83,10 @@ def finish(ws: Workspace, spec: TableSpec, report: IngestReport, bad_rows: list[
         raise IngestError([Problem(source, f"counts do not reconcile: {report.rows_read} read, {report.rows_accepted} "
                                    f"accepted, {report.rows_quarantined} quarantined; nothing was stored")])
     report.fields = _field_counts(ws, spec, ingest_id)
-    report.reasons = [(str(r[0]), int(r[1])) for r in b.fetch("summarize quarantine", """
-        SELECT regexp_replace(split_part(reason, '; ', 1), '''.*''', '…'),
+    # the quoted value of the first problem as an ellipsis (one greedy match: all of them is the first)
+    first = d.regex_replace_all("split_part(reason, '; ', 1)", "'''.*'''", "'…'")
+    report.reasons = [(str(r[0]), int(r[1])) for r in b.fetch("summarize quarantine", f"""
+        SELECT {first},
                count(*) FROM quarantine WHERE ingest_id = $i GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT 10""", i)]
 
 
@@ -97,14 +101,16 @@ def _field_counts(ws: Workspace, spec: TableSpec, ingest_id: int) -> dict[str, d
         for name, n in rows:
             out.setdefault("(row)" if name is None else str(name), {})[what] = int(n)
 
+    d = b.dialect
     for what, key in (("cleared", "_invalid"), ("rounded", "_exact")):
+        at = f"'$.{key}'"
         add(b.fetch(f"count {what} values", f"""SELECT k, count(*) FROM (
-                SELECT unnest(json_keys(extras, '$.{key}')) AS k FROM {t}
-                WHERE ingest_id = $i AND extras IS NOT NULL AND json_exists(extras, '$.{key}'))
+                SELECT {d.explode(d.json_keys('extras', at))} AS k FROM {t}
+                WHERE ingest_id = $i AND extras IS NOT NULL AND {d.json_exists('extras', at)})
             GROUP BY k ORDER BY k""", {"i": ingest_id}), what)
-    add(b.fetch("count quarantined per field", """SELECT f, count(DISTINCT line) FROM (
+    add(b.fetch("count quarantined per field", f"""SELECT f, count(DISTINCT line) FROM (
             SELECT line, CASE WHEN column_name IS NOT NULL THEN split_part(e, ':', 1) END AS f FROM (
-                SELECT line, column_name, unnest(string_split(reason, '; ')) AS e FROM quarantine WHERE ingest_id = $i))
+                SELECT line, column_name, {d.explode(d.split('reason', '; '))} AS e FROM quarantine WHERE ingest_id = $i))
         GROUP BY f ORDER BY f""", {"i": ingest_id}), "quarantined")
     return out
 
@@ -115,6 +121,7 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> dict[str, 
     private code): that row is kept, upper-cased, with no US-dollar amount unless the source or
     a rates file gives one. Returns those rows' counts by currency, most first."""
     b = ws.backend
+    d = b.dialect
     t = ident(spec.physical_name)
     unpriced: dict[str, int] = {}
     for c in spec.source_columns:
@@ -134,21 +141,21 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> dict[str, 
             if codes:
                 unpriced.update((str(k), int(n)) for k, n in b.fetch(
                     f"count {c.name} without an ISO code", f"SELECT upper(trim({col})), count(*) FROM {t} "
-                    f"WHERE ingest_id = $i AND list_contains($v, {col}) GROUP BY 1 ORDER BY 2 DESC, 1",
+                    f"WHERE ingest_id = $i AND {d.array_contains('$v', col)} GROUP BY 1 ORDER BY 2 DESC, 1",
                     {"i": ingest_id, "v": list(codes)}))
         if change:
-            b.execute(f"resolve {c.name}", f"UPDATE {t} SET {col} = map_extract_value(map($src, $dst), {col}) "
-                      f"WHERE ingest_id = $i AND list_contains($src, {col})",
+            b.execute(f"resolve {c.name}", f"UPDATE {t} SET {col} = {d.map_lookup('$src', '$dst', col)} "
+                      f"WHERE ingest_id = $i AND {d.array_contains('$src', col)}",
                       {"i": ingest_id, "src": list(change), "dst": list(change.values())})
         if unknown and not c.required:
             what = "an ISO 3166 country" if c.type is ColumnType.COUNTRY else "an ISO 4217 currency"
-            _clear(ws, t, col, c.name, f"list_contains($v, {col})", f"CAST({col} AS VARCHAR)",
+            _clear(ws, t, col, c.name, d.array_contains("$v", col), f"CAST({col} AS VARCHAR)",
                    f"$why || {col}", ingest_id, {"v": unknown, "why": f"not {what}: "})
         elif unknown:
             what = "an ISO 3166 country" if c.type is ColumnType.COUNTRY else "an ISO 4217 currency"
             b.execute(f"flag unknown {c.name}", f"UPDATE {t} SET _problems = concat_ws('; ', _problems, "
                       f"$msg || '''' || {col} || ''''), _raw = coalesce(_raw, $raw) "
-                      f"WHERE ingest_id = $i AND list_contains($v, {col})",
+                      f"WHERE ingest_id = $i AND {d.array_contains('$v', col)}",
                       {"i": ingest_id, "v": unknown, "msg": f"{c.name}: not {what}: ", "raw": None})
     return unpriced
 
@@ -164,9 +171,10 @@ def _clear(ws: Workspace, t: str, col: str, name: str, where: str, raw: str, rea
            params: dict[str, Any], kept: str = "NULL") -> None:
     """An optional value that is not valid: cleared and kept in extras with its reason; the row
     stays (docs/ingest.md, "Field-level validity")."""
+    d = ws.backend.dialect
+    invalid = d.json_build(("'_invalid'", d.json_build(("$name", d.json_build(("'raw'", raw), ("'reason'", reason))))))
     ws.backend.execute(f"clear invalid {name}", f"""UPDATE {t} SET
-        extras = json_merge_patch(coalesce(extras, '{{}}'), json_object('_invalid', json_object($name,
-                 json_object('raw', {raw}, 'reason', {reason})))),
+        extras = {d.json_merge_patch("coalesce(extras, '{}')", invalid)},
         {col} = {kept}
         WHERE ingest_id = $i AND _problems IS NULL AND {where}""", {"i": ingest_id, "name": name, **params})
 
@@ -176,49 +184,62 @@ def _resolve_code_lists(ws: Workspace, t: str, col: str, name: str, aliases: dic
     """The same for lists of countries: each element to its code; a list with an unknown
     element is a problem of its row."""
     b = ws.backend
-    change, unknown = _classify(b.fetch(f"list {name} values", f"SELECT DISTINCT e FROM (SELECT unnest({col}) AS e "
+    d = b.dialect
+    change, unknown = _classify(b.fetch(f"list {name} values", f"SELECT DISTINCT e FROM (SELECT {d.explode(col)} AS e "
                                         f"FROM {t} WHERE ingest_id = $i)", {"i": ingest_id}), aliases)
     if change:
         b.execute(f"resolve {name}", f"""UPDATE {t}
-            SET {col} = list_transform({col}, lambda e: coalesce(map_extract_value(map($src, $dst), e), e))
-            WHERE ingest_id = $i AND list_has_any({col}, $src)""",
+            SET {col} = {_recode(d, col)}
+            WHERE ingest_id = $i AND {_overlaps(d, col, '$src')}""",
                   {"i": ingest_id, "src": list(change), "dst": list(change.values())})
+    unknown_ones = d.array_join(d.array_filter(col, "e", d.array_contains("$v", "e")), "', '")
     if unknown and not required:
-        _clear(ws, t, col, name, f"list_has_any({col}, $v)", f"array_to_string({col}, ';')",
-               f"$why || array_to_string(list_filter({col}, lambda e: list_contains($v, e)), ', ')",
+        _clear(ws, t, col, name, _overlaps(d, col, "$v"), d.array_join(col, "';'"),
+               f"$why || {unknown_ones}",
                ingest_id, {"v": unknown, "why": "not ISO 3166 countries: "},
-               kept=f"nullif(list_filter({col}, lambda e: NOT list_contains($v, e)), [])")
+               kept=f"nullif({d.array_filter(col, 'e', 'NOT ' + d.array_contains('$v', 'e'))}, {d.empty_string_array()})")
     elif unknown:
         b.execute(f"flag unknown {name}", f"UPDATE {t} SET _problems = concat_ws('; ', _problems, $msg || "
-                  f"array_to_string(list_filter({col}, lambda e: list_contains($v, e)), ', ')) "
-                  f"WHERE ingest_id = $i AND list_has_any({col}, $v)",
+                  f"{unknown_ones}) "
+                  f"WHERE ingest_id = $i AND {_overlaps(d, col, '$v')}",
                   {"i": ingest_id, "v": unknown, "msg": f"{name}: not ISO 3166 countries: "})
+
+
+def _overlaps(d: Dialect, a: str, b: str) -> str:
+    """Whether the two lists share an element."""
+    return f"{d.array_length(d.array_intersect(a, b))} > 0"
+
+
+def _recode(d: Dialect, col: str) -> str:
+    """Each element of the list ``col`` through the map of $src to $dst (kept where not in it)."""
+    return d.array_transform(col, "e", f"coalesce({d.map_lookup('$src', '$dst', 'e')}, e)")
 
 
 def _repair_mojibake(ws: Workspace, spec: TableSpec, ingest_id: int) -> int:
     b = ws.backend
+    d = b.dialect
     t = ident(spec.physical_name)
     total = 0
     for c in spec.source_columns:
         col = ident(c.name)
         if c.type in TEXT_TYPES:
             found = b.fetch(f"find mojibake in {c.name}", f"SELECT DISTINCT {col} FROM {t} WHERE ingest_id = $i "
-                            f"AND regexp_matches({col}, $pat)", {"i": ingest_id, "pat": MOJIBAKE_PATTERN})
+                            f"AND {d.regex_match(col, '$pat')}", {"i": ingest_id, "pat": MOJIBAKE_PATTERN})
             repaired = fixes(str(r[0]) for r in found)
             if repaired:
                 # a join on the repaired values (a hash join), not a list lookup per row
                 b.execute(f"repair {c.name}", f"""UPDATE {t} SET {col} = m.dst
-                    FROM (SELECT unnest($src) AS src, unnest($dst) AS dst) AS m
+                    FROM ({d.rows_from_arrays({"src": "$src", "dst": "$dst"})}) AS m
                     WHERE {t}.ingest_id = $i AND {t}.{col} = m.src""",
                           {"i": ingest_id, "src": list(repaired), "dst": list(repaired.values())})
         elif c.type is ColumnType.STRING_LIST:
-            found = b.fetch(f"find mojibake in {c.name}", f"SELECT DISTINCT e FROM (SELECT unnest({col}) AS e FROM {t} "
-                            "WHERE ingest_id = $i) WHERE regexp_matches(e, $pat)", {"i": ingest_id, "pat": MOJIBAKE_PATTERN})
+            found = b.fetch(f"find mojibake in {c.name}", f"SELECT DISTINCT e FROM (SELECT {d.explode(col)} AS e FROM {t} "
+                            f"WHERE ingest_id = $i) WHERE {d.regex_match('e', '$pat')}", {"i": ingest_id, "pat": MOJIBAKE_PATTERN})
             repaired = fixes(str(r[0]) for r in found)
             if repaired:
                 b.execute(f"repair {c.name}", f"""UPDATE {t}
-                    SET {col} = list_transform({col}, lambda e: coalesce(map_extract_value(map($src, $dst), e), e))
-                    WHERE ingest_id = $i AND list_has_any({col}, $src)""",
+                    SET {col} = {_recode(d, col)}
+                    WHERE ingest_id = $i AND {_overlaps(d, col, '$src')}""",
                           {"i": ingest_id, "src": list(repaired), "dst": list(repaired.values())})
         else:
             continue
@@ -228,6 +249,7 @@ def _repair_mojibake(ws: Workspace, spec: TableSpec, ingest_id: int) -> int:
 
 def _check_identifiers(ws: Workspace, spec: TableSpec, ingest_id: int) -> int:
     b = ws.backend
+    d = b.dialect
     t = ident(spec.physical_name)
     flagged = 0
     for c in spec.source_columns:
@@ -241,10 +263,10 @@ def _check_identifiers(ws: Workspace, spec: TableSpec, ingest_id: int) -> int:
         malformed = [v for v, s in failed.items() if s == "malformed"]
         if bad:
             b.execute(f"flag {c.name} check digits", f"UPDATE {t} SET {check} = 'bad_check_digit' "
-                      f"WHERE ingest_id = $i AND list_contains($v, {col})", {"i": ingest_id, "v": bad})
+                      f"WHERE ingest_id = $i AND {d.array_contains('$v', col)}", {"i": ingest_id, "v": bad})
         if malformed:
             b.execute(f"clear malformed {c.name}", f"UPDATE {t} SET {check} = 'malformed', {raw} = {col}, {col} = NULL "
-                      f"WHERE ingest_id = $i AND list_contains($v, {col})", {"i": ingest_id, "v": malformed})
+                      f"WHERE ingest_id = $i AND {d.array_contains('$v', col)}", {"i": ingest_id, "v": malformed})
         flagged += int(b.scalar(f"count flagged {c.name}", f"SELECT count(*) FROM {t} WHERE ingest_id = $i "
                                 f"AND {check} IN ('bad_check_digit', 'malformed')", {"i": ingest_id}))
     return flagged

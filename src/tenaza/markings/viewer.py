@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from tenaza.errors import TenazaError
 from tenaza.schema import TABLES, TableKind
-from tenaza.store.dialect import ident
+from tenaza.store.dialect import DUCKDB, Dialect, ident
 from tenaza.store.reference import alpha3_codes
 
 if TYPE_CHECKING:
@@ -71,15 +71,16 @@ def default_viewer() -> Viewer | None:
     return _DEFAULT.get()
 
 
-def visible_sql(releasable: str = "releasable_to", originator: str | None = "originator") -> str:
+def visible_sql(releasable: str = "releasable_to", originator: str | None = "originator",
+                d: Dialect = DUCKDB) -> str:
     """Predicate: the viewer (bound as $viewer_country, $viewer_agency) may see the row."""
     by_agency = f" OR {originator} = $viewer_agency" if originator else ""
-    return f"(list_contains({releasable}, $viewer_country){by_agency})"
+    return f"({d.array_contains(releasable, '$viewer_country')}{by_agency})"
 
 
-def _visible_ingests(db: str) -> str:
+def _visible_ingests(db: str, d: Dialect) -> str:
     return (f"(SELECT ingest_id FROM {db}.main.ingest_log "
-            f"WHERE list_contains(releasable_to, {{c}}) OR originator = {{a}})")
+            f"WHERE {d.array_contains('releasable_to', '{c}')} OR originator = {{a}})")
 
 
 def install_viewer(ws: Workspace, viewer: Viewer) -> None:
@@ -93,7 +94,7 @@ def install_viewer(ws: Workspace, viewer: Viewer) -> None:
     db = ident(str(b.scalar("viewer: catalog", "SELECT current_database()")))
     c = _literal(viewer.country)
     a = _literal(viewer.agency) if viewer.agency else "NULL"
-    ingests = _visible_ingests(db).format(c=c, a=a)
+    ingests = _visible_ingests(db, b.dialect).format(c=c, a=a)
     present = {str(r[0]) for r in b.fetch("viewer: tables", "SELECT table_name FROM information_schema.tables "
                                                              "WHERE table_catalog = current_database()")}
     for spec in TABLES.values():
@@ -111,7 +112,7 @@ def install_viewer(ws: Workspace, viewer: Viewer) -> None:
             b.execute(f"viewer: {spec.name}", f"CREATE OR REPLACE TEMP VIEW {ident(spec.name)} AS SELECT * FROM "
                                               f"{db}.main.{ident(spec.name)} WHERE ingest_id IN {ingests}")
         elif "releasable_to" in names:
-            who = f"list_contains(releasable_to, {c})" + (f" OR originator = {a}" if "originator" in names else "")
+            who = b.dialect.array_contains("releasable_to", c) + (f" OR originator = {a}" if "originator" in names else "")
             b.execute(f"viewer: {spec.name}", f"CREATE OR REPLACE TEMP VIEW {ident(spec.name)} AS SELECT * FROM "
                                               f"{db}.main.{ident(spec.name)} WHERE {who}")
         elif spec.name == "resolve_judgements":

@@ -145,12 +145,17 @@ class Series:
         return len(idx) > 2 and bool(((idx[1:] - idx[:-1]).days <= 31).all())
 
 
-_READ = """
-SELECT period_start, period_end, CAST(value AS DOUBLE), unit, publisher, record_id
-FROM indicators
-WHERE indicator = $indicator AND geo_code = $geo AND value IS NOT NULL
-QUALIFY row_number() OVER (PARTITION BY indicator, geo_level, geo_code, period_start, period_end
-                           ORDER BY ingest_id DESC, source_row DESC) = 1
+# The latest row of each period (a later load of the same period wins): row_number in a subquery,
+# which both engines read (Spark SQL has no QUALIFY).
+_LATEST = """row_number() OVER (PARTITION BY indicator, geo_level, geo_code, period_start, period_end
+                                ORDER BY ingest_id DESC, source_row DESC) AS _latest"""
+
+_READ = f"""
+SELECT period_start, period_end, value, unit, publisher, record_id FROM (
+  SELECT period_start, period_end, CAST(value AS DOUBLE) AS value, unit, publisher, record_id, {_LATEST}
+  FROM indicators
+  WHERE indicator = $indicator AND geo_code = $geo AND value IS NOT NULL) AS i
+WHERE _latest = 1
 ORDER BY period_end, period_start
 """
 
@@ -226,11 +231,11 @@ def workspace_series(ws: Workspace, name: str) -> Series:
 
 def read_panel(ws: Workspace, indicator: str, geo_level: str = "state") -> pd.DataFrame:
     """Every place's series of one indicator side by side: one column per geo_code, one row per period_end."""
-    rows = ws.backend.fetch("read panel", """
-        SELECT geo_code, period_end, CAST(value AS DOUBLE), period_start FROM indicators
-        WHERE indicator = $indicator AND geo_level = $level AND value IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY indicator, geo_level, geo_code, period_start, period_end
-                                   ORDER BY ingest_id DESC, source_row DESC) = 1
+    rows = ws.backend.fetch("read panel", f"""
+        SELECT geo_code, period_end, value, period_start FROM (
+          SELECT geo_code, period_end, CAST(value AS DOUBLE) AS value, period_start, {_LATEST} FROM indicators
+          WHERE indicator = $indicator AND geo_level = $level AND value IS NOT NULL) AS i
+        WHERE _latest = 1
         ORDER BY geo_code, period_end, period_start""",
         {"indicator": indicator, "level": geo_level})
     if not rows:

@@ -9,6 +9,7 @@ workspace has rates, else the source's ``amount_usd``.
 from __future__ import annotations
 
 from tenaza.money import usd_join
+from tenaza.store.dialect import Dialect
 
 # name -> what it measures, in words (how its value is written)
 FEATURES: dict[str, tuple[str, str]] = {
@@ -29,7 +30,7 @@ FEATURES: dict[str, tuple[str, str]] = {
 }
 
 
-def account_features_sql(have_rates: bool) -> str:
+def account_features_sql(have_rates: bool, d: Dialect) -> str:
     """One row per account: account_id, kind, ingest_ids (for releasability), window_start,
     window_end, then the FEATURES columns in order."""
     src = f"({usd_join('transactions')})" if have_rates else \
@@ -63,7 +64,7 @@ def account_features_sql(have_rates: bool) -> str:
     ),
     kinds AS (SELECT account_id, any_value(kind) AS kind FROM accounts GROUP BY account_id),
     f AS (
-      SELECT l.account_id, list(DISTINCT l.ingest_id) AS ingest_ids, min(l.ts) AS window_start,
+      SELECT l.account_id, {d.list_agg('l.ingest_id', distinct=True)} AS ingest_ids, min(l.ts) AS window_start,
              max(l.ts) AS window_end,
              count(*) FILTER (WHERE side = 'in') AS n_in, count(*) FILTER (WHERE side = 'out') AS n_out,
              coalesce(sum(usd) FILTER (WHERE side = 'in'), 0) AS usd_in,

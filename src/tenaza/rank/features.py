@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tenaza.store.dialect import Dialect
+
 # name -> (what it measures, in words; how its value is written)
 FEATURES: dict[str, tuple[str, str]] = {
     "n_in": ("credits received", "{:.0f}"),
@@ -39,7 +41,7 @@ FEATURES: dict[str, tuple[str, str]] = {
 }
 
 
-def features_sql(params: dict[str, Any], window_days: int, labels: str | None = None) -> str:
+def features_sql(params: dict[str, Any], window_days: int, d: Dialect, labels: str | None = None) -> str:
     """One row per (account, window) with activity: account_id, win, window_start, window_end,
     ingest_ids (of its transactions, for releasability), label, then the FEATURES columns.
 
@@ -51,6 +53,7 @@ def features_sql(params: dict[str, Any], window_days: int, labels: str | None = 
         if labels else ""
     label_col = "CAST(max(CASE WHEN lb.labelled IS NULL THEN 0 ELSE 1 END) AS INTEGER)" if labels \
         else "CAST(NULL AS INTEGER)"
+    t0 = "(SELECT t0 FROM t0)"
     return f"""
     WITH t AS (
       SELECT txn_id, ingest_id, ts, from_account, to_account, channel, state,
@@ -75,7 +78,7 @@ def features_sql(params: dict[str, Any], window_days: int, labels: str | None = 
     ),
     first_seen AS (SELECT account_id, other, min(ts) AS first_ts FROM legs WHERE other IS NOT NULL GROUP BY ALL),
     w AS (
-      SELECT l.*, CAST(floor(date_diff('day', t0.t0, l.ts) / $rk_days) AS INTEGER) AS win,
+      SELECT l.*, CAST(floor({d.days_between('t0.t0', 'l.ts')} / $rk_days) AS INTEGER) AS win,
              d.degree_all AS other_degree, fs.first_ts,
              a.country AS own_country, b.country AS other_country
       FROM legs AS l CROSS JOIN t0
@@ -85,7 +88,7 @@ def features_sql(params: dict[str, Any], window_days: int, labels: str | None = 
       LEFT JOIN acct AS b ON b.account_id = l.other
     ),
     f AS (
-      SELECT account_id, win, list(DISTINCT ingest_id) AS ingest_ids, {label_col} AS label,
+      SELECT account_id, win, {d.list_agg('ingest_id', distinct=True)} AS ingest_ids, {label_col} AS label,
              count(*) FILTER (WHERE side = 'in') AS n_in, count(*) FILTER (WHERE side = 'out') AS n_out,
              coalesce(sum(usd) FILTER (WHERE side = 'in'), 0) AS usd_in,
              coalesce(sum(usd) FILTER (WHERE side = 'out'), 0) AS usd_out,
@@ -103,15 +106,15 @@ def features_sql(params: dict[str, Any], window_days: int, labels: str | None = 
              avg(CASE WHEN usd > 0 AND usd % 100 = 0 THEN 1.0 ELSE 0.0 END) AS round_share,
              count(DISTINCT channel) AS channels, count(DISTINCT CAST(ts AS DATE)) AS active_days,
              avg(other_degree) AS cp_mean_degree,
-             count(DISTINCT other) FILTER (WHERE floor(date_diff('day', (SELECT t0 FROM t0), first_ts) / $rk_days) = win)
+             count(DISTINCT other) FILTER (WHERE floor({d.days_between(t0, 'first_ts')} / $rk_days) = win)
                / greatest(count(DISTINCT other), 1) AS new_cp_share,
              any_value(opened) AS opened
       FROM w LEFT JOIN acct AS ac USING (account_id) {label_join}
       GROUP BY account_id, win
     )
     SELECT f.account_id, f.win,
-           CAST((SELECT t0 FROM t0) + to_days(CAST(f.win * $rk_days AS INTEGER)) AS TIMESTAMP) AS window_start,
-           CAST((SELECT t0 FROM t0) + to_days(CAST((f.win + 1) * $rk_days AS INTEGER)) AS TIMESTAMP) AS window_end,
+           CAST({d.add_days(t0, 'f.win * $rk_days')} AS TIMESTAMP) AS window_start,
+           CAST({d.add_days(t0, '(f.win + 1) * $rk_days')} AS TIMESTAMP) AS window_end,
            f.ingest_ids, f.label,
            f.n_in, f.n_out, log10(1 + f.usd_in) AS log_usd_in, log10(1 + f.usd_out) AS log_usd_out,
            least(f.usd_in, f.usd_out) / greatest(f.usd_in, f.usd_out, 1) AS pass_through,
@@ -119,7 +122,7 @@ def features_sql(params: dict[str, Any], window_days: int, labels: str | None = 
            f.in_cp, f.out_cp, f.round_share, f.channels, f.active_days,
            coalesce(d.in_degree_all, 0) AS in_degree_all, coalesce(d.out_degree_all, 0) AS out_degree_all,
            f.cp_mean_degree, f.new_cp_share,
-           date_diff('day', f.opened, CAST((SELECT t0 FROM t0) + to_days(CAST((f.win + 1) * $rk_days AS INTEGER)) AS DATE))
+           {d.days_between('f.opened', d.add_days(t0, '(f.win + 1) * $rk_days'))}
              AS account_age_days
     FROM f LEFT JOIN deg AS d USING (account_id)
     ORDER BY f.win, f.account_id"""

@@ -62,16 +62,18 @@ def _count(ws: Workspace, source: str) -> Labels:
 def from_extras(ws: Workspace, keys: tuple[str, ...] = EXTRAS_KEYS) -> Labels:
     """Labels from a label column kept in ``transactions.extras`` (the first key found)."""
     _create(ws)
+    d = ws.backend.dialect
     for key in keys:
         path = '$."' + key.replace('"', "") + '"'
+        value = d.json_extract_text("extras", "$path")
         found = ws.backend.scalar("ranker labels: probe", "SELECT count(*) FROM transactions "
-                                  "WHERE extras IS NOT NULL AND json_extract_string(extras, $path) IS NOT NULL",
+                                  f"WHERE extras IS NOT NULL AND {value} IS NOT NULL",
                                   {"path": path})
         if found:
             ws.backend.execute("ranker labels: extras", f"""
                 INSERT INTO {LABELS}
-                SELECT txn_id, list_contains($true, json_extract_string(extras, $path)) FROM transactions
-                WHERE extras IS NOT NULL AND json_extract_string(extras, $path) IS NOT NULL""",
+                SELECT txn_id, {d.array_contains('$true', value)} FROM transactions
+                WHERE extras IS NOT NULL AND {value} IS NOT NULL""",
                                {"path": path, "true": list(_TRUE)})
             return _count(ws, f"transactions.extras[{key}]")
     return Labels("transactions.extras (no label column)", 0, 0)
@@ -84,7 +86,7 @@ def from_truth(ws: Workspace, truth: Path | str, pillar: str = "cash") -> Labels
     ws.backend.execute("ranker labels: truth", f"""
         INSERT INTO {LABELS}
         SELECT t.txn_id, p.txn_id IS NOT NULL FROM (SELECT DISTINCT txn_id FROM transactions) AS t
-        LEFT JOIN (SELECT DISTINCT "key" AS txn_id FROM read_parquet($path)
+        LEFT JOIN (SELECT DISTINCT "key" AS txn_id FROM {ws.backend.dialect.read_parquet('$path')}
                    WHERE "table" = 'transactions' AND pillar = $pillar) AS p USING (txn_id)""",
                        {"path": str(truth), "pillar": pillar})
     return _count(ws, f"truth {Path(truth).name}")
@@ -113,10 +115,12 @@ def from_account_column(ws: Workspace, column: str) -> Labels:
     """Labels from a column of the accounts files kept in ``accounts.extras`` (``isFraud``)."""
     _create_accounts(ws)
     path = '$."' + column.replace('"', "") + '"'
+    d = ws.backend.dialect
+    value = d.json_extract_text("extras", "$path")
     ws.backend.execute("ranker labels: accounts", f"""
         INSERT INTO {ACCOUNT_LABELS}
-        SELECT account_id, bool_or(list_contains($true, json_extract_string(extras, $path))), min(ingest_id)
-        FROM accounts WHERE extras IS NOT NULL AND json_extract_string(extras, $path) IS NOT NULL
+        SELECT account_id, bool_or({d.array_contains('$true', value)}), min(ingest_id)
+        FROM accounts WHERE extras IS NOT NULL AND {value} IS NOT NULL
         GROUP BY account_id""", {"path": path, "true": list(_TRUE)})
     return _count_accounts(ws, f"accounts.extras[{column}]")
 
@@ -156,13 +160,14 @@ def from_truth_file(ws: Workspace, path: Path) -> Labels:
     else:
         positive = [True] * len(keys)
     pairs = [(k, p) for k, p in zip(keys, positive, strict=True) if k]
+    rows = ws.backend.dialect.rows_from_arrays({key: "$k", "positive": "$p"})
     if key == "txn_id":
         _create(ws)
         if pairs:
             ws.backend.execute("ranker labels: truth file", f"""
                 INSERT INTO {LABELS}
                 SELECT t.txn_id, coalesce(f.positive, FALSE) FROM (SELECT DISTINCT txn_id FROM transactions) AS t
-                LEFT JOIN (SELECT unnest($k) AS txn_id, unnest($p) AS positive) AS f USING (txn_id)""",
+                LEFT JOIN ({rows}) AS f USING (txn_id)""",
                                {"k": [k for k, _ in pairs], "p": [p for _, p in pairs]})
         return _count(ws, f"truth file {path.name}")
     _create_accounts(ws)
@@ -170,7 +175,7 @@ def from_truth_file(ws: Workspace, path: Path) -> Labels:
         # the file is the user's, outside the workspace: it adds no releasability of its own
         ws.backend.execute("ranker labels: truth file", f"""
             INSERT INTO {ACCOUNT_LABELS}
-            SELECT account_id, bool_or(positive), NULL FROM (SELECT unnest($k) AS account_id, unnest($p) AS positive)
+            SELECT account_id, bool_or(positive), NULL FROM ({rows}) AS f
             GROUP BY account_id""", {"k": [k for k, _ in pairs], "p": [p for _, p in pairs]})
     return _count_accounts(ws, f"truth file {path.name}")
 
@@ -199,8 +204,8 @@ def from_dispositions(ws: Workspace, path: Path) -> Labels:
         ws.backend.execute("ranker labels: dispositions", f"""
             INSERT INTO {ACCOUNT_LABELS}
             SELECT substr(s, 9), bool_or(d.positive), NULL
-            FROM (SELECT unnest($a) AS alert_id, unnest($p) AS positive) AS d
-            JOIN alerts AS a USING (alert_id), unnest(a.subjects) AS u(s)
+            FROM ({ws.backend.dialect.rows_from_arrays({"alert_id": "$a", "positive": "$p"})}) AS d
+            JOIN (SELECT alert_id, {ws.backend.dialect.explode('subjects')} AS s FROM alerts) AS a USING (alert_id)
             WHERE s LIKE 'account:%' GROUP BY 1""", {"a": ids, "p": verdicts})
     return _count_accounts(ws, f"dispositions {path.name}")
 

@@ -124,7 +124,7 @@ def rank(ws: Workspace, labels: Labels, config: RankerConfig | None = None) -> R
         return report
     params: dict[str, Any] = {}
     txn_labels = positives_relation() if labels.level == "transactions" else None
-    rows = ws.backend.fetch("ranker features", features_sql(params, cfg.window_days, txn_labels), params)
+    rows = ws.backend.fetch("ranker features", features_sql(params, cfg.window_days, ws.backend.dialect, txn_labels), params)
     if labels.level == "accounts":
         rows = _label_by_account(ws, rows)
     train, test, where = _split(np, rows, cfg)
@@ -223,19 +223,20 @@ def _write(ws: Workspace, rows: list[tuple[Any, ...]], x: np.ndarray, y: np.ndar
     now = datetime.now(UTC).replace(tzinfo=None)
     with ws.backend.transaction("ranker: write scores"), ws.backend.arrow_relation("rank_scores_in", table) as rel:
         ws.backend.execute("ranker: clear", "DELETE FROM account_scores")
+        d = ws.backend.dialect
+        common = d.array_sort(d.list_agg_intersect(f"coalesce(l.releasable_to, {d.empty_string_array()})"))
         ws.backend.execute("ranker: write", f"""
             INSERT INTO account_scores (score_id, account_id, window_start, window_end, score, rank, reasons,
                                         contributions, label, split, run_id, created_at, releasable_to)
             WITH rel AS (
-              SELECT s.account_id, s.window_start,
-                     list_sort(list_reduce(list(l.releasable_to), lambda a, b: list_intersect(a, b))) AS rel
-              FROM {rel} AS s, unnest(s.ingest_ids) AS u(ingest_id)
+              SELECT u.account_id, u.window_start, {common} AS rel
+              FROM (SELECT account_id, window_start, {d.explode('ingest_ids')} AS ingest_id FROM {rel}) AS u
               JOIN ingest_log AS l ON l.ingest_id = u.ingest_id
               GROUP BY ALL
             )
             SELECT s.account_id || ':' || CAST(CAST(s.window_start AS DATE) AS VARCHAR), s.account_id,
                    s.window_start, s.window_end, round(s.score, 4),
                    rank() OVER (PARTITION BY s.window_start ORDER BY s.score DESC), s.reasons, s.contributions,
-                   s.label, 'test', $run, $now, coalesce(r.rel, [])
+                   s.label, 'test', $run, $now, coalesce(r.rel, {d.empty_string_array()})
             FROM {rel} AS s LEFT JOIN rel AS r USING (account_id, window_start)""", {"run": run_id, "now": now})
     return len(rows)

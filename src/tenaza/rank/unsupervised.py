@@ -132,11 +132,14 @@ def peer_groups(kinds: list[str], volume: np.ndarray, cfg: UnsupervisedConfig) -
 
 def _alert_signals(ws: Workspace) -> dict[str, tuple[float, list[str], list[list[str]]]]:
     """Per account: noisy-OR of its alerts' scores, the alerts in words, and their releasable_to."""
-    rows = ws.backend.fetch("ranker: alert signals", """
+    d = ws.backend.dialect
+    words = "a.typology || ' (' || CAST(round(CAST(a.score AS DOUBLE), 2) AS VARCHAR) || ')'"
+    # an alert without releasable_to counts as releasable nowhere (an empty list), not as missing
+    rows = ws.backend.fetch("ranker: alert signals", f"""
         SELECT substr(s, 9) AS account_id, 1 - exp(sum(ln(1 - least(CAST(a.score AS DOUBLE), 0.999)))) AS signal,
-               list(DISTINCT a.typology || ' (' || CAST(round(CAST(a.score AS DOUBLE), 2) AS VARCHAR) || ')'),
-               list(a.releasable_to)
-        FROM alerts AS a, unnest(a.subjects) AS u(s)
+               {d.list_agg(words, distinct=True)},
+               {d.list_agg(f"coalesce(a.releasable_to, {d.empty_string_array()})")}
+        FROM (SELECT *, {d.explode('subjects')} AS s FROM alerts) AS a
         WHERE s LIKE 'account:%' AND a.detector <> 'cash_ranked_risk'
         GROUP BY 1""")
     return {str(r[0]): (float(r[1]), sorted(r[2]), [list(x or []) for x in r[3]]) for r in rows}
@@ -156,7 +159,7 @@ def rank_unsupervised(ws: Workspace, config: UnsupervisedConfig | None = None,
     report = UnsupervisedReport()
     have_rates = bool(ws.backend.scalar("ranker: rates", "SELECT count(*) FROM fx_rates"))
     report.rates = "each date's exchange rate" if have_rates else "amount_usd only (no rates loaded)"
-    rows = ws.backend.fetch("ranker: account features", account_features_sql(have_rates))
+    rows = ws.backend.fetch("ranker: account features", account_features_sql(have_rates, ws.backend.dialect))
     if not rows:
         report.skipped = "no transactions with an account to rank"
         log.warning("unsupervised ranker: %s", report.skipped)

@@ -296,6 +296,61 @@ class Dialect:
     def least(self, *xs: str) -> str:
         return f"least({', '.join(xs)})"
 
+    # -- dates (issue 8: the ranker's windows) -----------------------------------------------
+    def add_days(self, date: str, days: str) -> str:
+        """``date`` (a DATE) plus ``days`` days, an integer expression; cast the result to the type
+        wanted (DuckDB gives a TIMESTAMP, Spark a DATE)."""
+        return f"({date} + to_days(CAST({days} AS INTEGER)))"
+
+    # -- JSON and files (issue 8: the ranker's labels) ----------------------------------------
+    def json_extract_text(self, doc: str, path: str) -> str:
+        """The text at ``path`` (SQL of a string: a JSONPath, ``$.key`` or ``$."a key"``, or on DuckDB
+        a JSON pointer, ``/key``) of the JSON ``doc``; NULL where there is none."""
+        return f"json_extract_string({doc}, {path})"
+
+    def read_parquet(self, path: str) -> str:
+        """A relation of the rows of the Parquet file at ``path`` (SQL of a string: a bound
+        parameter or a literal)."""
+        return f"read_parquet({path})"
+
+    # -- reading files (issue 8: ingest, which writes a DuckDB file by design; docs/scaling.md) --
+    def regex_full_match(self, text: str, pattern: str) -> str:
+        """Whether the whole of ``text`` matches ``pattern`` (not merely a part of it)."""
+        return f"regexp_full_match({text}, {pattern})"
+
+    def json_valid(self, text: str) -> str:
+        return f"json_valid({text})"
+
+    def json_parse(self, text: str) -> str:
+        """The text as a JSON value; NULL where it is no valid JSON."""
+        return f"CASE WHEN json_valid({text}) THEN CAST({text} AS JSON) END"
+
+    def json_type(self, doc: str) -> str:
+        """The type of a JSON value, in capitals: OBJECT, ARRAY, VARCHAR, ..."""
+        return f"json_type({doc})"
+
+    def json_keys(self, doc: str, path: str | None = None) -> str:
+        """The keys of a JSON object (the one at ``path``, SQL of a JSONPath), as an array in their
+        order."""
+        return f"json_keys({doc}, {path})" if path else f"json_keys({doc})"
+
+    def json_exists(self, doc: str, path: str) -> str:
+        return f"json_exists({doc}, {path})"
+
+    def json_build(self, *pairs: tuple[str, str]) -> str:
+        """A JSON object (a JSON value, which nests) of key -> value pairs, both SQL expressions (a
+        key may be a bound parameter); ``json_object`` is the one with literal keys, as text."""
+        return f"json_object({', '.join(f'{k}, {v}' for k, v in pairs)})"
+
+    def json_merge_patch(self, doc: str, patch: str) -> str:
+        """``doc`` with the keys of ``patch`` set (RFC 7396: a null value removes its key)."""
+        return f"json_merge_patch({doc}, {patch})"
+
+    def map_lookup(self, keys: str, values: str, key: str) -> str:
+        """The element of ``values`` at the position of ``key`` in ``keys`` (two arrays of one
+        length, keys distinct); NULL where ``key`` is not one of them."""
+        return f"map_extract_value(map({keys}, {values}), {key})"
+
     # -- statements ------------------------------------------------------------------------
     def cte(self, name: str, body: str, *, materialized: bool | None = None) -> str:
         """A CTE; ``materialized`` is a hint for engines that take one."""
@@ -515,6 +570,43 @@ class SparkDialect(Dialect):
     def lgamma(self, x: str) -> str:
         # Spark SQL has no log-gamma function: Stirling's series, in SQL arithmetic
         return lgamma_series(x)
+
+    def add_days(self, date: str, days: str) -> str:
+        return f"date_add({date}, CAST({days} AS INT))"
+
+    def json_extract_text(self, doc: str, path: str) -> str:
+        return f"get_json_object({doc}, {path})"  # reads $.key and $['a key'], not $."a key"
+
+    def read_parquet(self, path: str) -> str:
+        # Spark names a file in the FROM clause (parquet.`path`), which takes no bound parameter
+        raise UnsupportedCapability(self.name, "read_parquet (a file by a bound path)")
+
+    def regex_full_match(self, text: str, pattern: str) -> str:
+        return f"({text} RLIKE concat('^(?:', {pattern}, ')$'))"
+
+    def json_valid(self, text: str) -> str:
+        raise UnsupportedCapability(self.name, "json_valid")  # ingest runs on DuckDB (docs/scaling.md)
+
+    def json_parse(self, text: str) -> str:
+        raise UnsupportedCapability(self.name, "json_parse")
+
+    def json_type(self, doc: str) -> str:
+        raise UnsupportedCapability(self.name, "json_type")
+
+    def json_keys(self, doc: str, path: str | None = None) -> str:
+        return f"json_object_keys({f'get_json_object({doc}, {path})' if path else doc})"
+
+    def json_exists(self, doc: str, path: str) -> str:
+        return f"(get_json_object({doc}, {path}) IS NOT NULL)"  # not for a key holding JSON null
+
+    def json_build(self, *pairs: tuple[str, str]) -> str:
+        raise UnsupportedCapability(self.name, "json_build")  # ingest runs on DuckDB (docs/scaling.md)
+
+    def json_merge_patch(self, doc: str, patch: str) -> str:
+        raise UnsupportedCapability(self.name, "json_merge_patch")
+
+    def map_lookup(self, keys: str, values: str, key: str) -> str:
+        return f"try_element_at(map_from_arrays({keys}, {values}), {key})"
 
     def cte(self, name: str, body: str, *, materialized: bool | None = None) -> str:
         # Spark inlines a deterministic CTE at every reference, so a step read by several later

@@ -164,7 +164,8 @@ class Workspace:
         b.execute("create ref_alias", ddl.REF_ALIAS)
         for kind, aliases in (("country", country_aliases()), ("currency", currency_aliases())):
             b.execute("load reference codes",
-                      "INSERT INTO ref_alias SELECT $kind, unnest($aliases), unnest($codes)",
+                      "INSERT INTO ref_alias SELECT $kind, alias, code FROM "
+                      f"({b.dialect.rows_from_arrays({'alias': '$aliases', 'code': '$codes'})}) AS r",
                       {"kind": kind, "aliases": list(aliases), "codes": list(aliases.values())})
         now = datetime.now(UTC).isoformat(timespec="seconds")
         for key, value in (("schema_version", SCHEMA_VERSION), ("created_at", now), ("created_by", f"tenaza {__version__}")):
