@@ -164,7 +164,7 @@ def run(ws: Workspace, detectors: Iterable[type[Detector[Any]]], configs: dict[s
                 detector.dialect = ws.backend.dialect
         screened = None
         if isinstance(detector, Screened):
-            _ensure_rates(ws)
+            ensure_rates(ws)
             screened = measure(ws, cls.NAME, detector.screen(), detector.config)
             for w in screened.warnings:
                 log.warning("%s", w)
@@ -233,7 +233,7 @@ def _unported(ws: Workspace, detectors: list[type[Detector[Any]]]) -> dict[str, 
     return unported
 
 
-def _ensure_rates(ws: Workspace) -> None:
+def ensure_rates(ws: Workspace) -> None:
     """Load the ECB's reference rates once where the workspace has none and some amount is not
     in dollars, so that a first `tenaza detect` values every currency (as `tenaza analyze` does)."""
     b = ws.backend

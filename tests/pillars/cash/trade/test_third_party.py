@@ -141,3 +141,72 @@ def test_an_export_financed_by_a_factor_named_on_the_filing_is_not_a_third_party
     # a factor that settled none of its exports is no financier
     run(ws, [TradeThirdParty], {"cash_trade_third_party": {"settled_share": 1.0}})
     assert len(alerts(ws, "cash_trade_third_party")) == 2
+
+
+def test_a_bank_extract_in_cents_is_compared_with_the_exports_in_its_own_unit(ws: Workspace, tmp_path: Path) -> None:
+    """Every bank amount a hundredth of the customs one (an extract in cents): the importers of ten honest trades
+    pay a hundredth of what they were shipped, so strangers' 480.00 for a $50,000 export are $48,000 of it."""
+    towns = ["Abasolo", "Bacum", "Cadereyta", "Dolores", "Ejutla", "Fresnillo", "Guaymas", "Hidalgo", "Izucar",
+             "Jerez"]
+    parties = list(PARTIES)
+    accounts = list(ACCOUNTS)
+    decls = [export("E1", "2024-04-01", "FRONTERA ELECTRONICS, LLC", "Importadora Sol SA de CV", "851712", 100,
+                    50_000.0)]
+    txns = [_txn("T1", "2024-04-03", "A-S1", "A-EXP", 80), _txn("T2", "2024-04-05", "A-S2", "A-EXP", 150),
+            _txn("T1B", "2024-04-09", "A-S1", "A-EXP", 70),
+            _txn("T3", "2024-04-06", None, "A-EXP", 90, "cash_deposit"),
+            _txn("T4", "2024-04-07", None, "A-EXP", 90, "cash_deposit")]
+    for i, town in enumerate(towns):
+        parties += [{"party_id": f"P-X{i}", "kind": "company", "name": f"{town} Machinery Inc", "country": "USA"},
+                    {"party_id": f"P-M{i}", "kind": "company", "name": f"Comercial {town} SA", "country": "MEX"}]
+        accounts += [{"account_id": f"A-X{i}", "institution": "Bank", "holder_party_id": f"P-X{i}"},
+                     {"account_id": f"A-M{i}", "institution": "Bank", "holder_party_id": f"P-M{i}"}]
+        decls.append(export(f"H{i}", "2024-05-01", f"{town} Machinery Inc", f"Comercial {town} SA", "847130", 10,
+                            20_000.0))
+        txns.append(_txn(f"TH{i}", "2024-05-30", f"A-M{i}", f"A-X{i}", 200))
+    load(ws, tmp_path, "parties", parties)
+    load(ws, tmp_path, "accounts", accounts)
+    load(ws, tmp_path, "trade_declarations", decls)
+    load(ws, tmp_path, "transactions", txns, originator="FINCEN")
+    [done] = run(ws, [TradeThirdParty])
+    found = alerts(ws, "cash_trade_third_party")
+    assert len(found) == 1 and "decl:E1" in found[0][2]
+    assert json.loads(found[0][4])["third_party_paid_usd"] == 48_000
+    assert any(n.startswith("payment_scale 100: importers paid their exporters 0.01 times") for n in done.notes)
+    # the same trades in one unit keep the payments as they are
+    run(ws, [TradeThirdParty], {"cash_trade_third_party": {"payment_scale": 1}})
+    assert alerts(ws, "cash_trade_third_party") == []
+
+
+def test_without_a_customer_file_only_declared_payers_are_judged_and_the_run_says_so(ws: Workspace,
+                                                                                     tmp_path: Path) -> None:
+    decls = [export("E4", "2024-04-01", "Frontera Electronics LLC", "Importadora Sol SA de CV", "851712", 100,
+                    30_000.0, payer="Casa de Cambio Rapida SA")]
+    # the strangers' payments are there, but no party file says whose the accounts are
+    load(ws, tmp_path, "accounts", ACCOUNTS)
+    load(ws, tmp_path, "trade_declarations", decls)
+    load(ws, tmp_path, "transactions", [_txn("T1", "2024-04-03", "A-S1", "A-EXP", 8_000),
+                                        _txn("T2", "2024-04-05", "A-S2", "A-EXP", 15_000)], originator="FINCEN")
+    [done] = run(ws, [TradeThirdParty])
+    found = alerts(ws, "cash_trade_third_party")
+    assert [json.loads(a[4])["declared_payers"] for a in found] == [["Casa de Cambio Rapida SA"]]
+    assert any("none of the 1 exporters named on the declarations holds a known account" in w for w in done.warnings)
+
+
+def test_a_payment_in_another_currency_counts_at_its_days_rate(ws: Workspace, tmp_path: Path) -> None:
+    from tenaza.money import load_rates
+
+    decls = [export("E1", "2024-04-01", "FRONTERA ELECTRONICS, LLC", "Importadora Sol SA de CV", "851712", 100,
+                    50_000.0)]
+    txns = [_txn("T1", "2024-04-03", "A-S1", "A-EXP", 8_000), _txn("T1B", "2024-04-09", "A-S1", "A-EXP", 7_000),
+            {**_txn("T2", "2024-04-05", "A-S2", "A-EXP", 10_000), "currency": "EUR"},  # a nominee paying in euros
+            _txn("T3", "2024-04-06", None, "A-EXP", 9_000, "cash_deposit"),
+            _txn("T4", "2024-04-07", None, "A-EXP", 9_000, "cash_deposit")]
+    _load(ws, tmp_path, decls, txns)
+    rates = tmp_path / "rates.csv"
+    rates.write_text("date,currency,usd_per_unit\n2024-04-01,EUR,1.5\n2024-04-30,EUR,1.5\n")
+    load_rates(ws, [rates], ecb=False)
+    run(ws, [TradeThirdParty])
+    [found] = alerts(ws, "cash_trade_third_party")
+    fig = json.loads(found[4])
+    assert fig["third_party_paid_usd"] == 48_000 and fig["unrelated_paying_accounts"] == 2

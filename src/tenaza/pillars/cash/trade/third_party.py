@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
-from tenaza.markings.audience import audience_rows
+from tenaza.detect.sql import usd_source
+from tenaza.detect.survey import Survey
+from tenaza.markings.audience import audience_ctes, audience_rows
 from tenaza.pillars.cash.trade.common import (
     declarations_sql,
     keyed,
     mirror_pairs_sql,
     money,
+    name_keys_ctes,
     party_keys_sql,
     party_subjects,
     trade_findings,
 )
+from tenaza.store.dialect import Dialect
+
+if TYPE_CHECKING:
+    from tenaza.store.workspace import Workspace
+
+# Importers pay for what they buy: over the period, what an importer paid its exporter is about what
+# it was shipped. Where the median of that ratio over at least UNIT_PAIRS importer-exporter pairs is
+# more than UNIT_OFF times off 1, the bank's amounts are in another unit than the declarations'
+# (cents, a currency written as dollars).
+UNIT_OFF = 10.0
+UNIT_PAIRS = 10
 
 
 class TradeThirdPartyConfig(DetectorConfig):
@@ -52,6 +66,12 @@ class TradeThirdPartyConfig(DetectorConfig):
         "A declared payer that settles at least this share of the exports it is named on is a disclosed financier "
         "(a factoring or trade-finance house paying the invoice for the buyer): naming it is not a third-party "
         "sign. A peso broker's nominees pay in pieces, not the invoice."))
+    payment_scale: float | None = Field(None, gt=0, description=(
+        "Declared dollars per dollar of the bank's payments, applied to every payment before it is compared with "
+        "an export's value or a dollar floor. None: measured, the inverse of the median ratio of what an importer "
+        f"paid its exporter over the period to what it was shipped (from {UNIT_PAIRS} such pairs on), "
+        f"where it is more than {UNIT_OFF:g} times off 1 (the bank data is in another unit), else 1. tenaza detect "
+        "prints the ratio measured and the scale used."))
     min_repeat_payments: int = Field(2, ge=1, description=(
         "Fewest payments that one unrelated payer account must make to the exporter within the flagged exports' "
         "windows for payments alone to raise an alert. A broker's few nominees pay export after export; a "
@@ -93,6 +113,18 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
     windows: a broker has a handful of nominees pay export after export, where a car dealer's or
     retailer's walk-in customers (which also pass the third-party test when the dealer ships a
     few cars south) each pay once. Groups with more such recurring payers score higher.
+
+    Payments and declarations come from different agencies, whose amounts need not share a unit
+    (a bank extract in cents, a currency written as dollars). Before the run, what each importer
+    paid its exporter over the period is set against what it was shipped: buyers pay for their
+    goods, so the median ratio is about 1. Where it is more than ten times off (from ten pairs
+    on), every payment is taken at that unit (``payment_scale``), so that "half the export's
+    value" and the dollar floors mean what they say; the run prints the ratio. A payment in
+    another currency with no dollar amount in the file is valued at the rate of its day (the
+    ECB's, loaded where the workspace has none); one with no rate at all is not counted. Without
+    a customer file no account has a known holder, so no payment can be linked to an export:
+    only declared payers are judged then, none of them can be told from a disclosed financier,
+    and the run says so.
     """
 
     NAME = "cash_trade_third_party"
@@ -100,6 +132,59 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
     TYPOLOGIES = ("bmpe",)
     CONFIG = TradeThirdPartyConfig
     NEEDS = ("trade_declarations",)
+
+    def survey(self, ws: Workspace) -> Survey:
+        """How many exporters hold a known account (without one, no payment is linked to an export),
+        and the unit of the bank's amounts against the declarations', which sets ``payment_scale``."""
+        from tenaza.detect.runner import ensure_rates  # the runner imports the pillars: not at module level
+
+        cfg, d = self.config, ws.backend.dialect
+        assert isinstance(cfg, TradeThirdPartyConfig)
+        ensure_rates(ws)  # payments in other currencies are valued at their day's rate
+        out = Survey()
+        exporters, linked, n, ratio = ws.backend.fetch("bmpe: exporters' accounts, importers' payments", f"""
+            WITH {audience_ctes(d, ("trade_declarations", "transactions"))},
+            {name_keys_ctes(d)},
+            {_payments_ctes(d)},
+            shipped AS (SELECT aud, exporter_key, importer_key, sum(usd) AS exported FROM exp
+                        WHERE importer_key <> '' GROUP BY aud, exporter_key, importer_key),
+            paid AS (
+              SELECT e.aud, e.exporter_key, e.importer_key, sum(p.usd) AS paid
+              FROM shipped AS e JOIN pay AS p ON p.aud = e.aud AND p.exporter_key = e.exporter_key
+              WHERE {d.jaro_winkler('p.payer_key', 'e.importer_key')} >= $bp_same
+              GROUP BY e.aud, e.exporter_key, e.importer_key
+            ),
+            ratios AS (SELECT p.paid / e.exported AS ratio FROM paid AS p
+                       JOIN shipped AS e USING (aud, exporter_key, importer_key))
+            SELECT x.n, a.n, r.n, r.ratio
+            FROM (SELECT count(DISTINCT exporter_key) AS n FROM exporters) AS x
+            CROSS JOIN (SELECT count(DISTINCT exporter_key) AS n FROM xacc) AS a
+            CROSS JOIN (SELECT count(*) AS n, {d.quantile_cont('ratio', '0.5')} AS ratio FROM ratios) AS r""",
+                                                      {"bp_scale": 1.0, "bp_same": cfg.same_name})[0]
+        exporters, linked, n = int(exporters), int(linked), int(n)
+        if exporters and not linked:
+            out.warnings.append(
+                f"{self.NAME}: none of the {exporters:,} exporters named on the declarations holds a known account "
+                "(no customer file names the accounts' holders): no payment can be linked to an export, so only "
+                "declared third-party payers are judged, and a declared payer cannot be told from a disclosed "
+                "financier (the financier test reads the payments); load the banks' customer files (parties)")
+        if cfg.payment_scale is not None:
+            out.notes.append(f"payment_scale {cfg.payment_scale:g} as set")
+            return out
+        if n < UNIT_PAIRS or ratio is None or ratio <= 0:
+            out.notes.append(f"payment_scale 1: {n:,} importer-exporter pairs with a payment, {UNIT_PAIRS} needed to "
+                             f"compare the bank's unit with the declarations'")
+            return out
+        ratio = float(ratio)
+        what = (f"importers paid their exporters {ratio:.3g} times the value of what they shipped them (median over "
+                f"{n:,} importer-exporter pairs)")
+        if 1 / UNIT_OFF <= ratio <= UNIT_OFF:
+            out.notes.append(f"payment_scale 1: {what}")
+            return out
+        out.update["payment_scale"] = 1 / ratio
+        out.notes.append(f"payment_scale {1 / ratio:.4g}: {what}, more than {UNIT_OFF:g} times off; the bank's "
+                         f"amounts are taken in that unit")
+        return out
 
     def findings(self, params: dict[str, Any]) -> str:
         cfg, d = self.config, self.dialect
@@ -109,12 +194,10 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
                        "bp_min": cfg.min_value_usd, "bp_min_pay": cfg.min_payment_usd,
                        "bp_companies": cfg.count_company_payers, "bp_same": cfg.same_name,
                        "bp_settled": cfg.settled_share, "bp_financier": cfg.financier_share,
-                       "bp_repeat": cfg.min_repeat_payments})
+                       "bp_repeat": cfg.min_repeat_payments,
+                       "bp_scale": 1.0 if cfg.payment_scale is None else cfg.payment_scale})
         pairs = mirror_pairs_sql(params, days_before=5, days_after=20, qty_tolerance=0.05, d=d)
-        # a payment within the window around an export: from days_before before its date to the end of
-        # the day days_after after it
-        window = (f"p.ts BETWEEN d.date - {d.interval_days(cfg.days_before)} "
-                  f"AND d.date + {d.interval_days(cfg.days_after + 1)}")
+        window = _window(d, cfg)
 
         def same(a: str, b: str) -> str:
             return f"{d.jaro_winkler(a, b)} >= $bp_same"
@@ -128,33 +211,7 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
             ("cash_deposits", "coalesce(m.n_cash, 0)"),
             ("recurring_payers", "coalesce(m.n_repeaters, 0)"), ("declared_payers", "g.declared_payers"))
         return trade_findings(f"""
-        decl AS ({declarations_sql(d)}),
-        holders AS (
-          SELECT a.aud, a.account_id, {d.arg_min('k.key', 'p.party_id')} AS key, {d.arg_min('p.kind', 'p.party_id')} AS kind,
-                 min(p.party_id) AS party_id
-          FROM ({audience_rows('accounts')}) AS a JOIN ({audience_rows('parties')}) AS p
-            ON p.aud = a.aud AND p.party_id = a.holder_party_id
-          {keyed('p', 'name', 'k')}
-          GROUP BY a.aud, a.account_id
-        ),
-        exp AS (SELECT {d.star_replace(('importer_key', "coalesce(importer_key, '')"))} FROM decl
-                 WHERE direction = 'export' AND exporter_key IS NOT NULL AND usd > 0),
-        exporters AS (SELECT DISTINCT aud, exporter_key FROM exp),
-        related AS (
-          SELECT DISTINCT aud, exporter_key, importer_key AS key FROM exp WHERE importer_key <> ''
-          UNION SELECT aud, exporter_key, exporter_key FROM exporters
-        ),
-        xacc AS (SELECT DISTINCT h.aud, h.account_id, e.exporter_key FROM holders AS h
-                 JOIN exporters AS e ON h.aud = e.aud AND h.key = e.exporter_key),
-        pay AS (
-          SELECT t.aud, t.txn_id, t.record_id, t.ts, CAST(t.amount_usd AS DOUBLE) AS usd, t.amount_usd, t.channel,
-                 t.from_account,
-                 t.to_account, x.exporter_key, hp.key AS payer_key, hp.kind AS payer_kind,
-                 hp.party_id AS payer_party
-          FROM ({audience_rows('transactions')}) AS t JOIN xacc AS x ON x.aud = t.aud AND x.account_id = t.to_account
-          LEFT JOIN holders AS hp ON hp.aud = t.aud AND hp.account_id = t.from_account
-          WHERE t.amount_usd > 0 AND t.channel <> 'cash_withdrawal'
-        ),
+        {_payments_ctes(d)},
         win AS (
           SELECT d.aud, d.decl_id, p.txn_id, p.record_id AS t_rec, p.usd, p.amount_usd, p.from_account, p.to_account,
                  p.payer_party,
@@ -245,7 +302,7 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
         moneys AS (
           -- the third-party total summed exactly (DECIMAL): a sum of doubles depends on the order the engine
           -- adds them in, and a total ending in half a dollar then rounded either way in the sentence
-          SELECT f.aud, f.exporter_key, f.importer_key, CAST(sum(w.amount_usd) AS DOUBLE) AS third_total,
+          SELECT f.aud, f.exporter_key, f.importer_key, CAST(sum(w.amount_usd) AS DOUBLE) * $bp_scale AS third_total,
                  count(*) AS n_payments,
                  count(DISTINCT w.from_account) FILTER (WHERE w.cls = 'third') AS n_accounts,
                  count(*) FILTER (WHERE w.cls = 'cash') AS n_cash, {d.array_sort(d.list_agg('w.t_rec'))} AS t_recs,
@@ -290,3 +347,46 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
         LEFT JOIN pk AS pi ON pi.aud = g.aud AND pi.key = g.importer_key
         WHERE (coalesce(m.third_total, 0) >= $bp_min AND coalesce(m.max_repeats, 0) >= $bp_repeat)
            OR (g.declared AND g.exported >= $bp_min)""", d, ("trade_declarations", "transactions"))
+
+
+def _payments_ctes(d: Dialect) -> str:
+    """CTEs ``decl`` to ``pay``: the exports with an exporter, the exporters' accounts (through the
+    holders' names) and every credit to them, valued in dollars at the rate of its day where the
+    source gave no dollar amount, in declared dollars (``$bp_scale``); ``amount_usd`` keeps the
+    exact dollar amount, for sums that do not depend on the order of their rows."""
+    return f"""
+    decl AS ({declarations_sql(d)}),
+    holders AS (
+      SELECT a.aud, a.account_id, {d.arg_min('k.key', 'p.party_id')} AS key, {d.arg_min('p.kind', 'p.party_id')} AS kind,
+             min(p.party_id) AS party_id
+      FROM ({audience_rows('accounts')}) AS a JOIN ({audience_rows('parties')}) AS p
+        ON p.aud = a.aud AND p.party_id = a.holder_party_id
+      {keyed('p', 'name', 'k')}
+      GROUP BY a.aud, a.account_id
+    ),
+    exp AS (SELECT {d.star_replace(('importer_key', "coalesce(importer_key, '')"))} FROM decl
+             WHERE direction = 'export' AND exporter_key IS NOT NULL AND usd > 0),
+    exporters AS (SELECT DISTINCT aud, exporter_key FROM exp),
+    related AS (
+      SELECT DISTINCT aud, exporter_key, importer_key AS key FROM exp WHERE importer_key <> ''
+      UNION SELECT aud, exporter_key, exporter_key FROM exporters
+    ),
+    xacc AS (SELECT DISTINCT h.aud, h.account_id, e.exporter_key FROM holders AS h
+             JOIN exporters AS e ON h.aud = e.aud AND h.key = e.exporter_key),
+    pay AS (
+      SELECT t.aud, t.txn_id, t.record_id, t.ts, t.usd * $bp_scale AS usd,
+             coalesce(t.amount_usd, CAST(t.usd AS DECIMAL(20, 4))) AS amount_usd, t.channel, t.from_account,
+             t.to_account, x.exporter_key, hp.key AS payer_key, hp.kind AS payer_kind,
+             hp.party_id AS payer_party
+      FROM ({usd_source(d, f"({audience_rows('transactions')})")}) AS t
+      JOIN xacc AS x ON x.aud = t.aud AND x.account_id = t.to_account
+      LEFT JOIN holders AS hp ON hp.aud = t.aud AND hp.account_id = t.from_account
+      WHERE t.usd > 0 AND t.channel <> 'cash_withdrawal'
+    )"""
+
+
+def _window(d: Dialect, cfg: TradeThirdPartyConfig) -> str:
+    """A payment within the window around an export: from days_before before its date to the end of
+    the day days_after after it."""
+    return (f"p.ts BETWEEN d.date - {d.interval_days(cfg.days_before)} "
+            f"AND d.date + {d.interval_days(cfg.days_after + 1)}")
