@@ -33,8 +33,8 @@ ALLOWED: dict[str, str] = {
     # Being ported to the dialect now by other work (remove each as it lands):
     "resolve/": "being ported: record linkage on Spark (helper-31)",
     # Not yet through the dialect (issue 8; each a dialect change away from Spark):
-    "ingest/normalize.py": "not yet ported: ingest writes a DuckDB file by design (docs/scaling.md section 3)",
-    "markings/releasability.py": "not yet ported",
+    "markings/releasability.py": "not yet ported: its SQL intersection of country lists awaits the "
+                                 "Dialect's array reduction (array_reduce_intersect)",
 }
 
 # (name, pattern): DuckDB spellings Spark SQL lacks or reads differently. Word-bounded, case as

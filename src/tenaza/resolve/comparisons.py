@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tenaza.store.dialect import DUCKDB, Dialect
+
 Level = dict[str, Any]
 
 
@@ -64,13 +66,14 @@ class Comparison:
     def __init__(self, config: ComparisonConfig | None = None) -> None:
         self.config = config or self.CONFIG()
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
+        """The levels, their conditions in ``d``'s spelling."""
         raise NotImplementedError
 
-    def spec(self) -> dict[str, Any]:
+    def spec(self, d: Dialect = DUCKDB) -> dict[str, Any]:
         """The comparison as a Splink settings dictionary."""
         return {"output_column_name": self.NAME, "comparison_description": (self.__doc__ or "").strip().split("\n")[0],
-                "comparison_levels": self.levels()}
+                "comparison_levels": self.levels(d)}
 
 
 REGISTRY: dict[str, type[Comparison]] = {}
@@ -94,7 +97,7 @@ class Kind(Comparison):
 
     NAME = "kind"
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
         return [
             _level("kind_l = 'person' AND kind_r = 'person'", "both people", m=0.85),
             _level("kind_l <> 'person' AND kind_r <> 'person'", "both companies or organizations", m=0.15),
@@ -116,15 +119,15 @@ class GivenName(Comparison):
     NAME = "given_name"
     CONFIG = GivenNameConfig
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
         jw = self.config.jaro_winkler if isinstance(self.config, GivenNameConfig) else 0.88
         return [
             _null("given1_l IS NULL OR given1_r IS NULL", "given name missing"),
             _level("given1_l = given1_r", "same given name", tf="given1", m=0.8),
-            _level("list_has_any(given1_eq_l, given1_eq_r)", "equivalent names (nickname or other language)", m=0.05),
+            _level(d.arrays_overlap("given1_eq_l", "given1_eq_r"), "equivalent names (nickname or other language)", m=0.05),
             _level("given1_ph_l = given1_ph_r", "same phonetic key", m=0.04),
-            _level(f"jaro_winkler_similarity(given1_l, given1_r) >= {jw}", f"jaro-winkler >= {jw}", m=0.05),
-            _level("list_contains(given_all_r, given1_l) OR list_contains(given_all_l, given1_r)",
+            _level(f"{d.jaro_winkler('given1_l', 'given1_r')} >= {jw}", f"jaro-winkler >= {jw}", m=0.05),
+            _level(f"{d.array_contains('given_all_r', 'given1_l')} OR {d.array_contains('given_all_l', 'given1_r')}",
                    "first given name among the other's given names", m=0.03),
             _else(0.03),
         ]
@@ -150,7 +153,7 @@ class Surnames(Comparison):
     NAME = "surnames"
     CONFIG = SurnamesConfig
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
         jw = self.config.jaro_winkler if isinstance(self.config, SurnamesConfig) else 0.92
         return [
             _null("pat_ph_l IS NULL OR pat_ph_r IS NULL", "surname missing"),
@@ -159,10 +162,10 @@ class Surnames(Comparison):
                    "paternal agrees, maternal dropped on one side", tf="pat_ph", m=0.25),
             _level("pat_ph_l = mat_ph_r AND mat_ph_l = pat_ph_r", "surnames swapped", m=0.03),
             _level("pat_ph_l = pat_ph_r", "paternal agrees, maternal differs", m=0.02),
-            _level("list_has_any(surnames_ph_l, surnames_ph_r)", "a surname of one is a surname of the other", m=0.05),
-            _level("list_has_any(surnames_ph_l, given_ph_all_r) OR list_has_any(given_ph_all_l, surnames_ph_r)",
+            _level(d.arrays_overlap("surnames_ph_l", "surnames_ph_r"), "a surname of one is a surname of the other", m=0.05),
+            _level(f"{d.arrays_overlap('surnames_ph_l', 'given_ph_all_r')} OR {d.arrays_overlap('given_ph_all_l', 'surnames_ph_r')}",
                    "a surname of one is a given name of the other (swapped or one-word names)", m=0.03),
-            _level(f"jaro_winkler_similarity(pat_l, pat_r) >= {jw}", f"paternal jaro-winkler >= {jw}", m=0.05),
+            _level(f"{d.jaro_winkler('pat_l', 'pat_r')} >= {jw}", f"paternal jaro-winkler >= {jw}", m=0.05),
             _else(0.02),
         ]
 
@@ -175,14 +178,14 @@ class CompanyName(Comparison):
 
     NAME = "company_name"
 
-    def levels(self) -> list[Level]:
-        words = "string_split({}, ' ')"
-        inter = f"len(list_intersect({words.format('company_l')}, {words.format('company_r')}))"
-        union = f"len(list_distinct(list_concat({words.format('company_l')}, {words.format('company_r')})))"
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
+        wl, wr = d.split("company_l", " "), d.split("company_r", " ")
+        inter = d.array_length(d.array_intersect(wl, wr))
+        union = d.array_length(d.array_distinct(d.array_concat(wl, wr)))
         return [
             _null("company_l IS NULL OR company_r IS NULL", "not a company"),
             _level("company_l = company_r", "same name without legal form", tf="company", m=0.8),
-            _level("jaro_winkler_similarity(company_l, company_r) >= 0.95", "jaro-winkler >= 0.95", m=0.1),
+            _level(f"{d.jaro_winkler('company_l', 'company_r')} >= 0.95", "jaro-winkler >= 0.95", m=0.1),
             _level(f"{inter} / {union} >= 0.6", "most words shared", m=0.05),
             _else(0.05),
         ]
@@ -195,11 +198,11 @@ class Aliases(Comparison):
 
     NAME = "alias"
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
         return [
-            _null("len(alias_keys_l) = 0 AND len(alias_keys_r) = 0", "no aliases"),
-            _level("list_contains(alias_keys_r, name_key_l) OR list_contains(alias_keys_l, name_key_r) "
-                   "OR list_has_any(alias_keys_l, alias_keys_r)", "name or alias shared", m=0.5),
+            _null(f"{d.array_length('alias_keys_l')} = 0 AND {d.array_length('alias_keys_r')} = 0", "no aliases"),
+            _level(f"{d.array_contains('alias_keys_r', 'name_key_l')} OR {d.array_contains('alias_keys_l', 'name_key_r')} "
+                   f"OR {d.arrays_overlap('alias_keys_l', 'alias_keys_r')}", "name or alias shared", m=0.5),
             _else(0.5),
         ]
 
@@ -212,14 +215,14 @@ class DateOfBirth(Comparison):
 
     NAME = "dob"
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
         return [
             _null("dob_l IS NULL OR dob_r IS NULL", "date missing"),
             _level("dob_l = dob_r", "same date", m=0.85),
             _level("year(dob_l) = year(dob_r) AND month(dob_l) = day(dob_r) AND day(dob_l) = month(dob_r)",
                    "day and month swapped", m=0.03),
             _level("year(dob_l) = year(dob_r) AND month(dob_l) = month(dob_r)", "same year and month", m=0.03),
-            _level("damerau_levenshtein(strftime(dob_l, '%Y%m%d'), strftime(dob_r, '%Y%m%d')) <= 1",
+            _level(f"{d.damerau_levenshtein(d.date_digits('dob_l'), d.date_digits('dob_r'))} <= 1",
                    "one digit differs or two swapped", m=0.04),
             _level("abs(year(dob_l) - year(dob_r)) <= 1", "within a year", m=0.02),
             _else(0.03),
@@ -237,7 +240,7 @@ class MexicanIds(Comparison):
 
     NAME = "mx_id"
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
         return [
             _null("(curp_l IS NULL AND id_stem_l IS NULL) OR (curp_r IS NULL AND id_stem_r IS NULL)",
                   "no CURP or RFC on one side"),
@@ -254,7 +257,7 @@ class UsIds(Comparison):
 
     NAME = "us_id"
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
         return [
             _null("(ssn_l IS NULL OR ssn_r IS NULL) AND (ein_l IS NULL OR ein_r IS NULL)", "no SSN or EIN on both"),
             _level("ssn_l = ssn_r", "same SSN", m=0.55),
@@ -272,7 +275,7 @@ class Phone(Comparison):
 
     NAME = "phone"
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
         return [
             _null("phone_l IS NULL OR phone_r IS NULL", "phone missing"),
             _level("phone_l = phone_r", "same phone", tf="phone", m=0.7),
@@ -289,11 +292,11 @@ class Email(Comparison):
 
     NAME = "email"
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
         return [
             _null("email_l IS NULL OR email_r IS NULL", "email missing"),
             _level("email_l = email_r", "same email", tf="email", m=0.6),
-            _level("jaro_winkler_similarity(email_l, email_r) >= 0.9", "similar email", m=0.2),
+            _level(f"{d.jaro_winkler('email_l', 'email_r')} >= 0.9", "similar email", m=0.2),
             _else(0.2),
         ]
 
@@ -306,13 +309,16 @@ class OtherIds(Comparison):
 
     NAME = "other_id"
 
-    def levels(self) -> list[Level]:
-        scheme = "regexp_extract({}, '^([^:]*):', 1)"
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
+        def scheme(x: str) -> str:
+            return d.regex_extract(x, "'^([^:]*):'", 1)
+
         return [
-            _null("len(other_ids_l) = 0 OR len(other_ids_r) = 0", "no other identifier on one side"),
-            _level("list_has_any(other_ids_l, other_ids_r)", "identifier shared", m=0.7),
-            _level(f"{scheme.format('other_id_l')} = {scheme.format('other_id_r')} "
-                   "AND damerau_levenshtein(other_id_l, other_id_r) <= 1", "one character differs", m=0.15),
+            _null(f"{d.array_length('other_ids_l')} = 0 OR {d.array_length('other_ids_r')} = 0",
+                  "no other identifier on one side"),
+            _level(d.arrays_overlap("other_ids_l", "other_ids_r"), "identifier shared", m=0.7),
+            _level(f"{scheme('other_id_l')} = {scheme('other_id_r')} "
+                   f"AND {d.damerau_levenshtein('other_id_l', 'other_id_r')} <= 1", "one character differs", m=0.15),
             _else(0.15),
         ]
 
@@ -326,12 +332,12 @@ class Location(Comparison):
 
     NAME = "location"
 
-    def levels(self) -> list[Level]:
+    def levels(self, d: Dialect = DUCKDB) -> list[Level]:
         return [
             _null("(address_l IS NULL OR address_r IS NULL) AND (city_l IS NULL OR city_r IS NULL) "
                   "AND (state_l IS NULL OR state_r IS NULL) AND (postcode_l IS NULL OR postcode_r IS NULL)",
                   "location missing"),
-            _level("jaro_winkler_similarity(address_l, address_r) >= 0.92", "similar address", m=0.3),
+            _level(f"{d.jaro_winkler('address_l', 'address_r')} >= 0.92", "similar address", m=0.3),
             _level("postcode_l = postcode_r AND city_l = city_r", "same postcode and city", m=0.2),
             _level("postcode_l = postcode_r", "same postcode", tf="postcode", m=0.1),
             _level("city_l = city_r AND state_l = state_r", "same city and state", m=0.15),
@@ -346,5 +352,6 @@ DEFAULT_COMPARISONS: tuple[str, ...] = tuple(REGISTRY)
 NAME_COMPARISONS: tuple[str, ...] = ("given_name", "surnames", "company_name")
 
 
-def build(names: tuple[str, ...] = DEFAULT_COMPARISONS) -> list[dict[str, Any]]:
-    return [REGISTRY[n]().spec() for n in names]
+def build(names: tuple[str, ...] = DEFAULT_COMPARISONS, d: Dialect = DUCKDB) -> list[dict[str, Any]]:
+    """The comparisons as Splink settings, their conditions in ``d``'s spelling."""
+    return [REGISTRY[n]().spec(d) for n in names]

@@ -17,19 +17,31 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _list(items: set[str] | frozenset[str], d: Dialect) -> str:
+    return d.array(*(_lit(x) for x in sorted(items)))
+
+
 PARTICLES_SQL = "[" + ", ".join(_lit(p) for p in sorted(PARTICLES)) + "]"
 TITLES_SQL = "[" + ", ".join(_lit(p) for p in sorted(TITLES)) + "]"
-IS_TITLE_SQL = f"(list_contains({TITLES_SQL}, t) OR regexp_matches(t, '^[0-9]+(ST|ND|RD|TH|O|A|ER)?$'))"
 
 
-def names_sql(expr: str) -> str:
+def _is_title(d: Dialect, t: str = "t") -> str:
+    """SQL twin of ``text.is_title`` on the token ``t``."""
+    return (f"({d.array_contains(_list(TITLES, d), t)} OR "
+            f"{d.regex_match(t, _lit('^[0-9]+(ST|ND|RD|TH|O|A|ER)?$'))})")
+
+
+IS_TITLE_SQL = _is_title(DUCKDB)
+
+
+def names_sql(expr: str, d: Dialect = DUCKDB) -> str:
     """SQL twin of ``tokens`` without titles (``text.is_title``)."""
-    return _names_of(tokens_sql(expr))
+    return _names_of(tokens_sql(expr, d), d)
 
 
-def _names_of(toks: str) -> str:
+def _names_of(toks: str, d: Dialect = DUCKDB) -> str:
     """A list of tokens without titles."""
-    return f"list_filter({toks}, lambda t: NOT {IS_TITLE_SQL})"
+    return d.array_filter(toks, "t", f"NOT {_is_title(d)}")
 
 _LEGAL_RE = r"(\s+(" + "|".join(f.replace(" ", r"\s") for f in LEGAL_FORMS) + r"))+$"
 
@@ -52,24 +64,34 @@ def fold_sql(expr: str, d: Dialect = DUCKDB) -> str:
     return f"trim({collapsed})"
 
 
-def tokens_sql(expr: str) -> str:
+def tokens_sql(expr: str, d: Dialect = DUCKDB) -> str:
     """SQL twin of ``text.tokens``: a list of folded tokens without particles."""
-    return (f"list_filter(string_split({fold_sql(expr)}, ' '), "
-            f"lambda t: t <> '' AND NOT list_contains({PARTICLES_SQL}, t))")
+    return d.array_filter(d.split(fold_sql(expr, d), " "), "t",
+                          f"t <> '' AND NOT {d.array_contains(_list(PARTICLES, d), 't')}")
 
 
-def company_core_sql(expr: str) -> str:
+def company_core_sql(expr: str, d: Dialect = DUCKDB) -> str:
     """SQL twin of ``text.company_core``."""
-    stripped = f"regexp_replace(' ' || {fold_sql(expr)}, {_lit(_LEGAL_RE)}, '')"
-    return f"array_to_string({tokens_sql(stripped)}, ' ')"
+    stripped = d.regex_replace_all(f"' ' || {fold_sql(expr, d)}", d.text_literal(_LEGAL_RE), "''")
+    return d.array_join(tokens_sql(stripped, d), "' '")
 
 
-def parse_sql(relation: str) -> str:
+def parse_sql(relation: str, d: Dialect = DUCKDB) -> str:
     """One row per party record with its name parsed (see ``text.parse_person``).
 
     ``relation`` is the qualified name of the parties view, built by tenaza (never user text).
     """
-    caps = "(NOT regexp_matches(t, '\\p{Ll}') AND length(regexp_replace(t, '[^\\p{L}]', '', 'g')) > 1)"
+    lower, letter, spaces = d.text_literal(r"\p{Ll}"), d.text_literal(r"[^\p{L}]"), d.text_literal(r"\s+")
+    caps = f"(NOT {d.regex_match('t', lower)} AND length({d.regex_replace_all('t', letter, _lit(''))}) > 1)"
+    empty = d.empty_string_array()
+    n = d.array_length
+
+    def names(e: str) -> str:
+        return names_sql(e, d)
+
+    def sl(arr: str, a: str, b: str) -> str:
+        return d.array_slice(arr, a, b)
+
     return f"""
 WITH base AS (
   SELECT record_id, party_id, kind, name, given_names, paternal_surname, maternal_surname, aliases,
@@ -80,78 +102,80 @@ WITH base AS (
 ), raw AS (
   -- Each expensive expression (folding, tokenizing) is evaluated once per record here and
   -- reused below: inlined in every branch, it cost most of the features step at 1 M records.
-  SELECT *, string_split(regexp_replace(trim(rname), '\\s+', ' ', 'g'), ' ') AS raw_toks,
-         regexp_matches(rname, '\\p{{Ll}}') AS has_lower,
-         {tokens_sql('rname')} AS rtoks, coalesce({tokens_sql('given_names')}, []) AS gtoks
+  SELECT *, {d.split(d.regex_replace_all('trim(rname)', spaces, _lit(' ')), ' ')} AS raw_toks,
+         {d.regex_match('rname', lower)} AS has_lower,
+         {tokens_sql('rname', d)} AS rtoks, coalesce({tokens_sql('given_names', d)}, {empty}) AS gtoks
   FROM base
 ), named AS (
-  SELECT *, {_names_of('rtoks')} AS toks, {_names_of('gtoks')} AS gnames FROM raw
+  SELECT *, {_names_of('rtoks', d)} AS toks, {_names_of('gtoks', d)} AS gnames FROM raw
 ), split AS (
   SELECT *,
     CASE
       WHEN coalesce(paternal_surname, maternal_surname) IS NOT NULL THEN 'structured'
-      WHEN len(gnames) > 0 THEN 'given'
+      WHEN {n('gnames')} > 0 THEN 'given'
       WHEN contains(rname, ',') THEN 'comma'
-      WHEN has_lower AND len(list_filter(raw_toks, lambda t: {caps})) BETWEEN 1 AND len(raw_toks) - 1 THEN 'caps'
+      WHEN has_lower AND {n(d.array_filter('raw_toks', 't', caps))} BETWEEN 1 AND {n('raw_toks')} - 1 THEN 'caps'
       ELSE 'positional'
     END AS how,
-    list_distinct(list_filter(list_concat(rtoks, gtoks), lambda t: {IS_TITLE_SQL})) AS titles
+    {d.array_distinct(d.array_filter(d.array_concat('rtoks', 'gtoks'), 't', _is_title(d)))} AS titles
   FROM named
 ), parts AS (
   SELECT *,
     CASE how
       WHEN 'structured' THEN gnames
       WHEN 'given' THEN gnames
-      WHEN 'comma' THEN {names_sql("substr(rname, strpos(rname, ',') + 1)")}
-      WHEN 'caps' THEN {names_sql("array_to_string(list_filter(raw_toks, lambda t: NOT " + caps + "), ' ')")}
-      ELSE CASE WHEN len(toks) >= 3 THEN list_slice(toks, 1, len(toks) - 2)
-                WHEN len(toks) = 2 THEN list_slice(toks, 1, 1) ELSE [] END
+      WHEN 'comma' THEN {names("substr(rname, instr(rname, ',') + 1)")}
+      WHEN 'caps' THEN {names(d.array_join(d.array_filter('raw_toks', 't', 'NOT ' + caps), _lit(' ')))}
+      ELSE CASE WHEN {n('toks')} >= 3 THEN {sl('toks', '1', n('toks') + ' - 2')}
+                WHEN {n('toks')} = 2 THEN {sl('toks', '1', '1')} ELSE {empty} END
     END AS given0,
     CASE how
-      WHEN 'structured' THEN list_filter([{names_sql('paternal_surname')}[1], {names_sql('maternal_surname')}[1]],
-                                         lambda t: t IS NOT NULL)
-      WHEN 'given' THEN list_filter(toks, lambda t: NOT list_contains(gnames, t))
-      WHEN 'comma' THEN {names_sql("split_part(rname, ',', 1)")}
-      WHEN 'caps' THEN {names_sql("array_to_string(list_filter(raw_toks, lambda t: " + caps + "), ' ')")}
-      ELSE CASE WHEN len(toks) >= 3 THEN list_slice(toks, len(toks) - 1, len(toks))
-                WHEN len(toks) = 2 THEN list_slice(toks, 2, 2) ELSE toks END
+      WHEN 'structured' THEN {d.array_filter(d.array(d.array_get(names('paternal_surname'), 1),
+                                                       d.array_get(names('maternal_surname'), 1)), 't', 't IS NOT NULL')}
+      WHEN 'given' THEN {d.array_filter('toks', 't', 'NOT ' + d.array_contains('gnames', 't'))}
+      WHEN 'comma' THEN {names("split_part(rname, ',', 1)")}
+      WHEN 'caps' THEN {names(d.array_join(d.array_filter('raw_toks', 't', caps), _lit(' ')))}
+      ELSE CASE WHEN {n('toks')} >= 3 THEN {sl('toks', n('toks') + ' - 1', n('toks'))}
+                WHEN {n('toks')} = 2 THEN {sl('toks', '2', '2')} ELSE toks END
     END AS sur0
   FROM split
 ), fixed AS (
   SELECT *,
-    CASE WHEN len(sur0) = 0 AND len(given0) > 0 AND how <> 'given'
-         THEN list_slice(given0, len(given0), len(given0)) ELSE sur0 END AS sur,
-    CASE WHEN len(sur0) = 0 AND len(given0) > 0 AND how <> 'given'
-         THEN list_slice(given0, 1, len(given0) - 1) ELSE given0 END AS given
+    CASE WHEN {n('sur0')} = 0 AND {n('given0')} > 0 AND how <> 'given'
+         THEN {sl('given0', n('given0'), n('given0'))} ELSE sur0 END AS sur,
+    CASE WHEN {n('sur0')} = 0 AND {n('given0')} > 0 AND how <> 'given'
+         THEN {sl('given0', '1', n('given0') + ' - 1')} ELSE given0 END AS given
   FROM parts
 )
 SELECT record_id, party_id, kind, name, aliases, dob, coalesce(nationality, country) AS country,
-       {fold_sql('state')} AS state_f, {fold_sql('city')} AS city_f, {fold_sql('address')} AS address_f,
-       nullif(upper(regexp_replace(postcode, '[^0-9A-Za-z]', '', 'g')), '') AS postcode_f,
-       list_sort(list_transform(coalesce(other_ids, []), lambda x: upper(trim(x)))) AS other_ids_f,
-       CASE WHEN kind = 'person' THEN titles ELSE [] END AS titles,
+       {fold_sql('state', d)} AS state_f, {fold_sql('city', d)} AS city_f, {fold_sql('address', d)} AS address_f,
+       nullif(upper({d.regex_replace_all('postcode', _lit('[^0-9A-Za-z]'), _lit(''))}), '') AS postcode_f,
+       {d.array_sort(d.array_transform(f'coalesce(other_ids, {empty})', 'x', 'upper(trim(x))'))} AS other_ids_f,
+       CASE WHEN kind = 'person' THEN titles ELSE {empty} END AS titles,
        phone, lower(trim(email)) AS email,
        rfc, rfc_check, curp, curp_check, ein, ein_check, ssn, ssn_check, releasable_to, originator, how,
        CASE WHEN kind = 'person' THEN given END AS given,
        CASE WHEN kind = 'person' THEN
-         CASE WHEN len(sur) > 2 THEN array_to_string(list_slice(sur, 1, len(sur) - 1), ' ') ELSE sur[1] END END AS pat,
-       CASE WHEN kind = 'person' THEN CASE WHEN len(sur) > 2 THEN sur[len(sur)] ELSE sur[2] END END AS mat,
-       CASE WHEN kind <> 'person' THEN nullif({company_core_sql('rname')}, '') END AS company,
-       list_transform(coalesce(aliases, []), lambda a: {tokens_sql('a')}) AS alias_toks
+         CASE WHEN {n('sur')} > 2 THEN {d.array_join(sl('sur', '1', n('sur') + ' - 1'), _lit(' '))}
+              ELSE {d.array_get('sur', 1)} END END AS pat,
+       CASE WHEN kind = 'person' THEN CASE WHEN {n('sur')} > 2 THEN {d.array_get('sur', n('sur'))}
+                                           ELSE {d.array_get('sur', 2)} END END AS mat,
+       CASE WHEN kind <> 'person' THEN nullif({company_core_sql('rname', d)}, '') END AS company,
+       {d.array_transform(f'coalesce(aliases, {empty})', 'a', tokens_sql('a', d))} AS alias_toks
 FROM fixed
 """
 
 
-def distinct_tokens_sql(parsed: str) -> str:
+def distinct_tokens_sql(parsed: str, d: Dialect = DUCKDB) -> str:
     """Every token the phonetic and nickname lookups must know."""
     p = ident(parsed)
     return f"""
 SELECT DISTINCT t FROM (
-  SELECT unnest(given) AS t FROM {p}
+  SELECT {d.explode('given')} AS t FROM {p}
   UNION ALL SELECT pat FROM {p} UNION ALL SELECT mat FROM {p}
-  UNION ALL SELECT unnest(string_split(company, ' ')) FROM {p}
-  UNION ALL SELECT unnest(flatten(alias_toks)) FROM {p}
-) WHERE t IS NOT NULL AND t <> ''
+  UNION ALL SELECT {d.explode(d.split('company', ' '))} FROM {p}
+  UNION ALL SELECT {d.explode(d.array_flatten('alias_toks'))} FROM {p}
+) AS u WHERE t IS NOT NULL AND t <> ''
 """
 
 
@@ -159,7 +183,7 @@ def distinct_phones_sql(parsed: str) -> str:
     return f"SELECT DISTINCT phone, country FROM {ident(parsed)} WHERE phone IS NOT NULL"
 
 
-def features_sql(parsed: str, tokens: str, phones: str) -> str:
+def features_sql(parsed: str, tokens: str, phones: str, d: Dialect = DUCKDB) -> str:
     """The model's input: one row per record, with the columns the comparisons read.
 
     ``tokens`` maps token -> (canon, ph, eq): the canonical given name (for blocking only),
@@ -169,69 +193,76 @@ def features_sql(parsed: str, tokens: str, phones: str) -> str:
     p, t, ph = ident(parsed), ident(tokens), ident(phones)
     id_ok = "IS DISTINCT FROM 'malformed'"
     yy = "CAST(year(current_date) % 100 AS INTEGER)"
+    empty = d.empty_string_array()
+    clean_rfc = "upper(replace(replace(p.rfc, '-', ''), ' ', ''))"
+    rfc_clean = "upper(replace(replace(rfc, '-', ''), ' ', ''))"
+
+    def keys(x: str) -> str:
+        return d.array_join(d.array_sort(d.list_agg(x)), _lit(" "))
+
+    def date_of(digits: str) -> str:
+        return d.try_date_from_digits(digits)
+
     return f"""
 WITH tok AS (SELECT tok, canon, ph, eq FROM {t}),
 gu AS (
-  SELECT p.record_id, u.e.i AS i, u.e.x AS x
-  FROM {p} AS p, unnest(list_transform(p.given, lambda x, i: struct_pack(x := x, i := i))) AS u(e)
+  {d.unnest_indexed(f'{p} AS p', 'p.record_id', 'p.given', 'i', 'x')}
 ),
 g AS (
-  SELECT gu.record_id, list(tok.canon ORDER BY gu.i) AS given_c, list(tok.ph ORDER BY gu.i) AS given_ph,
-         list(tok.eq ORDER BY gu.i) AS given_eq
+  SELECT gu.record_id, {d.list_agg('tok.canon', order_by='gu.i')} AS given_c,
+         {d.list_agg('tok.ph', order_by='gu.i')} AS given_ph,
+         {d.list_agg('tok.eq', order_by='gu.i')} AS given_eq
   FROM gu JOIN tok ON tok.tok = gu.x
   GROUP BY gu.record_id
 ),
-au AS (
-  SELECT p.record_id, u.e.i AS ai, unnest(u.e.al) AS x
-  FROM {p} AS p, unnest(list_transform(p.alias_toks, lambda al, i: struct_pack(al := al, i := i))) AS u(e)
+au0 AS (
+  {d.unnest_indexed(f'{p} AS p', 'p.record_id', 'p.alias_toks', 'ai', 'al')}
 ),
+au AS (SELECT record_id, ai, {d.explode('al')} AS x FROM au0),
 a AS (
-  SELECT record_id, list(DISTINCT k) AS alias_keys FROM (
-    SELECT au.record_id, au.ai, array_to_string(list_sort(list(coalesce(tok.ph, au.x))), ' ') AS k
+  SELECT record_id, {d.list_agg('k', distinct=True)} AS alias_keys FROM (
+    SELECT au.record_id, au.ai, {keys('coalesce(tok.ph, au.x)')} AS k
     FROM au LEFT JOIN tok ON tok.tok = au.x
-    GROUP BY au.record_id, au.ai)
+    GROUP BY au.record_id, au.ai) AS ak
   GROUP BY record_id
 ),
 f AS (
   SELECT p.*, g.given_c, g.given_ph, g.given_eq, a.alias_keys, tp.ph AS pat_ph, tm.ph AS mat_ph, e.e164 AS phone_e164,
          try_cast(substr(upper(p.curp), 5, 2) AS INTEGER) AS curp_yy,
-         regexp_extract(upper(replace(replace(p.rfc, '-', ''), ' ', '')), '^[A-Z&Ñ]{{3,4}}([0-9]{{6}})', 1) AS rfc_ymd
+         {d.regex_extract(clean_rfc, _lit('^[A-Z&Ñ]{3,4}([0-9]{6})'), 1)} AS rfc_ymd
   FROM {p} AS p
-  LEFT JOIN g USING (record_id)
-  LEFT JOIN a USING (record_id)
+  LEFT JOIN g ON g.record_id = p.record_id
+  LEFT JOIN a ON a.record_id = p.record_id
   LEFT JOIN tok AS tp ON tp.tok = p.pat
   LEFT JOIN tok AS tm ON tm.tok = p.mat
   LEFT JOIN {ph} AS e ON e.phone = p.phone AND e.country IS NOT DISTINCT FROM p.country
 ),
-cu AS (SELECT record_id, unnest(string_split(company, ' ')) AS x FROM {p} WHERE company IS NOT NULL),
+cu AS (SELECT record_id, {d.explode(d.split('company', ' '))} AS x FROM {p} WHERE company IS NOT NULL),
 ck AS (
-  SELECT cu.record_id, array_to_string(list_sort(list(coalesce(tok.ph, cu.x))), ' ') AS company_key
+  SELECT cu.record_id, {keys('coalesce(tok.ph, cu.x)')} AS company_key
   FROM cu LEFT JOIN tok ON tok.tok = cu.x GROUP BY cu.record_id
 ),
-d AS (
+dd AS (
   SELECT *,
     CASE WHEN curp IS NOT NULL AND curp_check {id_ok} AND curp_yy IS NOT NULL THEN
-      CAST(try_strptime(CAST(curp_yy + CASE WHEN regexp_matches(substr(curp, 17, 1), '[0-9]') THEN 1900 ELSE 2000 END
-                             AS VARCHAR) || substr(curp, 7, 4), '%Y%m%d') AS DATE) END AS curp_date,
+      {date_of(f"CAST(curp_yy + CASE WHEN {d.regex_match('substr(curp, 17, 1)', _lit('[0-9]'))} THEN 1900 ELSE 2000 END AS STRING) || substr(curp, 7, 4)")} END AS curp_date,
     CASE WHEN rfc_ymd <> '' AND rfc_check {id_ok} THEN
-      CAST(try_strptime(CAST(CAST(substr(rfc_ymd, 1, 2) AS INTEGER)
-                             + CASE WHEN CAST(substr(rfc_ymd, 1, 2) AS INTEGER) > {yy} THEN 1900 ELSE 2000 END
-                             AS VARCHAR) || substr(rfc_ymd, 3, 4), '%Y%m%d') AS DATE) END AS rfc_date
+      {date_of(f"CAST(CAST(substr(rfc_ymd, 1, 2) AS INTEGER) + CASE WHEN CAST(substr(rfc_ymd, 1, 2) AS INTEGER) > {yy} THEN 1900 ELSE 2000 END AS STRING) || substr(rfc_ymd, 3, 4)")} END AS rfc_date
   FROM f
 )
 SELECT
-  CAST(row_number() OVER (ORDER BY record_id) AS BIGINT) AS unique_id,
-  record_id, party_id, kind, name, aliases, country, releasable_to, originator,
-  given[1] AS given1, given_c[1] AS given_c, given_ph[1] AS given1_ph, coalesce(given_eq[1], []) AS given1_eq,
-  given AS given_all, coalesce(given_ph, []) AS given_ph_all, titles,
-  left(given[1], 2) AS given1_p2, left(pat, 2) AS pat_p2,
+  CAST(row_number() OVER (ORDER BY dd.record_id) AS BIGINT) AS unique_id,
+  dd.record_id, party_id, kind, name, aliases, country, releasable_to, originator,
+  {d.array_get('given', 1)} AS given1, {d.array_get('given_c', 1)} AS given_c, {d.array_get('given_ph', 1)} AS given1_ph,
+  coalesce({d.array_get('given_eq', 1)}, {empty}) AS given1_eq,
+  given AS given_all, coalesce(given_ph, {empty}) AS given_ph_all, titles,
+  left({d.array_get('given', 1)}, 2) AS given1_p2, left(pat, 2) AS pat_p2,
   pat, mat, pat_ph, mat_ph,
-  list_filter([pat_ph, mat_ph], lambda x: x IS NOT NULL) AS surnames_ph,
+  {d.array_filter(d.array('pat_ph', 'mat_ph'), 'x', 'x IS NOT NULL')} AS surnames_ph,
   company,
   ck.company_key,
-  coalesce(alias_keys, []) AS alias_keys,
-  array_to_string(list_sort(list_filter(list_concat(coalesce(given_ph, []), [pat_ph, mat_ph]),
-                                        lambda x: x IS NOT NULL)), ' ') AS name_key,
+  coalesce(alias_keys, {empty}) AS alias_keys,
+  {d.array_join(d.array_sort(d.array_filter(d.array_concat(f'coalesce(given_ph, {empty})', d.array('pat_ph', 'mat_ph')), 'x', 'x IS NOT NULL')), _lit(' '))} AS name_key,
   coalesce(dob, curp_date, rfc_date) AS dob,
   -- An identifier whose encoded date disagrees with the record's dob is kept out of the evidence.
   (dob IS NOT NULL AND curp_date IS NOT NULL AND curp_date <> dob)
@@ -239,19 +270,19 @@ SELECT
   CASE WHEN curp_check {id_ok} AND NOT (dob IS NOT NULL AND curp_date IS NOT NULL AND curp_date <> dob)
        THEN upper(curp) END AS curp,
   CASE WHEN rfc_check {id_ok} AND NOT (kind = 'person' AND dob IS NOT NULL AND rfc_date IS NOT NULL AND rfc_date <> dob)
-       THEN upper(replace(replace(rfc, '-', ''), ' ', '')) END AS rfc,
-  CASE WHEN rfc_check {id_ok} THEN substr(upper(replace(replace(rfc, '-', ''), ' ', '')), 1,
+       THEN {rfc_clean} END AS rfc,
+  CASE WHEN rfc_check {id_ok} THEN substr({rfc_clean}, 1,
        CASE WHEN kind = 'person' THEN 10 ELSE 9 END) END AS rfc_stem,
   CASE WHEN rfc_check {id_ok} AND NOT (kind = 'person' AND dob IS NOT NULL AND rfc_date IS NOT NULL AND rfc_date <> dob)
-       THEN substr(upper(replace(replace(rfc, '-', ''), ' ', '')), 1, CASE WHEN kind = 'person' THEN 10 ELSE 9 END)
+       THEN substr({rfc_clean}, 1, CASE WHEN kind = 'person' THEN 10 ELSE 9 END)
        WHEN kind = 'person' AND curp_check {id_ok} AND NOT (dob IS NOT NULL AND curp_date IS NOT NULL AND curp_date <> dob)
        THEN substr(upper(curp), 1, 10) END AS id_stem,
-  CASE WHEN ssn_check {id_ok} THEN regexp_replace(ssn, '[^0-9]', '', 'g') END AS ssn,
-  CASE WHEN ein_check {id_ok} THEN regexp_replace(ein, '[^0-9]', '', 'g') END AS ein,
+  CASE WHEN ssn_check {id_ok} THEN {d.regex_replace_all('ssn', _lit('[^0-9]'), _lit(''))} END AS ssn,
+  CASE WHEN ein_check {id_ok} THEN {d.regex_replace_all('ein', _lit('[^0-9]'), _lit(''))} END AS ein,
   phone_e164 AS phone, right(phone_e164, 10) AS phone_nat, email, address_f AS address, city_f AS city, state_f AS state,
-  postcode_f AS postcode, other_ids_f AS other_ids, other_ids_f[1] AS other_id,
+  postcode_f AS postcode, other_ids_f AS other_ids, {d.array_get('other_ids_f', 1)} AS other_id,
   year(coalesce(dob, curp_date, rfc_date)) AS birth_year
-FROM d LEFT JOIN ck USING (record_id)
+FROM dd LEFT JOIN ck ON ck.record_id = dd.record_id
 """
 
 

@@ -71,11 +71,15 @@ def judge(ws: Workspace, decision: Decision, a: str, b: str, analyst: str, reaso
     return out
 
 
-CURRENT_SQL = """
-SELECT judgement_id, decision, record_a, record_b, analyst, reason, created_at FROM resolve_judgements
-QUALIFY row_number() OVER (PARTITION BY record_a, record_b ORDER BY judgement_id DESC) = 1
-ORDER BY judgement_id
-"""
+def current_sql(judgements: str = "resolve_judgements") -> str:
+    """The judgements in force, the latest on each pair of records, from the table ``judgements``
+    (in SQL both engines read: Spark has no QUALIFY)."""
+    return ("SELECT judgement_id, decision, record_a, record_b, analyst, reason, created_at FROM ("
+            "SELECT *, row_number() OVER (PARTITION BY record_a, record_b ORDER BY judgement_id DESC) AS _latest "
+            f"FROM {judgements}) AS _j WHERE _latest = 1")
+
+
+CURRENT_SQL = current_sql() + " ORDER BY judgement_id"
 
 
 def current(ws: Workspace) -> list[Judgement]:

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from tenaza.errors import ModelRefused
 from tenaza.resolve.comparisons import DEFAULT_COMPARISONS, NAME_COMPARISONS, REGISTRY, build
 from tenaza.resolve.engine import Scratch
+from tenaza.store.dialect import DUCKDB, Dialect
 
 log = logging.getLogger("tenaza")
 
@@ -213,12 +214,12 @@ def choose_comparisons(config: LinkageConfig, prof: dict[str, dict[str, float]],
     return config.model_copy(update={"comparisons": tuple(kept)})
 
 
-def settings(config: LinkageConfig, blocking: list[Rule] | None = None) -> dict[str, Any]:
+def settings(config: LinkageConfig, blocking: list[Rule] | None = None, d: Dialect = DUCKDB) -> dict[str, Any]:
     rules = CANDIDATE_BLOCKING if blocking is None else blocking
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "unique_id",
-        "comparisons": build(config.comparisons),
+        "comparisons": build(config.comparisons, d),
         "blocking_rules_to_generate_predictions": [{"blocking_rule": r.sql} for r in rules],
         "retain_intermediate_calculation_columns": True,
         "retain_matching_columns": True,  # gamma_ columns: the level of each comparison
@@ -237,10 +238,11 @@ def _quiet_splink() -> None:
 def profile(sx: Scratch, features: str) -> dict[str, dict[str, float]]:
     """Per profiled column: how many records fill it, the share, and its distinct values."""
     cols = list(PROFILED)
-    expr = {"alias": "CASE WHEN len(alias_keys) > 0 THEN alias_keys[1] END"}
+    d = sx.d
+    expr = {"alias": f"CASE WHEN {d.array_length('alias_keys')} > 0 THEN {d.array_get('alias_keys', 1)} END"}
     parts = ", ".join(f"count({expr.get(c, c)}) AS n_{c}, approx_count_distinct({expr.get(c, c)}) AS d_{c}"
                       for c in cols)
-    row = sx.execute(f"SELECT count(*), {parts} FROM {features}").fetchall()[0]
+    row = sx.fetch(f"SELECT count(*), {parts} FROM {features}")[0]
     n = int(row[0])
     out: dict[str, dict[str, float]] = {}
     for i, c in enumerate(cols):
@@ -257,7 +259,7 @@ def count_pairs(sx: Scratch, features: str, r: Rule) -> int:
     not_null_r = " AND ".join(f"{b} IS NOT NULL" for _, b in r.keys)
     if r.symmetric:
         sql = (f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM (SELECT count(*) AS c FROM {features} "
-               f"WHERE {not_null_l} GROUP BY {left})")
+               f"WHERE {not_null_l} GROUP BY {left}) AS b")
     else:
         on = " AND ".join(f"l.k{i} = r.k{i}" for i in range(len(r.keys)))
         kl = ", ".join(f"{a} AS k{i}" for i, (a, _) in enumerate(r.keys))
@@ -265,7 +267,7 @@ def count_pairs(sx: Scratch, features: str, r: Rule) -> int:
         sql = (f"SELECT coalesce(sum(l.c * r.c), 0) FROM "
                f"(SELECT {kl}, count(*) AS c FROM {features} WHERE {not_null_l} GROUP BY ALL) l JOIN "
                f"(SELECT {kr}, count(*) AS c FROM {features} WHERE {not_null_r} GROUP BY ALL) r ON {on}")
-    return int(sx.execute(sql).fetchall()[0][0])
+    return int(sx.fetch(sql)[0][0])
 
 
 def _usable(r: Rule, prof: dict[str, dict[str, float]], config: LinkageConfig) -> str | None:
@@ -372,12 +374,12 @@ def predict(sx: Scratch, features: str, config: LinkageConfig,
     """Train the model on ``features`` (a scratch table) and write the scored pairs at or
     above ``config.threshold`` to a scratch table; return its name and the level labels.
     ``report`` (a ModelReport) is filled with what was trained and every fallback."""
-    from splink import DuckDBAPI, Linker
+    from splink import Linker
     from splink.internals.blocking_rule_library import CustomRule
 
     _quiet_splink()
     report = report if report is not None else ModelReport()
-    n = int(sx.execute(f"SELECT count(*) FROM {features}").fetchall()[0][0])
+    n = int(sx.fetch(f"SELECT count(*) FROM {features}")[0][0])
     report.records = n
     t0 = time.perf_counter()
     prof = profile(sx, features)
@@ -385,9 +387,9 @@ def predict(sx: Scratch, features: str, config: LinkageConfig,
     blocking = choose_blocking(sx, features, config, prof, report)
     config = choose_comparisons(config, prof, report)
     log.info("profile and blocking in %.1fs", time.perf_counter() - t0)
-    db = DuckDBAPI(sx.con)
+    db = sx.splink_api()
     df = db.register(features)
-    linker = Linker(df, settings(config, blocking), log_level=None)
+    linker = Linker(df, settings(config, blocking, sx.d), log_level=None)
     train = linker.training
     t0 = time.perf_counter()
     _prior(sx, features, train, linker, config, n, prof, report)
@@ -443,20 +445,16 @@ def predict(sx: Scratch, features: str, config: LinkageConfig,
     _check(linker, config, report, trained_by)
     t0 = time.perf_counter()
     if not blocking:
-        sx.run("CREATE OR REPLACE TABLE resolve_pairs AS SELECT NULL::BIGINT AS unique_id_l, "
-               "NULL::BIGINT AS unique_id_r, NULL::DOUBLE AS match_weight, NULL::DOUBLE AS match_probability "
-               "WHERE false")
+        sx.create("resolve_pairs", "SELECT CAST(NULL AS BIGINT) AS unique_id_l, CAST(NULL AS BIGINT) AS unique_id_r, "
+                  "CAST(NULL AS DOUBLE) AS match_weight, CAST(NULL AS DOUBLE) AS match_probability WHERE false")
     else:
         scored = linker.inference.predict(threshold_match_probability=config.threshold, warning_mode="never")
-        # Renamed, not copied: a copy wrote every scored pair a second time (Splink drops its
-        # tables with IF EXISTS, so the renamed one survives the clean-up below).
-        sx.run("DROP TABLE IF EXISTS resolve_pairs")
-        sx.run(f"ALTER TABLE {scored.physical_name} RENAME TO resolve_pairs")
+        sx.adopt(scored.physical_name, "resolve_pairs")
     log.info("pairs scored in %.1fs", time.perf_counter() - t0)
     labels: dict[str, dict[int, str]] = {}
     for comparison in linker._settings_obj.comparisons:
         labels[comparison.output_column_name] = {
             int(level.comparison_vector_value): str(level.label_for_charts)
             for level in comparison.comparison_levels}
-    db.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]  # splink leaves it untyped
+    db.delete_tables_created_by_splink_from_db()
     return "resolve_pairs", Levels(labels, report.prior)

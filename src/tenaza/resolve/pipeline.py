@@ -18,7 +18,7 @@ from tenaza.resolve import features as F
 from tenaza.resolve.cluster import cluster
 from tenaza.resolve.engine import Scratch, scratch
 from tenaza.resolve.identifiers import phone_e164_fast
-from tenaza.resolve.judgements import CURRENT_SQL
+from tenaza.resolve.judgements import current_sql
 from tenaza.resolve.linkage import Levels, LinkageConfig, ModelReport, predict
 from tenaza.resolve.nicknames import canonical_given, equivalents
 from tenaza.resolve.phonetic import spanish_key
@@ -44,27 +44,23 @@ class ResolveReport:
 
 
 def _load_lookups(sx: Scratch) -> None:
-    toks = [str(r[0]) for r in sx.execute(F.distinct_tokens_sql("r_parsed")).fetchall()]
+    toks = [str(r[0]) for r in sx.fetch(F.distinct_tokens_sql("r_parsed", sx.d))]
     table = pa.table({"tok": toks, "canon": [canonical_given(t) for t in toks], "ph": [spanish_key(t) for t in toks],
                       "eq": pa.array([equivalents(t) for t in toks], type=pa.list_(pa.string()))})
-    sx.con.register("r_tokens_in", table)
-    sx.run("CREATE OR REPLACE TABLE r_tokens AS SELECT * FROM r_tokens_in")
-    sx.con.unregister("r_tokens_in")
-    phones = sx.execute(F.distinct_phones_sql("r_parsed")).fetchall()
+    sx.register("r_tokens", table)
+    phones = sx.fetch(F.distinct_phones_sql("r_parsed"))
     ptable = pa.table({"phone": [p for p, _ in phones], "country": [c for _, c in phones],
                        "e164": [phone_e164_fast(p, c) for p, c in phones]},
                       schema=pa.schema([("phone", pa.string()), ("country", pa.string()), ("e164", pa.string())]))
-    sx.con.register("r_phones_in", ptable)
-    sx.run("CREATE OR REPLACE TABLE r_phones AS SELECT * FROM r_phones_in")
-    sx.con.unregister("r_phones_in")
+    sx.register("r_phones", ptable)
 
 
 def prepare(sx: Scratch) -> int:
     """Build the scratch table ``r_features`` from the workspace's parties; return its rows."""
-    sx.run(f"CREATE OR REPLACE TABLE r_parsed AS {F.parse_sql(sx.ws('parties'))}")
+    sx.create("r_parsed", F.parse_sql(sx.ws("parties"), sx.d))
     _load_lookups(sx)
-    sx.run(f"CREATE OR REPLACE TABLE r_features AS {F.features_sql('r_parsed', 'r_tokens', 'r_phones')}")
-    return int(sx.execute("SELECT count(*) FROM r_features").fetchall()[0][0])
+    sx.create("r_features", F.features_sql("r_parsed", "r_tokens", "r_phones", sx.d))
+    return int(sx.fetch("SELECT count(*) FROM r_features")[0][0])
 
 
 def _tree_edges(n: int, roots: list[int], used: list[tuple[int, int, str]]) -> dict[int, tuple[int, str]]:
@@ -114,14 +110,16 @@ def resolve(ws: Workspace, config: LinkageConfig | None = None) -> ResolveReport
         lap("model")
         links: list[tuple[int, int]] = []
         if pairs:
-            report.pairs_scored = int(sx.execute(f"SELECT count(*) FROM {pairs}").fetchall()[0][0])
-            arrays = sx.execute(
+            report.pairs_scored = int(sx.fetch(f"SELECT count(*) FROM {pairs}")[0][0])
+            # the one collect to the driver: the scored links (at or above the threshold), two
+            # integers each, for the union-find
+            arrays = sx.fetch_columns(
                 f"SELECT unique_id_l - 1 AS a, unique_id_r - 1 AS b FROM {pairs} "
-                "ORDER BY match_weight DESC, unique_id_l, unique_id_r").fetchnumpy()
-            links = list(zip(arrays["a"].tolist(), arrays["b"].tolist(), strict=True))
-        judged = sx.execute(
-            f"SELECT j.decision, fa.unique_id - 1, fb.unique_id - 1 FROM ({CURRENT_SQL.replace('FROM resolve_judgements', 'FROM ' + sx.ws('resolve_judgements'))}) j "
-            "JOIN r_features fa ON fa.record_id = j.record_a JOIN r_features fb ON fb.record_id = j.record_b").fetchall()
+                "ORDER BY match_weight DESC, unique_id_l, unique_id_r")
+            links = list(zip(arrays["a"], arrays["b"], strict=True))
+        judged = sx.fetch(
+            f"SELECT j.decision, fa.unique_id - 1, fb.unique_id - 1 FROM ({current_sql(sx.ws('resolve_judgements'))}) j "
+            "JOIN r_features fa ON fa.record_id = j.record_a JOIN r_features fb ON fb.record_id = j.record_b")
         merges = [(int(a), int(b)) for d, a, b in judged if d == "merge"]
         splits = [(int(a), int(b)) for d, a, b in judged if d == "split"]
         report.merges_applied, report.splits_applied = len(merges), len(splits)

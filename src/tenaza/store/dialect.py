@@ -369,6 +369,55 @@ class Dialect:
         by the expression instead (a select-list item; the order of columns may change)."""
         return f"* REPLACE ({', '.join(f'{expr} AS {col}' for col, expr in pairs)})"
 
+    # -- record linkage (tenaza.resolve) ----------------------------------------------------
+    def array_get(self, arr: str, n: str | int) -> str:
+        """Element ``n`` of ``arr``, counting from 1; NULL where the array is shorter."""
+        return f"{arr}[{n}]"
+
+    def arrays_overlap(self, a: str, b: str) -> str:
+        """Whether the two arrays share an element (a condition: not TRUE where they share none)."""
+        return f"list_has_any({a}, {b})"
+
+    def array_reduce_intersect(self, lists: str) -> str:
+        """The intersection of the arrays of the array ``lists`` (NULL for an empty one)."""
+        return f"list_reduce({lists}, lambda a, b: list_intersect(a, b))"
+
+    def struct(self, *pairs: tuple[str, str]) -> str:
+        """A struct of name -> SQL expression pairs (compared field by field, in order)."""
+        return f"struct_pack({', '.join(f'{k} := {v}' for k, v in pairs)})"
+
+    def arg_max(self, arg: str, val: str) -> str:
+        """An aggregate: ``arg`` of the row with the largest ``val``, among the rows whose ``arg``
+        is not NULL."""
+        return f"arg_max({arg}, {val})"
+
+    def json_record(self, *pairs: tuple[str, str]) -> str:
+        """A JSON object of key -> SQL expression pairs that nests in another ``json_record``;
+        ``json_text`` gives it as text."""
+        return f"json_object({', '.join(f'{_quote(k)}, {v}' for k, v in pairs)})"
+
+    def json_text(self, record: str) -> str:
+        """A ``json_record`` as the text stored in a JSON column."""
+        return record
+
+    def damerau_levenshtein(self, a: str, b: str) -> str:
+        """Edits (insert, delete, substitute, swap two neighbours) between two strings."""
+        return f"damerau_levenshtein({a}, {b})"
+
+    def date_digits(self, x: str) -> str:
+        """A DATE as its eight digits, YYYYMMDD."""
+        return f"strftime({x}, '%Y%m%d')"
+
+    def try_date_from_digits(self, text: str) -> str:
+        """The DATE of eight digits YYYYMMDD; NULL where they are no date."""
+        return f"CAST(try_strptime({text}, '%Y%m%d') AS DATE)"
+
+    def unnest_indexed(self, source: str, keys: str, arr: str, pos: str, val: str) -> str:
+        """A SELECT of one row per element of the array ``arr`` of each row of ``source``: the
+        columns ``keys``, the element's position from 1 as ``pos`` and the element as ``val``."""
+        return (f"SELECT {keys}, u.e.i AS {pos}, u.e.x AS {val} FROM {source}, "
+                f"unnest(list_transform({arr}, lambda x, i: struct_pack(x := x, i := i))) AS u(e)")
+
 
 class DuckDBDialect(Dialect):
     capabilities: ClassVar[frozenset[str]] = frozenset({
@@ -626,6 +675,43 @@ class SparkDialect(Dialect):
 
     def star_replace(self, *pairs: tuple[str, str]) -> str:
         return f"* EXCEPT ({', '.join(c for c, _ in pairs)}), " + ", ".join(f"{e} AS {c}" for c, e in pairs)
+
+    def array_get(self, arr: str, n: str | int) -> str:
+        return f"try_element_at({arr}, {n})"  # element_at fails past the end in ANSI mode
+
+    def arrays_overlap(self, a: str, b: str) -> str:
+        return f"arrays_overlap({a}, {b})"  # NULL (not FALSE) where none is shared and one holds a NULL
+
+    def array_reduce_intersect(self, lists: str) -> str:
+        return (f"aggregate(slice({lists}, 2, greatest(size({lists}), 1)), try_element_at({lists}, 1), "
+                f"(a, b) -> array_intersect(a, b))")
+
+    def struct(self, *pairs: tuple[str, str]) -> str:
+        return f"named_struct({', '.join(f'{_quote(k)}, {v}' for k, v in pairs)})"
+
+    def arg_max(self, arg: str, val: str) -> str:
+        return f"max_by({arg}, {val}) FILTER (WHERE {arg} IS NOT NULL)"
+
+    def json_record(self, *pairs: tuple[str, str]) -> str:
+        return f"named_struct({', '.join(f'{_quote(k)}, {v}' for k, v in pairs)})"
+
+    def json_text(self, record: str) -> str:
+        return f"to_json({record})"
+
+    def damerau_levenshtein(self, a: str, b: str) -> str:
+        # Spark SQL has none: the backend registers tenaza.store.spark_backend's as a UDF (optimal
+        # string alignment: the same distance as DuckDB's up to 1, which is what the model asks)
+        return f"tenaza_damerau_levenshtein({a}, {b})"
+
+    def date_digits(self, x: str) -> str:
+        return f"date_format({x}, 'yyyyMMdd')"
+
+    def try_date_from_digits(self, text: str) -> str:
+        return f"CAST(try_to_timestamp({text}, 'yyyyMMdd') AS DATE)"
+
+    def unnest_indexed(self, source: str, keys: str, arr: str, pos: str, val: str) -> str:
+        return (f"SELECT {keys}, _u.pos + 1 AS {pos}, _u.val AS {val} FROM {source} "
+                f"LATERAL VIEW posexplode({arr}) _u AS pos, val")
 
 
 DUCKDB = DuckDBDialect()

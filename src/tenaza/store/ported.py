@@ -16,7 +16,6 @@ DUCKDB_ONLY_DETECTORS: dict[str, str] = {
 
 # Steps of `tenaza analyze` that run through DuckDB only: step -> why.
 DUCKDB_ONLY_STEPS: dict[str, str] = {
-    "resolve": "record linkage builds Splink on DuckDB (DuckDBAPI) and its scratch catalog with ATTACH",
     "screen": "screening reads its designation lists and writes its hits through DuckDB",
     "outcomes": "loading the public indicator series writes through DuckDB",
 }

@@ -118,11 +118,31 @@ def session(master: str) -> Any:
 def _register_functions(spark: Any) -> None:
     """The functions the Spark dialect names that Spark SQL lacks, as Python UDFs (on a cluster,
     tenaza must be installed on the workers too)."""
-    from pyspark.sql.types import DoubleType
+    from pyspark.sql.types import DoubleType, IntegerType
 
     from tenaza.store.similarity import jaro_winkler
 
     spark.udf.register("tenaza_jaro_winkler", jaro_winkler, DoubleType())
+    spark.udf.register("tenaza_damerau_levenshtein", damerau_levenshtein, IntegerType())
+
+
+def damerau_levenshtein(a: str | None, b: str | None) -> int | None:
+    """Edits between two strings: insert, delete, substitute, or swap two neighbours (the optimal
+    string alignment distance; DuckDB's damerau_levenshtein may count fewer where a swapped pair is
+    edited again, so the two agree up to a distance of 1, the model's only threshold)."""
+    if a is None or b is None:
+        return None
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
 
 
 class SparkBackend(Backend):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tenaza.resolve.engine import scratch
+from tenaza.resolve.engine import duckdb_scratch as scratch
 from tenaza.resolve.screening.matcher import ScreeningConfig
 from tenaza.resolve.screening.pairs import SDN
 from tenaza.resolve.screening.screen import score_all

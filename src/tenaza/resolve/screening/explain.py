@@ -20,7 +20,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from tenaza.resolve.engine import Scratch, scratch
+from tenaza.resolve.engine import DuckDBScratch as Scratch
+from tenaza.resolve.engine import duckdb_scratch as scratch
 from tenaza.resolve.screening.lists import read_list
 from tenaza.resolve.screening.matcher import ScreeningConfig, token_detail_sql
 from tenaza.resolve.screening.screen import score_all

@@ -15,7 +15,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from tenaza.resolve.engine import Scratch, scratch
+from tenaza.resolve.engine import DuckDBScratch as Scratch
+from tenaza.resolve.engine import duckdb_scratch as scratch
 from tenaza.resolve.nicknames import canonical_given
 from tenaza.resolve.phonetic import spanish_key
 from tenaza.resolve.screening.matcher import (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tenaza.resolve.engine import scratch
+from tenaza.resolve.engine import duckdb_scratch as scratch
 from tenaza.resolve.screening.matcher import ScreeningConfig
 from tenaza.resolve.screening.pairs import PAIRS, SDN, Pair, read
 from tenaza.resolve.screening.screen import score_all
