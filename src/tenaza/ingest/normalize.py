@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tenaza.schema.specs import ColumnSpec, ColumnType, TableSpec
-from tenaza.store.dialect import ident
+from tenaza.store.dialect import DUCKDB, Dialect, ident
 
 # Identifier shapes (a cheap set-wise check; check digits are verified afterwards by python-stdnum).
 ID_SHAPES = {
@@ -79,31 +79,34 @@ def _clean(raw: str) -> str:
     return f"nullif({raw}, '')"  # the readers trim every value
 
 
-def _text(x: str) -> str:
-    return f"CASE WHEN regexp_matches({x}, '\\s\\s|[\\t\\r\\n]') THEN nfc_normalize(regexp_replace({x}, '\\s+', ' ', 'g')) ELSE nfc_normalize({x}) END"
+def _text(x: str, d: Dialect) -> str:
+    spaced = d.regex_match(x, d.text_literal(r"\s\s|[\t\r\n]"))
+    one_space = d.regex_replace_all(x, d.text_literal(r"\s+"), "' '")
+    return f"CASE WHEN {spaced} THEN {d.nfc(one_space)} ELSE {d.nfc(x)} END"
 
 
 MIN_YEAR, MAX_YEAR = 1000, 2200  # dates outside are typing errors (0024 for 2024); history is kept
 
 
-def number_text(x: str) -> str:
+def number_text(x: str, d: Dialect = DUCKDB) -> str:
     """Text of a number without currency signs, codes, spaces; (1.00) as -1.00."""
-    return f"regexp_replace(regexp_replace({x}, '^\\((.*)\\)$', '-\\1'), '{MONEY_NOISE}', '\\1', 'g')"
+    negative = d.regex_replace_all(x, d.text_literal(r"^\((.*)\)$"), d.text_literal("-" + d.regex_group(1)))
+    return d.regex_replace_all(negative, d.text_literal(MONEY_NOISE), d.text_literal(d.regex_group(1)))
 
 
-def number_expr(x: str, decimal: str, kind: str = EXACT_DECIMAL) -> str:
+def number_expr(x: str, decimal: str, kind: str = EXACT_DECIMAL, d: Dialect = DUCKDB) -> str:
     """Typed DECIMAL (``kind``) from trimmed text ``x``.
 
     A plain number (the common case) is one cast. Otherwise unambiguous shapes decide per
     value and the rest follow the column's decimal mark; the cleaning and the regular
     expressions run only for the values that reach them."""
-    n = number_text(x)
+    n = number_text(x, d)
     as_dot = f"try_cast(replace({n}, ',', '') AS {kind})"
     as_comma = f"try_cast(replace(replace({n}, '.', ''), ',', '.') AS {kind})"
     default_pat, default_parse = (NUM_COMMA, as_comma) if decimal == "," else (NUM_DOT, as_dot)
-    slow = (f"CASE WHEN regexp_full_match({n}, '{ONLY_DOT}') THEN {as_dot} "
-            f"WHEN regexp_full_match({n}, '{ONLY_COMMA}') THEN {as_comma} "
-            f"WHEN regexp_full_match({n}, '{default_pat}') THEN {default_parse} END")
+    slow = (f"CASE WHEN {d.regex_full_match(n, d.text_literal(ONLY_DOT))} THEN {as_dot} "
+            f"WHEN {d.regex_full_match(n, d.text_literal(ONLY_COMMA))} THEN {as_comma} "
+            f"WHEN {d.regex_full_match(n, d.text_literal(default_pat))} THEN {default_parse} END")
     if decimal == ",":
         fast = f"CASE WHEN NOT contains({x}, '.') THEN try_cast(replace({x}, ',', '.') AS {kind}) END"
     else:
@@ -125,74 +128,81 @@ def _date_formats(plan: ColumnPlan, with_time: bool) -> list[str]:
     return [b + t for b in base for t in TIME_SUFFIXES]
 
 
-def typed_expr(plan: ColumnPlan, x: str, bind: Binds) -> tuple[str, str | None]:
+_SPACES_DASHES, _HS_NOISE, _ID_NOISE = r"[\s-]+", r"[.\s-]", r"[\s./-]"
+
+
+def typed_expr(plan: ColumnPlan, x: str, bind: Binds, d: Dialect = DUCKDB) -> tuple[str, str | None]:
     """(typed SQL, SQL of the reason it failed or NULL) for trimmed, non-empty text ``x``."""
     t = plan.spec.type
     quoted = f"'''' || {x} || ''''"
+    lit = d.text_literal
     if t is ColumnType.STRING:
         return x, None  # trimmed already; codes and free text keep their inner spacing
     if t is ColumnType.NAME:
-        return _text(x), None
+        return _text(x, d), None
     if t is ColumnType.ENUM:
         allowed = bind(list(plan.spec.values))
-        folded = f"lower(regexp_replace({x}, '[\\s-]+', '_', 'g'))"
+        folded = f"lower({d.regex_replace_all(x, lit(_SPACES_DASHES), lit('_'))})"
         # The canonical spelling (the common case) is checked without a regular expression.
-        v = f"CASE WHEN list_contains({allowed}, {x}) THEN {x} WHEN list_contains({allowed}, {folded}) THEN {folded} END"
-        return (v, f"'unknown value ' || {quoted} || ' (expected one of ' || array_to_string({allowed}, ', ') || ')'")
+        v = (f"CASE WHEN {d.array_contains(allowed, x)} THEN {x} "
+             f"WHEN {d.array_contains(allowed, folded)} THEN {folded} END")
+        return (v, f"'unknown value ' || {quoted} || ' (expected one of ' || {d.array_join(allowed, lit(', '))} || ')'")
     if t is ColumnType.INTEGER:
         return f"try_cast(replace({x}, ',', '') AS BIGINT)", f"'not a whole number: ' || {quoted}"
     if t is ColumnType.DECIMAL:
         # Parsed exactly (DECIMAL(38,10)); stored as DECIMAL(18,4) below, the exact text kept
         # in extras when storing rounds it, and a value too large for storage said so.
-        return number_expr(x, plan.decimal), (f"CASE WHEN regexp_full_match({number_text(x)}, '{NUMBER_SHAPE}') "
-                                              f"THEN 'too large for an amount (at most 14 digits before the decimal "
-                                              f"mark): ' ELSE 'not a number: ' END || {quoted}")
+        shaped = d.regex_full_match(number_text(x, d), lit(NUMBER_SHAPE))
+        return number_expr(x, plan.decimal, d=d), (f"CASE WHEN {shaped} "
+                                                   f"THEN 'too large for an amount (at most 14 digits before the decimal "
+                                                   f"mark): ' ELSE 'not a number: ' END || {quoted}")
     if t in (ColumnType.DATE, ColumnType.TIMESTAMP) and plan.origin is not None:
-        moment = (f"CAST({bind(plan.origin)} AS TIMESTAMP) + "
-                  f"to_seconds(try_cast({x} AS DOUBLE) * {bind(plan.unit_seconds)})")
+        moment = d.add_seconds(f"CAST({bind(plan.origin)} AS TIMESTAMP)", f"try_cast({x} AS DOUBLE) * {bind(plan.unit_seconds)}")
         v = f"CAST({moment} AS DATE)" if t is ColumnType.DATE else moment
         return v, f"'not a number of ' || {bind(_UNIT_NAMES[plan.unit_seconds])} || ': ' || {quoted}"
+    digits = d.regex_match(x, lit("[0-9]"))
     if t is ColumnType.DATE:
         fmts = bind(_date_formats(plan, with_time=True))
         # The engine's cast reads '01/02/24' as the year 1: ISO text only (yyyy-...).
         iso = "" if plan.formats else (f"CASE WHEN substr({x}, 5, 1) = '-' THEN coalesce(try_cast({x} AS DATE), "
                                        f"try_cast(try_cast({x} AS TIMESTAMP) AS DATE)) END, ")
         # The engine's casts take 'epoch' and 'infinity' as moments; a date has digits.
-        v = f"CASE WHEN regexp_matches({x}, '[0-9]') THEN coalesce({iso}try_strptime({x}, {fmts})::DATE) END"
+        v = f"CASE WHEN {digits} THEN coalesce({iso}CAST({d.try_parse_timestamp(x, fmts)} AS DATE)) END"
         expected = plan.formats[0] if plan.formats else (f"{plan.dates} order or ISO" if plan.dates else "ISO yyyy-mm-dd")
         return (v, f"'not a date: ' || {quoted} || ' (expected ' || {bind(expected)} || ')'")
     if t is ColumnType.TIMESTAMP:
         fmts = bind(_date_formats(plan, with_time=True))
         iso = "" if plan.formats else f"CASE WHEN substr({x}, 5, 1) = '-' THEN try_cast({x} AS TIMESTAMP) END, "
-        v = f"CASE WHEN regexp_matches({x}, '[0-9]') THEN coalesce({iso}try_strptime({x}, {fmts})) END"
+        v = f"CASE WHEN {digits} THEN coalesce({iso}{d.try_parse_timestamp(x, fmts)}) END"
         expected = plan.formats[0] if plan.formats else (f"{plan.dates} order or ISO" if plan.dates else "ISO yyyy-mm-dd hh:mm:ss")
         return (v, f"'not a date and time: ' || {quoted} || ' (expected ' || {bind(expected)} || ')'")
     if t is ColumnType.BOOLEAN:
-        return ((f"CASE WHEN list_contains({bind(TRUE)}, lower({x})) THEN true "
-                f"WHEN list_contains({bind(FALSE)}, lower({x})) THEN false END"),
+        return ((f"CASE WHEN {d.array_contains(bind(TRUE), f'lower({x})')} THEN true "
+                f"WHEN {d.array_contains(bind(FALSE), f'lower({x})')} THEN false END"),
                 f"'not yes or no: ' || {quoted}")
     if t in (ColumnType.COUNTRY, ColumnType.CURRENCY):
         # Kept as text here and resolved after the pass, once per distinct value (triage.py):
         # a lookup per row in a thousand-entry map cost more than the rest of the row.
         return x, None
     if t is ColumnType.HS_CODE:
-        v = f"regexp_replace({x}, '[.\\s-]', '', 'g')"
-        return f"CASE WHEN regexp_full_match({v}, '[0-9]{{2,10}}') THEN {v} END", f"'not an HS code (2 to 10 digits): ' || {quoted}"
+        v = d.regex_replace_all(x, lit(_HS_NOISE), lit(""))
+        return (f"CASE WHEN {d.regex_full_match(v, lit('[0-9]{2,10}'))} THEN {v} END",
+                f"'not an HS code (2 to 10 digits): ' || {quoted}")
     if t in (ColumnType.STRING_LIST, ColumnType.COUNTRY_LIST):
         # Country lists are resolved to ISO codes after the pass, once per distinct value (triage.py).
         default = "'[;|,]'" if t is ColumnType.COUNTRY_LIST else "'[;|]'"
-        split = f"string_split({x}, {bind(plan.split)})" if plan.split else f"string_split_regex({x}, {default})"
-        parts = (f"CASE WHEN starts_with({x}, '[') AND json_valid({x}) THEN CAST(json_extract_string({x}, '$[*]') AS VARCHAR[]) "
+        split = d.split_by(x, bind(plan.split)) if plan.split else d.split_regex(x, default)
+        parts = (f"CASE WHEN {d.starts_with(x, lit('['))} AND {d.json_valid(x)} THEN {d.json_string_array(x)} "
                  f"ELSE {split} END")
-        return (f"list_filter(list_transform({parts}, lambda e: nullif(nfc_normalize(trim(e)), '')), lambda e: e IS NOT NULL)",
-                None)
+        cleaned = d.array_transform(parts, "e", f"nullif({d.nfc('trim(e)')}, '')")
+        return d.array_filter(cleaned, "e", "e IS NOT NULL"), None
     if t.is_identifier:
-        return identifier_norm(x), None
+        return identifier_norm(x, d), None
     raise ValueError(f"no rule to read a {t.value} column from a source")
 
 
-def identifier_norm(x: str) -> str:
-    return f"upper(regexp_replace({x}, '[\\s./-]', '', 'g'))"
+def identifier_norm(x: str, d: Dialect = DUCKDB) -> str:
+    return f"upper({d.regex_replace_all(x, d.text_literal(_ID_NOISE), d.text_literal(''))})"
 
 
 @dataclass
@@ -210,25 +220,25 @@ class SelectPlan:
     passthrough: list[str] = field(default_factory=list)  # relation columns the checks above read
 
 
-def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
+def select_sql(plan: SelectPlan, bind: Binds, d: Dialect = DUCKDB) -> tuple[str, dict[str, Any]]:
     """INSERT ... SELECT that stores every row of the source, typed, with its problems."""
     ctes_s = [f"{e} AS s{i}" for i, e in enumerate(plan.source_exprs)]
     raw_cols: list[str] = []
     typed: list[str] = []
     checks: list[str] = []  # b{j}: why the value of column j is bad, or NULL
     reasons: list[str] = []  # problems of the whole row (required columns): the row is quarantined
-    invalid: list[str] = []  # optional columns: the value is cleared and kept in extras with its reason
-    exact: list[str] = []  # amounts that storage rounds: the exact text is kept in extras
+    invalid: list[tuple[str, str]] = []  # optional columns: the value is cleared and kept in extras with its reason
+    exact: list[tuple[str, str]] = []  # amounts that storage rounds: the exact text is kept in extras
     checked: set[int] = set()
     for j, cp in enumerate(plan.columns):
         c = cp.spec
         raw = cp.raw if cp.raw is not None else "NULL::VARCHAR"
         if cp.value_map:
             keys, values = bind(list(cp.value_map)), bind(list(cp.value_map.values()))
-            raw = f"coalesce(map_extract_value(map({keys}, {values}), upper(trim({raw}))), {raw})"
+            raw = f"coalesce({d.map_lookup(keys, values, f'upper(trim({raw}))')}, {raw})"
         raw_cols.append(f"{_clean(raw)} AS r{j}")
         x = f"r{j}"
-        expr, reason = typed_expr(cp, x, bind)
+        expr, reason = typed_expr(cp, x, bind, d)
         typed.append(f"CASE WHEN {x} IS NULL THEN NULL ELSE {expr} END AS v{j}")
         if reason is not None:
             checked.add(j)
@@ -241,10 +251,10 @@ def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
             if c.required:
                 reasons.append(f"b{j}")
             else:
-                invalid += [bind(c.name), (f"CASE WHEN b{j} IS NOT NULL THEN json_object('raw', r{j}, 'reason', "
-                                          f"substr(b{j}, {len(c.name) + 3})) END")]
+                why = d.json_build(("'raw'", f"r{j}"), ("'reason'", f"substr(b{j}, {len(c.name) + 3})"))
+                invalid.append((bind(c.name), f"CASE WHEN b{j} IS NOT NULL THEN {why} END"))
             if c.type is ColumnType.DECIMAL:
-                exact += [bind(c.name), f"CASE WHEN b{j} IS NULL AND v{j} <> try_cast(v{j} AS {STORED_DECIMAL}) THEN r{j} END"]
+                exact.append((bind(c.name), f"CASE WHEN b{j} IS NULL AND v{j} <> try_cast(v{j} AS {STORED_DECIMAL}) THEN r{j} END"))
         if c.required:
             reasons.append(f"CASE WHEN {x} IS NULL THEN {bind(c.name + ': required value missing')} END")
 
@@ -257,7 +267,7 @@ def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
         c = cp.spec
         if c.type.is_identifier:
             shape = bind(ID_SHAPES[c.type])
-            ok = f"regexp_full_match(v{j}, {shape})"
+            ok = d.regex_full_match(f"v{j}", shape)
             outputs += [(c.name, f"CASE WHEN {ok} THEN v{j} END"),
                         (f"{c.name}_check", f"CASE WHEN r{j} IS NULL THEN NULL WHEN {ok} THEN 'valid' ELSE 'malformed' END"),
                         (f"{c.name}_raw", f"CASE WHEN r{j} IS NOT NULL AND NOT {ok} THEN r{j} END")]
@@ -275,19 +285,19 @@ def select_sql(plan: SelectPlan, bind: Binds) -> tuple[str, dict[str, Any]]:
     if plan.raw_text:
         raw_json = plan.raw_text
     else:
-        raw_json = "json_object(" + ", ".join(f"{bind(n)}, s{i}" for i, n in enumerate(plan.source_columns)) + ")"
-    base = ("json_object(" + ", ".join(f"{bind(plan.source_columns[i])}, nullif(s{i}, '')" for i in plan.extras) + ")"
+        raw_json = d.json_build(*((bind(n), f"s{i}") for i, n in enumerate(plan.source_columns)))
+    base = (d.json_build(*((bind(plan.source_columns[i]), f"nullif(s{i}, '')") for i in plan.extras))
             if plan.extras else "NULL")
-    notes: list[str] = []
+    # json_merge_patch drops the keys whose value is null: only the columns concerned stay.
+    notes: list[tuple[str, str]] = []
     if invalid:
-        notes.append(f"'_invalid', json_merge_patch('{{}}', json_object({', '.join(invalid)}))")
+        notes.append(("'_invalid'", d.json_merge_patch("'{}'", d.json_build(*invalid))))
     if exact:
-        notes.append(f"'_exact', json_merge_patch('{{}}', json_object({', '.join(exact)}))")
+        notes.append(("'_exact'", d.json_merge_patch("'{}'", d.json_build(*exact))))
     extras = "_extras"
     if notes:
-        # json_merge_patch drops the keys whose value is null: only the columns concerned stay.
-        extras = (f"CASE WHEN _invalid_any OR _exact_any THEN json_merge_patch(coalesce(_extras, '{{}}'), "
-                  f"json_merge_patch('{{}}', json_object({', '.join(notes)}))) ELSE _extras END")
+        merged = d.json_merge_patch("coalesce(_extras, '{}')", d.json_merge_patch("'{}'", d.json_build(*notes)))
+        extras = f"CASE WHEN _invalid_any OR _exact_any THEN {merged} ELSE _extras END"
     bad_any = " OR ".join(f"b{j} IS NOT NULL" for j in checked if not plan.columns[j].spec.required) or "false"
     exact_any = " OR ".join(f"(b{j} IS NULL AND v{j} <> try_cast(v{j} AS {STORED_DECIMAL}))" for j in checked
                             if plan.columns[j].spec.type is ColumnType.DECIMAL) or "false"

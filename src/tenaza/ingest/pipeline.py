@@ -288,7 +288,7 @@ def _load(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: Mapping 
     _infer(ws, src, plan, relation, source_exprs, aliases, bind, step)
     select = SelectPlan(spec, plan.columns, columns, source_exprs, plan.extras, relation, ingest_id,
                         row_check=row_check, raw_text=raw_text, blank=blank, passthrough=passthrough)
-    sql, params = select_sql(select, bind)
+    sql, params = select_sql(select, bind, b.dialect)
 
     def consume(reader: pa.RecordBatchReader) -> None:
         step("reading", 0, size)
@@ -357,7 +357,7 @@ def _infer(ws: Workspace, src: readers.Source, plan: ResolvedPlan, relation: str
                   f"count(*) FILTER (WHERE try_cast({d.regex_extract(x, first, 1)} AS INT) > 12)",
                   f"count(*) FILTER (WHERE try_cast({d.regex_extract(x, second, 1)} AS INT) > 12)"]
     for p in numbers:
-        x = number_text(f"trim({p.raw})")
+        x = number_text(f"trim({p.raw})", d)
         exprs += [f"count(*) FILTER (WHERE {d.regex_full_match(x, only_dot)})",
                   f"count(*) FILTER (WHERE {d.regex_full_match(x, only_comma)})"]
     inner = ", ".join(f"{e} AS {a}" for e, a in zip(source_exprs, aliases, strict=True)) or "NULL AS s_none"

@@ -351,6 +351,32 @@ class Dialect:
         length, keys distinct); NULL where ``key`` is not one of them."""
         return f"map_extract_value(map({keys}, {values}), {key})"
 
+    def nfc(self, text: str) -> str:
+        """``text`` in Unicode normalization form C (a composed é, not e and an accent)."""
+        return f"nfc_normalize({text})"
+
+    def add_seconds(self, ts: str, seconds: str) -> str:
+        """The TIMESTAMP ``ts`` plus ``seconds`` (a number, fractions kept to the microsecond)."""
+        return f"({ts} + to_seconds({seconds}))"
+
+    def try_parse_timestamp(self, text: str, formats: str) -> str:
+        """The TIMESTAMP of ``text`` read by the first of ``formats`` (SQL of an array of strftime
+        formats, %d/%m/%Y) that reads it; NULL where none does."""
+        return f"try_strptime({text}, {formats})"
+
+    def split_by(self, text: str, sep: str) -> str:
+        """``text`` split at every occurrence of ``sep``, SQL of a plain string (a bound parameter);
+        ``split`` takes the separator as a Python string."""
+        return f"string_split({text}, {sep})"
+
+    def split_regex(self, text: str, pattern: str) -> str:
+        """``text`` split at every match of the regular expression ``pattern`` (SQL of a string)."""
+        return f"string_split_regex({text}, {pattern})"
+
+    def json_string_array(self, text: str) -> str:
+        """The JSON array of strings ``text`` as an array of strings."""
+        return f"CAST(json_extract_string({text}, '$[*]') AS VARCHAR[])"
+
     # -- statements ------------------------------------------------------------------------
     def cte(self, name: str, body: str, *, materialized: bool | None = None) -> str:
         """A CTE; ``materialized`` is a hint for engines that take one."""
@@ -656,6 +682,25 @@ class SparkDialect(Dialect):
 
     def map_lookup(self, keys: str, values: str, key: str) -> str:
         return f"try_element_at(map_from_arrays({keys}, {values}), {key})"
+
+    def nfc(self, text: str) -> str:
+        raise UnsupportedCapability(self.name, "nfc")  # Spark SQL has no Unicode normalization
+
+    def add_seconds(self, ts: str, seconds: str) -> str:
+        return f"timestamp_micros(unix_micros({ts}) + CAST(round({seconds} * 1E6) AS BIGINT))"
+
+    def try_parse_timestamp(self, text: str, formats: str) -> str:
+        # Spark's datetime patterns are not strftime's (yyyy-MM-dd, not %Y-%m-%d)
+        raise UnsupportedCapability(self.name, "try_parse_timestamp (strftime formats)")
+
+    def split_by(self, text: str, sep: str) -> str:
+        return f"split({text}, concat('\\\\Q', {sep}, '\\\\E'))"  # split takes a regex: quote it
+
+    def split_regex(self, text: str, pattern: str) -> str:
+        return f"split({text}, {pattern})"
+
+    def json_string_array(self, text: str) -> str:
+        return f"from_json({text}, 'array<string>')"
 
     def cte(self, name: str, body: str, *, materialized: bool | None = None) -> str:
         # Spark inlines a deterministic CTE at every reference, so a step read by several later
