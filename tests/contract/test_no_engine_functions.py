@@ -31,12 +31,8 @@ ENGINES = {
 # Modules still allowed to spell DuckDB SQL, and why. Shrink it; never grow it without a reason.
 ALLOWED: dict[str, str] = {
     # Being ported to the dialect now by other work (remove each as it lands):
-    "resolve/screening/": "not yet ported: screening runs on DuckDB (DUCKDB_ONLY_STEPS['screen'])",
-    "resolve/visibility.py": "not yet ported: the viewer's filter of joins (a viewer is refused on Spark)",
-    "resolve/engine.py": "each engine's scratch: DuckDB's is an in-memory catalog it ATTACHes",
+    "resolve/": "being ported: record linkage on Spark (helper-31)",
     # Not yet through the dialect (issue 8; each a dialect change away from Spark):
-    "markings/releasability.py": "not yet ported: its SQL intersection of country lists awaits the "
-                                 "Dialect's array reduction (array_reduce_intersect)",
 }
 
 # (name, pattern): DuckDB spellings Spark SQL lacks or reads differently. Word-bounded, case as

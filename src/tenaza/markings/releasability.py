@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from tenaza.store.dialect import DUCKDB, Dialect
+
 
 def intersect(sets: Iterable[Iterable[str]]) -> list[str]:
     """The countries common to every set, sorted; nothing behind a row makes it releasable nowhere."""
@@ -18,6 +20,8 @@ def intersect(sets: Iterable[Iterable[str]]) -> list[str]:
     return sorted(common or [])
 
 
-def intersect_sql(list_of_lists: str) -> str:
-    """SQL of the sorted intersection of a list of country lists (an aggregate's ``list(...)``)."""
-    return f"list_sort(list_distinct(coalesce(list_reduce({list_of_lists}, lambda a, b: list_intersect(a, b)), [])))"
+def intersect_sql(list_of_lists: str, d: Dialect = DUCKDB) -> str:
+    """SQL of the sorted intersection of a list of country lists (an aggregate's ``list(...)``);
+    an empty list where there are none."""
+    common = d.array_reduce_intersect(list_of_lists)
+    return d.array_sort(d.array_distinct(f"coalesce({common}, {d.empty_string_array()})"))
