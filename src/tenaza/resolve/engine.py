@@ -20,6 +20,7 @@ Dialect's spelling), so Splink's jar is not needed.
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -209,10 +210,26 @@ class SparkScratch(Scratch):
     def splink_api(self) -> Any:
         from splink import SparkAPI
 
+        from tenaza.store.spark_ctes import hoisted
+
+        spark = self.spark
+
+        class HoistedSparkAPI(SparkAPI):
+            """Splink's statements with each CTE computed once (tenaza.store.spark_ctes): Spark
+            copies a CTE into every reader, and Splink's EM step reads its predictions once per
+            comparison."""
+
+            def _execute_sql_against_backend(self, final_sql: str) -> Any:
+                if not re.search(r"\bwith\b", final_sql, re.IGNORECASE):
+                    return spark.sql(final_sql)
+                with hoisted(spark, final_sql) as frame:
+                    # the CTEs' views are dropped on leaving: the result is computed first
+                    return frame.localCheckpoint(eager=True)
+
         # persisted, not written to Parquet under a checkpoint folder the session may not have;
         # the similarity functions are the backend's UDFs, so Splink's jar is not registered
-        return SparkAPI(spark_session=self.spark, break_lineage_method="persist",  # type: ignore[no-untyped-call]
-                        register_udfs_automatically=False)
+        return HoistedSparkAPI(spark_session=spark, break_lineage_method="persist",  # type: ignore[no-untyped-call]
+                               register_udfs_automatically=False)
 
     def adopt(self, physical_name: str, name: str) -> None:
         self._keep(name, self.spark.table(physical_name).localCheckpoint(eager=True))
