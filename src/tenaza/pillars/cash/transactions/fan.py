@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.screen import Screen
 from tenaza.pillars.cash.transactions.common import (
     FUNDS_TRANSFER_RECORD_USD,
@@ -108,6 +109,12 @@ class Fans(Detector[FanConfig]):
     """
 
     NAME = "fans"
+    SCORE = Score(base=0.5, features=(
+        Feature("counterparties", 0.5, "How far the hub's counterparties pass the bar, as x / (x + min_counterparties): "
+                "for a fan-in or fan-out, the most in one window beyond min_counterparties; for a "
+                "gather-scatter, the fewer of its senders and receivers beyond it; for a scatter-gather, its "
+                "middle accounts."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("fan_in", "fan_out", "gather_scatter", "scatter_gather")
     CONFIG = FanConfig
@@ -270,7 +277,7 @@ win_out AS (SELECT {window_cols}, burst_test, business_test FROM win WHERE side 
 {fans},
 {self._gather_scatter(d, c.window_days)},
 {self._scatter_gather(d, c.window_days)}
-SELECT f.typology, f.score, f.subjects,
+SELECT f.typology, f.f_counterparties, f.subjects,
        CASE WHEN h.records IS NULL THEN f.evidence ELSE {d.array_concat('f.evidence', 'h.records')} END AS evidence,
        f.figures, f.explanation, f.period_start, f.period_end
 FROM (SELECT * FROM fan_in UNION ALL SELECT * FROM fan_out UNION ALL SELECT * FROM gather_scatter
@@ -289,7 +296,7 @@ LEFT JOIN holder AS h ON h.account_id = f.hub
 ),
 {typ} AS (
   SELECT hub, '{typ}' AS typology,
-         0.5 + 0.5 * {saturate('max_cp - $min_cp', '$min_cp')} AS score,
+         {saturate('max_cp - $min_cp', '$min_cp')} AS f_counterparties,
          {account_subjects(d, d.array_prepend('hub', 'others'))} AS subjects, evidence,
          {d.json_object(('counterparties', n_others), ('max_in_one_window', 'max_cp'), ('windows', 'n_windows'), ('transfers', n_evidence), ('total_usd', 'round(total, 2)'), ('window_days', '$window'), ('min_amount_usd', '$min_amount'), ('burst_test', 'burst_test'), ('business_test', 'business_test'))} AS figures,
          {d.format_text('Account {} ' + verb + ' {} distinct accounts in its busiest windows ({} of them with transfers of at least {} in one {}-day window), {} in {} transfers; tests: {}, {}.', 'hub', n_others, 'max_cp', d.money('$min_amount'), '$window', d.money('total'), n_evidence, 'burst_test', 'business_test')} AS explanation,
@@ -325,7 +332,7 @@ gs_ev AS (
 ),
 gather_scatter AS (
   SELECT hub, 'gather_scatter' AS typology,
-         0.5 + 0.5 * {saturate(d.least('n_in', 'n_out') + ' - $min_cp', '$min_cp')} AS score,
+         {saturate(d.least('n_in', 'n_out') + ' - $min_cp', '$min_cp')} AS f_counterparties,
          {account_subjects(d, d.array_prepend('hub', d.array_concat('senders', 'receivers')))} AS subjects, evidence,
          {d.json_object(('senders', n_senders), ('receivers', n_receivers), ('gathered_usd', 'round(gathered, 2)'), ('scattered_usd', 'round(scattered, 2)'), ('window_days', '$window'), ('burst_test', 'burst_test'), ('business_test', 'business_test'))} AS figures,
          {d.format_text('Account {} gathered {} from {} accounts and scattered {} to {} accounts within {} days, the hub of a collection network.', 'hub', d.money('gathered'), n_senders, d.money('scattered'), n_receivers, '$window')} AS explanation,
@@ -371,7 +378,7 @@ sg_sums AS (
 ),
 scatter_gather AS (
   SELECT origin AS hub, 'scatter_gather' AS typology,
-         0.5 + 0.5 * {saturate(n_mids, '$min_cp')} AS score,
+         {saturate(n_mids, '$min_cp')} AS f_counterparties,
          {account_subjects(d, d.array_concat(d.array('origin', 'dest'), 'mids'))} AS subjects,
          {d.array_distinct('evidence')} AS evidence,
          {d.json_object(('intermediaries', n_mids), ('scattered_usd', 'round(scattered, 2)'), ('gathered_usd', 'round(gathered, 2)'), ('window_days', '$window'))} AS figures,
