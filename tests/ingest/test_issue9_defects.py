@@ -293,7 +293,9 @@ def test_sigint_says_interrupted_and_exits_130(tmp_path: Path) -> None:
     p = tmp_path / "big.csv"
     with open(p, "w", encoding="utf-8") as f:
         f.write(HEAD + "\n")
-        f.writelines(f"{i},2024-01-02,{i % 97}.5,USD,wire\n" for i in range(1_500_000))
+        # big enough that the ingest is still running when the signal comes: 1.5 M rows were
+        # ingested in under 2.5 s on an idle machine, and the ingest exited 0 before the signal
+        f.writelines(f"{i},2024-01-02,{i % 97}.5,USD,wire\n" for i in range(4_000_000))
     proc = subprocess.Popen([str(TENAZA), "ingest", str(ws), str(p), "-t", "transactions",
                              "--originator", "FINCEN", "--releasable-to", "USA", "--quiet"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
