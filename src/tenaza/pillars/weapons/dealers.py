@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import FINDING_COLUMNS, Detector, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.sql import rid
 from tenaza.markings.audience import audience_ctes, audience_rows, keep_own_audience
 from tenaza.pillars.weapons.common import guns_cte, no_nulls, saturate
@@ -45,6 +46,10 @@ class DealerTraceExcess(Detector[DealerExcessConfig]):
     """
 
     NAME = "weapons_dealer_trace_excess"
+    SCORE = Score(features=(
+        Feature("excess", 1.0, "How far the dealer's traces stand above what its sales predict: the "
+                "overdispersed Poisson z beyond min_z - 1, as x / (x + 3)."),
+    ))
     PILLAR = "weapons"
     TYPOLOGIES = ("dealer_trace_excess",)
     CONFIG = DealerExcessConfig
@@ -74,7 +79,7 @@ zz AS (
   SELECT *, sqrt(greatest(2.0 * (traced * ln(traced / mu) - (traced - mu)), 0.0)) / sqrt(1.0 + $alpha * mu) AS zval
   FROM z WHERE traced > mu
 )
-SELECT aud, 'dealer_trace_excess' AS typology, {saturate('zval - $min_z + 1', '3')} AS score,
+SELECT aud, 'dealer_trace_excess' AS typology, {saturate('zval - $min_z + 1', '3')} AS f_excess,
        {dl.array("'ffl:' || ffl_id")} AS subjects, {no_nulls(dl.array_concat('rids', 'sale_rids'), dl)} AS evidence,
        {dl.json_object(('sales', 'sales'), ('traced_from_mexico', 'traced'), ('expected', 'round(mu, 3)'),
                        ('ratio', 'round(traced / mu, 2)'), ('z', 'round(zval, 2)'), ('state', 'state'),
@@ -85,4 +90,4 @@ SELECT aud, 'dealer_trace_excess' AS typology, {saturate('zval - $min_z + 1', '3
                        'CAST(round(mu, 2) AS STRING)', 'CAST(round(zval, 1) AS STRING)')} AS explanation,
        CAST(p0 AS TIMESTAMP) AS period_start, CAST(p1 AS TIMESTAMP) AS period_end
 FROM zz WHERE zval >= $min_z
-""", FINDING_COLUMNS)
+""", tuple("f_excess" if col == "score" else col for col in FINDING_COLUMNS))

@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from tenaza.detect.base import FINDING_COLUMNS
+from tenaza.detect.scoring import Score
 from tenaza.markings.audience import audience_ctes, audience_rows, keep_own_audience
 from tenaza.resolve.features import _LEGAL_RE, fold_sql
 from tenaza.resolve.text import PARTICLES
@@ -237,10 +238,13 @@ def surprise(chance: str) -> str:
 
 
 def trade_findings(body: str, d: Dialect = DUCKDB, evidence: tuple[str, ...] = ("trade_declarations",),
-                   names: dict[str, tuple[str, ...]] | None = None) -> str:
+                   names: dict[str, tuple[str, ...]] | None = None, score: Score | None = None) -> str:
     """A trade detector's findings from ``body``: the CTEs after ``WITH`` and the final SELECT, all
     carrying ``aud``; the audiences' CTEs go first (of the files of the ``evidence`` tables), then
     ``name_keys`` (of NAME_COLUMNS and ``names``), and each finding is kept from the audience of its
-    own evidence."""
+    own evidence. With ``score`` (the detector's SCORE) the findings carry its feature columns
+    instead of ``score``."""
+    columns = FINDING_COLUMNS if score is None else (
+        *(c for c in FINDING_COLUMNS if c != "score"), *(f.column for f in score.all_features))
     return keep_own_audience(d, f"WITH {audience_ctes(d, evidence)},\n{name_keys_ctes(d, names)},\n{body}",
-                             FINDING_COLUMNS)
+                             columns)

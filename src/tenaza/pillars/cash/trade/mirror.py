@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.pillars.cash.trade.common import (
     chance_sql,
     declarations_sql,
@@ -77,6 +78,14 @@ class TradeMirror(Detector[TradeMirrorConfig]):
     """
 
     NAME = "cash_trade_mirror"
+    SCORE = Score(base=0.45, features=(
+        Feature("ratio", 0.15, "How far the two sides' values differ: |ln(exported / imported)|, at most 1."),
+        Feature("gap", 0.05, "The dollar gap against min_gap_usd: log10(gap / min_gap_usd) / 2, in [0, 1]."),
+        Feature("quantity", 0.1, "1 where the two sides' quantities disagree."),
+        Feature("goods", 0.1, "1 where the two sides declare different goods (HS chapters)."),
+        Feature("chance", 0.3, "How unlikely the gap is among the pair's own history: 0 at even odds, 1 at one in a "
+                "million or rarer."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("over_invoicing", "under_invoicing", "mirror_discrepancy")
     CONFIG = TradeMirrorConfig
@@ -156,10 +165,10 @@ class TradeMirror(Detector[TradeMirrorConfig]):
           FROM slips
         )
         SELECT f.aud, f.typology,
-               least(1.0, 0.45 + 0.15 * least(1.0, abs(ln(greatest(f.ratio, 1e-6))))
-                          + 0.05 * least(1.0, log10(greatest(f.gap, 1) / greatest($tm_min_gap, 1)) / 2)
-                          + CASE WHEN f.qty_off THEN 0.1 ELSE 0 END + CASE WHEN f.goods_off THEN 0.1 ELSE 0 END
-                          + 0.3 * {surprise('f.chance')}) AS score,
+               least(1.0, abs(ln(greatest(f.ratio, 1e-6)))) AS f_ratio,
+               greatest(0.0, least(1.0, log10(greatest(f.gap, 1) / greatest($tm_min_gap, 1)) / 2)) AS f_gap,
+               CASE WHEN f.qty_off THEN 1.0 ELSE 0.0 END AS f_quantity, CASE WHEN f.goods_off THEN 1.0 ELSE 0.0 END AS f_goods,
+               {surprise('f.chance')} AS f_chance,
                {d.array("'decl:' || f.e_id", "'decl:' || f.i_id")} || {party_subjects('pe.ids', 'f.exporter', d)}
                  || {party_subjects('pi.ids', 'f.importer', d)} AS subjects,
                {d.array('f.e_rec', 'f.i_rec')} AS evidence,
@@ -184,4 +193,4 @@ class TradeMirror(Detector[TradeMirrorConfig]):
         FROM flagged AS f
         LEFT JOIN pk AS pe ON pe.aud = f.aud AND pe.key = f.exporter_key
         LEFT JOIN pk AS pi ON pi.aud = f.aud AND pi.key = f.importer_key
-        WHERE f.typology IS NOT NULL AND NOT f.slip""", d)
+        WHERE f.typology IS NOT NULL AND NOT f.slip""", d, score=self.SCORE)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.survey import Survey
 from tenaza.markings.audience import audience_rows
 from tenaza.pillars.cash.trade.common import (
@@ -100,6 +101,13 @@ class TradePhantom(Detector[TradePhantomConfig]):
     """
 
     NAME = "cash_trade_phantom"
+    SCORE = Score(base=0.45, features=(
+        Feature("coverage", 0.15, "How well the crossing data covers the declaration's port and days, beyond "
+                "min_coverage: (coverage - min_coverage) / (1 - min_coverage)."),
+        Feature("value", 0.1, "The declared value against min_value_usd: log10(value / min_value_usd) / 2, in [0, 1]."),
+        Feature("chance", 0.3, "How unlikely it is that the crossing went unrecorded: 0 at even odds, 1 at one in a "
+                "million or rarer."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("phantom_shipment",)
     CONFIG = TradePhantomConfig
@@ -230,9 +238,9 @@ class TradePhantom(Detector[TradePhantomConfig]):
           FROM tracked
         )
         SELECT j.aud, 'phantom_shipment' AS typology,
-               0.45 + 0.15 * (j.coverage - $ph_cov) / greatest(1 - $ph_cov, 1e-9)
-                    + 0.1 * least(1.0, log10(greatest(j.usd, 1) / greatest($ph_min_value, 1)) / 2)
-                    + 0.3 * {surprise('j.chance')} AS score,
+               greatest(0.0, least(1.0, (j.coverage - $ph_cov) / greatest(1 - $ph_cov, 1e-9))) AS f_coverage,
+               greatest(0.0, least(1.0, log10(greatest(j.usd, 1) / greatest($ph_min_value, 1)) / 2)) AS f_value,
+               {surprise('j.chance')} AS f_chance,
                {d.array("'decl:' || j.decl_id")} || {party_subjects('pe.ids', 'j.exporter', d)}
                  || {party_subjects('pi.ids', 'j.importer', d)} AS subjects,
                {d.array('j.record_id')} AS evidence,
@@ -250,4 +258,4 @@ class TradePhantom(Detector[TradePhantomConfig]):
         LEFT JOIN pk AS pi ON pi.aud = j.aud AND pi.key = j.importer_key
         WHERE (j.track IS NULL OR j.chance <= $ph_chance) AND coalesce(j.usd, 0) >= $ph_min_value
           AND j.date BETWEEN s.first_day + $ph_edge AND s.last_day - $ph_edge""", d,
-                              names={"crossings": ("shipper", "consignee")})
+                              names={"crossings": ("shipper", "consignee")}, score=self.SCORE)

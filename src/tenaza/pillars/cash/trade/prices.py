@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.pillars.cash.trade.common import (
     chance_sql,
     declarations_sql,
@@ -78,6 +79,14 @@ class TradePrices(Detector[TradePricesConfig]):
     """
 
     NAME = "cash_trade_prices"
+    SCORE = Score(base=0.45, features=(
+        Feature("deviation", 0.15, "How far the unit price stands beyond min_z, against min_z: (|z| - min_z) / min_z, "
+                "in [0, 1]."),
+        Feature("moved", 0.1, "The value moved by the price against min_moved_usd: log10(moved / min_moved_usd) / 2, "
+                "in [0, 1]."),
+        Feature("chance", 0.3, "How unlikely the price is among the party's own history: 0 at even odds, 1 at one in a "
+                "million or rarer."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("over_invoicing", "under_invoicing")
     CONFIG = TradePricesConfig
@@ -152,9 +161,9 @@ class TradePrices(Detector[TradePricesConfig]):
           FROM tracked
         )
         SELECT f.aud, f.typology,
-               0.45 + 0.15 * least(1.0, (abs(f.z) - $tp_z) / $tp_z)
-                 + 0.1 * least(1.0, log10(greatest(f.moved, 1) / greatest($tp_min_moved, 1)) / 2)
-                 + 0.3 * {surprise('f.chance')} AS score,
+               greatest(0.0, least(1.0, (abs(f.z) - $tp_z) / $tp_z)) AS f_deviation,
+               greatest(0.0, least(1.0, log10(greatest(f.moved, 1) / greatest($tp_min_moved, 1)) / 2)) AS f_moved,
+               {surprise('f.chance')} AS f_chance,
                {d.array("'decl:' || f.decl_id")} || {party_subjects('pe.ids', 'f.exporter', d)}
                  || {party_subjects('pi.ids', 'f.importer', d)} AS subjects,
                {d.array('f.record_id')} AS evidence,
@@ -172,4 +181,4 @@ class TradePrices(Detector[TradePricesConfig]):
         FROM judged AS f
         LEFT JOIN pk AS pe ON pe.aud = f.aud AND pe.key = f.exporter_key
         LEFT JOIN pk AS pi ON pi.aud = f.aud AND pi.key = f.importer_key
-        WHERE NOT f.house_price AND (f.track IS NULL OR f.chance <= $tp_chance)""", d)
+        WHERE NOT f.house_price AND (f.track IS NULL OR f.chance <= $tp_chance)""", d, score=self.SCORE)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.sql import usd_source
 from tenaza.detect.survey import Survey
 from tenaza.markings.audience import audience_ctes, audience_rows
@@ -128,6 +129,12 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
     """
 
     NAME = "cash_trade_third_party"
+    SCORE = Score(base=0.5, features=(
+        Feature("third_share", 0.2, "Share of the exports' value paid by third parties or in cash, at most 1."),
+        Feature("payers", 0.24, "Third-party accounts and cash payments, up to 6, over 6."),
+        Feature("repeaters", 0.15, "Third parties who paid the pair more than once, up to 3, over 3."),
+        Feature("declared", 0.15, "1 where the declarations themselves name a third-party payer."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("bmpe",)
     CONFIG = TradeThirdPartyConfig
@@ -322,10 +329,10 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
         ),
         pk AS ({party_keys_sql(d)})
         SELECT g.aud, 'bmpe' AS typology,
-               least(1.0, 0.5 + 0.2 * least(1.0, coalesce(m.third_total, 0) / g.exported)
-                          + 0.04 * least(coalesce(m.n_accounts, 0) + coalesce(m.n_cash, 0), 6)
-                          + 0.05 * least(coalesce(m.n_repeaters, 0), 3)
-                          + CASE WHEN g.declared THEN 0.15 ELSE 0 END) AS score,
+               least(1.0, coalesce(m.third_total, 0) / g.exported) AS f_third_share,
+               least(coalesce(m.n_accounts, 0) + coalesce(m.n_cash, 0), 6) / 6.0 AS f_payers,
+               least(coalesce(m.n_repeaters, 0), 3) / 3.0 AS f_repeaters,
+               CASE WHEN g.declared THEN 1.0 ELSE 0.0 END AS f_declared,
                {d.array_transform(f'g.decls || coalesce(g.imports, {empty})', 'x', "'decl:' || x")}
                  || {party_subjects('pe.ids', 'g.exporter', d)} || {party_subjects('pi.ids', 'g.importer', d)}
                  || coalesce(m.exporter_accts, {empty}) || coalesce(m.payer_accts, {empty})
@@ -346,7 +353,8 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
         LEFT JOIN pk AS pe ON pe.aud = g.aud AND pe.key = g.exporter_key
         LEFT JOIN pk AS pi ON pi.aud = g.aud AND pi.key = g.importer_key
         WHERE (coalesce(m.third_total, 0) >= $bp_min AND coalesce(m.max_repeats, 0) >= $bp_repeat)
-           OR (g.declared AND g.exported >= $bp_min)""", d, ("trade_declarations", "transactions"))
+           OR (g.declared AND g.exported >= $bp_min)""", d, ("trade_declarations", "transactions"),
+                              score=self.SCORE)
 
 
 def _payments_ctes(d: Dialect) -> str:
