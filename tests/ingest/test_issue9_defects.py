@@ -293,12 +293,17 @@ def test_sigint_says_interrupted_and_exits_130(tmp_path: Path) -> None:
     p = tmp_path / "big.csv"
     with open(p, "w", encoding="utf-8") as f:
         f.write(HEAD + "\n")
-        # big enough that the ingest is still running when the signal comes: 1.5 M rows were
-        # ingested in under 2.5 s on an idle machine, and the ingest exited 0 before the signal
-        f.writelines(f"{i},2024-01-02,{i % 97}.5,USD,wire\n" for i in range(4_000_000))
-    proc = subprocess.Popen([str(TENAZA), "ingest", str(ws), str(p), "-t", "transactions",
-                             "--originator", "FINCEN", "--releasable-to", "USA", "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        f.writelines(f"{i},2024-01-02,{i % 97}.5,USD,wire\n" for i in range(1_500_000))
+    # Ctrl-C as a terminal delivers it: a test run started in the background by a shell (`make
+    # test &`) has SIGINT ignored, which a child inherits, and it would never see the signal; a
+    # handler (not SIG_IGN) in the parent becomes the default in the child
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen([str(TENAZA), "ingest", str(ws), str(p), "-t", "transactions",
+                                 "--originator", "FINCEN", "--releasable-to", "USA", "--quiet"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     time.sleep(2.5)
     os.kill(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
