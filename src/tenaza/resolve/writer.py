@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from tenaza.markings.releasability import intersect_sql
 from tenaza.resolve.engine import Scratch
 from tenaza.resolve.features import _lit
 from tenaza.resolve.linkage import Levels
@@ -42,12 +43,6 @@ def weights_sql(levels: Levels, columns: set[str], d: Dialect = DUCKDB) -> str:
         parts.append((name, d.json_record(("level", f"CASE p.{ident(gamma)} {case} END"),
                                           ("weight", f"round({weight}, 2)"))))
     return d.json_text(d.json_record(*parts)) if parts else "NULL"
-
-
-def _intersect(lists: str, d: Dialect) -> str:
-    """The sorted intersection of an array of country lists (``markings.releasability.intersect_sql``
-    in ``d``'s spelling)."""
-    return d.array_sort(d.array_distinct(f"coalesce({d.array_reduce_intersect(lists)}, {d.empty_string_array()})"))
 
 
 MEMBER_COLUMNS = ["entity_id", "record_id", "party_id", "linked_to", "match_weight", "match_probability", "weights",
@@ -92,7 +87,7 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
                {pair_cols[2]} AS weights,
                CASE WHEN m.parent_uid IS NULL THEN 'single' WHEN m.how = 'analyst' THEN 'analyst' ELSE 'model' END AS joined_by,
                $run AS run_id,
-               {_intersect(d.array_filter(d.array('m.releasable_to', 'pm.releasable_to'), 'x', 'x IS NOT NULL'), d)} AS releasable_to
+               {intersect_sql(d.array_filter(d.array('m.releasable_to', 'pm.releasable_to'), 'x', 'x IS NOT NULL'), d)} AS releasable_to
         FROM r_members m LEFT JOIN r_members pm ON pm.unique_id = m.parent_uid {edge}
         """
     parts = f"{d.array_length(f'coalesce(given_all, {empty})')} + CAST(pat IS NOT NULL AS INT) + CAST(mat IS NOT NULL AS INT)"
@@ -103,7 +98,7 @@ def write_entities(ws: Workspace, sx: Scratch, run_id: str, pairs: str | None, l
         d.array_concat(d.array("name"), f"coalesce(aliases, {empty})")))))
     ids = d.array_sort(d.array_distinct(d.array_flatten(d.list_agg(d.array_filter(
         d.array("'curp:' || curp", "'rfc:' || rfc", "'ssn:' || ssn", "'ein:' || ein"), "x", "x IS NOT NULL")))))
-    releasable = _intersect(d.list_agg("releasable_to"), d)
+    releasable = intersect_sql(d.list_agg("releasable_to"), d)
     entities = f"""
         SELECT entity_id, mode(kind) AS kind,
                {d.arg_max('name', best)} AS canonical_name,
