@@ -104,6 +104,18 @@ def test_a_product_score_multiplies_factors(ws: Workspace) -> None:
     assert json.loads(parts) == {"a": 0.5, "b": 0.55}
 
 
+def test_an_any_score_is_the_noisy_or_of_its_signs(ws: Workspace) -> None:
+    s = Score(combine="any", features=(Feature("a", 0.7, "a"), Feature("b", 0.5, "b"), Feature("c", 0.8, "c")))
+    d = ws.backend.dialect
+    sql = f"SELECT {s.expr(d)}, {s.parts_json(d)} FROM (SELECT 1.0 AS f_a, 1.0 AS f_b, 0.0 AS f_c) AS t"
+    score, parts = ws.backend.fetch("t", sql)[0]
+    assert float(score) == pytest.approx(1 - 0.3 * 0.5)  # two signs: 0.85; the third, absent, adds nothing
+    assert json.loads(parts) == {"a": 0.7, "b": 0.5, "c": 0.0}
+    assert "1 − Π (1 − weight × feature)" in "\n".join(s.describe())
+    with pytest.raises(DetectorError, match="only a sum score has a base"):
+        Score(combine="any", base=0.1, features=(Feature("a", 0.7, "a"),))
+
+
 def test_a_gated_sum_multiplies_the_sum_by_its_gates(ws: Workspace) -> None:
     s = Score(base=0.3, gates=(Feature("g", 1.0, "g"),),
               features=(Feature("a", 0.35, "a"), Feature("b", 0.35, "b")))
@@ -113,7 +125,7 @@ def test_a_gated_sum_multiplies_the_sum_by_its_gates(ws: Workspace) -> None:
     assert float(score) == pytest.approx(0.8 * (0.3 + 0.35 * 0.5 + 0.35))
     assert json.loads(parts) == {"g": 0.8, "base": 0.3, "a": 0.175, "b": 0.35}
     assert s.weights({"g": 0.5})["g"] == 0.5 and "(gate)" in "\n".join(s.describe())
-    with pytest.raises(DetectorError, match="no gates"):
+    with pytest.raises(DetectorError, match="only a sum score has gates"):
         Score(combine="product", gates=(Feature("g", 1.0, "g"),), features=())
 
 

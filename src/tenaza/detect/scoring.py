@@ -7,7 +7,7 @@ declared weights (which ``tenaza detect --config`` may change, under the detecto
 and lists the weights in docs/detectors.md. The nomenklatura pattern, as
 ``resolve/screening/matcher.py`` already scores names.
 
-Two ways to combine, both bounded in [0, 1]:
+Three ways to combine, each bounded in [0, 1]:
 
 - ``sum``: ``base + Σ weight · f``. A contribution is ``weight · f``; the base and the
   contributions add up to the score. For evidence that accumulates (more dealers, more
@@ -15,6 +15,10 @@ Two ways to combine, both bounded in [0, 1]:
 - ``product``: ``Π (1 − weight · (1 − f))``. A feature at 1 leaves the score alone; at 0 it
   takes ``weight`` of it away. A contribution is that factor; the factors multiply to the
   score. For conditions that must all hold (many guns *and* a short time to crime).
+- ``any`` (noisy-OR): ``1 − Π (1 − weight · f)``. Each feature is a sign that alone makes the
+  score ``weight``; signs that hold together raise it as independent evidence does, never past 1.
+  A contribution is ``weight · f``, the score that sign alone would give. For signs any one of
+  which is enough (a detour, a mirror filed elsewhere, a foreign intermediary).
 
 A sum may also have ``gates``: features whose factor ``1 − weight · (1 − g)``, as in a
 product, multiplies the sum (``Π gate · (base + Σ weight · f)``). For a condition the evidence
@@ -51,7 +55,7 @@ class Score:
     """How a detector's features make its score."""
 
     features: tuple[Feature, ...]
-    combine: Literal["sum", "product"] = "sum"
+    combine: Literal["sum", "product", "any"] = "sum"
     base: float = 0.0
     gates: tuple[Feature, ...] = ()
     names: tuple[str, ...] = field(init=False)
@@ -60,10 +64,10 @@ class Score:
         object.__setattr__(self, "names", tuple(f.name for f in (*self.gates, *self.features)))
         if len(set(self.names)) != len(self.names):
             raise DetectorError(f"score features repeat a name: {', '.join(self.names)}")
-        if self.combine == "product" and self.base:
-            raise DetectorError("a product score has no base")
-        if self.combine == "product" and self.gates:
-            raise DetectorError("a product score has no gates: its features are already factors")
+        if self.combine != "sum" and self.base:
+            raise DetectorError(f"only a sum score has a base, not this {self.combine} score")
+        if self.combine != "sum" and self.gates:
+            raise DetectorError(f"only a sum score has gates, not this {self.combine} score")
 
     @property
     def all_features(self) -> tuple[Feature, ...]:
@@ -83,7 +87,8 @@ class Score:
 
     def parts(self, d: Dialect, override: Mapping[str, float] | None = None) -> list[tuple[str, str]]:
         """Each gate's factor, then each feature's contribution, as SQL over the ``f_`` columns:
-        the added amount for a sum, the factor for a product. NULL features count as 0."""
+        the added amount for a sum, the factor for a product, the sign's own score for ``any``.
+        NULL features count as 0."""
         w = self.weights(override)
 
         def x(f: Feature) -> str:
@@ -94,7 +99,7 @@ class Score:
 
         out = [(g.name, factor(g)) for g in self.gates]
         for f in self.features:
-            out.append((f.name, f"({w[f.name]!r} * {x(f)})" if self.combine == "sum" else factor(f)))
+            out.append((f.name, factor(f) if self.combine == "product" else f"({w[f.name]!r} * {x(f)})"))
         return out
 
     def expr(self, d: Dialect, override: Mapping[str, float] | None = None) -> str:
@@ -104,6 +109,9 @@ class Score:
         terms = [sql for _, sql in parts[len(self.gates):]]
         if self.combine == "product":
             return f"greatest(0.0, least(1.0, {' * '.join(terms or ['1.0'])}))"
+        if self.combine == "any":
+            misses = " * ".join(f"(1.0 - {t})" for t in terms) or "1.0"
+            return f"greatest(0.0, least(1.0, 1.0 - {misses}))"
         raw = f"({' + '.join([repr(self.base), *terms])})"
         return f"greatest(0.0, least(1.0, {' * '.join([*gates, raw])}))"
 
@@ -119,6 +127,8 @@ class Score:
         w = self.weights(override)
         if self.combine == "product":
             head = "Score: Π (1 − weight × (1 − feature)) (each feature in [0, 1])."
+        elif self.combine == "any":
+            head = "Score: 1 − Π (1 − weight × feature) (each feature in [0, 1]; any one sign is enough)."
         elif self.gates:
             head = (f"Score: Π (1 − weight × (1 − gate)) × ({self.base!r} + Σ weight × feature) "
                     "(each gate and feature in [0, 1]).")

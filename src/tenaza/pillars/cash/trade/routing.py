@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.detect.scoring import Feature, Score
 from tenaza.markings.audience import audience_rows
 from tenaza.pillars.cash.trade.common import (
     declarations_sql,
@@ -42,9 +43,10 @@ class TradeRouting(Detector[TradeRoutingConfig]):
     Laundering networks route goods or their paperwork through a third country (a free zone,
     a transshipment port, a shell company abroad) to break the trail between the money and the
     goods and to re-invoice the trade at another price. Three signs are scored, each from the
-    declarations alone, and combined (1 - product of the misses):
+    declarations alone; any one is enough, and signs that hold together are independent evidence
+    (``combine="any"``, 1 - the product of the misses; the weights are in ``SCORE``):
 
-    - **detour** (0.7): an import of goods that originate in the other partner country but
+    - **detour** (0.7, and 0.85 with its first leg): an import of goods that originate in the other partner country but
       depart from a third country (US goods entering Mexico from Panama). Where the first
       leg is found (an export of the same six-digit HS code and quantity to that third country
       within 90 days) it joins the evidence and the score. A supplier that sells partner-origin
@@ -58,6 +60,15 @@ class TradeRouting(Detector[TradeRoutingConfig]):
     """
 
     NAME = "cash_trade_routing"
+    SCORE = Score(combine="any", features=(
+        Feature("detour", 0.7, "1 where goods of one partner's origin enter the other from a third country (not by a "
+                "distributor)."),
+        Feature("first_leg", 0.5, "1 where the detour's first leg is found: an export of the same goods and quantity to "
+                "that third country within leg_days."),
+        Feature("declared_elsewhere", 0.8, "1 where an export declared to a third country was imported by a partner."),
+        Feature("third_country_party", 0.6, "1 where goods moving directly between the partners name an exporter or "
+                "payer registered only in a third country."),
+    ))
     PILLAR = "cash"
     TYPOLOGIES = ("third_country_routing",)
     CONFIG = TradeRoutingConfig
@@ -153,16 +164,18 @@ class TradeRouting(Detector[TradeRoutingConfig]):
         signs AS (
           SELECT d.*, t.via, fl.e_id AS leg_id, fl.e_rec AS leg_rec, el.other, el.other_rec, el.landed,
                  coalesce(fp.who_e, fp.who_p) AS foreign_who,
-                 1 - (1 - CASE WHEN t.decl_id IS NULL THEN 0 WHEN fl.e_id IS NULL THEN 0.7 ELSE 0.85 END)
-                   * (1 - CASE WHEN el.decl_id IS NULL THEN 0 ELSE 0.8 END)
-                   * (1 - CASE WHEN coalesce(fp.who_e, fp.who_p) IS NULL THEN 0 ELSE 0.6 END) AS s
+                 CASE WHEN t.decl_id IS NULL THEN 0.0 ELSE 1.0 END AS f_detour,
+                 CASE WHEN fl.e_id IS NULL THEN 0.0 ELSE 1.0 END AS f_first_leg,
+                 CASE WHEN el.decl_id IS NULL THEN 0.0 ELSE 1.0 END AS f_declared_elsewhere,
+                 CASE WHEN coalesce(fp.who_e, fp.who_p) IS NULL THEN 0.0 ELSE 1.0 END AS f_third_country_party
           FROM decl AS d
           LEFT JOIN captive AS t USING (aud, decl_id) LEFT JOIN first_leg AS fl USING (aud, decl_id)
           LEFT JOIN elsewhere AS el USING (aud, decl_id) LEFT JOIN foreign_party AS fp USING (aud, decl_id)
           WHERE (t.decl_id IS NOT NULL OR el.decl_id IS NOT NULL OR fp.who_e IS NOT NULL OR fp.who_p IS NOT NULL)
             AND coalesce(d.usd, 0) >= $tr_min_value
         )
-        SELECT s.aud, 'third_country_routing' AS typology, s.s AS score,
+        SELECT s.aud, 'third_country_routing' AS typology, s.f_detour, s.f_first_leg, s.f_declared_elsewhere,
+               s.f_third_country_party,
                {d.array("'decl:' || s.decl_id")} || {maybe('s.leg_id IS NULL', "'decl:' || s.leg_id")}
                  || {maybe('s.other IS NULL', "'decl:' || s.other")}
                  || {party_subjects('pe.ids', 's.exporter', d)} || {party_subjects('pi.ids', 's.importer', d)} AS subjects,
@@ -173,4 +186,4 @@ class TradeRouting(Detector[TradeRoutingConfig]):
                CAST(s.date AS TIMESTAMP) AS period_start, CAST(s.date AS TIMESTAMP) AS period_end
         FROM signs AS s
         LEFT JOIN pk AS pe ON pe.aud = s.aud AND pe.key = s.exporter_key
-        LEFT JOIN pk AS pi ON pi.aud = s.aud AND pi.key = s.importer_key""", d)
+        LEFT JOIN pk AS pi ON pi.aud = s.aud AND pi.key = s.importer_key""", d, score=self.SCORE)
