@@ -26,9 +26,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tenaza.markings.viewer import visible_sql
 from tenaza.store import Workspace
+from tenaza.store.dialect import Dialect
 
-VISIBLE = "(list_contains(p.releasable_to, $country) OR p.originator = $agency)"
+
+def _visible(d: Dialect) -> str:
+    """The party record ``p`` is one the viewer (bound as $viewer_country, $viewer_agency) may see."""
+    return visible_sql("p.releasable_to", "p.originator", d)
 
 
 @dataclass(frozen=True)
@@ -60,17 +65,21 @@ class EntityView:
     members: list[MemberView] = field(default_factory=list)
 
 
+def _bound(viewer: Viewer) -> dict[str, str | None]:
+    return {"viewer_country": viewer.country, "viewer_agency": viewer.agency}
+
+
 def entity_id_of(record_ids: list[str]) -> str:
     """The id of an entity made of these records (same rule as the resolve writer)."""
     return "E-" + hashlib.md5(min(record_ids).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
-_MEMBERS_SQL = f"""
+_MEMBERS_SQL = """
 SELECT m.record_id, m.linked_to, m.joined_by, m.match_probability, m.weights,
        p.name, p.aliases, p.kind, p.dob, p.curp, p.rfc, p.ssn, p.ein, p.source, p.originator,
        p.given_names, p.paternal_surname
 FROM entity_members m JOIN parties p USING (record_id)
-WHERE m.entity_id = $entity AND {VISIBLE}
+WHERE m.entity_id = $entity AND {visible}
 ORDER BY m.record_id
 """
 
@@ -83,8 +92,8 @@ def _fullness(name: str) -> tuple[int, int, int]:
 def entity_for(ws: Workspace, entity_id: str, viewer: Viewer) -> list[EntityView]:
     """What ``viewer`` may see of an entity: one view, several (split where hidden records
     were the links), or none."""
-    rows = ws.backend.fetch("entity for viewer", _MEMBERS_SQL,
-                            {"entity": entity_id, "country": viewer.country, "agency": viewer.agency})
+    rows = ws.backend.fetch("entity for viewer", _MEMBERS_SQL.format(visible=_visible(ws.backend.dialect)),
+                            {"entity": entity_id, **_bound(viewer)})
     if not rows:
         return []
     by_id = {str(r[0]): r for r in rows}
@@ -128,7 +137,7 @@ def entity_of_record(ws: Workspace, record_id: str, viewer: Viewer) -> EntityVie
     """The view, for ``viewer``, of the entity holding ``record_id`` (if the viewer may see it)."""
     entity = ws.backend.scalar(
         "entity of record", f"SELECT m.entity_id FROM entity_members m JOIN parties p USING (record_id) "
-        f"WHERE m.record_id = $r AND {VISIBLE}", {"r": record_id, "country": viewer.country, "agency": viewer.agency})
+        f"WHERE m.record_id = $r AND {_visible(ws.backend.dialect)}", {"r": record_id, **_bound(viewer)})
     if entity is None:
         return None
     return next((v for v in entity_for(ws, str(entity), viewer) if any(m.record_id == record_id for m in v.members)),
@@ -140,6 +149,6 @@ def hits_for(ws: Workspace, viewer: Viewer, limit: int = 100) -> list[tuple[Any,
     return ws.backend.fetch(
         "hits for viewer",
         f"SELECT h.hit_id, h.list_name, h.entry_id, h.entry_name, h.record_id, h.party_name, h.score, h.explanation, "
-        f"h.status FROM screening_hits h JOIN parties p USING (record_id) WHERE {VISIBLE} "
+        f"h.status FROM screening_hits h JOIN parties p USING (record_id) WHERE {_visible(ws.backend.dialect)} "
         "ORDER BY h.score DESC, h.hit_id LIMIT $limit",
-        {"country": viewer.country, "agency": viewer.agency, "limit": limit})
+        {**_bound(viewer), "limit": limit})
