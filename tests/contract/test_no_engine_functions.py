@@ -32,7 +32,6 @@ ENGINES = {
 ALLOWED: dict[str, str] = {
     # Being ported to the dialect now by other work (remove each as it lands):
     "resolve/screening/": "not yet ported: screening runs on DuckDB (DUCKDB_ONLY_STEPS['screen'])",
-    "resolve/engine.py": "each engine's scratch: DuckDB's is an in-memory catalog it ATTACHes",
     # Not yet through the dialect (issue 8; each a dialect change away from Spark):
 }
 

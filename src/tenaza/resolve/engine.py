@@ -241,17 +241,12 @@ class SparkScratch(Scratch):
 
 @contextmanager
 def duckdb_scratch(backend: Backend) -> Iterator[DuckDBScratch]:
-    """An in-memory scratch catalog beside a DuckDB workspace, attached read-write explicitly so
-    it works on a workspace opened read-only too (DuckDB would give it the connection's mode)."""
-    con = connection(backend)
-    catalog = str(con.execute("SELECT current_database()").fetchall()[0][0])
-    con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH} (READ_WRITE)").fetchall()
-    con.execute(f"USE {SCRATCH}").fetchall()
-    try:
-        yield DuckDBScratch(backend, con, ident(catalog))
-    finally:
-        con.execute(f"USE {ident(catalog)}").fetchall()
-        con.execute(f"DETACH {SCRATCH}").fetchall()
+    """An in-memory scratch catalog beside a DuckDB workspace (the backend's ``scratch_catalog``)."""
+    from tenaza.store.duckdb_backend import DuckDBBackend
+
+    assert isinstance(backend, DuckDBBackend), "a DuckDB scratch needs a DuckDB workspace"
+    with backend.scratch_catalog(SCRATCH) as catalog:
+        yield DuckDBScratch(backend, connection(backend), catalog)
 
 
 @contextmanager

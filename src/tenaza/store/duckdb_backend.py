@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ import duckdb
 
 from tenaza.errors import WorkspaceError
 from tenaza.store.backend import Backend, Params
-from tenaza.store.dialect import DuckDBDialect
+from tenaza.store.dialect import DuckDBDialect, ident
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 DEFAULT_MEMORY_LIMIT = "4GB"
@@ -89,3 +91,19 @@ class DuckDBBackend(Backend):
 
     def close(self) -> None:
         self.con.close()
+
+    @contextmanager
+    def scratch_catalog(self, name: str) -> Iterator[str]:
+        """An in-memory catalog ``name`` beside the workspace, the connection's default while in
+        use, so that tables made without a catalog stay in memory and never reach the workspace
+        file. Attached read-write explicitly, so it works on a workspace opened read-only too
+        (DuckDB would give it the connection's mode). Yields the workspace's catalog, quoted, by
+        which its tables are read meanwhile (``catalog.main.table``)."""
+        catalog = ident(str(self.con.execute("SELECT current_database()").fetchall()[0][0]))
+        self.con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {ident(name)} (READ_WRITE)").fetchall()
+        self.con.execute(f"USE {ident(name)}").fetchall()
+        try:
+            yield catalog
+        finally:
+            self.con.execute(f"USE {catalog}").fetchall()
+            self.con.execute(f"DETACH {ident(name)}").fetchall()
