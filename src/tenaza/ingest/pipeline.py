@@ -27,6 +27,7 @@ from tenaza.ingest.plan import ResolvedPlan, needs_date_order, needs_decimal_mar
 from tenaza.ingest.triage import finish
 from tenaza.schema import CANONICAL, TableSpec, table
 from tenaza.store.reference import alpha3_codes
+from tenaza.store.staging import load_target
 from tenaza.store.workspace import Workspace
 
 log = logging.getLogger("tenaza")
@@ -126,55 +127,61 @@ def ingest_file(ws: Workspace, path: Path | str, table_name: str, *, mapping: Ma
             progress(name, done, total)
 
 
-    size = path.stat().st_size
-    same_size = ws.backend.fetch("find earlier ingests", "SELECT content_sha256, ingest_id FROM ingest_log "
-                                 "WHERE target_table = $t AND content_bytes = $n", {"t": table_name, "n": size})
-    # Hash first when the content may be known already (or the reader cannot stream a hash).
-    sha: str | None = None
-    if same_size or fmt != "csv":
-        step("hashing")
-        sha = readers.sha256_of(path)
-        for known_sha, known_id in same_size:
-            if known_sha == sha:
-                return _already(ws, report, int(known_id), started, agency, rel)
+    # On an engine without transactions (Spark) the load runs in a DuckDB stage and its rows are
+    # appended when it has finished (tenaza.store.staging); on DuckDB the target is the workspace.
+    with load_target(ws, spec.physical_name) as target:
+        size = path.stat().st_size
+        same_size = target.backend.fetch("find earlier ingests", "SELECT content_sha256, ingest_id FROM ingest_log "
+                                         "WHERE target_table = $t AND content_bytes = $n", {"t": table_name, "n": size})
+        # Hash first when the content may be known already (or the reader cannot stream a hash).
+        sha: str | None = None
+        if same_size or fmt != "csv":
+            step("hashing")
+            sha = readers.sha256_of(path)
+            for known_sha, known_id in same_size:
+                if known_sha == sha:
+                    return _already(target, report, int(known_id), started, agency, rel)
 
-    src = _open(path, fmt, compression, mapping, delimiter=delimiter, encoding=encoding,
-                hash_while_reading=sha is None)
-    now = datetime.now(UTC).replace(tzinfo=None)
-    previous_limit = ws.backend.scalar("read memory limit", "SELECT current_setting('memory_limit')")
-    previous_order = ws.backend.scalar("read insertion order", "SELECT current_setting('preserve_insertion_order')")
-    # A bounded buffer pool makes the engine write finished row groups out instead of holding
-    # them: the file streams through in bounded memory. Rows carry their line, so their order
-    # in storage does not matter; not preserving it lets the engine write row groups straight
-    # into the file as they fill (with it, a streamed source's rows waited for the checkpoint:
-    # 7 s of 25 on 10 M rows).
-    ws.backend.execute("limit memory for ingest", "SET memory_limit = $m", {"m": INGEST_MEMORY_LIMIT})
-    ws.backend.execute("unordered writes for ingest", "SET preserve_insertion_order = false")
-    try:
-        for attempt in (1, 2):
-            try:
-                sha = _transaction(ws, src, spec, mapping, report, sha, same_size, size=size, now=now,
-                                   originator=agency, releasable_to=rel, dates=dates, decimal=decimal, step=step,
-                                   started=started)
-                break
-            except Exception as exc:
-                if attempt == 2 or not readers.caused_by_restart(exc):
-                    raise
-                # A row that does not split into the header's columns: the parallel reader cannot say
-                # where it was, so everything was rolled back; read again in exact (sequential) mode.
-                log.info("%s: malformed rows; reading again sequentially to locate them", path.name)
-                src = _open(path, fmt, compression, mapping, delimiter=delimiter, encoding=encoding,
-                            hash_while_reading=sha is None)
-                assert isinstance(src, readers.CsvSource)
-                src.exact = True
-        # Write the committed rows into the database file now, still within the bounded pool:
-        # left to the close, the checkpoint ran with the full pool and doubled the peak.
-        ws.backend.execute("checkpoint", "CHECKPOINT")
-    except _AlreadyIngested as done:
-        return _already(ws, report, done.ingest_id, started, agency, rel)
-    finally:
-        ws.backend.execute("restore memory limit", "SET memory_limit = $m", {"m": previous_limit})
-        ws.backend.execute("restore insertion order", "SET preserve_insertion_order = $o", {"o": previous_order})
+        src = _open(path, fmt, compression, mapping, delimiter=delimiter, encoding=encoding,
+                    hash_while_reading=sha is None)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        previous_limit = target.backend.scalar("read memory limit", "SELECT current_setting('memory_limit')")
+        previous_order = target.backend.scalar("read insertion order", "SELECT current_setting('preserve_insertion_order')")
+        # A bounded buffer pool makes the engine write finished row groups out instead of holding
+        # them: the file streams through in bounded memory. Rows carry their line, so their order
+        # in storage does not matter; not preserving it lets the engine write row groups straight
+        # into the file as they fill (with it, a streamed source's rows waited for the checkpoint:
+        # 7 s of 25 on 10 M rows).
+        target.backend.execute("limit memory for ingest", "SET memory_limit = $m", {"m": INGEST_MEMORY_LIMIT})
+        target.backend.execute("unordered writes for ingest", "SET preserve_insertion_order = false")
+        try:
+            for attempt in (1, 2):
+                try:
+                    sha = _transaction(target, src, spec, mapping, report, sha, same_size, size=size, now=now,
+                                       originator=agency, releasable_to=rel, dates=dates, decimal=decimal,
+                                       step=step, started=started)
+                    break
+                except Exception as exc:
+                    if attempt == 2 or not readers.caused_by_restart(exc):
+                        raise
+                    # A row that does not split into the header's columns: the parallel reader cannot say
+                    # where it was, so everything was rolled back; read again in exact (sequential) mode.
+                    log.info("%s: malformed rows; reading again sequentially to locate them", path.name)
+                    src = _open(path, fmt, compression, mapping, delimiter=delimiter, encoding=encoding,
+                                hash_while_reading=sha is None)
+                    assert isinstance(src, readers.CsvSource)
+                    src.exact = True
+            # Write the committed rows into the database file now, still within the bounded pool:
+            # left to the close, the checkpoint ran with the full pool and doubled the peak.
+            target.backend.execute("checkpoint", "CHECKPOINT")
+        except _AlreadyIngested as done:
+            return _already(target, report, done.ingest_id, started, agency, rel)
+        finally:
+            target.backend.execute("restore memory limit", "SET memory_limit = $m", {"m": previous_limit})
+            target.backend.execute("restore insertion order", "SET preserve_insertion_order = $o", {"o": previous_order})
+    assert report.ingest_id is not None
+    # after the load, on the workspace itself: it compares the new rows with every earlier one
+    _warn_overlap(ws, spec, report, report.ingest_id)
     report.seconds = time.perf_counter() - started
     log.info("ingest %s into %s: %d read, %d accepted, %d quarantined", path.name, table_name,
              report.rows_read, report.rows_accepted, report.rows_quarantined)
@@ -201,7 +208,6 @@ def _transaction(ws: Workspace, src: readers.Source, spec: TableSpec, mapping: M
                         raise _AlreadyIngested(int(known_id))
             finish(ws, spec, report, bad_rows, ingest_id=ingest_id, source=path.name, originator=originator,
                    releasable_to=releasable_to, now=now, step=step)
-            _warn_overlap(ws, spec, report, ingest_id)
             ws.log_load(ingest_id, target_table=spec.name, source=path.name, path=str(path), content_sha256=sha,
                         content_bytes=size, mapping=mapping.path if mapping else None, file_format=src.fmt,
                         rows_read=report.rows_read, rows_accepted=report.rows_accepted,

@@ -34,6 +34,10 @@ class Backend(ABC):
         """Names and engine types of a query's result columns, without running it fully."""
 
     @abstractmethod
+    def _arrow(self, sql: str, params: Params) -> Any:
+        """Execute one query and return its rows as an Arrow table."""
+
+    @abstractmethod
     def _register(self, name: str, reader: Any) -> None:
         """Expose an Arrow RecordBatchReader as a relation named ``name``."""
 
@@ -80,6 +84,19 @@ class Backend(ABC):
             raise EngineError(step, sql, exc) from exc
         log.debug("step %s took %.3fs", step, time.perf_counter() - started)
         return rows
+
+    @final
+    def fetch_arrow(self, step: str, sql: str, params: Params = None) -> Any:
+        """The rows of a query as one ``pyarrow.Table``, for handing them to another backend
+        (``arrow_relation``) with their types."""
+        try:
+            return self._arrow(self.dialect.translate(sql), params)
+        except TenazaError:
+            raise
+        except Exception as exc:
+            if _interrupted(exc):
+                raise KeyboardInterrupt from exc
+            raise EngineError(step, sql, exc) from exc
 
     @final
     def execute(self, step: str, sql: str, params: Params = None) -> None:

@@ -69,6 +69,9 @@ class DuckDBBackend(Backend):
     def _run(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, _used(sql, params)).fetchall()
 
+    def _arrow(self, sql: str, params: Params) -> Any:
+        return self.con.sql(sql, params=_used(sql, params)).to_arrow_table()
+
     def _columns(self, sql: str, params: Params) -> list[tuple[str, str]]:
         cur = self.con.execute(f"DESCRIBE {sql}", _used(sql, params))
         rows = cur.fetchall()

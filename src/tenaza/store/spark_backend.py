@@ -201,6 +201,18 @@ class SparkBackend(Backend):
             rows = frame.collect()
         return [tuple(r) for r in rows]
 
+    def _arrow(self, sql: str, params: Params) -> Any:
+        import pyarrow as pa
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        with hoisted(self.spark, bind(sql, params)) as frame:
+            try:
+                return frame.toArrow()
+            except pa.ArrowInvalid:  # PySpark 4.0 cannot make a table of no rows
+                if not frame.isEmpty():
+                    raise
+                return to_arrow_schema(frame.schema, timezone="UTC").empty_table()
+
     def _columns(self, sql: str, params: Params) -> list[tuple[str, str]]:
         schema = self.spark.sql(bind(sql, params)).schema
         return [(f.name, f.dataType.simpleString()) for f in schema.fields]
