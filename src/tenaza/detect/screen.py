@@ -9,7 +9,8 @@ amount, the share that reaches the floor, the median) and from the figures:
   ``OFF_SCALE`` times above their median amount (the data is not on the scale the law's floor
   was set for), then the relative one (a quantile of the same rows' own dollar amounts);
 - warns when the floor in force still excludes nearly every row, naming the setting;
-- says how many rows the detector could not judge because they have no dollar amount.
+- says how many rows the detector could not judge because they have no dollar amount, and how
+  many it judged by their rank in their own currency instead (``Screen.by_rank``).
 
 A detector that finds nothing then says why, instead of a silent zero.
 """
@@ -61,7 +62,10 @@ class Screen:
     what is added up, for the notes. A summed floor has no relative profile (a quantile of single
     rows is no sum); under ``auto`` or ``relative`` it takes the data's own threshold where it is
     ``evaded`` and one is found, and otherwise stays as set, with a warning where it stands
-    ``OFF_SCALE`` times above the rows' median."""
+    ``OFF_SCALE`` times above the rows' median. ``by_rank`` says the detector values rows without a
+    dollar amount by their rank among their own currency's rows, where the currency has at least
+    that many of them in scope (``by_rank_setting`` names the setting that chooses it): the notes
+    count those rows apart from the rows left unjudged."""
 
     where: str
     setting: str | None
@@ -71,6 +75,8 @@ class Screen:
     evaded: bool = False
     band: float | None = None
     summed: str | None = None
+    by_rank: int | None = None
+    by_rank_setting: str | None = None
 
     @property
     def heap_band(self) -> float:
@@ -85,7 +91,7 @@ class Screened(Protocol):
 @dataclass
 class ScreenResult:
     rows: int
-    unjudged: int
+    unjudged: int  # rows without a dollar amount that the detector leaves out
     by_currency: dict[str, int]
     passing: int
     median_usd: float | None
@@ -178,10 +184,22 @@ def measure(ws: Workspace, name: str, screen: Screen, config: Any) -> ScreenResu
     if n == 0:
         res.warnings.append(f"{name}: no transaction is of the kind it reads; it has nothing to judge")
         return res
+    ranked = {c: k for c, k in by_currency.items() if screen.by_rank is not None and k >= screen.by_rank}
+    if ranked:
+        k_ranked = sum(ranked.values())
+        res.unjudged = unjudged = unjudged - k_ranked
+        cur = ", ".join(f"{c} {k:,}" for c, k in list(ranked.items())[:6])
+        res.notes.append(f"{k_ranked:,} of {n:,} rows ({k_ranked / n:.1%}) have no US-dollar rate ({cur}) and are "
+                         f"judged by their rank among their own currency's rows, valued at the dollar amount of "
+                         f"the same rank ({screen.by_rank_setting}: rank; load rates with `tenaza rates load "
+                         f"--file RATES.csv` to value them at a real rate)")
     if unjudged:
-        cur = ", ".join(f"{c} {k:,}" for c, k in list(by_currency.items())[:6])
-        res.notes.append(f"{unjudged:,} of {n:,} rows ({unjudged / n:.1%}) not judged: no US-dollar rate ({cur}); "
-                         f"load rates with `tenaza rates load --file RATES.csv`")
+        left = {c: k for c, k in by_currency.items() if c not in ranked}
+        cur = ", ".join(f"{c} {k:,}" for c, k in list(left.items())[:6])
+        few = (f", each under the {screen.by_rank} rows a currency needs to be ranked in"
+               if screen.by_rank is not None else "")
+        res.notes.append(f"{unjudged:,} of {n:,} rows ({unjudged / n:.1%}) not judged: no US-dollar rate ({cur}"
+                         f"{few}); load rates with `tenaza rates load --file RATES.csv`")
     if screen.setting is None:
         res.profile = "regulatory"
         return res

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tenaza.detect import run, select
 from tests.pillars.cash.conftest import Bank, txn
 
 
@@ -150,3 +151,54 @@ def test_an_account_without_holder_record_whose_counterparties_are_spread_over_t
     bank.accounts([("PAYER", "Bank", "USA")], {"PAYER": ("person", "Pat Payer")})
     payer = [a for a in bank.detect("fans") if a.typology == "fan_out" and "account:PAYER" in a.subjects]
     assert payer and payer[0].figures["business_test"] == "holder record (personal)"
+
+
+def unpriced_world() -> list[dict[str, Any]]:
+    """Months of dollar transfers from $200 to $9,800, 60 small USDT transfers (no rate exists for
+    USDT), and a hub that sends large USDT sums to eight accounts within a day."""
+    rows = [txn(-60 + 3 * i, f"U{i}", f"V{i}", 200 + 200 * (i % 49)) for i in range(60)]
+    rows += [txn(-50 + 2 * i, f"C{i}", f"D{i}", 100 + 10 * i, currency="USDT") for i in range(60)]
+    rows += [txn(10 + i * 0.1, "HUB", f"RCV{i}", 6_000 + 10 * i, currency="USDT") for i in range(8)]
+    return rows
+
+
+def test_transfers_in_a_currency_without_a_rate_are_judged_by_their_rank_in_it(bank: Bank) -> None:
+    bank.transactions(unpriced_world())
+    [fan_out] = [a for a in bank.detect("fans") if a.typology == "fan_out"]
+    assert "account:HUB" in fan_out.subjects and fan_out.figures["valued_by_rank"] == 8
+    assert "valued by their rank" in fan_out.explanation
+    [r] = run(bank.ws, select(names=["fans"]))
+    assert r.unjudged == 0
+    assert any("68 of 128 rows" in n and "USDT 68" in n and "judged by their rank" in n for n in r.notes), r.notes
+
+
+def test_unpriced_skip_leaves_them_out_and_says_so(bank: Bank) -> None:
+    bank.transactions(unpriced_world())
+    assert bank.detect("fans", {"unpriced": "skip"}) == []
+    [r] = run(bank.ws, select(names=["fans"]), {"fans": {"unpriced": "skip"}})
+    assert r.unjudged == 68 and any("68 of 128 rows" in n and "not judged" in n for n in r.notes), r.notes
+
+
+def test_a_currency_with_too_few_rows_to_rank_stays_unjudged(bank: Bank) -> None:
+    bank.transactions(unpriced_world())
+    [r] = run(bank.ws, select(names=["fans"]), {"fans": {"unpriced_min_rows": 100}})
+    assert r.alerts == 0 and r.unjudged == 68
+    assert any("under the 100 rows" in n for n in r.notes), r.notes
+
+
+def test_on_a_short_extract_a_fan_needs_counterparties_concentrated_on_the_hub(bank: Bank) -> None:
+    # ten days, no customer file: ten mules send all they move to HUB; ten customers of STORE pay
+    # it as much as the mules pay HUB, but each pays three other accounts more than that
+    rows = short_extract_background()
+    rows += [txn(3 + i * 0.1, f"MULE{i}", "HUB", 4_500, "ach") for i in range(10)]
+    rows += [txn(4 + i * 0.1, f"CUST{i}", "STORE", 4_500, "ach") for i in range(10)]
+    rows += [txn(5 + i * 0.1 + j, f"CUST{i}", f"OTHER{i}_{j}", 6_000) for i in range(10) for j in range(3)]
+    bank.transactions(rows)
+    fan_in = [a for a in bank.detect("fans") if a.typology == "fan_in"]
+    assert [a for a in fan_in if "account:HUB" in a.subjects]
+    assert not [a for a in fan_in if "account:STORE" in a.subjects]
+    hub = next(a for a in fan_in if "account:HUB" in a.subjects)
+    assert "spokes concentrated on it (median share 1.0" in hub.figures["burst_test"]
+    # the test off: STORE is a fan-in by its peers alone
+    assert [a for a in bank.detect("fans", {"min_spoke_share": 0})
+            if a.typology == "fan_in" and "account:STORE" in a.subjects]

@@ -9,6 +9,11 @@ currency has no rate on its date gets no dollar amount: it is left out, and the 
 it as a row the detector could not judge, because a guessed rate would make a threshold
 meaningless.
 
+A detector may instead value such rows by rank (``ranked_txn_cte``): a row of a currency without
+a rate gets the dollar amount that holds the same rank among the priced rows as the row holds
+among its own currency's, so that it is judged against its currency's own distribution. The
+run says how many rows were valued so, and the alert says which of its transfers were.
+
 Thresholds have two profiles. ``regulatory`` keeps the dollar floors of the law (the $10,000
 currency transaction report, the $3,000 funds-transfer recordkeeping rule, Mexico's avisos).
 ``relative`` replaces a detector's amount floor by a quantile of the workspace's own dollar
@@ -29,7 +34,8 @@ from tenaza.detect.sql import account_subjects, bind_list, days, rid, saturate, 
 from tenaza.store.dialect import Dialect
 
 __all__ = ["AVISO_MXN_UMA", "CASH_IN", "CTR_THRESHOLD_USD", "FUNDS_TRANSFER_RECORD_USD", "TRANSFERS", "CashConfig",
-           "Profile", "Screen", "account_subjects", "bind_list", "days", "rid", "saturate", "txn_cte", "usd_source"]
+           "Profile", "Screen", "account_subjects", "bind_list", "days", "ranked_txn_cte", "rid", "saturate", "txn_cte",
+           "usd_source"]
 
 # The US currency transaction report threshold (31 CFR 1010.311): cash over $10,000 a day.
 CTR_THRESHOLD_USD = 10_000.0
@@ -78,3 +84,49 @@ def txn_cte(d: Dialect, config: CashConfig, params: dict[str, Any], *, where: st
          usd
   FROM ({usd_source(d)}) AS tx
   WHERE ({where}) AND usd IS NOT NULL AND amount > 0""", materialized=False)
+
+
+# Percentiles of the priced rows' dollar amounts that a ranked row's value is interpolated between.
+_RANK_STEPS = 100
+
+
+def ranked_txn_cte(d: Dialect, config: CashConfig, params: dict[str, Any], *, where: str, scope: str,
+                   min_rows: int, name: str = "t") -> str:
+    """CTEs ending in ``name``: as ``txn_cte``, and the rows in ``scope`` of a currency without a
+    rate valued by rank, with a column ``by_rank`` (TRUE for them).
+
+    A row of a currency with no rate on its date, where the detector's scope holds at least
+    ``min_rows`` rows of that currency without a rate, gets the dollar amount at its percent rank
+    among them in the priced rows of the scope (interpolated between their percentiles): a USDT
+    wire at the 95th percentile of the USDT wires is worth what the 95th percentile of the priced
+    wires is. Every threshold then judges it against its own currency's distribution, in the
+    absolute profile as in the relative one. Rows of a currency with fewer rows stay out (no
+    distribution to rank them in), as do rows outside ``scope``. ``where`` and ``scope`` are
+    trusted SQL over the transactions' columns."""
+    params["_rank_q"] = [k / _RANK_STEPS for k in range(_RANK_STEPS + 1)]
+    params["_rank_min"] = min_rows
+    cols = "ingest_id, source_row, txn_id, ts, from_account, to_account, channel, country, state, city, branch"
+    k = f"CAST(floor(pr * {_RANK_STEPS}) AS INTEGER)"  # an array index: INT on Spark
+    lo, hi = d.array_get("q.q", f"1 + {k}"), d.array_get("q.q", f"2 + {k}")
+    src = d.cte(f"{name}_src", f"""  SELECT {cols}, currency, amount, usd
+  FROM ({usd_source(d)}) AS tx
+  WHERE ({where}) AND amount > 0""", materialized=False)
+    # the percentiles and the ranked rows are small and read at every reference of ``name``:
+    # computed once
+    q = d.cte(f"{name}_q", f"  SELECT {d.quantile_cont('usd', '$_rank_q')} AS q FROM {name}_src "
+                           f"WHERE usd IS NOT NULL AND ({scope})", materialized=True)
+    r = d.cte(f"{name}_r", f"""  SELECT x.* FROM (
+    SELECT {cols}, percent_rank() OVER (PARTITION BY currency ORDER BY amount) AS pr,
+           count(*) OVER (PARTITION BY currency) AS n_cur
+    FROM {name}_src WHERE usd IS NULL AND ({scope})) AS x
+  WHERE x.n_cur >= $_rank_min""", materialized=True)
+    return f"""{src},
+{q},
+{r},
+{name} AS (
+  SELECT {cols}, usd, FALSE AS by_rank FROM {name}_src WHERE usd IS NOT NULL
+  UNION ALL
+  SELECT {', '.join('r.' + c.strip() for c in cols.split(','))},
+         {lo} + (pr * {_RANK_STEPS} - {k}) * coalesce({hi} - {lo}, 0) AS usd, TRUE
+  FROM {name}_r AS r CROSS JOIN {name}_q AS q WHERE q.q IS NOT NULL
+)"""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -16,6 +16,7 @@ from tenaza.pillars.cash.transactions.common import (
     account_subjects,
     bind_list,
     days,
+    ranked_txn_cte,
     rid,
     saturate,
     txn_cte,
@@ -63,12 +64,32 @@ class FanConfig(CashConfig):
                     "its peers instead: accounts of the same size class (peer_groups) of dollar volume on that "
                     "side, in the same releasability group, whose median window (empty ones too) it must exceed "
                     "burst_factor times.")
+    min_spoke_share: float = Field(
+        0.5, ge=0, le=1,
+        description="Without history of its own (the peer test), a window is a fan only where its counterparties "
+                    "are concentrated on the hub: the median of them sent (fan-in) or received (fan-out) at least "
+                    "this share of their dollar volume over the data to or from the hub. Mules send most of what "
+                    "they move to their collector and a distribution hub's receivers get most of theirs from it, "
+                    "while a shop's or a company's customers and suppliers deal with many others: on a short "
+                    "extract, where no burst in time can be measured, the concentration is measured across the "
+                    "counterparties instead. 0 turns the test off.")
     peer_groups: int = Field(10, ge=1, description="Size classes of the peer test (10: deciles of dollar volume).")
     min_peers: int = Field(10, ge=2, description="Fewest accounts in a size class of the peer test: with fewer "
                                                  "accounts on a side of a releasability group, the classes are "
                                                  "wider, down to one class of them all; with fewer than this in "
                                                  "all, there is no baseline and the alert says the burst test "
                                                  "was not applied.")
+    unpriced: Literal["rank", "skip"] = Field(
+        "rank",
+        description="Transfers in a currency with no US-dollar rate on their date (crypto, an unknown code): 'rank' "
+                    "values each at the dollar amount of the same percent rank among the priced transfers as it "
+                    "holds among its own currency's, so that the floor judges it against its currency's own "
+                    "distribution (the run and the alert say how many were valued so); 'skip' leaves them out, "
+                    "counted as not judged. Load rates (tenaza rates load) to value them at a real rate.")
+    unpriced_min_rows: int = Field(
+        50, ge=2,
+        description="Under unpriced 'rank', fewest transfers (of the channels counted) a currency without a rate "
+                    "needs for its rows to be ranked: fewer make no distribution, and stay not judged.")
     min_passed_on: float = Field(0.5, ge=0, le=1,
                                  description="Gather-scatter and scatter-gather: share of the money gathered that "
                                              "must be scattered (or gathered again) within the window.")
@@ -89,7 +110,9 @@ class Fans(Detector[FanConfig]):
     scatters to many intermediaries that each pass money to one common account within the
     window, layering through nominees. Windows are fixed-length and overlap by half; transfers
     under the funds-transfer recordkeeping threshold are not counted, so that card and bill
-    payments do not make every shop a fan-in. Subjects are the hub and its counterparties.
+    payments do not make every shop a fan-in. A transfer in a currency without a dollar rate is
+    valued by its rank among its own currency's transfers (``unpriced``), and the alert counts
+    the transfers valued so. Subjects are the hub and its counterparties.
 
     Two safeguards keep busy legitimate accounts out, and each works without a customer file or
     a long history. The burst test: a window must hold ``burst_factor`` times the counterparties
@@ -97,7 +120,10 @@ class Fans(Detector[FanConfig]):
     otherwise (a ten-day extract) that many times the median window of its peers, the accounts
     of the same decile of dollar volume on that side in the same releasability group
     (wider classes where there are fewer than ``min_peers`` accounts to a class; no burst test,
-    said so, where there are fewer in all). The
+    said so, where there are fewer in all), and its counterparties must be concentrated on it
+    (``min_spoke_share``): a short extract shows no burst in time, and a busy person or company
+    deals there with many times its peers' counterparties, but mules send most of what they move
+    to their collector while a shop's customers pay many others. The
     business test: an account held by a company needs ``business_factor`` times the
     counterparties; where there is no holder record, an account behaves like a business when it
     deals with many counterparties a day on most of the data's days (``business_active_share``), or,
@@ -125,7 +151,8 @@ class Fans(Detector[FanConfig]):
         assert isinstance(c, FanConfig)
         return Screen("from_account IS NOT NULL AND to_account IS NOT NULL AND from_account <> to_account "
                       f"AND {self.dialect.array_contains('$fan_channels', 'channel')}", "min_amount_usd",
-                      {"fan_channels": list(c.channels)})
+                      {"fan_channels": list(c.channels)},
+                      by_rank=c.unpriced_min_rows if c.unpriced == "rank" else None, by_rank_setting="unpriced")
 
     def findings(self, params: dict[str, Any]) -> str:
         c, d = self.config, self.dialect
@@ -133,11 +160,18 @@ class Fans(Detector[FanConfig]):
         params.update(window=c.window_days, min_cp=c.min_counterparties, min_amount=c.min_amount_usd,
                       half=c.window_days / 2, min_passed=c.min_passed_on,
                       business_factor=c.business_factor, burst=c.burst_factor, min_history=c.min_history_windows,
-                      peer_groups=c.peer_groups, active_share=c.business_active_share, min_peers=c.min_peers)
+                      peer_groups=c.peer_groups, active_share=c.business_active_share, min_peers=c.min_peers,
+                      min_spoke=c.min_spoke_share)
         size_word = "decile" if c.peer_groups == 10 else f"size class (of {c.peer_groups})"
         channels = bind_list(params, "fan_channels", c.channels)
-        t = txn_cte(d, c, params, where="from_account IS NOT NULL AND to_account IS NOT NULL "
-                                     "AND from_account <> to_account")
+        pair = "from_account IS NOT NULL AND to_account IS NOT NULL AND from_account <> to_account"
+        if c.unpriced == "rank":
+            t = ranked_txn_cte(d, c, params, where=pair, scope=d.array_contains(channels, "channel"),
+                               min_rows=c.unpriced_min_rows)
+            by_rank = "by_rank"
+        else:
+            t = txn_cte(d, c, params, where=pair)
+            by_rank = "FALSE"
         fans = ",\n".join(self._fan(d, typ) for typ in _FAN_SIDES)
         in_channels = d.array_contains(channels, "channel")
         day = f"{d.epoch_seconds('ts')} / 86400.0"  # days since the epoch, fractional
@@ -230,6 +264,35 @@ prof AS (
   FROM usual AS u LEFT JOIN behaviour AS y USING (hub, side) LEFT JOIN holder AS h ON h.account_id = u.hub
   CROSS JOIN span AS sp
 ),
+-- the spokes' concentration on the hub, for the test without history (only then are the flows
+-- summed): per candidate window, the median share of its counted counterparties' dollar volume
+-- over the data (sent for a fan-in, received for a fan-out) that went to or came from the hub
+spokes AS (
+  SELECT DISTINCT w.hub, w.side, w.off, w.bucket, x.src AS spoke
+  FROM counts AS w JOIN b AS x ON x.dst = w.hub AND x.off = w.off AND x.bucket = w.bucket
+  WHERE w.side = 'in' AND w.n_cp >= $min_cp
+  UNION ALL
+  SELECT DISTINCT w.hub, w.side, w.off, w.bucket, x.dst
+  FROM counts AS w JOIN b AS x ON x.src = w.hub AND x.off = w.off AND x.bucket = w.bucket
+  WHERE w.side = 'out' AND w.n_cp >= $min_cp
+),
+fl AS (
+  SELECT t.from_account AS src, t.to_account AS dst, sum(t.usd) AS v FROM t CROSS JOIN span AS sp
+  WHERE sp.n_windows - 1 < $min_history AND {in_channels} GROUP BY t.from_account, t.to_account
+),
+sent AS (SELECT src AS acct, sum(v) AS v FROM fl GROUP BY src),
+recv AS (SELECT dst AS acct, sum(v) AS v FROM fl GROUP BY dst),
+conc AS (
+  SELECT hub, side, off, bucket, {d.quantile_cont('share', '0.5')} AS spoke_share FROM (
+    SELECT s.hub, s.side, s.off, s.bucket, f.v / x.v AS share
+    FROM spokes AS s JOIN fl AS f ON f.src = s.spoke AND f.dst = s.hub JOIN sent AS x ON x.acct = s.spoke
+    WHERE s.side = 'in' AND x.v > 0
+    UNION ALL
+    SELECT s.hub, s.side, s.off, s.bucket, f.v / x.v
+    FROM spokes AS s JOIN fl AS f ON f.src = s.hub AND f.dst = s.spoke JOIN recv AS x ON x.acct = s.spoke
+    WHERE s.side = 'out' AND x.v > 0) AS y
+  GROUP BY hub, side, off, bucket
+),
 -- the peer baseline: the median counterparties a window of an account of the same size class holds
 peers AS (
   SELECT side, mark, size_class, count(*) AS n_peers,
@@ -239,12 +302,14 @@ peers AS (
 tested AS (
   SELECT w.*, p.business, p.has_holder, p.own_history, p.any_cp, p.active_days, p.busy_days, p.max_cp, p.n_days,
          p.n_windows,
-         p.size_class, g.n_peers, g.peer_cp,
+         p.size_class, g.n_peers, g.peer_cp, coalesce(k.spoke_share, 0) AS spoke_share,
          CASE WHEN p.own_history THEN w.n_cp >= $burst * {d.greatest('0', 'p.all_cp - w.n_cp')} / (p.n_windows - 1)
               ELSE (g.n_peers < $min_peers OR w.n_cp >= $burst * g.peer_cp)
+                   AND coalesce(k.spoke_share, 0) >= $min_spoke
                    AND (p.has_holder OR NOT p.business
                         OR w.n_cp >= $burst * p.any_cp / p.active_days * {d.least('$window', 'p.n_days')}) END AS burst
   FROM counts AS w JOIN prof AS p USING (hub, side) JOIN peers AS g USING (side, mark, size_class)
+  LEFT JOIN conc AS k USING (hub, side, off, bucket)
   WHERE w.n_cp >= $min_cp * CASE WHEN p.business THEN $business_factor ELSE 1 END
 ),
 win AS (
@@ -252,7 +317,13 @@ win AS (
          CASE WHEN own_history THEN {d.format_text('burst vs own history ({} windows)', 'n_windows - 1')}
               WHEN n_peers < $min_peers
               THEN {d.format_text('no burst test (too little history and {} accounts, too few peers)', 'n_peers')}
+                   || CASE WHEN $min_spoke > 0
+                           THEN {d.format_text('; spokes concentrated on it (median share {})', 'round(spoke_share, 2)')}
+                           ELSE '' END
               ELSE {d.format_text('burst vs peers (' + size_word + ' {}, {} accounts, median {} counterparties a window)', 'size_class', 'n_peers', 'round(peer_cp, 1)')}
+                   || CASE WHEN $min_spoke > 0
+                           THEN {d.format_text('; spokes concentrated on it (median share {})', 'round(spoke_share, 2)')}
+                           ELSE '' END
                    || CASE WHEN NOT has_holder AND business
                            THEN {d.format_text(' and vs own daily rate ({} active days)', 'active_days')} ELSE '' END
          END AS burst_test,
@@ -267,7 +338,8 @@ win AS (
 hubs AS (SELECT DISTINCT hub FROM win),
 bh AS (
   SELECT x.*, o.off, CAST(floor((x.d + o.off) / $window) AS BIGINT) AS bucket
-  FROM (SELECT from_account AS src, to_account AS dst, ts, usd, ingest_id, source_row, {day} AS d
+  FROM (SELECT from_account AS src, to_account AS dst, ts, usd, {by_rank} AS by_rank, ingest_id, source_row,
+               {day} AS d
         FROM t WHERE {in_channels}
           AND (to_account IN (SELECT hub FROM hubs) OR from_account IN (SELECT hub FROM hubs))) AS x
   CROSS JOIN (SELECT 0.0 AS off UNION ALL SELECT $half) AS o
@@ -291,19 +363,21 @@ LEFT JOIN holder AS h ON h.account_id = f.hub
         verb = "received transfers from" if typ == "fan_in" else "sent transfers to"
         n_others, n_evidence = d.array_length("others"), d.array_length("evidence")
         return f"""{typ}_hit AS (
-  SELECT DISTINCT w.hub, b.{other} AS other, b.usd, b.ts, {rid('b')} AS record_id
+  SELECT DISTINCT w.hub, b.{other} AS other, b.usd, b.by_rank, b.ts, {rid('b')} AS record_id
   FROM win_{typ[4:]} AS w JOIN bh AS b ON b.{hub} = w.hub AND b.off = w.off AND b.bucket = w.bucket
 ),
 {typ} AS (
   SELECT hub, '{typ}' AS typology,
          {saturate('max_cp - $min_cp', '$min_cp')} AS f_counterparties,
          {account_subjects(d, d.array_prepend('hub', 'others'))} AS subjects, evidence,
-         {d.json_object(('counterparties', n_others), ('max_in_one_window', 'max_cp'), ('windows', 'n_windows'), ('transfers', n_evidence), ('total_usd', 'round(total, 2)'), ('window_days', '$window'), ('min_amount_usd', '$min_amount'), ('burst_test', 'burst_test'), ('business_test', 'business_test'))} AS figures,
-         {d.format_text('Account {} ' + verb + ' {} distinct accounts in its busiest windows ({} of them with transfers of at least {} in one {}-day window), {} in {} transfers; tests: {}, {}.', 'hub', n_others, 'max_cp', d.money('$min_amount'), '$window', d.money('total'), n_evidence, 'burst_test', 'business_test')} AS explanation,
+         {d.json_object(('counterparties', n_others), ('max_in_one_window', 'max_cp'), ('windows', 'n_windows'), ('transfers', n_evidence), ('total_usd', 'round(total, 2)'), ('window_days', '$window'), ('min_amount_usd', '$min_amount'), ('valued_by_rank', 'n_by_rank'), ('burst_test', 'burst_test'), ('business_test', 'business_test'))} AS figures,
+         {d.format_text('Account {} ' + verb + ' {} distinct accounts in its busiest windows ({} of them with transfers of at least {} in one {}-day window), {} in {} transfers; tests: {}, {}.', 'hub', n_others, 'max_cp', d.money('$min_amount'), '$window', d.money('total'), n_evidence, 'burst_test', 'business_test')}
+           || CASE WHEN n_by_rank > 0 THEN {d.format_text(' {} of the transfers are in a currency without a dollar rate, valued by their rank among the transfers of that currency.', 'n_by_rank')} ELSE '' END AS explanation,
          period_start, period_end
   FROM (SELECT h.hub, {d.list_agg('h.other', distinct=True)} AS others,
                {d.list_agg('h.record_id', distinct=True)} AS evidence,
-               sum(h.usd) AS total, min(h.ts) AS period_start, max(h.ts) AS period_end,
+               sum(h.usd) AS total, count(*) FILTER (WHERE h.by_rank) AS n_by_rank,
+               min(h.ts) AS period_start, max(h.ts) AS period_end,
                any_value(w.max_cp) AS max_cp, any_value(w.n_windows) AS n_windows,
                any_value(w.burst_test) AS burst_test, any_value(w.business_test) AS business_test
         FROM {typ}_hit AS h
