@@ -444,6 +444,31 @@ class Dialect:
         return (f"SELECT {keys}, u.e.i AS {pos}, u.e.x AS {val} FROM {source}, "
                 f"unnest(list_transform({arr}, lambda x, i: struct_pack(x := x, i := i))) AS u(e)")
 
+    # -- designation-list screening (tenaza.resolve.screening) ------------------------------
+    def json_string_list(self, doc: str, path: str) -> str:
+        """The array of strings at ``path`` (a JSONPath literal, ``'$.key'``) of the JSON ``doc``;
+        NULL where there is none."""
+        return f"CAST(json_extract({doc}, {path}) AS VARCHAR[])"
+
+    def int_range(self, start: str, stop: str) -> str:
+        """The array of integers start, start + 1, ..., stop - 1 (empty where stop <= start)."""
+        return f"range({start}, {stop})"
+
+    def date_format(self, x: str, fmt: str) -> str:
+        """A DATE as text in the strftime format ``fmt`` (a Python string of the directives %Y,
+        %m, %d, %-d and %b, English month abbreviations, and other characters as they are)."""
+        return f"strftime({x}, {_quote(fmt)})"
+
+    def row_id(self) -> str:
+        """A select-list expression: a BIGINT that tells the rows of the SELECT apart (distinct,
+        not consecutive on every engine, and not an order)."""
+        return "row_number() OVER ()"
+
+    def array_exists(self, arr: str, var: str, body: str) -> str:
+        """Whether the condition ``body`` holds for some element ``var`` of ``arr`` (NULL or FALSE
+        where it holds for none; ``body`` names no UDF: Spark runs none inside a lambda)."""
+        return f"list_bool_or(list_transform({arr}, lambda {var}: {body}))"
+
 
 class DuckDBDialect(Dialect):
     capabilities: ClassVar[frozenset[str]] = frozenset({
@@ -757,6 +782,34 @@ class SparkDialect(Dialect):
     def unnest_indexed(self, source: str, keys: str, arr: str, pos: str, val: str) -> str:
         return (f"SELECT {keys}, _u.pos + 1 AS {pos}, _u.val AS {val} FROM {source} "
                 f"LATERAL VIEW posexplode({arr}) _u AS pos, val")
+
+    def json_string_list(self, doc: str, path: str) -> str:
+        return f"from_json(get_json_object({doc}, {path}), 'array<string>')"
+
+    def int_range(self, start: str, stop: str) -> str:
+        # sequence(a, b) counts down where a > b: what is not below stop is filtered out
+        return f"filter(sequence({start}, {stop}), _r -> _r < {stop})"
+
+    def date_format(self, x: str, fmt: str) -> str:
+        # Java's patterns, English month names (Spark formats in Locale.US); no literal letters
+        directives = {"%Y": "yyyy", "%m": "MM", "%d": "dd", "%-d": "d", "%b": "MMM"}
+        out, i = "", 0
+        while i < len(fmt):
+            found = next((k for k in sorted(directives, key=len, reverse=True) if fmt.startswith(k, i)), None)
+            if found:
+                out, i = out + directives[found], i + len(found)
+            elif fmt[i] == "%" or fmt[i].isalpha() or fmt[i] in "'[]{}#\\":
+                raise UnsupportedCapability(self.name, f"date_format of {fmt[i:i + 2]!r}")
+            else:
+                out, i = out + fmt[i], i + 1
+        return f"date_format({x}, '{out}')"
+
+    def row_id(self) -> str:
+        # row_number() needs an ORDER BY on Spark, which moves every row to one partition
+        return "monotonically_increasing_id()"
+
+    def array_exists(self, arr: str, var: str, body: str) -> str:
+        return f"exists({arr}, {var} -> {body})"
 
 
 DUCKDB = DuckDBDialect()

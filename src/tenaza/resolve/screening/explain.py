@@ -20,8 +20,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from tenaza.resolve.engine import DuckDBScratch as Scratch
-from tenaza.resolve.engine import duckdb_scratch as scratch
+from tenaza.resolve.engine import Scratch, scratch
 from tenaza.resolve.screening.lists import read_list
 from tenaza.resolve.screening.matcher import ScreeningConfig, token_detail_sql
 from tenaza.resolve.screening.screen import score_all
@@ -76,13 +75,11 @@ def _query_table(sx: Scratch, q: Query) -> None:
         "country": [q.country.upper() if q.country else None], "nationality": [None],
         "curp": [ids.get("curp")], "rfc": [ids.get("rfc")], "ssn": [ids.get("ssn")], "ein": [ids.get("ein")],
         "aliases": [[]]}
-    sx.con.register("s_query_in", pa.table({k: row[k] for k in _QUERY_COLUMNS}, schema=pa.schema([
+    sx.register("s_query", pa.table({k: row[k] for k in _QUERY_COLUMNS}, schema=pa.schema([
         ("record_id", pa.string()), ("kind", pa.string()), ("name", pa.string()), ("dob", pa.date32()),
         ("releasable_to", pa.list_(pa.string())), ("country", pa.string()), ("nationality", pa.string()),
         ("curp", pa.string()), ("rfc", pa.string()), ("ssn", pa.string()), ("ein", pa.string()),
         ("aliases", pa.list_(pa.string()))])))
-    sx.run("CREATE OR REPLACE TABLE s_query AS SELECT * FROM s_query_in")
-    sx.con.unregister("s_query_in")
 
 
 def _list_table(sx: Scratch, path: Path, version: str | None) -> str:
@@ -97,27 +94,26 @@ def _list_table(sx: Scratch, path: Path, version: str | None) -> str:
         "countries": [e.countries for e in parsed.entries],
         "extras": [json.dumps({"weak_aliases": [a.name for a in e.aliases if a.weak]}) for e in parsed.entries],
         "releasable_to": [["MEX", "USA"]] * len(parsed.entries)}
-    sx.con.register("s_list_in", pa.table(cols))
-    sx.run("CREATE OR REPLACE TABLE s_designations AS SELECT * REPLACE (CAST(extras AS JSON) AS extras) FROM s_list_in")
-    sx.con.unregister("s_list_in")
+    sx.register("s_designations", pa.table(cols))  # extras as JSON text, as the workspace holds it
     return name
 
 
 def _candidates(sx: Scratch, config: ScreeningConfig, top: int, entries: list[str]) -> list[Candidate]:
-    rows = sx.execute("""
-      SELECT sid, nid, entry_id, entry_name, is_alias, programs, score, via, features FROM s_scored
-      QUALIFY row_number() OVER (PARTITION BY entry_id ORDER BY score DESC, is_alias, entry_name) = 1
-      ORDER BY score DESC, entry_id""").fetchall()
+    rows = sx.fetch("""
+      SELECT sid, nid, entry_id, entry_name, is_alias, programs, score, via, features FROM (
+        SELECT *, row_number() OVER (PARTITION BY entry_id ORDER BY score DESC, is_alias, entry_name) AS best
+        FROM s_scored) AS s
+      WHERE best = 1
+      ORDER BY score DESC, entry_id""", step="screen --explain")
     chosen = rows[:top] + [r for r in rows[top:] if str(r[2]) in entries]
     if not chosen:
         return []
-    sx.con.register("s_pairs_in", pa.table({"sid": [int(r[0]) for r in chosen], "nid": [int(r[1]) for r in chosen]}))
-    sx.run("CREATE OR REPLACE TABLE s_pairs AS SELECT * FROM s_pairs_in")
-    sx.con.unregister("s_pairs_in")
+    sx.register("s_pairs", pa.table({"sid": pa.array([int(r[0]) for r in chosen], pa.int64()),
+                                     "nid": pa.array([int(r[1]) for r in chosen], pa.int64())}))
     detail: dict[tuple[int, int, str], list[dict[str, Any]]] = {}
-    for sid, nid, side, tok, key, weight, matched, credit in sx.execute(
-            token_detail_sql("s_pairs", "s_subjects", "s_names", "s_keys", config)
-            + " ORDER BY sid, nid, side, weight DESC, tok").fetchall():
+    for sid, nid, side, tok, key, weight, matched, credit in sx.fetch(
+            token_detail_sql("s_pairs", "s_subjects", "s_names", "s_keys", config, sx.d)
+            + " ORDER BY sid, nid, side, weight DESC, tok", step="screen --explain"):
         detail.setdefault((int(sid), int(nid), str(side)), []).append(
             {"token": tok, "key": key, "weight": round(float(weight), 3), "matched": matched,
              "credit": round(float(credit or 0.0), 3)})

@@ -23,6 +23,7 @@ from pathlib import Path
 from tenaza.errors import IngestError, Problem
 from tenaza.resolve.features import _lit, fold_sql
 from tenaza.resolve.text import PARTICLES, fold
+from tenaza.store.dialect import DUCKDB, Dialect
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "designations"
 LEGAL_FORMS_FILE = DATA / "legal_forms.csv"
@@ -109,17 +110,18 @@ class LegalForms:
         toks = [t for t in stripped.split(" ") if t and t not in PARTICLES]
         return " ".join(toks or [t for t in folded.split(" ") if t and t not in PARTICLES])
 
-    def core_tokens_sql(self, expr: str) -> str:
+    def core_tokens_sql(self, expr: str, d: Dialect = DUCKDB) -> str:
         """SQL twin of ``core``: the tokens (a list) of a name without its legal forms."""
-        folded = fold_sql(expr)
-        stripped = (f"regexp_replace(trim(regexp_replace(' ' || {folded}, {_lit(self.suffix_re)}, '')) || ' ', "
-                    f"{_lit(self.prefix_re)}, '')")
-        particles = "[" + ", ".join(_lit(p) for p in sorted(PARTICLES)) + "]"
+        folded = fold_sql(expr, d)
+        suffix, prefix = d.text_literal(self.suffix_re), d.text_literal(self.prefix_re)
+        no_suffix = d.regex_replace_all(f"' ' || {folded}", suffix, _lit(""))
+        stripped = d.regex_replace_all(f"trim({no_suffix}) || ' '", prefix, _lit(""))
+        particles = d.array(*(_lit(p) for p in sorted(PARTICLES)))
 
         def toks(e: str) -> str:
-            return f"list_filter(string_split({e}, ' '), lambda t: t <> '' AND NOT list_contains({particles}, t))"
+            return d.array_filter(d.split(e, " "), "t", f"t <> '' AND NOT {d.array_contains(particles, 't')}")
 
-        return f"(CASE WHEN len({toks(stripped)}) > 0 THEN {toks(stripped)} ELSE {toks(folded)} END)"
+        return f"(CASE WHEN {d.array_length(toks(stripped))} > 0 THEN {toks(stripped)} ELSE {toks(folded)} END)"
 
 
 @cache

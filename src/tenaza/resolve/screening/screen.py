@@ -15,13 +15,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from tenaza.resolve.engine import DuckDBScratch as Scratch
-from tenaza.resolve.engine import duckdb_scratch as scratch
+from tenaza.resolve.engine import Scratch, scratch
 from tenaza.resolve.nicknames import canonical_given
 from tenaza.resolve.phonetic import spanish_key
 from tenaza.resolve.screening.matcher import (
     ScreeningConfig,
     candidates_sql,
+    identifier_candidates_sql,
     list_names_sql,
     score_sql,
     subjects_sql,
@@ -95,12 +95,11 @@ def explain(party: str, entry: str, programs: list[str], score: float, f: dict[s
 
 def _keys(sx: Scratch, config: ScreeningConfig) -> None:
     org = groups(config.org_words_file)
-    toks = [str(r[0]) for r in sx.execute(
-        "SELECT DISTINCT t FROM (SELECT unnest(toks) AS t FROM s_names UNION ALL SELECT unnest(toks) FROM s_subjects)"
-    ).fetchall()]
-    sx.con.register("s_keys_in", pa.table({"tok": toks, "key": [token_key(t, org) for t in toks]}))
-    sx.run("CREATE OR REPLACE TABLE s_keys AS SELECT * FROM s_keys_in")
-    sx.con.unregister("s_keys_in")
+    toks = [str(r[0]) for r in sx.fetch(
+        f"SELECT DISTINCT t FROM (SELECT {sx.d.explode('toks')} AS t FROM s_names "
+        f"UNION ALL SELECT {sx.d.explode('toks')} FROM s_subjects) AS x", step="screen")]
+    sx.register("s_keys", pa.table({"tok": pa.array(toks, pa.string()),
+                                    "key": pa.array([token_key(t, org) for t in toks], pa.string())}))
 
 
 def score_all(sx: Scratch, list_name: str, config: ScreeningConfig, *, parties: str | None = None,
@@ -111,29 +110,35 @@ def score_all(sx: Scratch, list_name: str, config: ScreeningConfig, *, parties: 
     parties and designations); `screen --explain` passes scratch tables of its own. The
     names of ``forced_entries`` are scored against every party name even when they are no
     candidate (``via`` then says 'forced')."""
+    d = sx.d
     forms = config.legal_forms()
-    sx.execute("CREATE OR REPLACE TABLE s_names AS SELECT row_number() OVER () AS nid, * FROM ("
-               + list_names_sql(designations or sx.ws("designations"), forms) + ")",
-               {"list_name": list_name}).fetchall()
-    sx.run("CREATE OR REPLACE TABLE s_subjects AS SELECT row_number() OVER () AS sid, * FROM ("
-           + subjects_sql(parties or sx.ws("parties"), forms) + ")")
+    sx.create("s_names", f"SELECT {d.row_id()} AS nid, * FROM ("
+              + list_names_sql(designations or sx.ws("designations"), forms, d=d) + ") AS x",
+              {"list_name": list_name}, step="screen")
+    sx.create("s_subjects", f"SELECT {d.row_id()} AS sid, * FROM ("
+              + subjects_sql(parties or sx.ws("parties"), forms, d) + ") AS x", step="screen")
     _keys(sx, config)
     forced = None
     if forced_entries:
-        sx.run("CREATE OR REPLACE TABLE s_forced AS SELECT s.sid, n.nid FROM s_subjects s, s_names n "
-               "WHERE list_contains($e, n.entry_id)", {"e": list(forced_entries)})
+        sx.create("s_forced", "SELECT s.sid, n.nid FROM s_subjects s, s_names n WHERE "
+                  + d.array_contains("$e", "n.entry_id"), {"e": list(forced_entries)}, step="screen")
         forced = "s_forced"
-    sx.run(f"CREATE OR REPLACE TABLE s_cands AS {candidates_sql('s_subjects', 's_names', 's_keys', config, forced)}")
+    sx.create("s_named", candidates_sql("s_subjects", "s_names", "s_keys", config, forced, d), step="screen")
     # Identifier matches are candidates whatever the names say.
-    sx.run("""INSERT INTO s_cands (sid, nid, shared_w, subject_w, entry_w, matched, typos, via)
-      SELECT s.sid, n.nid, 0.0, 1.0, 1.0, [], [], ['identifier'] FROM
-        (SELECT sid, unnest(ids) AS id FROM s_subjects) s
-        JOIN (SELECT nid, unnest(ids) AS id FROM s_names) n USING (id)
-      WHERE NOT EXISTS (SELECT 1 FROM s_cands c WHERE c.sid = s.sid AND c.nid = n.nid)""")
-    sx.run(f"CREATE OR REPLACE TABLE s_scored AS {score_sql('s_cands', 's_subjects', 's_names', config)}")
-    subjects = int(sx.execute("SELECT count(*) FROM s_subjects").fetchall()[0][0])
-    cands = int(sx.execute("SELECT count(*) FROM s_cands").fetchall()[0][0])
+    sx.create("s_cands", identifier_candidates_sql("s_subjects", "s_names", "s_named", d), step="screen")
+    sx.drop("s_named")
+    sx.create("s_scored", score_sql("s_cands", "s_subjects", "s_names", config, d), step="screen")
+    subjects = int(sx.fetch("SELECT count(*) FROM s_subjects", step="screen")[0][0])
+    cands = int(sx.fetch("SELECT count(*) FROM s_cands", step="screen")[0][0])
     return subjects, cands
+
+
+_HITS = pa.schema([
+    ("hit_id", pa.string()), ("list_name", pa.string()), ("entry_id", pa.string()), ("entry_name", pa.string()),
+    ("programs", pa.list_(pa.string())), ("record_id", pa.string()), ("entity_id", pa.string()),
+    ("party_name", pa.string()), ("score", pa.float64()), ("name_score", pa.float64()), ("features", pa.string()),
+    ("explanation", pa.string()), ("status", pa.string()), ("screened_at", pa.timestamp("us")),
+    ("releasable_to", pa.list_(pa.string()))])
 
 
 def screen(ws: Workspace, version: ListVersion | None = None, config: ScreeningConfig | None = None) -> ScreenReport:
@@ -148,13 +153,18 @@ def screen(ws: Workspace, version: ListVersion | None = None, config: ScreeningC
     report = ScreenReport(version.list_name, previous)
     with scratch(ws.backend) as sx:
         report.names_screened, report.candidates = score_all(sx, version.list_name, config)
-        rows = sx.execute(f"""
-          SELECT s.record_id, s.entry_id, s.entry_name, s.programs, s.party_name, s.name_score, s.score, s.features,
-                 list_sort(list_intersect(s.party_rel, s.entry_rel)) AS rel, m.entity_id
-          FROM s_scored s LEFT JOIN {sx.ws('entity_members')} m USING (record_id)
-          WHERE s.score >= $t
-          QUALIFY row_number() OVER (PARTITION BY s.record_id, s.entry_id ORDER BY s.score DESC, s.is_alias, s.entry_name) = 1
-          ORDER BY s.score DESC, s.record_id, s.entry_id""", {"t": config.threshold}).fetchall()
+        d = sx.d
+        rows = sx.fetch(f"""
+          SELECT record_id, entry_id, entry_name, programs, party_name, name_score, score, features, rel, entity_id
+          FROM (
+            SELECT s.record_id, s.entry_id, s.entry_name, s.programs, s.party_name, s.name_score, s.score, s.features,
+                   {d.array_sort(d.array_intersect("s.party_rel", "s.entry_rel"))} AS rel, m.entity_id,
+                   row_number() OVER (PARTITION BY s.record_id, s.entry_id
+                                      ORDER BY s.score DESC, s.is_alias, s.entry_name, s.party_name) AS best
+            FROM s_scored s LEFT JOIN {sx.ws('entity_members')} m ON m.record_id = s.record_id
+            WHERE s.score >= $t) AS h
+          WHERE best = 1
+          ORDER BY score DESC, record_id, entry_id""", {"t": config.threshold}, step="screen")
     before = {str(r[0]) for r in ws.backend.fetch(
         "previous hits", "SELECT hit_id FROM screening_hits WHERE list_name = $p", {"p": previous})} if previous else set()
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -178,13 +188,10 @@ def screen(ws: Workspace, version: ListVersion | None = None, config: ScreeningC
     current = set(out["hit_id"])
     report.new = sorted(h for h in current if h not in before) if previous else sorted(current)
     report.dropped = sorted(before - current)
-    with ws.backend.transaction("screen: write hits"):
-        ws.backend.execute("screen: clear version", "DELETE FROM screening_hits WHERE list_name = $n",
-                           {"n": version.list_name})
-        if rows:
-            cols = list(out)
-            ws.backend.execute("screen: insert hits", f"INSERT INTO screening_hits ({', '.join(cols)}) SELECT "
-                               + ", ".join(f"unnest(${c})" for c in cols), out)
+    cols = list(out)
+    with ws.backend.arrow_relation("screening_hits_in", pa.table(out, schema=_HITS)) as rel:
+        ws.backend.replace_rows("screen: write hits", "screening_hits", "list_name = $n", cols,
+                                f"SELECT {', '.join(cols)} FROM {rel}", {"n": version.list_name})
     report.seconds = round(time.perf_counter() - started, 2)
     log.info("screened %d names against %s: %d hits (%d new, %d dropped) in %.1fs", report.names_screened,
              version.list_name, len(report.hits), len(report.new), len(report.dropped), report.seconds)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tenaza.resolve.engine import duckdb_scratch as scratch
+import pyarrow as pa
+
+from tenaza.resolve.engine import scratch
 from tenaza.resolve.screening.matcher import ScreeningConfig
 from tenaza.resolve.screening.pairs import PAIRS, SDN, Pair, read
 from tenaza.resolve.screening.screen import score_all
@@ -58,13 +60,13 @@ def pair_scores(pairs: list[Pair], list_path: Path = SDN, config: ScreeningConfi
                 "curp": [p.query_id[5:] if p.query_id.startswith("curp:") else None for p in pairs],
                 "rfc": [p.query_id[4:] if p.query_id.startswith("rfc:") else None for p in pairs],
                 "ingest_id": [1] * len(pairs), "source_row": list(range(2, len(pairs) + 2))}
-            b.execute("pairs", f"INSERT INTO parties_rows ({', '.join(data)}) SELECT "
-                      + ", ".join(f"unnest(${c})" for c in data), data)
+            with b.arrow_relation("pairs_in", pa.table(data)) as rel:
+                b.execute("pairs", f"INSERT INTO parties_rows ({', '.join(data)}) SELECT {', '.join(data)} FROM {rel}")
             version, _ = load(ws, list_path)
             with scratch(b) as sx:
                 score_all(sx, version.list_name, config)
-                best = {(str(r[0]), str(r[1])): float(r[2]) for r in sx.execute(
-                    "SELECT record_id, entry_id, max(score) FROM s_scored GROUP BY ALL").fetchall()}
+                best = {(str(r[0]), str(r[1])): float(r[2]) for r in sx.fetch(
+                    "SELECT record_id, entry_id, max(score) FROM s_scored GROUP BY ALL", step="screen tune")}
         finally:
             ws.close()
     return [best.get((f"1:{i + 2}", p.entry_id), 0.0) for i, p in enumerate(pairs)]

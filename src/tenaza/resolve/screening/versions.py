@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
+
 from tenaza.errors import ListError
 from tenaza.resolve.screening.lists import Entry, ListFile, read_list
 from tenaza.store import Workspace
@@ -56,9 +58,10 @@ def versions(ws: Workspace, list_id: str | None = None) -> list[ListVersion]:
 def ingested(ws: Workspace) -> list[ListVersion]:
     """Lists in ``designations`` that came by `tenaza ingest` (no designation_lists row): each
     list_name is screened as a version of its own, with no previous version to compare."""
+    d = ws.backend.dialect
     rows = ws.backend.fetch(
-        "ingested lists", "SELECT list_name, count(*), sum(1 + len(coalesce(aliases, []))), min(ingest_id) "
-        "FROM designations WHERE list_name NOT IN (SELECT list_name FROM designation_lists) GROUP BY list_name "
+        "ingested lists", f"SELECT list_name, count(*), sum(1 + {d.array_length(f'coalesce(aliases, {d.empty_string_array()})')}), "
+        "min(ingest_id) FROM designations WHERE list_name NOT IN (SELECT list_name FROM designation_lists) GROUP BY list_name "
         "ORDER BY list_name")
     return [ListVersion(str(r[0]), str(r[0]).split(" ")[0], " ".join(str(r[0]).split(" ")[1:]) or "unversioned",
                         int(r[1]), int(r[2]), int(r[3])) for r in rows]
@@ -101,7 +104,7 @@ def store(ws: Workspace, path: Path, parsed: ListFile, releasable_to: Sequence[s
         raise ListError(f"designations already holds rows of {name!r} loaded by `tenaza ingest`; load this file "
                         f"under another version (--version {parsed.version}-full)")
     now = datetime.now(UTC).replace(tzinfo=None)
-    with b.transaction("load designation list"):
+    with b.atomic("load designation list"):
         ingest_id = ws.next_ingest_id()
         ws.log_load(ingest_id, target_table="designations", source=" + ".join(f.name for f in files), path=str(path),
                     content_sha256=digest, content_bytes=sum(f.stat().st_size for f in files), file_format=parsed.file_format,
@@ -110,10 +113,10 @@ def store(ws: Workspace, path: Path, parsed: ListFile, releasable_to: Sequence[s
         rows = [_entry_row(e, name, ingest_id, i) for i, e in enumerate(parsed.entries, start=1)]
         columns = list(rows[0]) if rows else []
         if rows:
-            b.execute("store designations",
-                      f"INSERT INTO designations_rows ({', '.join(columns)}) SELECT "
-                      + ", ".join(f"unnest(${c})" for c in columns),
-                      {c: [r[c] for r in rows] for c in columns})
+            table = pa.table({c: [r[c] for r in rows] for c in columns})
+            with b.arrow_relation("designations_in", table) as rel:
+                b.execute("store designations",
+                          f"INSERT INTO designations_rows ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {rel}")
         n_names = len(parsed.entries) + sum(len(e.aliases) for e in parsed.entries)
         b.execute("register list version",
                   "INSERT INTO designation_lists VALUES ($n, $id, $v, $f, $p, $h, $e, $names, $ingest, $t)",
