@@ -78,8 +78,8 @@ def visible_sql(releasable: str = "releasable_to", originator: str | None = "ori
     return f"({d.array_contains(releasable, '$viewer_country')}{by_agency})"
 
 
-def _visible_ingests(db: str, d: Dialect) -> str:
-    return (f"(SELECT ingest_id FROM {db}.main.ingest_log "
+def _visible_ingests(ws: Workspace, d: Dialect) -> str:
+    return (f"(SELECT ingest_id FROM {ws.backend.stored('ingest_log')} "
             f"WHERE {d.array_contains('releasable_to', '{c}')} OR originator = {{a}})")
 
 
@@ -87,39 +87,36 @@ def install_viewer(ws: Workspace, viewer: Viewer) -> None:
     """Shadow every marked table of ``ws`` with the viewer's filtered view (see the module doc).
 
     The viewer's values are literals inside the views (views take no bound parameters),
-    written by sqlglot-safe quoting of codes already validated by ``Viewer.parse``."""
+    written by sqlglot-safe quoting of codes already validated by ``Viewer.parse``. The same on
+    both engines: a temporary view is read before a stored table of its name, and the views
+    read the stored tables by their qualified names (``Backend.stored``)."""
     if viewer.is_owner:
         return
     b = ws.backend
-    db = ident(str(b.scalar("viewer: catalog", "SELECT current_database()")))
     c = _literal(viewer.country)
     a = _literal(viewer.agency) if viewer.agency else "NULL"
-    ingests = _visible_ingests(db, b.dialect).format(c=c, a=a)
-    present = {str(r[0]) for r in b.fetch("viewer: tables", "SELECT table_name FROM information_schema.tables "
-                                                             "WHERE table_catalog = current_database()")}
+    ingests = _visible_ingests(ws, b.dialect).format(c=c, a=a)
+    present = set(b.table_columns())
+
+    def shadow(name: str, where: str) -> None:
+        b.execute(f"viewer: {name}", f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT * FROM {b.stored(name)} "
+                                     f"WHERE {where}")
+
     for spec in TABLES.values():
         if spec.physical_name not in present:
             continue  # declared after this workspace was made, and not yet added (read-only open)
         names = [n for n in ("releasable_to", "originator", "ingest_id") if any(col.name == n for col in spec.columns)]
         if spec.kind is TableKind.CANONICAL:
             for name in (spec.physical_name, spec.name):
-                b.execute(f"viewer: {name}", f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT * FROM "
-                                             f"{db}.main.{ident(name)} WHERE ingest_id IN {ingests}")
-        elif spec.name == "ingest_log":
-            b.execute("viewer: ingest_log", f"CREATE OR REPLACE TEMP VIEW ingest_log AS SELECT * FROM "
-                                            f"{db}.main.ingest_log WHERE ingest_id IN {ingests}")
-        elif "ingest_id" in names:
-            b.execute(f"viewer: {spec.name}", f"CREATE OR REPLACE TEMP VIEW {ident(spec.name)} AS SELECT * FROM "
-                                              f"{db}.main.{ident(spec.name)} WHERE ingest_id IN {ingests}")
+                shadow(name, f"ingest_id IN {ingests}")
+        elif spec.name == "ingest_log" or "ingest_id" in names:
+            shadow(spec.name, f"ingest_id IN {ingests}")
         elif "releasable_to" in names:
-            who = b.dialect.array_contains("releasable_to", c) + (f" OR originator = {a}" if "originator" in names else "")
-            b.execute(f"viewer: {spec.name}", f"CREATE OR REPLACE TEMP VIEW {ident(spec.name)} AS SELECT * FROM "
-                                              f"{db}.main.{ident(spec.name)} WHERE {who}")
+            shadow(spec.name, b.dialect.array_contains("releasable_to", c)
+                   + (f" OR originator = {a}" if "originator" in names else ""))
         elif spec.name == "resolve_judgements":
-            visible = f"SELECT record_id FROM {db}.main.parties WHERE ingest_id IN {ingests}"
-            b.execute("viewer: judgements", f"CREATE OR REPLACE TEMP VIEW resolve_judgements AS SELECT * FROM "
-                                            f"{db}.main.resolve_judgements WHERE record_a IN ({visible}) "
-                                            f"AND record_b IN ({visible})")
+            visible = f"SELECT record_id FROM {b.stored('parties')} WHERE ingest_id IN {ingests}"
+            shadow(spec.name, f"record_a IN ({visible}) AND record_b IN ({visible})")
         elif spec.name not in PUBLIC_TABLES:
             # A new table must say how a viewer sees it: by its ingest, its releasable_to, or as public.
             raise TenazaError(f"table {spec.name!r} has no markings a viewer's filter can use (no ingest_id or "

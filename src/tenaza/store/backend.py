@@ -57,6 +57,11 @@ class Backend(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @abstractmethod
+    def stored(self, name: str) -> str:
+        """The workspace's own table or view ``name``, qualified so that no temporary view of the
+        same name (a viewer's filter) stands in for it."""
+
     def table_columns(self) -> dict[str, set[str]]:
         """Every table and view of the workspace with its column names."""
         columns: dict[str, set[str]] = {}

@@ -66,6 +66,10 @@ class DuckDBBackend(Backend):
                                  "e.g. 4GB, 500MB or 75%") from exc
         self.con.execute("SET enable_progress_bar = false").fetchall()
 
+    def stored(self, name: str) -> str:
+        catalog = str(self.con.execute("SELECT current_database()").fetchall()[0][0])
+        return f"{ident(catalog)}.main.{ident(name)}"
+
     def _run(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, _used(sql, params)).fetchall()
 

@@ -158,10 +158,13 @@ class SparkBackend(Backend):
     # -- storage ---------------------------------------------------------------------------
     def _register_tables(self) -> None:
         """Drop what the session knew of another workspace, and register this one's tables."""
-        for t in self.spark.catalog.listTables():
+        for t in self.spark.catalog.listTables():  # temp views first: one hides a stored table of its name
             if t.isTemporary:
                 self.spark.catalog.dropTempView(t.name)
-            elif t.tableType == "VIEW":
+        for t in self.spark.catalog.listTables():
+            if t.isTemporary:
+                continue
+            if t.tableType == "VIEW":
                 self.spark.sql(f"DROP VIEW IF EXISTS `{t.name}`")
             else:
                 self.spark.sql(f"DROP TABLE IF EXISTS `{t.name}`")
@@ -194,6 +197,9 @@ class SparkBackend(Backend):
         staged.rename(location)
         shutil.rmtree(old, ignore_errors=True)
         self.spark.sql(f"REFRESH TABLE {ident(name)}")
+
+    def stored(self, name: str) -> str:
+        return f"spark_catalog.default.{ident(name)}"  # a qualified name never resolves to a temp view
 
     # -- hooks -----------------------------------------------------------------------------
     def _run(self, sql: str, params: Params) -> list[tuple[Any, ...]]:

@@ -84,9 +84,8 @@ class Workspace:
             read_only = True
         chosen = current_engine(engine)
         if chosen.name == "spark":
-            if viewer is not None and not viewer.is_owner:
-                raise UnsupportedCapability("spark", "read through a viewer's filter yet; use the duckdb engine")
-            return cls._open_spark(path, chosen.master or "local[*]", read_only)
+            ws = cls._open_spark(path, chosen.master or "local[*]", read_only)
+            return ws._as(viewer)
         if not path.is_file():
             raise WorkspaceError(f"{path}: no workspace here; create one with `tenaza init {path}`")
         try:
@@ -108,16 +107,20 @@ class Workspace:
             raise WorkspaceError(f"{path}: schema version {version}, this tenaza reads {SCHEMA_VERSION}")
         if not read_only:
             ws._add_missing_tables()
+        return ws._as(viewer)
+
+    def _as(self, viewer: Viewer | None) -> Workspace:
+        """This workspace as ``viewer`` reads it (tenaza.markings.install_viewer), on either engine."""
         if viewer is not None and not viewer.is_owner:
             from tenaza.markings import install_viewer
 
             try:
-                install_viewer(ws, viewer)
+                install_viewer(self, viewer)
             except BaseException:
-                ws.close()
+                self.close()
                 raise
-        ws.viewer = viewer
-        return ws
+        self.viewer = viewer
+        return self
 
     @classmethod
     def _open_spark(cls, path: Path, master: str, read_only: bool) -> Workspace:
