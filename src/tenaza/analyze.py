@@ -7,7 +7,7 @@ On Spark (``tenaza --engine spark analyze``) it runs every step and detector tha
 Spark and names, each in one line, the ones that are not (tenaza.store.ported, with the reason):
 they are reported as not run, never attempted, so that no step fails halfway or silently does
 less. A DuckDB-only step is run on the DuckDB workspace first (``tenaza analyze WS``); Spark
-reads what it wrote (entities, screening hits, indicators) from the Parquet copy."""
+reads what it wrote (the indicators) from the Parquet copy."""
 
 from __future__ import annotations
 

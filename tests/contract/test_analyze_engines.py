@@ -3,9 +3,11 @@
 The detector contract (test_engines.py) runs each detector on its own. This runs the command:
 `tenaza analyze WS` on DuckDB (rates, entities, screening hits, every detector, the inspection
 queue, indicators), then `tenaza --engine spark analyze` on a copy, which runs what is ported
-(resolve, every detector and the queue) and names what it does not (screening and the indicator
-load read DuckDB's results from the Parquet copy). The entities must agree (the same partition
-of the party records) and every detector's alerts: the same ids, and scores within 1e-6.
+(resolve, screening, every detector and the queue) and names what it does not (the indicator
+load reads DuckDB's results from the Parquet copy). The entities must agree (the same partition
+of the party records), the screening hits (the same ids, scores within 1e-6 and explanations;
+tests/contract/test_screen_engines.py compares many more) and every detector's alerts: the same
+ids, and scores within 1e-6.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ def _alerts(ws: Workspace) -> dict[str, dict[str, float]]:
     return out
 
 
+def _hits(ws: Workspace) -> dict[str, tuple[float, str]]:
+    rows = ws.backend.fetch("hits", "SELECT hit_id, CAST(score AS DOUBLE), explanation FROM screening_hits")
+    return {str(h): (float(s), str(e)) for h, s, e in rows}
+
+
 def _entities(ws: Workspace) -> set[frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for entity, record in ws.backend.fetch("entities", "SELECT entity_id, record_id FROM entity_members"):
@@ -50,23 +57,31 @@ def test_analyze_gives_the_same_alerts_on_duckdb_and_spark(tmp_path: Path) -> No
         duck_report = analyze(ws)
         duck = _alerts(ws)
         duck_entities = _entities(ws)
+        duck_hits = _hits(ws)
     copy = tmp_path / "spark-copy.duckdb"
     shutil.copy(path, copy)
-    with Workspace.open(copy, engine="duckdb") as ws:  # Spark writes its own entities, alerts and queue
-        for table in ("alerts", "inspection_scores", "entity_members", "entities"):
+    with Workspace.open(copy, engine="duckdb") as ws:  # Spark writes its own entities, hits, alerts and queue
+        for table in ("alerts", "inspection_scores", "entity_members", "entities", "screening_hits"):
             ws.backend.execute("clear", f"DELETE FROM {table}")
     with Workspace.open(copy, engine="spark:local[1]") as ws:
         spark_report = analyze(ws)
         spark = _alerts(ws)
         spark_entities = _entities(ws)
+        spark_hits = _hits(ws)
     steps = {s.step: s for s in spark_report.steps}
     for name in DUCKDB_ONLY_STEPS:  # named as not run, never attempted
         assert steps[name].skipped and "not ported to Spark" in steps[name].summary
     assert not steps["detect"].skipped and "not ported" not in steps["detect"].summary
     assert not steps["target"].skipped, steps["target"].summary
     assert not steps["resolve"].skipped, steps["resolve"].summary
+    assert not steps["screen"].skipped and "hits" in steps["screen"].summary, steps["screen"].summary
     assert len(duck_entities) > 100 and any(len(e) > 1 for e in duck_entities)
     assert spark_entities == duck_entities
+    assert duck_hits, "the tiny world's list hits no party on DuckDB: no hit is compared"
+    assert sorted(spark_hits) == sorted(duck_hits)
+    for hit_id, (score, explanation) in duck_hits.items():
+        assert spark_hits[hit_id][0] == pytest.approx(score, abs=TOLERANCE), hit_id
+        assert spark_hits[hit_id][1] == explanation, hit_id
     assert {s.step for s in duck_report.steps if not s.skipped} >= {"detect", "target", "resolve"}
     assert sum(map(len, duck.values())) > 100 and "distribution_inspection_target" in duck
     assert sorted(spark) == sorted(duck)

@@ -16,6 +16,5 @@ DUCKDB_ONLY_DETECTORS: dict[str, str] = {
 
 # Steps of `tenaza analyze` that run through DuckDB only: step -> why.
 DUCKDB_ONLY_STEPS: dict[str, str] = {
-    "screen": "screening reads its designation lists and writes its hits through DuckDB",
     "outcomes": "loading the public indicator series writes through DuckDB",
 }
