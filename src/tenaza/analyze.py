@@ -6,8 +6,10 @@ alerts), load the public indicators of the strategy.
 On Spark (``tenaza --engine spark analyze``) it runs every step and detector that is ported to
 Spark and names, each in one line, the ones that are not (tenaza.store.ported, with the reason):
 they are reported as not run, never attempted, so that no step fails halfway or silently does
-less. A DuckDB-only step is run on the DuckDB workspace first (``tenaza analyze WS``); Spark
-reads what it wrote (the indicators) from the Parquet copy."""
+less; a DuckDB-only step would be run on the DuckDB workspace first (``tenaza analyze WS``), and
+Spark would read what it wrote from the Parquet copy. Every step runs on Spark today (the list
+is empty): the indicator load loads the public series missing from the Parquet copy, through a
+DuckDB stage (tenaza.store.staging)."""
 
 from __future__ import annotations
 

@@ -3,11 +3,12 @@
 The detector contract (test_engines.py) runs each detector on its own. This runs the command:
 `tenaza analyze WS` on DuckDB (rates, entities, screening hits, every detector, the inspection
 queue, indicators), then `tenaza --engine spark analyze` on a copy, which runs what is ported
-(resolve, screening, every detector and the queue) and names what it does not (the indicator
-load reads DuckDB's results from the Parquet copy). The entities must agree (the same partition
-of the party records), the screening hits (the same ids, scores within 1e-6 and explanations;
-tests/contract/test_screen_engines.py compares many more) and every detector's alerts: the same
-ids, and scores within 1e-6.
+(resolve, screening, every detector, the queue, and the indicator load, which finds DuckDB's
+indicators in the Parquet copy and loads nothing again) and names what it does not
+(tests/contract/test_outcomes_engines.py compares an indicator load on both engines). The
+entities must agree (the same partition of the party records), the screening hits (the same ids,
+scores within 1e-6 and explanations; tests/contract/test_screen_engines.py compares many more)
+and every detector's alerts: the same ids, and scores within 1e-6.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def test_analyze_gives_the_same_alerts_on_duckdb_and_spark(tmp_path: Path) -> No
     assert not steps["target"].skipped, steps["target"].summary
     assert not steps["resolve"].skipped, steps["resolve"].summary
     assert not steps["screen"].skipped and "hits" in steps["screen"].summary, steps["screen"].summary
+    assert not steps["outcomes"].skipped and "indicator rows" in steps["outcomes"].summary
     assert len(duck_entities) > 100 and any(len(e) > 1 for e in duck_entities)
     assert spark_entities == duck_entities
     assert duck_hits, "the tiny world's list hits no party on DuckDB: no hit is compared"

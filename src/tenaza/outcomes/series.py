@@ -215,7 +215,8 @@ def workspace_series(ws: Workspace, name: str) -> Series:
         raise OutcomesError([Problem("framework", f"{name!r}: a workspace series is workspace_alerts_<pillar>, "
                                                   "workspace_seizures_<kind> or workspace_inspections_<level>", field="series")])
     table, column, when, unit, ident = _WORKSPACE[parts[1]]
-    sql = (f"SELECT date_trunc('month', CAST({when} AS DATE)) AS m, count(*), list({ident} ORDER BY {ident}) "
+    counted = ws.backend.dialect.list_agg(ident, order_by=ident)  # the ids of the rows counted
+    sql = (f"SELECT date_trunc('month', CAST({when} AS DATE)) AS m, count(*), {counted} "
            f"FROM {table} WHERE {column} = $v AND {when} IS NOT NULL GROUP BY m ORDER BY m")
     rows = ws.backend.fetch(f"workspace series {name}", sql, {"v": parts[2]})
     idx = pd.DatetimeIndex([pd.Timestamp(r[0]) + pd.offsets.MonthEnd(0) for r in rows])

@@ -16,5 +16,4 @@ DUCKDB_ONLY_DETECTORS: dict[str, str] = {
 
 # Steps of `tenaza analyze` that run through DuckDB only: step -> why.
 DUCKDB_ONLY_STEPS: dict[str, str] = {
-    "outcomes": "loading the public indicator series writes through DuckDB",
 }

@@ -69,10 +69,11 @@ def _copy_rows(source: Workspace, target: Workspace, table: str, where: str, sta
     select = f"SELECT {', '.join(columns)} FROM {STAGED}"
     b = target.backend
     with b.arrow_relation(STAGED, rows):
-        if b.scalar(f"find {table} rows of an interrupted load", f"SELECT count(*) FROM {t} WHERE {where}",
-                    {"from": start}):
+        # the log is written last, so it holds nothing of an interrupted load
+        if table != "ingest_log" and b.scalar(f"find {table} rows of an interrupted load",
+                                              f"SELECT count(*) FROM {t} WHERE {where}", {"from": start}):
             log.info("%s: replacing the rows of an interrupted load", table)
             b.replace_rows(f"append {table}", t, where, list(rows.column_names), select, {"from": start})
         else:
             b.execute(f"append {table}", f"INSERT INTO {t} ({', '.join(columns)}) {select}")
-    return max(ids)
+    return int(max(ids))
