@@ -66,6 +66,9 @@ FORBIDDEN: list[tuple[str, re.Pattern[str]]] = [(n, re.compile(p)) for n, p in [
     ("-> lambda", r"[(,]\s*(\([a-z_]\w*(\s*,\s*[a-z_]\w*)*\)|[a-z_]\w*)\s*->\s*[\w(]"),  # an argument
     ("read_csv/read_parquet", r"\bread_(csv|csv_auto|parquet|json|json_auto|ndjson)\s*\("),
     ("ATTACH", r"\b(ATTACH|DETACH)\s+(DATABASE\b|IF\b|'|\{|\$)"),  # the statement, not the word
+    # Spark reads VARCHAR only with a length (VARCHAR(10)); STRING is the type both engines read
+    ("CAST AS VARCHAR", r"\bAS\s+VARCHAR\s*\)"),
+    ("TEMP TABLE", r"\bTEMP(ORARY)?\s+TABLE\b"),  # Spark has temp views: Backend.temp_table
 ]]
 
 

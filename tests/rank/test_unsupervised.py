@@ -132,3 +132,16 @@ def test_cli_rank_without_labels_writes_a_ranking(tmp_path: Path) -> None:
     assert "amounts at amount_usd only (no rates loaded)" in result.output
     with Workspace.open(path, read_only=True) as ws:
         assert ws.count("account_scores") == 224
+
+
+def test_features_are_rounded_so_that_the_order_of_a_sum_does_not_reach_the_model() -> None:
+    import numpy as np
+
+    from tenaza.rank.supervised import reproducible
+
+    values = [0.1 * k + 1e-3 / k for k in range(1, 2_000)]
+    forward, backward = sum(values), sum(reversed(values))
+    assert forward != backward  # the engines' case: the same sum in another order
+    x = reproducible(np.array([[forward, np.nan, 0.0], [backward, 1e-12, -3.25]]))
+    assert x[0, 0] == x[1, 0] == pytest.approx(forward, rel=1e-9)
+    assert np.isnan(x[0, 1]) and x[1, 1] == 1e-12 and x[0, 2] == 0.0 and x[1, 2] == -3.25

@@ -311,7 +311,7 @@ def evaluate_labels(workspace: Path | str, spec: str, ks: tuple[int, ...] = DEFA
             every = ws.backend.scalar("evaluate: alerts", "SELECT count(*) FROM alerts")
         else:
             truth = {f"record:{r}" for (r,) in ws.backend.fetch("evaluate: positive transactions", f"""
-                SELECT DISTINCT CAST(t.ingest_id AS VARCHAR) || ':' || CAST(t.source_row AS VARCHAR)
+                SELECT DISTINCT CAST(t.ingest_id AS STRING) || ':' || CAST(t.source_row AS STRING)
                 FROM transactions AS t JOIN {LABELS} AS l USING (txn_id) WHERE l.positive""")}
             alerts = [a for a in _evidence_alerts(ws) if a.subjects]
             every = ws.backend.scalar("evaluate: alerts", "SELECT count(*) FROM alerts")

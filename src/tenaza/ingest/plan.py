@@ -45,7 +45,7 @@ def resolve(spec: TableSpec, mapping: Mapping | None, source_columns: list[str],
         raw: str | None = None
         if cmap is not None and cmap.line:
             # the id of a row is where it is, not what it says: exact repeats stay separate rows
-            raw = f"concat({bind(PurePath(file).name + ':')}, CAST({LINE_COL} AS VARCHAR))"
+            raw = f"concat({bind(PurePath(file).name + ':')}, CAST({LINE_COL} AS STRING))"
         elif cmap is not None and cmap.value is not None:
             raw = bind(cmap.value.strip())
         elif cmap is not None:

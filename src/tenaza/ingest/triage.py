@@ -149,7 +149,7 @@ def _resolve_codes(ws: Workspace, spec: TableSpec, ingest_id: int) -> dict[str, 
                       {"i": ingest_id, "src": list(change), "dst": list(change.values())})
         if unknown and not c.required:
             what = "an ISO 3166 country" if c.type is ColumnType.COUNTRY else "an ISO 4217 currency"
-            _clear(ws, t, col, c.name, d.array_contains("$v", col), f"CAST({col} AS VARCHAR)",
+            _clear(ws, t, col, c.name, d.array_contains("$v", col), f"CAST({col} AS STRING)",
                    f"$why || {col}", ingest_id, {"v": unknown, "why": f"not {what}: "})
         elif unknown:
             what = "an ISO 3166 country" if c.type is ColumnType.COUNTRY else "an ISO 4217 currency"

@@ -23,7 +23,7 @@ def parse_record_id(text: str) -> tuple[int, int]:
 def record_id_sql(prefix: str = "") -> str:
     """SQL of the record id of a stored row (columns ``ingest_id`` and ``source_row``)."""
     p = f"{prefix}." if prefix else ""
-    return f"(CAST({p}ingest_id AS VARCHAR) || ':' || CAST({p}source_row AS VARCHAR))"
+    return f"(CAST({p}ingest_id AS STRING) || ':' || CAST({p}source_row AS STRING))"
 
 
 def ingest_of(record_id_expr: str) -> str:

@@ -53,7 +53,9 @@ def account_features_sql(have_rates: bool, d: Dialect) -> str:
     day_stats AS (SELECT account_id, max(n) AS max_per_day, avg(n) AS per_active_day FROM daily GROUP BY account_id),
     last_in AS (
       SELECT account_id, side, ts, usd,
-             max(CASE WHEN side = 'in' THEN ts END) OVER (PARTITION BY account_id ORDER BY ts
+             -- money received at the same moment as money sent counts as before it ('in' < 'out'),
+             -- so that the order of ties is the data's, not the engine's
+             max(CASE WHEN side = 'in' THEN ts END) OVER (PARTITION BY account_id ORDER BY ts, side
                                                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS in_ts
       FROM legs
     ),
@@ -64,16 +66,16 @@ def account_features_sql(have_rates: bool, d: Dialect) -> str:
     ),
     kinds AS (SELECT account_id, any_value(kind) AS kind FROM accounts GROUP BY account_id),
     f AS (
-      SELECT l.account_id, {d.list_agg('l.ingest_id', distinct=True)} AS ingest_ids, min(l.ts) AS window_start,
+      SELECT l.account_id, {d.array_sort(d.list_agg('l.ingest_id', distinct=True))} AS ingest_ids, min(l.ts) AS window_start,
              max(l.ts) AS window_end,
              count(*) FILTER (WHERE side = 'in') AS n_in, count(*) FILTER (WHERE side = 'out') AS n_out,
              coalesce(sum(usd) FILTER (WHERE side = 'in'), 0) AS usd_in,
              coalesce(sum(usd) FILTER (WHERE side = 'out'), 0) AS usd_out,
              count(DISTINCT other) FILTER (WHERE side = 'in') AS in_cp,
              count(DISTINCT other) FILTER (WHERE side = 'out') AS out_cp,
-             avg(CASE WHEN side = 'in' AND channel IN ('cash_deposit', 'armored_car') THEN 1.0
-                      WHEN side = 'in' THEN 0.0 END) AS cash_in_share,
-             avg(CASE WHEN amount > 0 AND amount % 100 = 0 THEN 1.0 ELSE 0.0 END) AS round_share,
+             avg(CAST(CASE WHEN side = 'in' AND channel IN ('cash_deposit', 'armored_car') THEN 1
+                           WHEN side = 'in' THEN 0 END AS DOUBLE)) AS cash_in_share,
+             avg(CAST(CASE WHEN amount > 0 AND amount % 100 = 0 THEN 1 ELSE 0 END AS DOUBLE)) AS round_share,
              count(DISTINCT currency) AS currencies,
              avg(d.degree) AS cp_mean_degree
       FROM legs AS l LEFT JOIN deg AS d ON d.account_id = l.other

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         """Rank accounts: with LightGBM where labels exist, else against their peers and alerts (always)."""
         from tenaza.cli_options import fail, out
         from tenaza.detect import run
-        from tenaza.errors import TenazaError, UnsupportedCapability
+        from tenaza.errors import TenazaError
         from tenaza.pillars.cash.transactions.ranked_risk import RankedRisk
         from tenaza.rank import rank_unsupervised
         from tenaza.rank.supervised import RankerConfig, load_labels
@@ -59,10 +59,6 @@ def register(app: typer.Typer) -> None:
             cfg = RankerConfig(window_days=window_days, train_fraction=train_fraction, top_k=top_k,
                                split="account" if split == "account" else "time")
             with Workspace.open(workspace) as ws:
-                if ws.backend.dialect.name != "duckdb":
-                    raise UnsupportedCapability(ws.backend.dialect.name, (
-                        "rank accounts yet: the ranker's features and labels are DuckDB SQL; run `tenaza rank` "
-                        "without --engine, and cash_ranked_risk on this engine reads the scores it writes"))
                 report = run_ranker(ws, load_labels(ws, truth, labels), cfg)
                 if report.skipped:
                     unsup = rank_unsupervised(ws)

@@ -103,7 +103,7 @@ def features_sql(params: dict[str, Any], window_days: int, d: Dialect, labels: s
                               AND own_country <> other_country) AS n_cross_border,
              count(DISTINCT other) FILTER (WHERE side = 'in') AS in_cp,
              count(DISTINCT other) FILTER (WHERE side = 'out') AS out_cp,
-             avg(CASE WHEN usd > 0 AND usd % 100 = 0 THEN 1.0 ELSE 0.0 END) AS round_share,
+             avg(CAST(CASE WHEN usd > 0 AND usd % 100 = 0 THEN 1 ELSE 0 END AS DOUBLE)) AS round_share,
              count(DISTINCT channel) AS channels, count(DISTINCT CAST(ts AS DATE)) AS active_days,
              avg(other_degree) AS cp_mean_degree,
              count(DISTINCT other) FILTER (WHERE floor({d.days_between(t0, 'first_ts')} / $rk_days) = win)

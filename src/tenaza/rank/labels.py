@@ -23,6 +23,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from tenaza.store.workspace import Workspace
 
 log = logging.getLogger("tenaza")
@@ -48,12 +50,22 @@ class Labels:
         return self.positives > 0 and self.labelled > self.positives
 
 
-def _create(ws: Workspace) -> None:
-    ws.backend.execute("ranker labels", f"CREATE OR REPLACE TEMP TABLE {LABELS} (txn_id VARCHAR, positive BOOLEAN)")
+# No labels: the tables' shape, empty (a source that labels nothing still leaves its table).
+_NO_TXN_LABELS = "SELECT CAST(NULL AS STRING) AS txn_id, CAST(NULL AS BOOLEAN) AS positive WHERE FALSE"
+_NO_ACCOUNT_LABELS = ("SELECT CAST(NULL AS STRING) AS account_id, CAST(NULL AS BOOLEAN) AS positive, "
+                      "CAST(NULL AS BIGINT) AS ingest_id WHERE FALSE")
+
+
+def _create(ws: Workspace, select: str = _NO_TXN_LABELS, params: dict[str, object] | None = None,
+            step: str = "ranker labels") -> None:
+    """The session's transaction labels: ``select`` gives (txn_id, positive)."""
+    ws.backend.temp_table(step, LABELS, f"SELECT CAST(txn_id AS STRING) AS txn_id, CAST(positive AS BOOLEAN) "
+                                        f"AS positive FROM ({select}) AS l", params)
 
 
 def _count(ws: Workspace, source: str) -> Labels:
-    n, pos = ws.backend.fetch("ranker labels: count", f"SELECT count(*), count(*) FILTER (WHERE positive) FROM {LABELS}")[0]
+    n, pos = ws.backend.fetch("ranker labels: count", f"SELECT count(*), sum(CASE WHEN positive THEN 1 ELSE 0 END) "
+                                                      f"FROM {LABELS}")[0]
     labels = Labels(source, int(n), int(pos or 0))
     log.info("ranker labels from %s: %d transactions, %d positive", source, labels.labelled, labels.positives)
     return labels
@@ -61,7 +73,6 @@ def _count(ws: Workspace, source: str) -> Labels:
 
 def from_extras(ws: Workspace, keys: tuple[str, ...] = EXTRAS_KEYS) -> Labels:
     """Labels from a label column kept in ``transactions.extras`` (the first key found)."""
-    _create(ws)
     d = ws.backend.dialect
     for key in keys:
         path = '$."' + key.replace('"', "") + '"'
@@ -70,25 +81,26 @@ def from_extras(ws: Workspace, keys: tuple[str, ...] = EXTRAS_KEYS) -> Labels:
                                   f"WHERE extras IS NOT NULL AND {value} IS NOT NULL",
                                   {"path": path})
         if found:
-            ws.backend.execute("ranker labels: extras", f"""
-                INSERT INTO {LABELS}
-                SELECT txn_id, {d.array_contains('$true', value)} FROM transactions
-                WHERE extras IS NOT NULL AND {value} IS NOT NULL""",
-                               {"path": path, "true": list(_TRUE)})
+            _create(ws, f"""SELECT txn_id, {d.array_contains('$true', value)} AS positive FROM transactions
+                            WHERE extras IS NOT NULL AND {value} IS NOT NULL""",
+                    {"path": path, "true": list(_TRUE)}, "ranker labels: extras")
             return _count(ws, f"transactions.extras[{key}]")
+    _create(ws)
     return Labels("transactions.extras (no label column)", 0, 0)
 
 
 def from_truth(ws: Workspace, truth: Path | str, pillar: str = "cash") -> Labels:
     """Labels from a scenario's truth: its transactions of ``pillar`` are positive, every other
     transaction of the workspace negative (a generated world is fully known)."""
-    _create(ws)
-    ws.backend.execute("ranker labels: truth", f"""
-        INSERT INTO {LABELS}
-        SELECT t.txn_id, p.txn_id IS NOT NULL FROM (SELECT DISTINCT txn_id FROM transactions) AS t
-        LEFT JOIN (SELECT DISTINCT "key" AS txn_id FROM {ws.backend.dialect.read_parquet('$path')}
-                   WHERE "table" = 'transactions' AND pillar = $pillar) AS p USING (txn_id)""",
-                       {"path": str(truth), "pillar": pillar})
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(truth, columns=["table", "key", "pillar"])
+    keys = sorted({str(k) for t, k, p in zip(*(table.column(c).to_pylist() for c in ("table", "key", "pillar")),
+                                              strict=True) if t == "transactions" and p == pillar and k is not None})
+    with ws.backend.arrow_relation("rank_truth_in", pa.table({"txn_id": pa.array(keys, pa.string())})) as rows:
+        _create(ws, f"""SELECT t.txn_id, p.txn_id IS NOT NULL AS positive
+                        FROM (SELECT DISTINCT txn_id FROM transactions) AS t
+                        LEFT JOIN {rows} AS p ON p.txn_id = t.txn_id""", None, "ranker labels: truth")
     return _count(ws, f"truth {Path(truth).name}")
 
 
@@ -97,15 +109,18 @@ def positives_relation() -> str:
     return f"(SELECT txn_id FROM {LABELS} WHERE positive)"
 
 
-def _create_accounts(ws: Workspace) -> None:
-    ws.backend.execute("ranker labels", f"CREATE OR REPLACE TEMP TABLE {ACCOUNT_LABELS} "
-                                        "(account_id VARCHAR, positive BOOLEAN, ingest_id BIGINT)")
+def _create_accounts(ws: Workspace, select: str = _NO_ACCOUNT_LABELS, params: dict[str, object] | None = None,
+                     step: str = "ranker labels") -> None:
+    """The session's account labels: ``select`` gives (account_id, positive, ingest_id)."""
+    ws.backend.temp_table(step, ACCOUNT_LABELS, f"SELECT CAST(account_id AS STRING) AS account_id, CAST(positive AS "
+                                                f"BOOLEAN) AS positive, CAST(ingest_id AS BIGINT) AS ingest_id "
+                                                f"FROM ({select}) AS l", params)
 
 
 def _count_accounts(ws: Workspace, source: str) -> Labels:
     n, pos = ws.backend.fetch("ranker labels: count accounts",
-                              f"SELECT count(DISTINCT account_id), count(DISTINCT account_id) FILTER (WHERE positive) "
-                              f"FROM {ACCOUNT_LABELS}")[0]
+                              f"SELECT count(DISTINCT account_id), count(DISTINCT CASE WHEN positive THEN account_id "
+                              f"END) FROM {ACCOUNT_LABELS}")[0]
     labels = Labels(source, int(n), int(pos or 0), "accounts")
     log.info("ranker labels from %s: %d accounts, %d positive", source, labels.labelled, labels.positives)
     return labels
@@ -113,15 +128,13 @@ def _count_accounts(ws: Workspace, source: str) -> Labels:
 
 def from_account_column(ws: Workspace, column: str) -> Labels:
     """Labels from a column of the accounts files kept in ``accounts.extras`` (``isFraud``)."""
-    _create_accounts(ws)
     path = '$."' + column.replace('"', "") + '"'
     d = ws.backend.dialect
     value = d.json_extract_text("extras", "$path")
-    ws.backend.execute("ranker labels: accounts", f"""
-        INSERT INTO {ACCOUNT_LABELS}
-        SELECT account_id, bool_or({d.array_contains('$true', value)}), min(ingest_id)
+    _create_accounts(ws, f"""
+        SELECT account_id, bool_or({d.array_contains('$true', value)}) AS positive, min(ingest_id) AS ingest_id
         FROM accounts WHERE extras IS NOT NULL AND {value} IS NOT NULL
-        GROUP BY account_id""", {"path": path, "true": list(_TRUE)})
+        GROUP BY account_id""", {"path": path, "true": list(_TRUE)}, "ranker labels: accounts")
     return _count_accounts(ws, f"accounts.extras[{column}]")
 
 
@@ -160,23 +173,18 @@ def from_truth_file(ws: Workspace, path: Path) -> Labels:
     else:
         positive = [True] * len(keys)
     pairs = [(k, p) for k, p in zip(keys, positive, strict=True) if k]
-    rows = ws.backend.dialect.rows_from_arrays({key: "$k", "positive": "$p"})
-    if key == "txn_id":
-        _create(ws)
-        if pairs:
-            ws.backend.execute("ranker labels: truth file", f"""
-                INSERT INTO {LABELS}
-                SELECT t.txn_id, coalesce(f.positive, FALSE) FROM (SELECT DISTINCT txn_id FROM transactions) AS t
-                LEFT JOIN ({rows}) AS f USING (txn_id)""",
-                               {"k": [k for k, _ in pairs], "p": [p for _, p in pairs]})
-        return _count(ws, f"truth file {path.name}")
-    _create_accounts(ws)
-    if pairs:
+    given = pa.table({key: pa.array([k for k, _ in pairs], pa.string()),
+                      "positive": pa.array([p for _, p in pairs], pa.bool_())})
+    with ws.backend.arrow_relation("rank_truth_in", given) as rows:
+        if key == "txn_id":
+            _create(ws, f"""SELECT t.txn_id, coalesce(f.positive, FALSE) AS positive
+                            FROM (SELECT DISTINCT txn_id FROM transactions) AS t
+                            LEFT JOIN {rows} AS f ON f.txn_id = t.txn_id""" if pairs else _NO_TXN_LABELS,
+                    None, "ranker labels: truth file")
+            return _count(ws, f"truth file {path.name}")
         # the file is the user's, outside the workspace: it adds no releasability of its own
-        ws.backend.execute("ranker labels: truth file", f"""
-            INSERT INTO {ACCOUNT_LABELS}
-            SELECT account_id, bool_or(positive), NULL FROM ({rows}) AS f
-            GROUP BY account_id""", {"k": [k for k, _ in pairs], "p": [p for _, p in pairs]})
+        _create_accounts(ws, f"""SELECT account_id, bool_or(positive) AS positive, NULL AS ingest_id FROM {rows} AS f
+                                 GROUP BY account_id""" if pairs else _NO_ACCOUNT_LABELS, None, "ranker labels: truth file")
     return _count_accounts(ws, f"truth file {path.name}")
 
 
@@ -199,14 +207,15 @@ def from_dispositions(ws: Workspace, path: Path) -> Labels:
                                                      f"not {verdict!r}", line=line, field="disposition")))
         ids.append(alert)
         verdicts.append(verdict == "confirmed")
-    _create_accounts(ws)
     if ids:
-        ws.backend.execute("ranker labels: dispositions", f"""
-            INSERT INTO {ACCOUNT_LABELS}
-            SELECT substr(s, 9), bool_or(d.positive), NULL
+        _create_accounts(ws, f"""
+            SELECT substr(s, 9) AS account_id, bool_or(d.positive) AS positive, NULL AS ingest_id
             FROM ({ws.backend.dialect.rows_from_arrays({"alert_id": "$a", "positive": "$p"})}) AS d
-            JOIN (SELECT alert_id, {ws.backend.dialect.explode('subjects')} AS s FROM alerts) AS a USING (alert_id)
-            WHERE s LIKE 'account:%' GROUP BY 1""", {"a": ids, "p": verdicts})
+            JOIN (SELECT alert_id, {ws.backend.dialect.explode('subjects')} AS s FROM alerts) AS a
+              ON a.alert_id = d.alert_id
+            WHERE s LIKE 'account:%' GROUP BY 1""", {"a": ids, "p": verdicts}, "ranker labels: dispositions")
+    else:
+        _create_accounts(ws)
     return _count_accounts(ws, f"dispositions {path.name}")
 
 

@@ -77,6 +77,24 @@ class RankReport:
     seconds: float = 0.0
 
 
+# Significant digits a feature keeps before it reaches a model (FEATURE_DIGITS).
+FEATURE_DIGITS = 10
+
+
+def reproducible(x: np.ndarray) -> np.ndarray:
+    """``x`` rounded to FEATURE_DIGITS significant digits. A sum of many floats differs in its last
+    bits with the order it was taken in, which a parallel engine does not fix (DuckDB from run to
+    run, Spark against DuckDB); a tree model that splits on such a difference, or a rank among
+    near-equal anomaly scores, would then differ too. Ten digits is far finer than any feature
+    means anything at."""
+    import numpy as np
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.where(np.isfinite(x) & (x != 0), np.floor(np.log10(np.abs(x))), 0)
+    scale = np.power(10.0, FEATURE_DIGITS - 1 - magnitude)
+    return np.where(np.isfinite(x), np.round(x * scale) / scale, x)
+
+
 def load_labels(ws: Workspace, truth: Path | str | None = None, spec: str | None = None) -> Labels:
     """The scenario's truth if given, else the labels ``spec`` names (labels.from_spec),
     else a known label column kept in the transactions' extras."""
@@ -132,7 +150,7 @@ def rank(ws: Workspace, labels: Labels, config: RankerConfig | None = None) -> R
         report.skipped = where
         log.info("ranker skipped: %s", report.skipped)
         return report
-    x = np.array([r[6:] for r in rows], dtype=float)
+    x = reproducible(np.array([r[6:] for r in rows], dtype=float))
     y = np.array([r[5] for r in rows], dtype=float)
     report.train_rows, report.test_rows = int(train.sum()), int(test.sum())
     report.train_positives, report.test_positives = int(y[train].sum()), int(y[test].sum())
@@ -208,6 +226,11 @@ def _train(x: np.ndarray, y: np.ndarray, cfg: RankerConfig) -> Any:
     return lgb.train(params, data, num_boost_round=cfg.rounds)
 
 
+# The columns the rankers write to account_scores.
+SCORE_COLUMNS = ["score_id", "account_id", "window_start", "window_end", "score", "rank", "reasons", "contributions",
+                 "label", "split", "run_id", "created_at", "releasable_to"]
+
+
 def _write(ws: Workspace, rows: list[tuple[Any, ...]], x: np.ndarray, y: np.ndarray, s: np.ndarray,
            contrib: np.ndarray, run_id: str, cfg: RankerConfig) -> int:
     import numpy as np
@@ -221,22 +244,21 @@ def _write(ws: Workspace, rows: list[tuple[Any, ...]], x: np.ndarray, y: np.ndar
         "ingest_ids": [r[4] for r in rows], "score": s, "label": y.astype(int), "reasons": reasons,
         "contributions": detail})
     now = datetime.now(UTC).replace(tzinfo=None)
-    with ws.backend.transaction("ranker: write scores"), ws.backend.arrow_relation("rank_scores_in", table) as rel:
-        ws.backend.execute("ranker: clear", "DELETE FROM account_scores")
+    with ws.backend.arrow_relation("rank_scores_in", table) as rel:
         d = ws.backend.dialect
         common = d.array_sort(d.list_agg_intersect(f"coalesce(l.releasable_to, {d.empty_string_array()})"))
-        ws.backend.execute("ranker: write", f"""
-            INSERT INTO account_scores (score_id, account_id, window_start, window_end, score, rank, reasons,
-                                        contributions, label, split, run_id, created_at, releasable_to)
+        ws.backend.replace_rows("ranker: write scores", "account_scores", "TRUE", SCORE_COLUMNS, f"""
             WITH rel AS (
               SELECT u.account_id, u.window_start, {common} AS rel
               FROM (SELECT account_id, window_start, {d.explode('ingest_ids')} AS ingest_id FROM {rel}) AS u
               JOIN ingest_log AS l ON l.ingest_id = u.ingest_id
-              GROUP BY ALL
+              GROUP BY u.account_id, u.window_start
             )
-            SELECT s.account_id || ':' || CAST(CAST(s.window_start AS DATE) AS VARCHAR), s.account_id,
-                   s.window_start, s.window_end, round(s.score, 4),
-                   rank() OVER (PARTITION BY s.window_start ORDER BY s.score DESC), s.reasons, s.contributions,
-                   s.label, 'test', $run, $now, coalesce(r.rel, {d.empty_string_array()})
-            FROM {rel} AS s LEFT JOIN rel AS r USING (account_id, window_start)""", {"run": run_id, "now": now})
+            SELECT s.account_id || ':' || CAST(CAST(s.window_start AS DATE) AS STRING) AS score_id, s.account_id,
+                   s.window_start, s.window_end, round(s.score, 4) AS score,
+                   rank() OVER (PARTITION BY s.window_start ORDER BY s.score DESC) AS rank, s.reasons, s.contributions,
+                   s.label, 'test' AS split, $run AS run_id, $now AS created_at,
+                   coalesce(r.rel, {d.empty_string_array()}) AS releasable_to
+            FROM {rel} AS s LEFT JOIN rel AS r ON r.account_id = s.account_id AND r.window_start = s.window_start""",
+                                {"run": run_id, "now": now})
     return len(rows)

@@ -34,6 +34,7 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from tenaza.rank.account_features import FEATURES, account_features_sql
+from tenaza.rank.supervised import SCORE_COLUMNS, reproducible
 from tenaza.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def peer_groups(kinds: list[str], volume: np.ndarray, cfg: UnsupervisedConfig) -
 def _alert_signals(ws: Workspace) -> dict[str, tuple[float, list[str], list[list[str]]]]:
     """Per account: noisy-OR of its alerts' scores, the alerts in words, and their releasable_to."""
     d = ws.backend.dialect
-    words = "a.typology || ' (' || CAST(round(CAST(a.score AS DOUBLE), 2) AS VARCHAR) || ')'"
+    words = "a.typology || ' (' || CAST(round(CAST(a.score AS DOUBLE), 2) AS STRING) || ')'"
     # an alert without releasable_to counts as releasable nowhere (an empty list), not as missing
     rows = ws.backend.fetch("ranker: alert signals", f"""
         SELECT substr(s, 9) AS account_id, 1 - exp(sum(ln(1 - least(CAST(a.score AS DOUBLE), 0.999)))) AS signal,
@@ -164,7 +165,7 @@ def rank_unsupervised(ws: Workspace, config: UnsupervisedConfig | None = None,
         report.skipped = "no transactions with an account to rank"
         log.warning("unsupervised ranker: %s", report.skipped)
         return report
-    x = np.array([[np.nan if v is None else float(v) for v in r[_FIXED:]] for r in rows], dtype=float)
+    x = reproducible(np.array([[np.nan if v is None else float(v) for v in r[_FIXED:]] for r in rows], dtype=float))
     kinds = [str(r[1]) for r in rows]
     volume = x[:, FEATURE_NAMES.index("n_in")] + x[:, FEATURE_NAMES.index("n_out")]
     groups, group_words, report.fallbacks = peer_groups(kinds, volume, cfg)
@@ -247,13 +248,10 @@ def _write(ws: Workspace, rows: list[tuple[Any, ...]], x: np.ndarray, z: np.ndar
         "label": pa.array([labels.get(str(r[0])) for r in rows], pa.int64()),
         "reasons": reasons, "contributions": detail, "rel": releasable})
     now = datetime.now(UTC).replace(tzinfo=None)
-    with ws.backend.transaction("ranker: write scores"), ws.backend.arrow_relation("unsup_scores_in", table) as rel:
-        ws.backend.execute("ranker: clear", "DELETE FROM account_scores")
-        ws.backend.execute("ranker: write", f"""
-            INSERT INTO account_scores (score_id, account_id, window_start, window_end, score, rank, reasons,
-                                        contributions, label, split, run_id, created_at, releasable_to)
-            SELECT s.account_id || ':' || CAST(CAST(s.window_start AS DATE) AS VARCHAR), s.account_id,
-                   s.window_start, s.window_end, round(s.score, 4),
-                   rank() OVER (ORDER BY s.score DESC), s.reasons, s.contributions, s.label, 'unsupervised',
-                   $run, $now, s.rel
+    with ws.backend.arrow_relation("unsup_scores_in", table) as rel:
+        ws.backend.replace_rows("ranker: write scores", "account_scores", "TRUE", SCORE_COLUMNS, f"""
+            SELECT s.account_id || ':' || CAST(CAST(s.window_start AS DATE) AS STRING) AS score_id, s.account_id,
+                   s.window_start, s.window_end, round(s.score, 4) AS score,
+                   rank() OVER (ORDER BY s.score DESC) AS rank, s.reasons, s.contributions, s.label,
+                   'unsupervised' AS split, $run AS run_id, $now AS created_at, s.rel AS releasable_to
             FROM {rel} AS s""", {"run": run_id, "now": now})

@@ -62,6 +62,10 @@ class Backend(ABC):
         """The workspace's own table or view ``name``, qualified so that no temporary view of the
         same name (a viewer's filter) stands in for it."""
 
+    @abstractmethod
+    def _temp_table(self, name: str, select: str, params: Params) -> None:
+        """Make the session's temporary table ``name`` from ``select`` (replacing one of that name)."""
+
     def table_columns(self) -> dict[str, set[str]]:
         """Every table and view of the workspace with its column names."""
         columns: dict[str, set[str]] = {}
@@ -118,6 +122,19 @@ class Backend(ABC):
             return self._columns(self.dialect.translate(sql), params)
         except Exception as exc:
             raise EngineError(step, sql, exc) from exc
+
+    @final
+    def temp_table(self, step: str, name: str, select: str, params: Params = None) -> None:
+        """A temporary table of this session (never in the workspace) holding the rows of
+        ``select``, computed once: on DuckDB a TEMP table, on Spark a checkpointed temp view."""
+        try:
+            self._temp_table(name, select, params)
+        except TenazaError:
+            raise
+        except Exception as exc:
+            if _interrupted(exc):
+                raise KeyboardInterrupt from exc
+            raise EngineError(step, select, exc) from exc
 
     @final
     def native(self, capability: str) -> Any:

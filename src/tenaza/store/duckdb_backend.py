@@ -70,6 +70,9 @@ class DuckDBBackend(Backend):
         catalog = str(self.con.execute("SELECT current_database()").fetchall()[0][0])
         return f"{ident(catalog)}.main.{ident(name)}"
 
+    def _temp_table(self, name: str, select: str, params: Params) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}", _used(select, params)).fetchall()
+
     def _run(self, sql: str, params: Params) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, _used(sql, params)).fetchall()
 

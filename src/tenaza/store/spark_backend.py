@@ -223,6 +223,10 @@ class SparkBackend(Backend):
         schema = self.spark.sql(bind(sql, params)).schema
         return [(f.name, f.dataType.simpleString()) for f in schema.fields]
 
+    def _temp_table(self, name: str, select: str, params: Params) -> None:
+        with hoisted(self.spark, bind(select, params)) as frame:
+            frame.localCheckpoint(eager=True).createOrReplaceTempView(name.strip('"`'))
+
     def _register(self, name: str, reader: Any) -> None:
         table = reader.read_all() if hasattr(reader, "read_all") else reader
         self.spark.createDataFrame(table).createOrReplaceTempView(name)

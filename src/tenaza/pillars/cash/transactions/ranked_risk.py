@@ -59,7 +59,7 @@ class RankedRisk(Detector[RankedRiskConfig]):
                  AS subjects,
                ev.evidence, {figures} AS figures,
                'The ranker scores account ' || s.account_id || ' at ' || {d.format_fixed("CAST(s.score AS DOUBLE)", 2)}
-                 || ' (rank ' || CAST(s.rank AS VARCHAR) || ' of its window): '
+                 || ' (rank ' || CAST(s.rank AS STRING) || ' of its window): '
                  || {d.array_join(d.array_slice("s.reasons", "1", "2"), "'; '")} || '.' AS explanation,
                s.window_start AS period_start, s.window_end AS period_end
         FROM s JOIN ev USING (score_id)"""
