@@ -28,10 +28,9 @@ ENGINES = {
     "store/spark_backend.py",    # the Spark engine (its UDFs and table folders)
 }
 
-# Modules still allowed to spell DuckDB SQL, and why. Shrink it; never grow it without a reason.
+# Modules still allowed to spell DuckDB SQL, and why. Empty since 2026-12-04 (screening, the
+# viewer's join filter and the resolve scratch were the last); never grow it without a reason.
 ALLOWED: dict[str, str] = {
-    # Being ported to the dialect now by other work (remove each as it lands):
-    # Not yet through the dialect (issue 8; each a dialect change away from Spark):
 }
 
 # (name, pattern): DuckDB spellings Spark SQL lacks or reads differently. Word-bounded, case as
