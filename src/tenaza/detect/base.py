@@ -68,6 +68,9 @@ class Detector(ABC, Generic[C]):
     # Config fields holding time windows in days, scaled to the data's pace under the config's
     # time_profile (tenaza.detect.pace; the config is then a TimedConfig).
     TIME_WINDOWS: ClassVar[tuple[str, ...]] = ()
+    # Whether TIME_WINDOWS shrink on data faster than they are written for (tenaza.detect.pace);
+    # they always stretch on slower data.
+    SHRINK_WINDOWS: ClassVar[bool] = True
 
     # The dialect the SQL is written for; the runner sets the workspace engine's.
     dialect: Dialect = DUCKDB

@@ -155,7 +155,7 @@ def run(ws: Workspace, detectors: Iterable[type[Detector[Any]]], configs: dict[s
         if cls.TIME_WINDOWS and isinstance(detector.config, TimedConfig):
             if pace is None:
                 pace = measure_pace(ws)
-            windows = choose(pace, detector.config, cls.TIME_WINDOWS)
+            windows = choose(pace, detector.config, cls.TIME_WINDOWS, shrink=cls.SHRINK_WINDOWS)
             time_notes = windows.notes
             for note in windows.notes:
                 log.info("%s: %s", cls.NAME, note)

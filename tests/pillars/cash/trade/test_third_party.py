@@ -143,6 +143,30 @@ def test_an_export_financed_by_a_factor_named_on_the_filing_is_not_a_third_party
     assert len(alerts(ws, "cash_trade_third_party")) == 2
 
 
+def test_on_data_four_times_slower_a_factor_settling_late_is_still_a_financier(ws: Workspace, tmp_path: Path) -> None:
+    """Accounts moving money every 40 days, and the factor paying 200 days after the export: past the
+    set 90 days, within the window in the data's pace (90 x 4)."""
+    from datetime import date, timedelta
+
+    factor = {"party_id": "P-FAC", "kind": "company", "name": "Lone Star Capital Holdings LLC", "country": "USA"}
+    decls = [export("F1", "2024-01-10", "Honest Tools Inc", "Ferreteria Luna SA de CV", "820540", 100, 50_000.0,
+                    payer="Lone Star Capital Holdings LLC")]
+    day = date(2024, 1, 1)
+    background = [_txn(f"B{i}-{k}", str(day + timedelta(days=40 * k + i)), f"A-BG{i}", f"A-BH{i}", 300 + i)
+                  for i in range(25) for k in range(5)]
+    txns = [_txn("TF1", "2024-07-28", "A-FAC", "A-HON", 50_050), *background]
+    load(ws, tmp_path, "parties", [factor])
+    load(ws, tmp_path, "accounts", [{"account_id": "A-FAC", "institution": "Bank", "holder_party_id": "P-FAC"}])
+    _load(ws, tmp_path, decls, txns)
+    [fixed] = run(ws, [TradeThirdParty], {"cash_trade_third_party": {"time_profile": "absolute"}})
+    assert len(alerts(ws, "cash_trade_third_party")) == 1  # the factor's payment falls outside 90 days
+    assert "time_profile absolute" in " | ".join(fixed.notes)
+    [paced] = run(ws, [TradeThirdParty])
+    assert alerts(ws, "cash_trade_third_party") == []
+    said = " | ".join(paced.notes)
+    assert "time_profile auto -> relative" in said and "days_after 90 -> 360 days" in said, said
+
+
 def test_a_bank_extract_in_cents_is_compared_with_the_exports_in_its_own_unit(ws: Workspace, tmp_path: Path) -> None:
     """Every bank amount a hundredth of the customs one (an extract in cents): the importers of ten honest trades
     pay a hundredth of what they were shipped, so strangers' 480.00 for a $50,000 export are $48,000 of it."""

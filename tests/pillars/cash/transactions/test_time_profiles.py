@@ -66,14 +66,47 @@ def test_auto_keeps_the_windows_at_the_pace_they_are_written_for_and_on_faster_d
     assert alerts == 1 and "time_profile auto -> absolute" in said and "window_days 3 days" in said
 
 
-def test_faster_data_keeps_the_windows_under_auto_and_relative_shrinks_them_visibly(bank: Bank) -> None:
+def test_faster_data_shrinks_the_windows_under_auto_down_to_a_day_or_the_same_calendar_day(bank: Bank) -> None:
+    # accounts move money every half day, 20 times faster than a transfer book
     bank.transactions(pass_through(0.05) + background(0.05 * PACE_REF_DAYS))
     _, said = notes(bank, "bulk_cash")
-    assert "time_profile auto -> absolute" in said and "windows kept" in said and "window_days 5 days" in said
-    _, said = notes(bank, "rapid_pass_through", {"time_profile": "relative"})
-    assert "window_days 3 -> 0 days (the same calendar day)" in said
-    _, said = notes(bank, "bulk_cash", {"time_profile": "relative"})
-    assert "window_days 5 -> 0.25 days" in said
+    assert "time_profile auto -> relative" in said and "windows shrunk" in said
+    assert "window_days 5 -> 1 days (the floor)" in said  # 5 x 0.05 = 0.25 days, below MIN_WINDOW_DAYS
+    # the pass-through's window does not shrink (SHRINK_WINDOWS): its through share is measured in it
+    alerts, said = notes(bank, "rapid_pass_through")
+    assert alerts == 1 and "windows kept" in said and "window_days 3 days" in said
+    _, said = notes(bank, "bulk_cash", {"time_profile": "absolute"})
+    assert "time_profile absolute" in said and "window_days 5 days" in said
+
+
+def test_on_fast_data_a_cycle_of_ordinary_payments_days_apart_is_chance_and_one_of_hours_is_found(
+        bank: Bank) -> None:
+    # accounts move money every half day (every 1.3 days spread over the 9 days of data); X, Y and Z
+    # pay each other round every 3 days, inside the 7-day hop window but 6 times the data's typical
+    # gap: on such data a busy account's other payments fill that wait. A, B and C send the money
+    # on within 2 hours.
+    slow = loop(["X", "Y", "Z"], 0, 80_000, 0.95, gap=3) + loop(["X", "Y", "Z"], 0.5, 60_000, 0.9, gap=3)
+    fast = loop(["A", "B", "C"], 1, 200_000, 0.98, gap=0.08) + loop(["A", "B", "C"], 4, 150_000, 0.97, gap=0.08)
+    bank.transactions(slow + fast + background(0.05 * PACE_REF_DAYS))
+    alerts, said = notes(bank, "cycles", {"time_profile": "absolute"})
+    assert alerts == 2
+    alerts, said = notes(bank, "cycles")
+    assert alerts == 1 and "time_profile auto -> relative" in said
+    assert "max_gap_days 7 -> 1 days (the floor)" in said and "max_span_days 30 -> 3.9 days" in said
+    [subjects] = bank.ws.backend.fetch("alerts", "SELECT subjects FROM alerts WHERE detector = 'cycles'")[0]
+    assert list(subjects) == ["account:A", "account:B", "account:C"]
+
+
+def test_a_short_extract_of_slow_accounts_keeps_the_windows(bank: Bank) -> None:
+    # ten days of accounts that each move money about every ten days, a few of them often enough
+    # to have three movements: their gaps are at most a few days, since ten days hold no longer
+    # ones, but spread over the span the accounts move every ten days or so
+    rows = [txn(1 + 9 * (i % 7) / 7, f"Q{i}", f"R{i}", 400 + i) for i in range(120)]
+    rows += [txn(1 + 2.5 * k + 0.01 * i, f"F{i}", f"G{i}", 300 + i) for i in range(25) for k in range(3)]
+    bank.transactions(pass_through(1) + rows)
+    alerts, said = notes(bank, "rapid_pass_through")
+    assert alerts == 1 and "time_profile auto -> absolute" in said and "window_days 3 days" in said
+    assert "spread over the data's span" in said
 
 
 def test_too_few_accounts_to_measure_a_pace_keep_the_windows_and_say_so(bank: Bank) -> None:

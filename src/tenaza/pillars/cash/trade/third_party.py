@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from tenaza.detect.base import Detector, DetectorConfig, register
+from tenaza.detect.base import Detector, register
+from tenaza.detect.pace import TimedConfig
 from tenaza.detect.scoring import Feature, Score
 from tenaza.detect.sql import usd_source
 from tenaza.detect.survey import Survey
@@ -34,7 +35,7 @@ UNIT_OFF = 10.0
 UNIT_PAIRS = 10
 
 
-class TradeThirdPartyConfig(DetectorConfig):
+class TradeThirdPartyConfig(TimedConfig):
     days_before: int = Field(30, ge=0, description="Days before an export in which a payment may be a prepayment for it.")
     days_after: int = Field(90, ge=0, description=(
         "Days after an export in which a payment may settle it (open-account terms run 30 to 90 days)."))
@@ -93,7 +94,8 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
     Payments are linked to declarations through the parties: the exporter's name on the
     declaration (folded, legal form dropped) finds its party records, whose accounts
     (accounts.holder_party_id) are the exporter's accounts. Every credit to them within the
-    window around an export (30 days before to 90 after by default) is classed by its payer,
+    window around an export (30 days before to 90 after by default, in the data's pace where it
+    runs at another: ``time_profile``) is classed by its payer,
     the holder of the debited account: the importer named on that export; a related party
     (the exporter itself, or another of its importers); an unrelated individual; a cash
     deposit (depositor unknown); an unrelated company; or unidentified (an account with no
@@ -138,6 +140,9 @@ class TradeThirdParty(Detector[TradeThirdPartyConfig]):
     PILLAR = "cash"
     TYPOLOGIES = ("bmpe",)
     CONFIG = TradeThirdPartyConfig
+    # open-account terms are days of trade: on data stretched over years a factor's settlement
+    # falls past a fixed 90 days, and the factor is then taken for a broker's nominee
+    TIME_WINDOWS = ("days_before", "days_after")
     NEEDS = ("trade_declarations",)
 
     def survey(self, ws: Workspace) -> Survey:
