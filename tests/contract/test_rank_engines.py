@@ -1,8 +1,9 @@
 """`tenaza rank` on both engines: the tiny scenario's accounts ranked on DuckDB and on Spark
 (local[1]) give the same scores (issue 8).
 
-Both rankers: the supervised one (LightGBM, labels from the scenario's truth, split by time) and
-the unsupervised one (no labels: peers and alerts). The features are the same SQL through each
+Both account rankers: the supervised one (LightGBM, labels from the scenario's truth, split by
+time) and the unsupervised one (no labels: peers and alerts); and the ranking of firearm
+purchasers and dealers (`tenaza rank --pillar weapons`), compared by the alerts it writes. The features are the same SQL through each
 engine's dialect; the models and their explanations run in Python on what the features query
 returns. So the same account-windows must get the same scores, ranks, reasons and
 releasability; a score may differ only by the rounding of sums taken in another order
@@ -64,7 +65,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert built.exit_code == 0, built.output
     with Workspace.open(folder / "workspace.duckdb") as ws:  # alerts, for the unsupervised ranker's signal
         from tenaza.detect import run, select
-        run(ws, select(names=["fans", "structuring"]))
+        run(ws, [*select(names=["fans", "structuring"]), *select(pillar="weapons")])
     return folder
 
 
@@ -92,3 +93,28 @@ def test_the_unsupervised_ranker_gives_the_same_scores_on_both_engines(tiny: Pat
     assert (spark_report.accounts, spark_report.peer_groups, spark_report.alerts_used) == \
         (duck_report.accounts, duck_report.peer_groups, duck_report.alerts_used)
     _same(duck, spark)
+
+
+def _weapons(ws: Workspace, folder: Path) -> Any:
+    from tenaza.pillars.weapons.ranked import rank_weapons
+
+    return rank_weapons(ws)
+
+
+def test_the_weapons_ranking_gives_the_same_alerts_on_both_engines(tiny: Path) -> None:
+    path = tiny / "workspace.duckdb"
+    found = {}
+    for engine in ("duckdb", "spark:local[1]"):
+        copy = tiny / f"weapons-{engine[:5]}.duckdb"
+        shutil.copy(path, copy)
+        with Workspace.open(copy, engine=engine) as ws:
+            report = _weapons(ws, tiny)
+            alerts = {str(a): (round(float(s), 4), tuple(sorted(r or ()))) for a, s, r in ws.backend.fetch(
+                "alerts", "SELECT alert_id, score, releasable_to FROM alerts WHERE detector = 'weapons_ranked_risk'")}
+            found[engine] = ([(k.kind, k.ranked, k.alerts) for k in report.kinds], alerts)
+    (duck_kinds, duck), (spark_kinds, spark) = found["duckdb"], found["spark:local[1]"]
+    assert duck, "no weapons_ranked_risk alert on DuckDB: nothing is compared"
+    assert spark_kinds == duck_kinds
+    assert spark.keys() == duck.keys()
+    for alert, (score, rel) in duck.items():
+        assert abs(spark[alert][0] - score) <= SCORE_TOLERANCE and spark[alert][1] == rel, alert

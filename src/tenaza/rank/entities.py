@@ -21,6 +21,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tenaza.rank.supervised import reproducible
 from tenaza.rank.unsupervised import UnsupervisedConfig, peer_groups, robust_z
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def score_entities(x: np.ndarray, kinds: list[str], volume: np.ndarray, alert: n
     from sklearn.ensemble import IsolationForest  # type: ignore[import-untyped]  # no stubs shipped
 
     cfg = cfg or UnsupervisedConfig()
+    x, alert = reproducible(x), reproducible(alert)  # the engine's order of a sum must not move a rank
     n = len(x)
     groups, group_words, fallbacks = peer_groups(kinds, volume, cfg)
     group_words = [w.replace("accounts", unit).replace("movements", "of activity") for w in group_words]

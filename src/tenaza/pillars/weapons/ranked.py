@@ -215,7 +215,9 @@ def rank_weapons(ws: Workspace, config: WeaponsRankConfig | None = None, truth: 
     for kind, make_sql, features, subject in (("purchaser", purchaser_sql, PURCHASER, "sale:"),
                                               ("dealer", dealer_sql, DEALER, "ffl:")):
         params: dict[str, Any] = {}
-        rows = ws.backend.fetch(f"weapons ranker: {kind} features", make_sql(params, dl, cfg.business_days), params)
+        # in the order of their keys: the forest samples by row, so the engine's order must not reach it
+        rows = sorted(ws.backend.fetch(f"weapons ranker: {kind} features", make_sql(params, dl, cfg.business_days),
+                                       params), key=lambda r: str(r[0]))
         kr = KindReport(kind)
         report.kinds.append(kr)
         if not rows:
