@@ -83,14 +83,8 @@ class Backend(ABC):
     @final
     def fetch(self, step: str, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         started = time.perf_counter()
-        try:
+        with _engine_errors(step, sql):
             rows = self._run(self.dialect.translate(sql), params)
-        except TenazaError:
-            raise
-        except Exception as exc:
-            if _interrupted(exc):
-                raise KeyboardInterrupt from exc  # Ctrl-C reached the engine mid-query
-            raise EngineError(step, sql, exc) from exc
         log.debug("step %s took %.3fs", step, time.perf_counter() - started)
         return rows
 
@@ -98,14 +92,8 @@ class Backend(ABC):
     def fetch_arrow(self, step: str, sql: str, params: Params = None) -> Any:
         """The rows of a query as one ``pyarrow.Table``, for handing them to another backend
         (``arrow_relation``) with their types."""
-        try:
+        with _engine_errors(step, sql):
             return self._arrow(self.dialect.translate(sql), params)
-        except TenazaError:
-            raise
-        except Exception as exc:
-            if _interrupted(exc):
-                raise KeyboardInterrupt from exc
-            raise EngineError(step, sql, exc) from exc
 
     @final
     def execute(self, step: str, sql: str, params: Params = None) -> None:
@@ -118,23 +106,15 @@ class Backend(ABC):
 
     @final
     def columns(self, step: str, sql: str, params: Params = None) -> list[tuple[str, str]]:
-        try:
+        with _engine_errors(step, sql):
             return self._columns(self.dialect.translate(sql), params)
-        except Exception as exc:
-            raise EngineError(step, sql, exc) from exc
 
     @final
     def temp_table(self, step: str, name: str, select: str, params: Params = None) -> None:
         """A temporary table of this session (never in the workspace) holding the rows of
         ``select``, computed once: on DuckDB a TEMP table, on Spark a checkpointed temp view."""
-        try:
+        with _engine_errors(step, select):
             self._temp_table(name, select, params)
-        except TenazaError:
-            raise
-        except Exception as exc:
-            if _interrupted(exc):
-                raise KeyboardInterrupt from exc
-            raise EngineError(step, select, exc) from exc
 
     @final
     def native(self, capability: str) -> Any:
@@ -163,18 +143,12 @@ class Backend(ABC):
         ``columns``), as one unit: a transaction where the engine has them; on Spark a new copy
         of the table's Parquet files swapped in once it is complete."""
         started = time.perf_counter()
-        try:
+        with _engine_errors(step, select):
             if self.dialect.has("transactions"):
                 with self.transaction(step):
                     self._replace_rows(table, where, columns, select, params)
             else:
                 self._replace_rows(table, where, columns, select, params)
-        except TenazaError:
-            raise
-        except Exception as exc:
-            if _interrupted(exc):
-                raise KeyboardInterrupt from exc
-            raise EngineError(step, select, exc) from exc
         log.debug("step %s took %.3fs", step, time.perf_counter() - started)
 
     @final
@@ -209,6 +183,20 @@ class Backend(ABC):
             self._end(commit=True)
         except Exception as exc:
             raise EngineError(step, "COMMIT", exc) from exc
+
+
+@contextmanager
+def _engine_errors(step: str, sql: str) -> Iterator[None]:
+    """An engine's own error as one EngineError naming the step and its SQL; tenaza's own
+    errors pass through, and a Ctrl-C that reached the engine mid-query is a KeyboardInterrupt."""
+    try:
+        yield
+    except TenazaError:
+        raise
+    except Exception as exc:
+        if _interrupted(exc):
+            raise KeyboardInterrupt from exc
+        raise EngineError(step, sql, exc) from exc
 
 
 def _interrupted(exc: BaseException) -> bool:
