@@ -114,7 +114,7 @@ class Backend(ABC):
         """A temporary table of this session (never in the workspace) holding the rows of
         ``select``, computed once: on DuckDB a TEMP table, on Spark a checkpointed temp view."""
         with _engine_errors(step, select):
-            self._temp_table(name, select, params)
+            self._temp_table(name, self.dialect.translate(select), params)
 
     @final
     def native(self, capability: str) -> Any:
@@ -146,9 +146,9 @@ class Backend(ABC):
         with _engine_errors(step, select):
             if self.dialect.has("transactions"):
                 with self.transaction(step):
-                    self._replace_rows(table, where, columns, select, params)
+                    self._replace_rows(table, where, columns, self.dialect.translate(select), params)
             else:
-                self._replace_rows(table, where, columns, select, params)
+                self._replace_rows(table, where, columns, self.dialect.translate(select), params)
         log.debug("step %s took %.3fs", step, time.perf_counter() - started)
 
     @final
