@@ -13,16 +13,15 @@ and every detector's alerts: the same ids, and scores within 1e-6.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from tenaza.analyze import analyze
-from tenaza.cli import app
 from tenaza.store import Workspace
 from tenaza.store.ported import DUCKDB_ONLY_STEPS
+
+from .worlds import copy_of, tiny_world
 
 pytestmark = pytest.mark.spark
 pytest.importorskip("pyspark")
@@ -50,20 +49,15 @@ def _entities(ws: Workspace) -> set[frozenset[str]]:
 
 
 def test_analyze_gives_the_same_alerts_on_duckdb_and_spark(tmp_path: Path) -> None:
-    built = CliRunner().invoke(app, ["demo", "build", str(tmp_path), "--source", "scenario", "--scale", "tiny",
-                                     "--no-analyze"])
-    assert built.exit_code == 0, built.output
-    path = tmp_path / "workspace.duckdb"
+    path = tiny_world(tmp_path)
     with Workspace.open(path, engine="duckdb") as ws:
         duck_report = analyze(ws)
         duck = _alerts(ws)
         duck_entities = _entities(ws)
         duck_hits = _hits(ws)
-    copy = tmp_path / "spark-copy.duckdb"
-    shutil.copy(path, copy)
-    with Workspace.open(copy, engine="duckdb") as ws:  # Spark writes its own entities, hits, alerts and queue
-        for table in ("alerts", "inspection_scores", "entity_members", "entities", "screening_hits"):
-            ws.backend.execute("clear", f"DELETE FROM {table}")
+    # Spark writes its own entities, hits, alerts and queue
+    copy = copy_of(path, "spark-copy.duckdb",
+                   cleared=("alerts", "inspection_scores", "entity_members", "entities", "screening_hits"))
     with Workspace.open(copy, engine="spark:local[1]") as ws:
         spark_report = analyze(ws)
         spark = _alerts(ws)

@@ -9,17 +9,16 @@ that is not listed must pass.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from tenaza.cli import app
 from tenaza.detect import run, select
 from tenaza.store import Workspace
 from tenaza.store.ported import DUCKDB_ONLY_DETECTORS
+
+from .worlds import copy_of, tiny_world
 
 pytestmark = pytest.mark.spark
 pytest.importorskip("pyspark")  # the spark CI step installs tenaza[spark]; without it nothing here can run
@@ -74,10 +73,7 @@ def _alerts(ws: Workspace, name: str) -> dict[str, float]:
 def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A tiny scenario workspace; every detector's DuckDB alerts; the same data opened on Spark."""
     folder = tmp_path_factory.mktemp("contract")
-    result = CliRunner().invoke(app, ["demo", "build", str(folder), "--source", "scenario", "--scale", "tiny",
-                                      "--no-analyze"])
-    assert result.exit_code == 0, result.output
-    path = folder / "workspace.duckdb"
+    path = tiny_world(folder)
     configs = {"restricted_counterparty": {"list_path": str(_restricted_list(path, folder))},
                "layering_paths": LAYERING_PATHS}
     duck: dict[str, dict[str, float]] = {}
@@ -97,10 +93,8 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             r = run(ws, [cls], configs)[0]
             skipped[cls.NAME] = r.skipped
             duck[cls.NAME] = _alerts(ws, cls.NAME)
-    spark_copy = folder / "spark-copy.duckdb"
-    shutil.copy(path, spark_copy)
-    with Workspace.open(spark_copy, engine="duckdb") as ws:  # Spark makes its own: none of DuckDB's carried over
-        ws.backend.execute("clear the queue", "DELETE FROM inspection_scores")
+    # the queue: Spark makes its own, none of DuckDB's carried over
+    spark_copy = copy_of(path, "spark-copy.duckdb", cleared=["inspection_scores"])
     return {"duck": duck, "skipped": skipped, "configs": configs, "prepared": prepared,
             "spark": Workspace.open(spark_copy, engine="spark:local[1]")}
 

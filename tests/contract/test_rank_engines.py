@@ -12,17 +12,16 @@ releasability; a score may differ only by the rounding of sums taken in another 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from tenaza.cli import app
 from tenaza.rank import rank_unsupervised
 from tenaza.rank.supervised import RankerConfig, load_labels, rank
 from tenaza.store import Workspace
+
+from .worlds import copy_of, on_both_engines, tiny_world
 
 pytestmark = pytest.mark.spark
 pytest.importorskip("pyspark")
@@ -37,15 +36,9 @@ def _scores(ws: Workspace) -> dict[str, tuple[float, int, tuple[str, ...], tuple
 
 
 def _both(folder: Path, how: Any) -> tuple[dict[str, Any], dict[str, Any], Any, Any]:
-    path = folder / "workspace.duckdb"
-    copy = folder / f"spark-{how.__name__}.duckdb"
-    shutil.copy(path, copy)
-    with Workspace.open(path, engine="duckdb") as ws:
-        duck_report = how(ws, folder)
-        duck = _scores(ws)
-    with Workspace.open(copy, engine="spark:local[1]") as ws:
-        spark_report = how(ws, folder)
-        spark = _scores(ws)
+    found = on_both_engines(folder / "workspace.duckdb", lambda ws: (how(ws, folder), _scores(ws)),
+                            copy_name=f"spark-{how.__name__}.duckdb")
+    (duck_report, duck), (spark_report, spark) = found["duckdb"], found["spark"]
     return duck, spark, duck_report, spark_report
 
 
@@ -60,10 +53,7 @@ def _unsupervised(ws: Workspace, folder: Path) -> Any:
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("rank")
-    built = CliRunner().invoke(app, ["demo", "build", str(folder), "--source", "scenario", "--scale", "tiny",
-                                     "--no-analyze"])
-    assert built.exit_code == 0, built.output
-    with Workspace.open(folder / "workspace.duckdb") as ws:  # alerts, for the unsupervised ranker's signal
+    with Workspace.open(tiny_world(folder)) as ws:  # alerts, for the unsupervised ranker's signal
         from tenaza.detect import run, select
         run(ws, [*select(names=["fans", "structuring"]), *select(pillar="weapons")])
     return folder
@@ -105,9 +95,7 @@ def test_the_weapons_ranking_gives_the_same_alerts_on_both_engines(tiny: Path) -
     path = tiny / "workspace.duckdb"
     found = {}
     for engine in ("duckdb", "spark:local[1]"):
-        copy = tiny / f"weapons-{engine[:5]}.duckdb"
-        shutil.copy(path, copy)
-        with Workspace.open(copy, engine=engine) as ws:
+        with Workspace.open(copy_of(path, f"weapons-{engine[:5]}.duckdb"), engine=engine) as ws:
             report = _weapons(ws, tiny)
             alerts = {str(a): (round(float(s), 4), tuple(sorted(r or ()))) for a, s, r in ws.backend.fetch(
                 "alerts", "SELECT alert_id, score, releasable_to FROM alerts WHERE detector = 'weapons_ranked_risk'")}

@@ -11,15 +11,14 @@ probabilities of the pairs, differ a little. The partition must not.
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from tenaza.cli import app
 from tenaza.resolve.pipeline import ResolveReport, resolve
 from tenaza.store import Workspace
+
+from .worlds import on_both_engines, tiny_world
 
 pytestmark = pytest.mark.spark
 pytest.importorskip("pyspark")
@@ -28,9 +27,11 @@ pytest.importorskip("pyspark")
 # probabilities of the scenario's links are near 1 on both (measured: see docs/scaling.md); a
 # link near the 0.9 threshold would show as a partition difference first.
 PROBABILITY_TOLERANCE = 0.02
+# the partition of record ids into entities, and each member's (joined_by, probability)
+Entities = tuple[set[frozenset[str]], dict[str, tuple[str, float | None]]]
 
 
-def _entities(ws: Workspace) -> tuple[set[frozenset[str]], dict[str, tuple[str, float | None]]]:
+def _entities(ws: Workspace) -> Entities:
     """The partition of record ids into entities, and each member's (joined_by, probability)."""
     groups: dict[str, set[str]] = {}
     members: dict[str, tuple[str, float | None]] = {}
@@ -41,25 +42,20 @@ def _entities(ws: Workspace) -> tuple[set[frozenset[str]], dict[str, tuple[str, 
     return {frozenset(g) for g in groups.values()}, members
 
 
+def _resolved(ws: Workspace) -> tuple[ResolveReport, Entities, int]:
+    """resolve's report, the entities it stored and the count of entity rows."""
+    report = resolve(ws)
+    entities = _entities(ws)
+    (rows,) = ws.backend.fetch("entities", "SELECT count(*) FROM entities")
+    return report, entities, int(rows[0])
+
+
 @pytest.fixture(scope="module")
 def resolved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    folder = tmp_path_factory.mktemp("resolve")
-    built = CliRunner().invoke(app, ["demo", "build", str(folder), "--source", "scenario", "--scale", "tiny",
-                                     "--no-analyze"])
-    assert built.exit_code == 0, built.output
-    path = folder / "workspace.duckdb"
-    copy = folder / "spark-copy.duckdb"
-    shutil.copy(path, copy)
-    with Workspace.open(path, engine="duckdb") as ws:
-        duck_report = resolve(ws)
-        duck = _entities(ws)
-        (entity_rows,) = ws.backend.fetch("entities", "SELECT count(*) FROM entities")
-    with Workspace.open(copy, engine="spark:local[1]") as ws:
-        spark_report = resolve(ws)
-        spark = _entities(ws)
-        (spark_entity_rows,) = ws.backend.fetch("entities", "SELECT count(*) FROM entities")
+    found = on_both_engines(tiny_world(tmp_path_factory.mktemp("resolve")), _resolved)
+    (duck_report, duck, entity_rows), (spark_report, spark, spark_entity_rows) = found["duckdb"], found["spark"]
     return {"duck": duck, "spark": spark, "duck_report": duck_report, "spark_report": spark_report,
-            "rows": (int(entity_rows[0]), int(spark_entity_rows[0]))}
+            "rows": (entity_rows, spark_entity_rows)}
 
 
 def test_resolve_gives_the_same_entities_on_duckdb_and_spark(resolved: dict[str, Any]) -> None:

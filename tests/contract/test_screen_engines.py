@@ -19,13 +19,10 @@ near the threshold would show as a different set of hits first.
 from __future__ import annotations
 
 import json
-import shutil
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from tenaza.cli import app
 from tenaza.resolve.screening.explain import Query, explain_name
 from tenaza.resolve.screening.matcher import ScreeningConfig
 from tenaza.resolve.screening.pairs import SDN, read
@@ -34,6 +31,7 @@ from tenaza.resolve.screening.versions import latest, load
 from tenaza.store import Workspace
 
 from ..resolve.conftest import add_parties
+from .worlds import on_both_engines, tiny_world
 
 pytestmark = pytest.mark.spark
 pytest.importorskip("pyspark")
@@ -64,25 +62,17 @@ def _stored(ws: Workspace) -> dict[str, tuple[Any, ...]]:
 
 @pytest.fixture(scope="module")
 def screened(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    folder = tmp_path_factory.mktemp("screen")
-    built = CliRunner().invoke(app, ["demo", "build", str(folder), "--source", "scenario", "--scale", "tiny",
-                                     "--no-analyze"])
-    assert built.exit_code == 0, built.output
-    path, copy = folder / "workspace.duckdb", folder / "spark-copy.duckdb"
+    path = tiny_world(tmp_path_factory.mktemp("screen"))
     with Workspace.open(path, engine="duckdb") as ws:
         load(ws, SDN)  # the list is loaded once, on DuckDB: both engines screen the same version
         add_parties(ws, [{"kind": q.query_kind, "name": q.query_name, "dob": q.query_dob or None,
                           "country": q.query_country or None,
                           "curp": q.query_id[5:] if q.query_id.startswith("curp:") else None}
                          for q in read()[:PLANTED]], source="planted.csv")
-    shutil.copy(path, copy)
     query, config = Query("Ovidio Guzman", country="MEX"), ScreeningConfig(threshold=THRESHOLD)
-    with Workspace.open(path, engine="duckdb") as ws:
-        duck, duck_stored = screen(ws, latest(ws), config), _stored(ws)
-        duck_explained = explain_name(ws, query, top=3)
-    with Workspace.open(copy, engine="spark:local[1]") as ws:
-        spark, spark_stored = screen(ws, latest(ws), config), _stored(ws)
-        spark_explained = explain_name(ws, query, top=3)
+    found = on_both_engines(path, lambda ws: (screen(ws, latest(ws), config), _stored(ws),
+                                              explain_name(ws, query, top=3)))
+    (duck, duck_stored, duck_explained), (spark, spark_stored, spark_explained) = found["duckdb"], found["spark"]
     return {"duck": duck, "spark": spark, "stored": (duck_stored, spark_stored),
             "explained": (duck_explained, spark_explained)}
 
