@@ -98,3 +98,29 @@ def test_an_exporter_priced_high_with_all_its_buyers_sells_at_its_own_price_leve
     assert alerts(ws, "cash_trade_prices") == []
     run(ws, [TradePrices], {"cash_trade_prices": {"house_price_buyers": 4}})
     assert len(alerts(ws, "cash_trade_prices")) == 3
+
+
+def test_one_seller_filing_half_a_small_market_is_not_taken_for_the_market(ws: Workspace, tmp_path: Path) -> None:
+    """Counted by declaration, a seller with 14 of a group's 33 prices holds its median and MAD near their
+    breakdown point; counted once per seller, the five sellers' market shows its prices for what they are."""
+    honest = [export(f"H{i}", f"2024-{1 + i % 12:02d}-05", "Parker Foods LP", "Importadora Azteca SA de CV",
+                     "293399", 1_000, 1_000 * (40 + 25 * (i % 8) / 7)) for i in range(16)]
+    others = [export(f"O{i}", "2024-06-01", name, f"Quimica {i} SA de CV", "293399", 1_000, 1_000 * price,
+                     origin_country=origin, departure_country=origin, reporting_country="MEX", direction="import")
+              for i, (name, origin, price) in enumerate((("Mumbai Chemicals Pvt Ltd", "IND", 51.3),
+                                                         ("Shanghai Sunrise Co Ltd", "CHN", 45.5),
+                                                         ("Taipei Formosa Co", "TWN", 54.7)))]
+    inflated = [export(f"S{i}", f"2024-{1 + i % 12:02d}-20", "Sunbelt Imports LLC", "Importadora Ortiz SAPI de CV",
+                       "293399", 1_000, 1_000 * (190 + 12 * i)) for i in range(14)]
+    load(ws, tmp_path, "trade_declarations", honest + others + inflated)
+    run(ws, [TradePrices])
+    found = alerts(ws, "cash_trade_prices")
+    flagged = {e for f in found for e in f[2] if e.startswith("decl:")}
+    assert flagged == {f"decl:S{i}" for i in range(14)}
+    figures = json.loads(found[0][4])
+    assert figures["group_sellers"] == 5 and figures["group_size"] == 33
+    assert figures["norm"] == "hs6 into the country, each seller once"
+    assert 45 <= figures["group_median_usd"] <= 60
+    # with the weighting off (a seller needs more sellers beside it than the market has), the busy seller hides
+    run(ws, [TradePrices], {"cash_trade_prices": {"min_sellers": 6}})
+    assert alerts(ws, "cash_trade_prices") == []

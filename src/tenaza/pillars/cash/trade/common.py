@@ -150,45 +150,97 @@ def mirror_pairs_sql(params: dict[str, Any], *, days_before: int, days_after: in
     ) AS r WHERE rank_e = 1 AND rank_i = 1"""
 
 
-def price_norms_sql(min_group: int, params: dict[str, Any], d: Dialect = DUCKDB) -> str:
+def price_norms_sql(min_group: int, params: dict[str, Any], d: Dialect = DUCKDB, *, min_sellers: int = 3) -> str:
     """Robust unit-price statistics per comparable group, for each declaration.
 
-    A group is a trade flow (the country the goods come from, the country they go to), the
-    unit and the six-digit HS code, whichever side declared them: a US export to Mexico and
-    a Mexican import from the US of the same goods are one flow, priced within the CIF/FOB
-    margin of each other, so both sides' declarations make one norm. Where the six-digit group
-    has fewer than ``min_group`` priced declarations the four-digit heading is used, and
-    where that is still too small the declaration gets no norm.
+    A group is a market for the goods: the same unit and six-digit HS code on the same trade
+    flow (the country the goods come from, the country they go to), whichever side declared
+    them: a US export to Mexico and a Mexican import from the US of the same goods are one
+    flow, priced within the CIF/FOB margin of each other, so both sides' declarations make one
+    norm.
+
+    A market price is what many sellers charge, not what the most frequent declarant does: in
+    a group, each seller (exporter) counts once, its declarations sharing one weight, and the
+    median, quartiles and MAD are weighted so. One exporter that files half of a small group's
+    declarations at its own prices then moves the norm no more than any other seller; counted
+    by declaration, it would hold the median and the MAD at their breakdown point, and its
+    prices would look like the market. A group is used where it holds ``min_group`` priced
+    declarations from ``min_sellers`` sellers or more, in this order: the six-digit code on the
+    flow; the six-digit code into the same country from any origin (as Zdanowicz prices a US
+    import against the same code from every country); the four-digit heading on the flow.
+    Where no group has that many sellers, the first of the six-digit and four-digit groups on
+    the flow with ``min_group`` declarations is used, counted by declaration (with two sellers,
+    nothing in the prices says which of them is the market), and where none has, the
+    declaration gets no norm.
 
     Prices are compared on the log scale, where a trade price's spread is roughly symmetric,
     with the median and the median absolute deviation (MAD): both stay put until half the
-    group is misdeclared, where quartiles move once a quarter is (Rousseeuw and Croux, 1993).
-    ``q`` holds the 25th, 50th and 75th percentiles of log prices, ``mad`` the MAD. Expects a
-    CTE named ``decl``.
+    group (half its sellers, where weighted) is misdeclared, where quartiles move once a
+    quarter is (Rousseeuw and Croux, 1993). ``q`` holds the 25th, 50th and 75th percentiles of
+    log prices, ``mad`` the MAD, ``sellers`` the group's distinct sellers and ``norm`` which
+    group and weighting gave them. Expects a CTE named ``decl``.
     """
-    params["pn_min_group"] = min_group
+    params.update({"pn_min_group": min_group, "pn_min_sellers": min_sellers})
     quartiles = d.array("0.25", "0.5", "0.75")
+    g = "(PARTITION BY aud, lvl, gk)"
+    run = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+
+    def wq(value: str, cum: str, p: str) -> str:
+        # the weighted p-quantile: the mean of the lowest and the highest value at which the sellers'
+        # cumulative weight reaches p (the two agree unless p falls exactly between two values)
+        return (f"(min(CASE WHEN {cum} >= {p} * sellers - 1e-9 THEN {value} END) OVER {g}"
+                f" + min(CASE WHEN {cum} > {p} * sellers + 1e-9 THEN {value} END) OVER {g}) / 2")
+
+    base = ("(SELECT aud, decl_id, hs6, hs4, flow_from, flow_to, unit_key, ln(unit_price) AS lp, "
+            "coalesce(exporter_key, 'decl:' || decl_id) AS seller FROM decl WHERE unit_price > 0 AND hs4 IS NOT NULL)")
+
+    def level(lvl: int, group: str, key: str, where: str = "") -> str:
+        return (f"SELECT aud, decl_id, seller, lp, {lvl} AS lvl, {group} AS price_group, {key} AS gk "
+                f"FROM {base} AS b{lvl} {where}")
+
+    flow = "coalesce(flow_from, '?') || '>' || coalesce(flow_to, '?') || '|' || coalesce(unit_key, '?') || '|' || "
+    into = "'*>' || coalesce(flow_to, '?') || '|' || coalesce(unit_key, '?') || '|' || "
     return f"""
-    SELECT aud, decl_id, CASE WHEN use6 THEN hs6 ELSE hs4 END AS price_group,
-           CASE WHEN use6 THEN n6 ELSE n4 END AS group_size, CASE WHEN use6 THEN q6 ELSE q4 END AS q,
-           CASE WHEN use6 THEN mad6 ELSE mad4 END AS mad
+    SELECT aud, decl_id, price_group, n AS group_size, sellers, q, mad,
+           CASE lvl WHEN 1 THEN 'hs6 on the flow' WHEN 2 THEN 'hs6 into the country' ELSE 'hs4 on the flow' END
+             || CASE WHEN weighted THEN ', each seller once' ELSE ', by declaration' END AS norm
     FROM (
-      SELECT *, hs6 IS NOT NULL AND n6 >= $pn_min_group AS use6,
-             median(abs(lp - {d.array_element('q6', 2)})) OVER g6 AS mad6,
-             median(abs(lp - {d.array_element('q4', 2)})) OVER g4 AS mad4
+      SELECT aud, decl_id, price_group, n, sellers, lvl, weighted,
+             CASE WHEN weighted THEN {d.array('wq1', 'wq2', 'wq3')} ELSE q END AS q,
+             CASE WHEN weighted THEN wmad ELSE mad END AS mad,
+             row_number() OVER (PARTITION BY aud, decl_id ORDER BY CASE WHEN weighted THEN 0 ELSE 1 END,
+                                                         sellers DESC, lvl) AS pick
       FROM (
-        SELECT aud, decl_id, hs6, hs4, flow_from, flow_to, unit_key, ln(unit_price) AS lp,
-               count(*) OVER g6 AS n6, {d.quantile_cont('ln(unit_price)', quartiles)} OVER g6 AS q6,
-               count(*) OVER g4 AS n4, {d.quantile_cont('ln(unit_price)', quartiles)} OVER g4 AS q4
-        FROM decl
-        WHERE unit_price > 0 AND hs4 IS NOT NULL
-        WINDOW g6 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs6),
-               g4 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs4)
-      ) AS l
-      WINDOW g6 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs6),
-             g4 AS (PARTITION BY aud, flow_from, flow_to, unit_key, hs4)
-    ) AS m
-    WHERE use6 OR n4 >= $pn_min_group"""
+        SELECT *, lvl < 3 AND n >= $pn_min_group AND sellers >= $pn_min_sellers AS weighted,
+               {wq('dev', 'cum_dev', '0.5')} AS wmad,
+               median(abs(lp - {d.array_element('q', 2)})) OVER {g} AS mad
+        FROM (
+          SELECT *, sum(w) OVER (PARTITION BY aud, lvl, gk ORDER BY dev, decl_id {run}) AS cum_dev
+          FROM (
+            SELECT *, abs(lp - wq2) AS dev
+            FROM (
+              SELECT *, {wq('lp', 'cum', '0.25')} AS wq1, {wq('lp', 'cum', '0.5')} AS wq2,
+                     {wq('lp', 'cum', '0.75')} AS wq3
+              FROM (
+                SELECT *, sum(w) OVER (PARTITION BY aud, lvl, gk ORDER BY lp, decl_id {run}) AS cum
+                FROM (
+                  SELECT *, count(*) OVER {g} AS n, {d.count_distinct_over('seller', g)} AS sellers,
+                         {d.quantile_cont('lp', quartiles)} OVER {g} AS q,
+                         1.0 / count(*) OVER (PARTITION BY aud, lvl, gk, seller) AS w
+                  FROM (
+                    {level(1, 'hs6', flow + 'hs6', 'WHERE hs6 IS NOT NULL')}
+                    UNION ALL {level(2, 'hs6', into + 'hs6', 'WHERE hs6 IS NOT NULL')}
+                    UNION ALL {level(3, 'hs4', flow + 'hs4')}
+                  ) AS lv
+                ) AS sz
+              ) AS cw
+            ) AS wqs
+          ) AS dv
+        ) AS cd
+      ) AS st
+      WHERE weighted OR (lvl <> 2 AND n >= $pn_min_group)
+    ) AS ch
+    WHERE pick = 1"""
 
 
 def party_keys_sql(d: Dialect = DUCKDB) -> str:

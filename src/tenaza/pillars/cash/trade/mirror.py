@@ -41,6 +41,9 @@ class TradeMirrorConfig(DetectorConfig):
     min_gap_usd: float = Field(5_000, ge=0, description="Smallest value gap (US dollars) worth an alert.")
     min_group: int = Field(12, ge=4, description=(
         "Fewest declarations in a price group for its median to tell which side of a pair misstates the value."))
+    min_sellers: int = Field(3, ge=2, description=(
+        "Fewest distinct exporters a six-digit price group needs before each seller counts once in its median "
+        "(as in cash_trade_prices)."))
     max_chance: float = Field(0.01, gt=0, le=1, description=(
         "Where the exporter and importer have other paired shipments, value gaps in the same direction must be less "
         "likely than this by chance at the rate of such gaps among the other pairs (binomial tail); otherwise a gap in the "
@@ -115,7 +118,7 @@ class TradeMirror(Detector[TradeMirrorConfig]):
         return trade_findings(f"""
         decl AS ({declarations_sql(d)}),
         pairs AS ({pairs}),
-        norms AS ({price_norms_sql(cfg.min_group, params, d)}),
+        norms AS ({price_norms_sql(cfg.min_group, params, d, min_sellers=cfg.min_sellers)}),
         pk AS ({party_keys_sql(d)}),
         p AS (
           SELECT pr.aud, pr.how, e.decl_id AS e_id, i.decl_id AS i_id, e.record_id AS e_rec, i.record_id AS i_rec,

@@ -24,6 +24,11 @@ class TradePricesConfig(DetectorConfig):
     min_group: int = Field(12, ge=4, description=(
         "Fewest priced declarations a comparison group (trade flow, unit, HS code) needs before its prices are a "
         "norm; smaller six-digit groups fall back to the four-digit heading."))
+    min_sellers: int = Field(3, ge=2, description=(
+        "Fewest distinct exporters a six-digit group needs before each seller counts once in its norm (its "
+        "declarations sharing one weight), so that one busy seller's prices cannot pass for the market; the widest "
+        "such group (the flow, or the same goods into the same country from any origin) is used. Where no group has "
+        "that many sellers, the norm counts declarations as before."))
     z_threshold: float = Field(3.5, gt=0, description=(
         "Robust z-score of the log unit price (0.6745 x distance to the median / MAD) beyond which a price is "
         "abnormal; 3.5 is the cut Iglewicz and Hoaglin recommend for outliers."))
@@ -104,7 +109,8 @@ class TradePrices(Detector[TradePricesConfig]):
         figures = d.json_object(
             ("unit_price_usd", "round(f.unit_price, 4)"), ("unit", "f.unit_key"),
             ("group_median_usd", "round(f.med, 4)"), ("group_q1_usd", "round(f.q1, 4)"),
-            ("group_q3_usd", "round(f.q3, 4)"), ("group_size", "f.group_size"), ("robust_z", "round(f.z, 2)"),
+            ("group_q3_usd", "round(f.q3, 4)"), ("group_size", "f.group_size"), ("group_sellers", "f.sellers"),
+            ("norm", "f.norm"), ("robust_z", "round(f.z, 2)"),
             ("hs_group", "f.price_group"), ("flow", "f.flow_from || '>' || f.flow_to"),
             ("direction", "f.direction"), ("price_ratio_to_median", "round(f.unit_price / f.med, 3)"),
             ("value_usd", "round(f.usd, 2)"), ("value_moved_usd", "round(f.moved, 2)"),
@@ -113,10 +119,10 @@ class TradePrices(Detector[TradePricesConfig]):
             ("judged_against", "f.track"), ("chance_of_repeat", "f.chance"))
         return trade_findings(f"""
         decl AS ({declarations_sql(d)}),
-        norms AS ({price_norms_sql(cfg.min_group, params, d)}),
+        norms AS ({price_norms_sql(cfg.min_group, params, d, min_sellers=cfg.min_sellers)}),
         pk AS ({party_keys_sql(d)}),
         scored AS (
-          SELECT d.*, n.price_group, n.group_size, exp({q1}) AS q1, exp({q2}) AS med, exp({q3}) AS q3,
+          SELECT d.*, n.price_group, n.group_size, n.sellers, n.norm, exp({q1}) AS q1, exp({q2}) AS med, exp({q3}) AS q3,
                  0.6745 * (ln(d.unit_price) - {q2}) / greatest(n.mad, $tp_min_spread) AS z
           FROM decl AS d JOIN norms AS n USING (aud, decl_id)
         ),
