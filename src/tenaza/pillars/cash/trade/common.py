@@ -164,14 +164,15 @@ def price_norms_sql(min_group: int, params: dict[str, Any], d: Dialect = DUCKDB,
     median, quartiles and MAD are weighted so. One exporter that files half of a small group's
     declarations at its own prices then moves the norm no more than any other seller; counted
     by declaration, it would hold the median and the MAD at their breakdown point, and its
-    prices would look like the market. A group is used where it holds ``min_group`` priced
-    declarations from ``min_sellers`` sellers or more, in this order: the six-digit code on the
-    flow; the six-digit code into the same country from any origin (as Zdanowicz prices a US
-    import against the same code from every country); the four-digit heading on the flow.
-    Where no group has that many sellers, the first of the six-digit and four-digit groups on
-    the flow with ``min_group`` declarations is used, counted by declaration (with two sellers,
-    nothing in the prices says which of them is the market), and where none has, the
-    declaration gets no norm.
+    prices would look like the market. Of the two six-digit groups, the code on the flow and
+    the code into the same country from any origin (as Zdanowicz prices a US import against the
+    same code from every country), the one with more sellers is used, weighted so, where it
+    holds ``min_group`` priced declarations from ``min_sellers`` sellers or more. Otherwise the
+    first of the six-digit group and the four-digit heading on the flow with ``min_group``
+    declarations is used, counted by declaration (with two sellers, nothing in the prices says
+    which of them is the market; a heading mixes products of different prices, so a seller of
+    the dearer ones would stand out as weighted), and where none has, the declaration gets no
+    norm.
 
     Prices are compared on the log scale, where a trade price's spread is roughly symmetric,
     with the median and the median absolute deviation (MAD): both stay put until half the
@@ -186,8 +187,8 @@ def price_norms_sql(min_group: int, params: dict[str, Any], d: Dialect = DUCKDB,
     run = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
 
     def wq(value: str, cum: str, p: str) -> str:
-        # the weighted p-quantile: the mean of the lowest and the highest value at which the sellers'
-        # cumulative weight reaches p (the two agree unless p falls exactly between two values)
+        # the weighted p-quantile: the mean of the first value at which the sellers' cumulative weight
+        # reaches p and the first at which it passes p (the two agree unless p falls exactly between values)
         return (f"(min(CASE WHEN {cum} >= {p} * sellers - 1e-9 THEN {value} END) OVER {g}"
                 f" + min(CASE WHEN {cum} > {p} * sellers + 1e-9 THEN {value} END) OVER {g}) / 2")
 
