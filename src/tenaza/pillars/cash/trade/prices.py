@@ -28,7 +28,7 @@ class TradePricesConfig(DetectorConfig):
         "Fewest distinct exporters a six-digit group needs before each seller counts once in its norm (its "
         "declarations sharing one weight), so that one busy seller's prices cannot pass for the market; the widest "
         "such group (the flow, or the same goods into the same country from any origin) is used. Where no group has "
-        "that many sellers, the norm counts declarations as before."))
+        "that many sellers, the norm counts declarations."))
     z_threshold: float = Field(3.5, gt=0, description=(
         "Robust z-score of the log unit price (0.6745 x distance to the median / MAD) beyond which a price is "
         "abnormal; 3.5 is the cut Iglewicz and Hoaglin recommend for outliers."))
