@@ -28,7 +28,12 @@ class PassThroughConfig(CashConfig, TimedConfig):
                                                   "within a day are not reliable enough to order credits and debits.")
     max_residual: float = Field(0.1, ge=0, lt=1,
                                 description="Largest share of the money received in the window that may stay in "
-                                            "the account for the outflow to count as a pass-through.")
+                                            "the account for the outflow to count as a pass-through; the "
+                                            "outflow may also exceed the inflow by as much (up to 1 / (1 - "
+                                            "max_residual) times it), the difference drawn on the balance: a "
+                                            "shell that serves other schemes too, or an extract that starts "
+                                            "with money already in the account, still passes on what came in. "
+                                            "An outflow larger than that pays out an older balance.")
     min_outflow_usd: float = Field(FUNDS_TRANSFER_RECORD_USD, ge=0,
                                    description="Smallest outflow considered; the default is the $3,000 funds-"
                                                "transfer recordkeeping threshold (31 CFR 1010.410).")
@@ -39,11 +44,13 @@ class PassThroughConfig(CashConfig, TimedConfig):
                                                  "tenth or less passes through at the defaults), while a "
                                                  "layering account passes on a large part even when it also "
                                                  "serves other schemes.")
-    min_repeat_share: float = Field(0.5, ge=0, le=1,
+    min_repeat_share: float = Field(0.2, ge=0, le=1,
                                     description="Share of the money passed through that went to counterparties paid "
                                                 "in more than one episode. An escrow or settlement account passes "
-                                                "money between ever new parties; a layering account feeds the same "
-                                                "few.")
+                                                "money between ever new parties, so that only coincidences repeat "
+                                                "(under a tenth); a layering account feeds the same few, even when "
+                                                "it also pays one-off suppliers for cover (a fifth to two fifths "
+                                                "of its through money then goes to the repeated few).")
     max_same_sum_share: float = Field(0.5, ge=0, le=1,
                                       description="Largest share of the money passed through that may go out in "
                                                   "repeated sums (the same amount, within 1 %, to the same "
@@ -64,11 +71,13 @@ class RapidPassThrough(Detector[PassThroughConfig]):
     money's origin is one step further from its destination. FinCEN and FATF list 'funds
     transferred in and out of an account in a short time, with a small residual balance' among
     the red flags. For each outflow the detector adds up what came in over the preceding days
-    and what went out; an outflow that empties the window to within the residual is a
-    pass-through episode. An account is flagged when it has several episodes, a large part of
-    all it received passed straight through, and most of it went to counterparties it paid more
-    than once (an escrow account passes money between ever new buyers and sellers), and not in
-    the same sum again and again (a treasury sweep or standing order). Subjects are the account and the counterparties of the
+    and what went out; where the two agree to within the residual (what went out is at least
+    1 - max_residual of what came in, and at most 1 / (1 - max_residual) of it, the rest drawn
+    on the balance), the outflow day is a pass-through episode. An account is flagged when it
+    has several episodes, a large part of all it received passed straight through, and a good
+    part of that went to counterparties it paid in more than one episode (an escrow account
+    passes money between ever new buyers and sellers), and not in the same sum again and again
+    (a treasury sweep or standing order). Subjects are the account and the counterparties of the
     episodes.
     """
 
@@ -128,7 +137,7 @@ w AS (
                  AND CURRENT ROW)
 ),
 ep AS (
-  SELECT *, day_out >= $min_out AND win_in > 0 AND win_out <= win_in * 1.001
+  SELECT *, day_out >= $min_out AND win_in > 0 AND win_out <= win_in / (1 - $max_residual)
             AND win_out >= win_in * (1 - $max_residual) AS episode
   FROM w
 ),
