@@ -124,3 +124,27 @@ def test_one_seller_filing_half_a_small_market_is_not_taken_for_the_market(ws: W
     # with the weighting off (a seller needs more sellers beside it than the market has), the busy seller hides
     run(ws, [TradePrices], {"cash_trade_prices": {"min_sellers": 6}})
     assert alerts(ws, "cash_trade_prices") == []
+
+
+
+def _alone() -> list[dict[str, object]]:
+    """14 lots of HS 9403.60 at 4-6 times the going price from a seller nobody else competes with."""
+    return [export(f"F{i}", f"2024-04-{1 + i:02d}", "Muebles Solos LLC", "Importadora Sola SA de CV", "940360",
+                   100, 100 * 140.0 * (4 + (i % 3))) for i in range(14)]
+
+
+def test_the_run_says_how_many_declarations_had_a_market_to_be_judged_against(ws: Workspace,
+                                                                                tmp_path: Path) -> None:
+    # the lone seller's prices are compared only with its own, and the run says so
+    load(ws, tmp_path, "trade_declarations", _market() + _alone())
+    (done,) = run(ws, [TradePrices])
+    assert any("44 priced declarations: 30 judged against other sellers' prices, 14 (32%) only against their own "
+               "seller's" in n and "0 not judged" in n for n in done.notes), done.notes
+    assert done.warnings == []
+
+
+def test_without_markets_the_run_warns_with_the_figures_and_the_setting(ws: Workspace, tmp_path: Path) -> None:
+    load(ws, tmp_path, "trade_declarations", _alone())
+    (done,) = run(ws, [TradePrices])
+    assert any("14 priced declarations: 0 judged against other sellers' prices, 14 (100%)" in w
+               and "lower min_group" in w for w in done.warnings), done.warnings

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
 from tenaza.detect.base import Detector, DetectorConfig, register
 from tenaza.detect.scoring import Feature, Score
+from tenaza.detect.survey import Survey
+from tenaza.markings.audience import audience_ctes
 from tenaza.pillars.cash.trade.common import (
     chance_sql,
     declarations_sql,
     money,
     party_keys_sql,
+    name_keys_ctes,
     party_subjects,
     price_norms_sql,
     surprise,
     trade_findings,
 )
+
+if TYPE_CHECKING:
+    from tenaza.store.workspace import Workspace
+
+# Share of the priced declarations without another seller to compare with beyond which the run warns.
+ALONE_WARN = 0.5
 
 
 class TradePricesConfig(DetectorConfig):
@@ -96,6 +105,42 @@ class TradePrices(Detector[TradePricesConfig]):
     TYPOLOGIES = ("over_invoicing", "under_invoicing")
     CONFIG = TradePricesConfig
     NEEDS = ("trade_declarations",)
+
+    def survey(self, ws: Workspace) -> Survey:
+        """How many priced declarations have a market to be judged against: a norm of other sellers'
+        prices, a norm of their own seller's prices only (no other seller of the goods in the
+        comparison group), or no group of ``min_group`` declarations at all."""
+        cfg, d = self.config, ws.backend.dialect
+        assert isinstance(cfg, TradePricesConfig)
+        params: dict[str, Any] = {}
+        priced, alone, unjudged = ws.backend.fetch("cash_trade_prices: markets of the declarations", f"""
+            WITH {audience_ctes(d, ("trade_declarations",))},
+            {name_keys_ctes(d)},
+            decl AS ({declarations_sql(d)}),
+            norms AS ({price_norms_sql(cfg.min_group, params, d, min_sellers=cfg.min_sellers)}),
+            per AS (
+              SELECT x.decl_id, max(n.sellers) AS sellers
+              FROM decl AS x LEFT JOIN norms AS n ON n.aud = x.aud AND n.decl_id = x.decl_id
+              WHERE x.unit_price > 0 AND x.hs4 IS NOT NULL GROUP BY x.decl_id
+            )
+            SELECT count(*), count(*) FILTER (WHERE sellers = 1), count(*) FILTER (WHERE sellers IS NULL)
+            FROM per""", params)[0]
+        priced, alone, unjudged = int(priced), int(alone), int(unjudged)
+        out = Survey()
+        if not priced:
+            out.warnings.append(f"{self.NAME}: no declaration has a unit price (value and quantity above 0 and an "
+                                "HS code of four digits or more): nothing to judge")
+            return out
+        what = (f"{priced:,} priced declarations: {priced - alone - unjudged:,} judged against other sellers' prices, "
+                f"{alone:,} ({alone / priced:.0%}) only against their own seller's (no other seller of the goods in "
+                f"their comparison group: a price misstated on every lot cannot show), {unjudged:,} not judged "
+                f"(no group of min_group {cfg.min_group} declarations)")
+        if alone + unjudged > ALONE_WARN * priced:
+            out.warnings.append(f"{self.NAME}: {what}; the data holds too few sellers of the same goods to make "
+                                "markets: load more declarations of the same flows, or lower min_group")
+        else:
+            out.notes.append(what)
+        return out
 
     def findings(self, params: dict[str, Any]) -> str:
         cfg, d = self.config, self.dialect
