@@ -148,3 +148,27 @@ def test_without_markets_the_run_warns_with_the_figures_and_the_setting(ws: Work
     (done,) = run(ws, [TradePrices])
     assert any("14 priced declarations: 0 judged against other sellers' prices, 14 (100%)" in w
                and "lower min_group" in w for w in done.warnings), done.warnings
+
+
+def test_a_big_sellers_ordinary_lot_to_lot_spread_is_not_taken_for_over_invoicing(ws: Workspace,
+                                                                                   tmp_path: Path) -> None:
+    """Three sellers of one or two lots each, all at about 1.00 USD/kg, make the seller-weighted norm and its MAD
+    (clamped at min_spread); a big seller's 60 ordinary lots at 0.94-1.43 USD/kg would stand beyond 3.5 robust
+    deviations by the third. The data's lot-to-lot spread (the MAD of a seller's own prices of the goods) is the
+    least spread a price is judged against, so only the relationship priced at three times the market shows."""
+    steps = (0.85, 0.92, 1.0, 1.08, 1.18, 1.3)
+    big = [export(f"B{i}", f"2024-{1 + i % 12:02d}-{1 + i // 12:02d}", "Lone Star Steel Corp",
+                  "Importadora Beltran SA de CV", "721049", 100_000, round(100_000 * 1.1 * steps[i % 6], 2))
+           for i in range(60)]
+    small = [export(f"T{i}", f"2024-0{1 + i}-15", name, f"Ferretera {i} SA de CV", "721049", 100_000, 100_000 * p)
+             for i, (name, p) in enumerate((("Gulf Metals LLC", 0.98), ("Gulf Metals LLC", 1.0),
+                                            ("Border Zinc Inc", 1.02), ("Delta Coil Co", 0.99)))]
+    inflated = [export(f"X{i}", f"2024-0{3 + i}-20", "Acero Fantasma LLC", "Importadora Ortiz SAPI de CV",
+                       "721049", 100_000, 100_000 * 3.1) for i in range(2)]
+    load(ws, tmp_path, "trade_declarations", _market() + big + small + inflated)
+    run(ws, [TradePrices])
+    found = alerts(ws, "cash_trade_prices")
+    assert {e for f in found for e in f[2] if e.startswith("decl:")} == {"decl:X0", "decl:X1"}
+    figures = json.loads(found[0][4])
+    assert figures["group_sellers"] == 5 and figures["group_mad"] < figures["lot_spread"]
+    assert 0.1 < figures["lot_spread"] < 0.15  # the big seller's own MAD: the only seller with 3 lots or more

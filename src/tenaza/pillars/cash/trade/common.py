@@ -150,6 +150,11 @@ def mirror_pairs_sql(params: dict[str, Any], *, days_before: int, days_after: in
     ) AS r WHERE rank_e = 1 AND rank_i = 1"""
 
 
+# Fewest priced declarations of one code on one flow a seller needs for its own prices' spread to count
+# in the data's lot-to-lot spread (price_norms_sql's lot_spread).
+LOT_SPREAD_MIN_LOTS = 3
+
+
 def price_norms_sql(min_group: int, params: dict[str, Any], d: Dialect = DUCKDB, *, min_sellers: int = 3) -> str:
     """Robust unit-price statistics per comparable group, for each declaration.
 
@@ -179,7 +184,15 @@ def price_norms_sql(min_group: int, params: dict[str, Any], d: Dialect = DUCKDB,
     group (half its sellers, where weighted) is misdeclared, where quartiles move once a
     quarter is (Rousseeuw and Croux, 1993). ``q`` holds the 25th, 50th and 75th percentiles of
     log prices, ``mad`` the MAD, ``sellers`` the group's distinct sellers and ``norm`` which
-    group and weighting gave them. Expects a CTE named ``decl``.
+    group and weighting gave them.
+
+    ``lot_spread`` is the data's lot-to-lot spread of one seller's prices of one good: the
+    median, over every seller with ``LOT_SPREAD_MIN_LOTS`` priced declarations of a six-digit
+    code on one flow, of the MAD of its own log prices there. Weighted by seller, a group whose
+    other sellers filed a lot or two each has a MAD of those few prices only, narrower than any
+    one seller's ordinary lots vary; the detector judges a price against the wider of the two.
+    Launderers are a few sellers among the data's many, so they barely move the median. Expects a
+    CTE named ``decl``.
     """
     params.update({"pn_min_group": min_group, "pn_min_sellers": min_sellers})
     quartiles = d.array("0.25", "0.5", "0.75")
@@ -201,10 +214,22 @@ def price_norms_sql(min_group: int, params: dict[str, Any], d: Dialect = DUCKDB,
 
     flow = "coalesce(flow_from, '?') || '>' || coalesce(flow_to, '?') || '|' || coalesce(unit_key, '?') || '|' || "
     into = "'*>' || coalesce(flow_to, '?') || '|' || coalesce(unit_key, '?') || '|' || "
+    # the data's lot-to-lot spread: the median, over every seller with min_lots priced declarations of
+    # one six-digit code on one flow, of the MAD of its own log prices there
+    params["pn_min_lots"] = LOT_SPREAD_MIN_LOTS
+    lots = f"""
+      SELECT aud, median(smad) AS lot_spread FROM (
+        SELECT aud, gk, seller, median(abs(lp - sm)) AS smad FROM (
+          SELECT aud, gk, seller, lp, median(lp) OVER s AS sm, count(*) OVER s AS sn
+          FROM ({level(1, 'hs6', flow + 'hs6', 'WHERE hs6 IS NOT NULL')}) AS l1
+          WINDOW s AS (PARTITION BY aud, gk, seller)
+        ) AS sl WHERE sn >= $pn_min_lots AND seller NOT LIKE 'decl:%' GROUP BY aud, gk, seller
+      ) AS ss GROUP BY aud"""
     return f"""
-    SELECT aud, decl_id, price_group, n AS group_size, sellers, q, mad,
-           CASE lvl WHEN 1 THEN 'hs6 on the flow' WHEN 2 THEN 'hs6 into the country' ELSE 'hs4 on the flow' END
-             || CASE WHEN weighted THEN ', each seller once' ELSE ', by declaration' END AS norm
+    SELECT ch.aud, ch.decl_id, ch.price_group, ch.n AS group_size, ch.sellers, ch.q, ch.mad,
+           coalesce(sp.lot_spread, 0) AS lot_spread,
+           CASE ch.lvl WHEN 1 THEN 'hs6 on the flow' WHEN 2 THEN 'hs6 into the country' ELSE 'hs4 on the flow' END
+             || CASE WHEN ch.weighted THEN ', each seller once' ELSE ', by declaration' END AS norm
     FROM (
       SELECT aud, decl_id, price_group, n, sellers, lvl, weighted,
              CASE WHEN weighted THEN {d.array('wq1', 'wq2', 'wq3')} ELSE q END AS q,
@@ -241,7 +266,8 @@ def price_norms_sql(min_group: int, params: dict[str, Any], d: Dialect = DUCKDB,
       ) AS st
       WHERE weighted OR (lvl <> 2 AND n >= $pn_min_group)
     ) AS ch
-    WHERE pick = 1"""
+    LEFT JOIN ({lots}) AS sp ON sp.aud = ch.aud
+    WHERE ch.pick = 1"""
 
 
 def party_keys_sql(d: Dialect = DUCKDB) -> str:

@@ -43,7 +43,9 @@ class TradePricesConfig(DetectorConfig):
         "abnormal; 3.5 is the cut Iglewicz and Hoaglin recommend for outliers."))
     min_spread: float = Field(0.05, ge=0, description=(
         "Smallest MAD of log prices used, so that a group of near-identical prices does not turn a few percent "
-        "into an alert (0.05 is about 5 %)."))
+        "into an alert (0.05 is about 5 %). The data's own lot-to-lot spread (the median, over sellers with 3 "
+        "priced lots or more of a code on a flow, of the MAD of their own log prices; figure lot_spread) is used "
+        "where it is wider: a price within a seller's ordinary variation from lot to lot is no anomaly."))
     min_value_moved_usd: float = Field(5_000, ge=0, description=(
         "Smallest estimated value moved (US dollars, against the group median) worth an alert."))
     max_chance: float = Field(0.01, gt=0, le=1, description=(
@@ -75,7 +77,10 @@ class TradePrices(Detector[TradePricesConfig]):
     of all trade, and a quartile moves as soon as a quarter of a group is misdeclared. This
     detector uses robust z-scores instead: the distance of the log price from the group median
     in units of the median absolute deviation (MAD), which hold until half the group is
-    misdeclared; beyond 3.5 (Iglewicz and Hoaglin) the price is abnormal. A price above is
+    misdeclared; beyond 3.5 (Iglewicz and Hoaglin) the price is abnormal. The MAD used is at
+    least the data's lot-to-lot spread (how much one seller's prices of the same goods vary from
+    lot to lot, a median over the data's sellers), so that a norm made of a few sellers' one or
+    two lots each does not turn a big seller's ordinary variation into alerts. A price above is
     `over_invoicing`, one below `under_invoicing`. The value moved is estimated against the
     group median (the arm's-length price) times the quantity, with Zdanowicz's conservative
     figure (against the nearer quartile) beside it.
@@ -155,7 +160,8 @@ class TradePrices(Detector[TradePricesConfig]):
             ("unit_price_usd", "round(f.unit_price, 4)"), ("unit", "f.unit_key"),
             ("group_median_usd", "round(f.med, 4)"), ("group_q1_usd", "round(f.q1, 4)"),
             ("group_q3_usd", "round(f.q3, 4)"), ("group_size", "f.group_size"), ("group_sellers", "f.sellers"),
-            ("norm", "f.norm"), ("robust_z", "round(f.z, 2)"),
+            ("norm", "f.norm"), ("group_mad", "round(f.mad, 4)"), ("lot_spread", "round(f.lot_spread, 4)"),
+            ("robust_z", "round(f.z, 2)"),
             ("hs_group", "f.price_group"), ("flow", "f.flow_from || '>' || f.flow_to"),
             ("direction", "f.direction"), ("price_ratio_to_median", "round(f.unit_price / f.med, 3)"),
             ("value_usd", "round(f.usd, 2)"), ("value_moved_usd", "round(f.moved, 2)"),
@@ -167,8 +173,8 @@ class TradePrices(Detector[TradePricesConfig]):
         norms AS ({price_norms_sql(cfg.min_group, params, d, min_sellers=cfg.min_sellers)}),
         pk AS ({party_keys_sql(d)}),
         scored AS (
-          SELECT d.*, n.price_group, n.group_size, n.sellers, n.norm, exp({q1}) AS q1, exp({q2}) AS med, exp({q3}) AS q3,
-                 0.6745 * (ln(d.unit_price) - {q2}) / greatest(n.mad, $tp_min_spread) AS z
+          SELECT d.*, n.price_group, n.group_size, n.sellers, n.norm, n.mad, n.lot_spread, exp({q1}) AS q1, exp({q2}) AS med, exp({q3}) AS q3,
+                 0.6745 * (ln(d.unit_price) - {q2}) / greatest(n.mad, n.lot_spread, $tp_min_spread) AS z
           FROM decl AS d JOIN norms AS n USING (aud, decl_id)
         ),
         flagged AS (
