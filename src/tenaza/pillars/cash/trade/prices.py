@@ -14,8 +14,8 @@ from tenaza.pillars.cash.trade.common import (
     chance_sql,
     declarations_sql,
     money,
-    party_keys_sql,
     name_keys_ctes,
+    party_keys_sql,
     party_subjects,
     price_norms_sql,
     surprise,
@@ -173,7 +173,8 @@ class TradePrices(Detector[TradePricesConfig]):
         norms AS ({price_norms_sql(cfg.min_group, params, d, min_sellers=cfg.min_sellers)}),
         pk AS ({party_keys_sql(d)}),
         scored AS (
-          SELECT d.*, n.price_group, n.group_size, n.sellers, n.norm, n.mad, n.lot_spread, exp({q1}) AS q1, exp({q2}) AS med, exp({q3}) AS q3,
+          SELECT d.*, n.price_group, n.group_size, n.sellers, n.norm, n.mad, n.lot_spread,
+                 exp({q1}) AS q1, exp({q2}) AS med, exp({q3}) AS q3,
                  0.6745 * (ln(d.unit_price) - {q2}) / greatest(n.mad, n.lot_spread, $tp_min_spread) AS z
           FROM decl AS d JOIN norms AS n USING (aud, decl_id)
         ),
